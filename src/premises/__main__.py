@@ -1,0 +1,3 @@
+from premises.cli.main import app
+
+app()

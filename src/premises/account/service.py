@@ -1,0 +1,67 @@
+"""Accounts (tenants): creation with an admin user and the default categories every account starts with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from premises.errors import DomainValidation
+from premises.kit.ids import new_id
+from premises.kit.time import now_ms
+from premises.models import Account, AccountCounter, Category
+from premises.user.service import create_user_unchecked
+
+DEFAULT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "work_order": (
+        "Damage",
+        "Electrical",
+        "Inspection",
+        "Meter",
+        "Preventative",
+        "Project",
+        "Refrigeration",
+        "Safety",
+        "Standard Operating Procedure",
+    ),
+    "asset": ("Equipment", "Vehicles", "Tools", "Facilities", "HVAC", "Plumbing", "Electrical"),
+    "part": ("Consumables", "Spare Parts", "Tools"),
+    "cost": ("Labor Cost", "Parts Cost", "Travel Cost", "Tax", "Other"),
+}
+COUNTERS = ("work_order_no", "record_no")
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    account_id: str
+    user_id: str
+
+
+def create_account(session: Session, *, name: str, admin_email: str, admin_password: str) -> NewAccount:
+    if not name.strip():
+        raise DomainValidation("name cannot be null", field="name")
+    now = now_ms()
+    account = Account(id=new_id(), name=name.strip(), settings="{}", created_at=now, updated_at=now)
+    session.add(account)
+    session.flush()
+    for counter in COUNTERS:
+        session.add(AccountCounter(account_id=account.id, name=counter, value=0))
+    for kind, names in DEFAULT_CATEGORIES.items():
+        for position, category_name in enumerate(names):
+            session.add(
+                Category(
+                    account_id=account.id,
+                    id=new_id(),
+                    kind=kind,
+                    name=category_name,
+                    position=position,
+                    created_at=now,
+                )
+            )
+    admin = create_user_unchecked(
+        session,
+        account.id,
+        {"email": admin_email, "account_type": "ADMIN", "first_name": "Admin"},
+        admin_password,
+    )
+    return NewAccount(account.id, admin.id)

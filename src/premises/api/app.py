@@ -1,0 +1,83 @@
+"""The ASGI application: every dialect mounted on one port."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from premises.api import bench, files_download
+from premises.api.runtime import Runtime
+from premises.api.upkeep import errors as upkeep_errors
+from premises.api.upkeep.app import create_upkeep_app
+from premises.config import Settings, get_settings
+from premises.db.engine import Database, make_engine
+from premises.db.reader import open_reader
+
+
+class StripTrailingSlash:
+    """Route ``/x/`` exactly like ``/x`` (UpKeep clients use both, and a redirect would drop POST bodies)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            if len(path) > 1 and path.endswith("/"):
+                scope = dict(scope)
+                scope["path"] = path.rstrip("/") or "/"
+                raw: Any = scope.get("raw_path")
+                if isinstance(raw, bytes):
+                    scope["raw_path"] = raw.rstrip(b"/") or b"/"
+        await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    url = settings.resolved_database_url
+    runtime = Runtime(settings=settings, db=Database(make_engine(url, pool_size=settings.db_pool_size)))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        settings.files_dir.mkdir(parents=True, exist_ok=True)
+        runtime.reader_holder.append(await open_reader(url, pool_size=settings.db_pool_size))
+        try:
+            yield
+        finally:
+            await runtime.reader.close()
+            runtime.reader_holder.clear()
+            runtime.db.dispose()
+
+    app = FastAPI(
+        title="Premises",
+        version="0.1.0",
+        summary="Property and facilities management. Dialects: /api/v2 (UpKeep-compatible).",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    bench.install(app)  # GET /_bench/bare, only when PREMISES_BENCH_ENDPOINTS=1 (docs/benchmarks.md)
+    upkeep_app = create_upkeep_app(runtime)
+    app.mount("/api/v2", upkeep_app)
+    files_download.install(app, settings)  # GET /files/{account}/{file}/{name}?expires=&signature= (signed links)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # A path the mount cannot route (e.g. control characters in an id) still gets its dialect's format.
+        if request.url.path.startswith("/api/v2"):
+            return await upkeep_errors.http_error(request, exc)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+
+    app.add_middleware(StripTrailingSlash)
+    return app

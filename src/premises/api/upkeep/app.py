@@ -1,0 +1,70 @@
+"""The UpKeep-compatible dialect, mounted at /api/v2."""
+
+from __future__ import annotations
+
+from fastapi import Depends, FastAPI, Request
+
+from premises.api.runtime import Runtime
+from premises.api.upkeep import errors
+from premises.api.upkeep.routes import (
+    asset_settings,
+    assets,
+    auth,
+    cost_categories,
+    customers,
+    files,
+    locations,
+    requests,
+    teams,
+    users,
+    vendors,
+    work_orders,
+)
+from premises.errors import NotFound
+
+CURRENT_VERSION = "2022-09-14"
+
+
+def reject_nul_in_path(request: Request) -> None:
+    """An id with a NUL character names nothing, and PostgreSQL cannot even compare it: 404 before any query."""
+    if any("\x00" in str(value) for value in request.path_params.values()):
+        raise NotFound("not found")
+
+
+ROUTERS = (
+    auth.router,
+    users.router,
+    customers.router,
+    vendors.router,
+    teams.router,
+    files.router,
+    assets.router,
+    asset_settings.router,
+    locations.router,
+    requests.router,
+    work_orders.router,
+    cost_categories.router,
+)
+
+
+def create_upkeep_app(runtime: Runtime | None) -> FastAPI:
+    """The dialect's app; ``runtime`` may be None only to render the OpenAPI document."""
+    app = FastAPI(
+        title="Premises — UpKeep-compatible API v2",
+        version=CURRENT_VERSION,
+        description=(
+            "Wire-compatible with UpKeep's REST API v2. Authenticate with POST /auth and send the returned "
+            "token in the Session-Token header. The optional upkeep-version header is accepted; "
+            f"{CURRENT_VERSION} is the current and default version."
+        ),
+        dependencies=[Depends(reject_nul_in_path)],
+    )
+    app.state.runtime = runtime
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
+
+
+def openapi_document() -> dict[str, object]:
+    return create_upkeep_app(None).openapi()

@@ -1,0 +1,285 @@
+"""Request bodies: JSON, form-encoded or multipart, validated against a field spec with UpKeep's messages.
+
+UpKeep's documented messages: ``{field} cannot be null`` (a required field missing or null),
+``{field} not in schema`` (an unknown field), ``{field} is not allowed to be set!`` (a field that
+a PATCH may not change). A value of the wrong type gets ``{field} must be a {type}``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+from starlette.requests import Request
+
+from premises.errors import DomainValidation
+from premises.kit.time import parse_instant
+
+
+async def read_body(request: Request) -> dict[str, Any]:
+    """The body as a dict, whatever the client sent (JSON, urlencoded, multipart, or nothing)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        form = await request.form()
+        out: dict[str, Any] = {}
+        for key, value in form.multi_items():
+            _put(out, key, value)
+        return out
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    if content_type == "application/x-www-form-urlencoded":
+        return parse_form(raw)
+    try:
+        parsed = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        if content_type in ("", "text/plain"):
+            return parse_form(raw)
+        raise DomainValidation("request body is not valid JSON") from None
+    if not isinstance(parsed, dict):
+        raise DomainValidation("request body must be a JSON object")
+    return parsed
+
+
+def parse_form(raw: bytes) -> dict[str, Any]:
+    try:
+        pairs = parse_qsl(raw.decode(), keep_blank_values=True, strict_parsing=False)
+    except UnicodeDecodeError:
+        raise DomainValidation("request body is not valid UTF-8") from None
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        _put(out, key, value)
+    return out
+
+
+def _put(out: dict[str, Any], key: str, value: Any) -> None:
+    if key.endswith("[]"):
+        out.setdefault(key[:-2], []).append(value)
+    elif key in out:
+        existing = out[key]
+        out[key] = [*existing, value] if isinstance(existing, list) else [existing, value]
+    else:
+        out[key] = value
+
+
+# ---------------------------------------------------------------------------------------------
+# Coercion of one value to the kind a field declares. Form bodies deliver strings only.
+
+
+def _as_str(name: str, value: Any) -> str:
+    if isinstance(value, str):
+        if "\x00" in value:  # PostgreSQL text cannot hold NUL; reject it on every engine alike
+            raise DomainValidation(f"{name} must not contain NUL characters", field=name)
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise DomainValidation(f"{name} must be a string", field=name)
+
+
+def _as_int(name: str, value: Any) -> int:
+    if isinstance(value, bool):
+        raise DomainValidation(f"{name} must be an integer", field=name)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    raise DomainValidation(f"{name} must be an integer", field=name)
+
+
+def _as_number(name: str, value: Any) -> float:
+    if isinstance(value, bool):
+        raise DomainValidation(f"{name} must be a number", field=name)
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            raise DomainValidation(f"{name} must be a number", field=name) from None
+    else:
+        raise DomainValidation(f"{name} must be a number", field=name)
+    if not math.isfinite(number) or abs(number) > 1e15:
+        raise DomainValidation(f"{name} must be a finite number", field=name)
+    return number
+
+
+def _as_bool(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0"):
+        return value.strip().lower() in ("true", "1")
+    raise DomainValidation(f"{name} must be a boolean", field=name)
+
+
+def _as_instant(name: str, value: Any) -> int:
+    try:
+        ms = parse_instant(value)
+    except ValueError:
+        raise DomainValidation(f"{name} must be a date (epoch milliseconds or ISO 8601)", field=name) from None
+    if not -62_135_596_800_000 <= ms <= 253_402_300_799_999:  # years 1..9999
+        raise DomainValidation(f"{name} is out of range", field=name)
+    return ms
+
+
+def _as_list(name: str, value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                parsed = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                raise DomainValidation(f"{name} must be an array", field=name) from None
+            if isinstance(parsed, list):
+                return parsed
+        return [v for v in (p.strip() for p in text.split(",")) if v] if text else []
+    raise DomainValidation(f"{name} must be an array", field=name)
+
+
+def _as_id_list(name: str, value: Any) -> list[str]:
+    items = _as_list(name, value)
+    if not all(isinstance(i, str) and i for i in items):
+        raise DomainValidation(f"{name} must be an array of IDs", field=name)
+    return list(dict.fromkeys(items))
+
+
+def _as_object_list(name: str, value: Any) -> list[dict[str, Any]]:
+    items = _as_list(name, value)
+    if not all(isinstance(i, dict) for i in items):
+        raise DomainValidation(f"{name} must be an array of objects", field=name)
+    return items
+
+
+def _as_object(name: str, value: Any) -> dict[str, Any]:
+    if isinstance(value, str) and value.strip().startswith("{"):
+        with contextlib.suppress(orjson.JSONDecodeError):
+            value = orjson.loads(value)
+    if not isinstance(value, dict):
+        raise DomainValidation(f"{name} must be an object", field=name)
+    return value
+
+
+COERCERS: dict[str, Callable[[str, Any], Any]] = {
+    "string": _as_str,
+    "id": _as_str,
+    "integer": _as_int,
+    "number": _as_number,
+    "boolean": _as_bool,
+    "instant": _as_instant,
+    "id_list": _as_id_list,
+    "object_list": _as_object_list,
+    "object": _as_object,
+    "any": lambda _name, value: value,
+}
+
+JSON_SCHEMA: dict[str, dict[str, Any]] = {
+    "string": {"type": "string", "maxLength": 5000},
+    "id": {"type": "string", "maxLength": 24},
+    "integer": {"type": "integer"},
+    "number": {"type": "number"},
+    "boolean": {"type": "boolean"},
+    "instant": {"oneOf": [{"type": "integer"}, {"type": "string", "format": "date-time"}]},
+    "id_list": {"type": "array", "items": {"type": "string"}},
+    "object_list": {"type": "array", "items": {"type": "object"}},
+    "object": {"type": "object"},
+    "any": {},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One wire field. ``to`` is the domain name (defaults to the wire name)."""
+
+    name: str
+    kind: str = "string"
+    to: str | None = None
+    required: bool = False
+    patchable: bool = True
+    nullable: bool = True
+    choices: Sequence[Any] | None = None
+    max_length: int | None = None
+
+    @property
+    def target(self) -> str:
+        return self.to or self.name
+
+
+class Spec:
+    """The fields a create or update body may carry."""
+
+    def __init__(self, *fields: Field, ignore: Sequence[str] = ()) -> None:
+        self.fields = {f.name: f for f in fields}
+        self.ignore = frozenset(ignore)  # accepted and dropped (e.g. sessionToken in a logout body)
+
+    def parse(self, body: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+        """Validate and convert a body; return ``{domain_name: value}`` for the fields present."""
+        out: dict[str, Any] = {}
+        for key in body:
+            if key in self.ignore:
+                continue
+            spec = self.fields.get(key)
+            if spec is None:
+                raise DomainValidation(f"{key} not in schema", field=key)
+            if partial and not spec.patchable:
+                raise DomainValidation(f"{key} is not allowed to be set!", field=key)
+        for spec in self.fields.values():
+            present = spec.name in body
+            value = body.get(spec.name)
+            if not partial and spec.required and (not present or value is None or value == ""):
+                raise DomainValidation(f"{spec.name} cannot be null", field=spec.name)
+            if not present:
+                continue
+            if value is None or (value == "" and spec.kind not in ("string",)):
+                if spec.required or not spec.nullable:
+                    raise DomainValidation(f"{spec.name} cannot be null", field=spec.name)
+                out[spec.target] = None
+                continue
+            converted = COERCERS[spec.kind](spec.name, value)
+            if spec.choices is not None and converted not in spec.choices:
+                allowed = ", ".join(str(c) for c in spec.choices)
+                raise DomainValidation(f"{spec.name} must be one of {allowed}", field=spec.name)
+            if spec.max_length is not None and isinstance(converted, str) and len(converted) > spec.max_length:
+                raise DomainValidation(f"{spec.name} is too long", field=spec.name)
+            out[spec.target] = converted
+        return out
+
+    def json_schema(self, *, partial: bool = False) -> dict[str, Any]:
+        properties: dict[str, Any] = {}
+        for f in self.fields.values():
+            if partial and not f.patchable:
+                continue
+            schema = dict(JSON_SCHEMA[f.kind])
+            if f.choices is not None:
+                schema = {"enum": list(f.choices)}
+            if f.max_length is not None:
+                schema["maxLength"] = f.max_length
+            if f.nullable and not f.required:
+                schema = {"anyOf": [schema, {"type": "null"}]}
+            properties[f.name] = schema
+        required = [] if partial else [f.name for f in self.fields.values() if f.required]
+        return {
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": False,
+        }
+
+    def openapi(self, *, partial: bool = False) -> dict[str, Any]:
+        """``openapi_extra`` for a route that reads this body (JSON or form)."""
+        schema = self.json_schema(partial=partial)
+        return {
+            "requestBody": {
+                "required": not partial,
+                "content": {"application/json": {"schema": schema}},
+            }
+        }

@@ -1,0 +1,77 @@
+"""Domain error categories rendered the UpKeep way: a status code and ``{"success": false, "message"}``."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from premises.api.upkeep.wire import error
+from premises.errors import (
+    Conflict,
+    DomainValidation,
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+    PremisesError,
+    RateLimited,
+    Unauthenticated,
+)
+
+log = logging.getLogger("premises.api.upkeep")
+
+STATUS_BY_CATEGORY: tuple[tuple[type[PremisesError], int], ...] = (
+    (Unauthenticated, 401),
+    (PermissionDenied, 403),
+    (NotFound, 404),
+    (DomainValidation, 400),
+    (Conflict, 400),
+    (InvalidState, 400),
+    (RateLimited, 429),
+)
+
+
+def status_for(exc: PremisesError) -> int:
+    for category, status in STATUS_BY_CATEGORY:
+        if isinstance(exc, category):
+            return status
+    return 400
+
+
+async def _premises_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PremisesError)
+    response = error(status_for(exc), exc.message)
+    if isinstance(exc, RateLimited):
+        response.headers["Retry-After"] = "1"
+    return response
+
+
+async def _validation_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0] if exc.errors() else {}
+    location = [str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body", "header")]
+    field = ".".join(location) or "request"
+    return error(400, f"{field}: {first.get('msg', 'invalid value')}")
+
+
+async def http_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    message = {404: "not found", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
+    return error(exc.status_code, message)
+
+
+async def _unexpected(_request: Request, exc: Exception) -> Response:
+    error_id = uuid.uuid4().hex
+    log.exception("unexpected error %s", error_id, exc_info=exc)
+    return error(500, "internal server error", errorId=error_id)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(PremisesError, _premises_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,499 @@
+"""Asset, asset downtime status and asset custom field <-> UpKeep wire shapes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from premises.api.upkeep.body import COERCERS, Field, Spec
+from premises.api.upkeep.expand import expander
+from premises.api.upkeep.mappers.common import BOOL, DATE, ID_OR_OBJECT, IDS, NINT, NNUM, NSTR, STR, iso, obj
+from premises.asset import queries
+from premises.asset.downtime import DowntimeOutcome
+from premises.db.reader import Reader
+from premises.errors import DomainValidation
+from premises.identity.principal import Principal
+from premises.models.custom_field import CUSTOM_FIELD_TYPES
+
+STATUSES = ("active", "inactive")
+IMAGES = {"image": "image_file_id", "purchaseReceipt": "purchase_receipt_file_id", "warrantyFile": "warranty_file_id"}
+VALUE_KEYS = {f"{t}Value": t for t in CUSTOM_FIELD_TYPES}
+# Keys of a customFields item as GET returns it; a client that sends such an item back is not refused.
+ECHOED_KEYS = frozenset(
+    {"name", "type", "decimalPrecision", "options", "createdByUser", "createdAt", "updatedAt", "subAssets"}
+)
+ECHOED_VALUE_KEYS = frozenset({"createdAt", "updatedAt", "createdBy"})
+
+_COMMON = (
+    Field("serial", max_length=200),
+    Field("serialNumber", to="serial_number", max_length=200),
+    Field("additionalInformation", to="additional_information", max_length=100_000),
+    Field("purchaseDate", "instant", to="purchase_date"),
+    Field("placedInServiceDate", "instant", to="placed_in_service_date"),
+    Field("warrantyExpiration", "instant", to="warranty_expiration"),
+    Field("purchasePrice", "number", to="purchase_price"),
+    Field("residualValue", "number", to="residual_value"),
+    Field("usefulLife", "object", to="useful_life"),
+    Field("model", max_length=200),
+    Field("notes", max_length=100_000),
+    Field("manufacturerVendor", "id", to="manufacturer_vendor_id"),
+    Field("parentAsset", "id", to="parent_asset_id"),
+    Field("location", "id", to="location_id"),
+    *(Field(wire, "id", to=column) for wire, column in IMAGES.items()),
+    Field("files", "id_list", to="file_ids"),
+    Field("area", max_length=200),
+    Field("status", choices=STATUSES, nullable=False),
+    Field("downtimeStatus", to="downtime_status", nullable=False, max_length=40),
+    Field("description", max_length=100_000),
+    Field("category", max_length=200),
+    Field("checkInProcedure", to="check_in_procedure", max_length=100_000),
+    Field("checkOutProcedure", to="check_out_procedure", max_length=100_000),
+    Field("availabilityStatus", to="availability_status", max_length=100),
+    Field("availabilityTrackingOn", "boolean", to="availability_tracking_on", nullable=False),
+    Field("assignedToUser", "id", to="assigned_to_user_id"),
+    Field("customFields", "object_list", to="custom_fields"),
+    # The older free fields ({name, value, unit}); a production client still sends them.
+    Field("customFieldsAsset", "object_list", to="legacy_custom_fields"),
+)
+CREATE = Spec(Field("name", required=True, max_length=300), *_COMMON)
+UPDATE = Spec(Field("name", max_length=300, nullable=False), *_COMMON)
+UPDATE_CUSTOM_FIELD = Spec(
+    Field("name", max_length=200, nullable=False),
+    Field("value", max_length=5000),
+    Field("unit", max_length=100),
+)
+CREATE_STATUS = Spec(Field("name", required=True, max_length=200))
+UPDATE_STATUS = Spec(Field("name", max_length=200, nullable=False))
+CREATE_DEFINITION = Spec(
+    Field("name", required=True, max_length=200),
+    Field("type", required=True, choices=CUSTOM_FIELD_TYPES),
+    Field("options", "any"),
+    Field("decimalPrecision", "integer", to="decimal_precision"),
+)
+UPDATE_DEFINITION = Spec(
+    Field("name", max_length=200, nullable=False),
+    Field("options", "any"),
+    Field("type", patchable=False),
+    Field("decimalPrecision", patchable=False),
+)
+
+
+# ------------------------------------------------------------------------------------------ parsing
+
+
+def _useful_life(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    for key in value:
+        if key not in ("quantity", "units"):
+            raise DomainValidation(f"usefulLife.{key} not in schema", field="usefulLife")
+    out: dict[str, Any] = {"quantity": None, "units": None}
+    if value.get("quantity") is not None:
+        out["quantity"] = COERCERS["integer"]("usefulLife.quantity", value["quantity"])
+    if value.get("units") is not None:
+        out["units"] = COERCERS["string"]("usefulLife.units", value["units"])
+    return out
+
+
+def parse_custom_fields(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``[{id, fieldValue: {<type>Value: v}}]`` -> ``[{definition_id, type, value}]``."""
+    out = []
+    for index, item in enumerate(items):
+        where = f"customFields[{index}]"
+        for key in item:
+            if key not in ("id", "fieldValue") and key not in ECHOED_KEYS:
+                raise DomainValidation(f"{where}.{key} not in schema", field="customFields")
+        if not item.get("id"):
+            raise DomainValidation(f"{where}.id cannot be null", field="customFields")
+        definition_id = COERCERS["id"](f"{where}.id", item["id"])
+        if "fieldValue" not in item:
+            raise DomainValidation(f"{where}.fieldValue cannot be null", field="customFields")
+        field_value = item["fieldValue"]
+        field_type: str | None = None
+        value: Any = None
+        if field_value is not None:
+            if not isinstance(field_value, dict):
+                raise DomainValidation(f"{where}.fieldValue must be an object", field="customFields")
+            given = []
+            for key, raw in field_value.items():
+                if key in ECHOED_VALUE_KEYS:
+                    continue
+                if key not in VALUE_KEYS:
+                    raise DomainValidation(f"{where}.fieldValue.{key} not in schema", field="customFields")
+                given.append((key, raw))
+            present = [(k, v) for k, v in given if v is not None]
+            if len(present) > 1:
+                raise DomainValidation(f"{where}.fieldValue must set only one value", field="customFields")
+            if present:
+                field_type, value = VALUE_KEYS[present[0][0]], present[0][1]
+            elif len(given) == 1:
+                field_type = VALUE_KEYS[given[0][0]]
+        out.append({"definition_id": definition_id, "type": field_type, "value": value})
+    return out
+
+
+_FREE_FIELD_KEYS = {"name": 200, "value": 5000, "unit": 100}
+
+
+def parse_free_fields(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``customFieldsAsset`` items: ``{name, value, unit}``, with ``id`` to change an existing one."""
+    out = []
+    for index, item in enumerate(items):
+        where = f"customFieldsAsset[{index}]"
+        parsed: dict[str, Any] = {}
+        for key, value in item.items():
+            if key == "id":
+                parsed["id"] = None if value is None else COERCERS["id"](f"{where}.id", value)
+                continue
+            if key not in _FREE_FIELD_KEYS:
+                if key in ("asset", "user", "createdAt", "updatedAt"):
+                    continue  # echoed from a GET
+                raise DomainValidation(f"{where}.{key} not in schema", field="customFieldsAsset")
+            if value is None:
+                parsed[key] = None
+                continue
+            text = COERCERS["string"](f"{where}.{key}", value)
+            if len(text) > _FREE_FIELD_KEYS[key]:
+                raise DomainValidation(f"{where}.{key} is too long", field="customFieldsAsset")
+            parsed[key] = text
+        out.append(parsed)
+    return out
+
+
+def _finish(fields: dict[str, Any]) -> dict[str, Any]:
+    if "useful_life" in fields:
+        fields["useful_life"] = _useful_life(fields["useful_life"])
+    if fields.get("custom_fields"):
+        fields["custom_fields"] = parse_custom_fields(fields["custom_fields"])
+    if fields.get("legacy_custom_fields"):
+        fields["legacy_custom_fields"] = parse_free_fields(fields["legacy_custom_fields"])
+    return fields
+
+
+def parse_create(body: Mapping[str, Any]) -> dict[str, Any]:
+    return _finish(CREATE.parse(body))
+
+
+def parse_update(body: Mapping[str, Any]) -> dict[str, Any]:
+    return _finish(UPDATE.parse(body, partial=True))
+
+
+DOWNTIME_KEYS = {
+    "assetId": "asset_id",
+    "status": "status",
+    "recordedOn": "recorded_on",
+    "statusCategory": "status_category_id",
+    "userId": "user_id",
+}
+
+
+def parse_downtime_events(body: Any) -> list[dict[str, Any]]:
+    """The body of POST /assets/downtime: an array of event objects (one bare object is accepted too)."""
+    if isinstance(body, dict):
+        body = [body]
+    if not isinstance(body, list) or not body:
+        raise DomainValidation("request body must be a non-empty array of downtime events")
+    out = []
+    for index, item in enumerate(body):
+        if not isinstance(item, dict):
+            raise DomainValidation(f"downtime event {index + 1} must be an object")
+        parsed: dict[str, Any] = {target: item.get(wire) for wire, target in DOWNTIME_KEYS.items()}
+        parsed["unknown_keys"] = [k for k in item if k not in DOWNTIME_KEYS]
+        out.append(parsed)
+    return out
+
+
+def downtime_results(items: Sequence[Mapping[str, Any]], outcomes: Sequence[DowntimeOutcome]) -> list[dict[str, Any]]:
+    results = []
+    for item, outcome in zip(items, outcomes, strict=True):
+        result = {**item, "row": outcome.row}
+        if outcome.errors:
+            result["errors"] = [{"message": m, "slug": s, "value": v} for m, s, v in outcome.errors]
+        else:
+            result["statusMessage"] = "Insert new asset activity update"
+            result["statusSlug"] = "insert-asset-activity-update"
+            result["newAssetActivityUpdateId"] = outcome.recorded_id
+        results.append(result)
+    return results
+
+
+# ------------------------------------------------------------------------------------------ rendering
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+def _typed_value(value: Mapping[str, Any]) -> dict[str, Any]:
+    field_type = value["definition_type"]
+    out: dict[str, Any] = dict.fromkeys(VALUE_KEYS)
+    if field_type in ("number", "currency"):
+        out[f"{field_type}Value"] = _number(value["number_value"])
+    elif field_type == "date":
+        out["dateValue"] = iso(value["date_value"])
+    elif field_type in CUSTOM_FIELD_TYPES:
+        out[f"{field_type}Value"] = value["value"]
+    out["createdBy"] = value["created_by_user_id"]
+    out["createdAt"] = iso(value["created_at"])
+    out["updatedAt"] = iso(value["updated_at"])
+    return out
+
+
+def definition_to_upkeep(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "type": row["type"],
+        "options": row["options"],
+        "decimalPrecision": row["decimal_precision"],
+        "createdByUser": row["created_by_user_id"],
+        "createdAt": iso(row["created_at"]),
+        "updatedAt": iso(row["updated_at"]),
+    }
+
+
+def custom_field_to_upkeep(value: Mapping[str, Any]) -> dict[str, Any]:
+    """A typed field of one asset, with its value (the ``customFields`` items)."""
+    return {
+        "id": value["definition_id"],
+        "name": value["definition_name"],
+        "type": value["definition_type"],
+        "decimalPrecision": value["definition_decimal_precision"],
+        "options": value["definition_options"],
+        "createdByUser": value["definition_created_by_user_id"],
+        "createdAt": iso(value["definition_created_at"]),
+        "updatedAt": iso(value["definition_updated_at"]),
+        "fieldValue": _typed_value(value),
+    }
+
+
+def free_field_to_upkeep(value: Mapping[str, Any]) -> dict[str, Any]:
+    """The older single-field shape (``customFieldsAsset`` items and /assets/{id}/custom-fields/{id}).
+
+    A typed field shown this way is named by its definition's id and name, and has no unit.
+    """
+    typed = value["definition_id"] is not None
+    return {
+        "id": value["definition_id"] if typed else value["id"],
+        "name": value["definition_name"] if typed else value["name"],
+        "value": value["value"],
+        "unit": None if typed else value["unit"],
+        "asset": value["owner_id"],
+        "user": value["created_by_user_id"],
+        "createdAt": iso(value["created_at"]),
+        "updatedAt": iso(value["updated_at"]),
+    }
+
+
+def status_to_upkeep(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "createdAt": iso(row["created_at"]),
+        "updatedAt": iso(row["updated_at"]),
+    }
+
+
+async def image_objects(reader: Reader, principal: Principal, rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Objects for the image-like fields (image, purchaseReceipt, warrantyFile), by file id.
+
+    For now a file id stands for itself (an empty map). Once the file module renders UpKeep's
+    ``{name, url}`` objects, return ``EXPANDERS["file"](reader, principal, ids)`` here, as the
+    work order mapper does.
+    """
+    return {}
+
+
+def to_upkeep(
+    row: Mapping[str, Any],
+    files: Sequence[str] = (),
+    values: Sequence[Mapping[str, Any]] = (),
+    images: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    images = images or {}
+    quantity, units = row["useful_life_quantity"], row["useful_life_units"]
+    out: dict[str, Any] = {
+        "id": row["id"],
+        "name": row["name"],
+        "description": row["description"],
+        "model": row["model"],
+        "serial": row["serial"],
+        "barcode": row["serial"],
+        "serialNumber": row["serial_number"],
+        "additionalInformation": row["additional_information"],
+        "notes": row["notes"],
+        "area": row["area"],
+        "status": row["status"],
+        "category": row["category"],
+        "purchaseDate": iso(row["purchase_date"]),
+        "placedInServiceDate": iso(row["placed_in_service_date"]),
+        "warrantyExpiration": iso(row["warranty_expiration"]),
+        "purchasePrice": _number(row["purchase_price"]),
+        "residualValue": _number(row["residual_value"]),
+        "usefulLife": None if quantity is None else {"quantity": quantity, "units": units},
+        "location": row["location_id"],
+        "parentAsset": row["parent_asset_id"],
+        "manufacturerVendor": row["manufacturer_vendor_id"],
+        "files": list(files),
+        "assignedToUser": row["assigned_to_user_id"],
+        "assignedToUsername": row["assigned_to_email"],
+        "createdByUser": row["created_by_user_id"],
+        "createdByUsername": row["created_by_email"],
+        "checkInProcedure": row["check_in_procedure"],
+        "checkOutProcedure": row["check_out_procedure"],
+        "availabilityStatus": row["availability_status"],
+        "downtimeStatus": row["downtime_status"],
+        "availabilityTrackingOn": bool(row["availability_tracking_on"]),
+        "numberOfIncompleteWorkOrders": row["incomplete_work_orders"],
+        "customFields": [custom_field_to_upkeep(v) for v in values if v["definition_id"] is not None],
+        "customFieldsAsset": [free_field_to_upkeep(v) for v in values if v["definition_id"] is None],
+        "createdAt": iso(row["created_at"]),
+        "updatedAt": iso(row["updated_at"]),
+    }
+    for wire, column in IMAGES.items():
+        file_id = row[column]
+        out[wire] = images.get(file_id, file_id) if file_id else None
+    return out
+
+
+async def render(reader: Reader, principal: Principal, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Wire objects for a page of assets: files and custom field values come in one query each."""
+    ids = [r["id"] for r in rows]
+    files = await queries.asset_files(reader, principal.account_id, ids)
+    values = await queries.custom_values(reader, principal.account_id, ids)
+    images = await image_objects(reader, principal, rows)
+    return [to_upkeep(row, files.get(row["id"], ()), values.get(row["id"], ()), images) for row in rows]
+
+
+@expander("asset")
+async def expand_assets(reader: Reader, principal: Principal, ids: set[str]) -> dict[str, dict[str, Any]]:
+    """Assets by id for ``includes``; assets outside a location-based user's places stay ids."""
+    if not principal.may("asset", "read"):
+        return {}
+    rows = await queries.assets_by_ids(reader, principal.account_id, ids)
+    visible = [r for r in rows.values() if principal.location_ids is None or r["location_id"] in principal.location_ids]
+    return {item["id"]: item for item in await render(reader, principal, visible)}
+
+
+# ------------------------------------------------------------------------------------------ schemas
+
+FILE_OBJECT = {"type": ["object", "string", "null"]}
+DEFINITION_SCHEMA = obj(
+    {
+        "id": STR,
+        "name": STR,
+        "type": {"enum": list(CUSTOM_FIELD_TYPES)},
+        "options": {"type": ["array", "null"], "items": {"type": "string"}},
+        "decimalPrecision": NINT,
+        "createdByUser": NSTR,
+        "createdAt": DATE,
+        "updatedAt": DATE,
+    },
+    ("id", "name", "type"),
+)
+FIELD_VALUE_SCHEMA = obj(
+    {
+        "singleLineTextValue": NSTR,
+        "multiLineTextValue": NSTR,
+        "numberValue": NNUM,
+        "dateValue": DATE,
+        "currencyValue": NNUM,
+        "dropdownValue": NSTR,
+        "createdBy": NSTR,
+        "createdAt": DATE,
+        "updatedAt": DATE,
+    },
+    (),
+)
+CUSTOM_FIELD_SCHEMA = {
+    **DEFINITION_SCHEMA,
+    "properties": {**DEFINITION_SCHEMA["properties"], "fieldValue": FIELD_VALUE_SCHEMA},
+}
+FREE_FIELD_SCHEMA = obj(
+    {
+        "id": STR,
+        "name": NSTR,
+        "value": NSTR,
+        "unit": NSTR,
+        "asset": STR,
+        "user": NSTR,
+        "createdAt": DATE,
+        "updatedAt": DATE,
+    }
+)
+STATUS_SCHEMA = obj({"id": STR, "name": STR, "createdAt": DATE, "updatedAt": DATE}, ("id", "name"))
+SCHEMA = obj(
+    {
+        "id": STR,
+        "name": STR,
+        "description": NSTR,
+        "model": NSTR,
+        "serial": NSTR,
+        "barcode": NSTR,
+        "serialNumber": NSTR,
+        "additionalInformation": NSTR,
+        "notes": NSTR,
+        "area": NSTR,
+        "status": {"enum": list(STATUSES)},
+        "category": NSTR,
+        "purchaseDate": DATE,
+        "placedInServiceDate": DATE,
+        "warrantyExpiration": DATE,
+        "purchasePrice": NNUM,
+        "residualValue": NNUM,
+        "usefulLife": {
+            "type": ["object", "null"],
+            "properties": {"quantity": {"type": "integer"}, "units": {"type": "string"}},
+        },
+        "location": ID_OR_OBJECT,
+        "parentAsset": ID_OR_OBJECT,
+        "manufacturerVendor": NSTR,
+        **dict.fromkeys(IMAGES, FILE_OBJECT),
+        "files": IDS,
+        "assignedToUser": ID_OR_OBJECT,
+        "assignedToUsername": NSTR,
+        "createdByUser": ID_OR_OBJECT,
+        "createdByUsername": NSTR,
+        "checkInProcedure": NSTR,
+        "checkOutProcedure": NSTR,
+        "availabilityStatus": NSTR,
+        "downtimeStatus": STR,
+        "availabilityTrackingOn": BOOL,
+        "numberOfIncompleteWorkOrders": {"type": "integer"},
+        "customFields": {"type": "array", "items": CUSTOM_FIELD_SCHEMA},
+        "customFieldsAsset": {"type": "array", "items": FREE_FIELD_SCHEMA},
+        "subAssets": IDS,
+        "parts": IDS,
+        "formItems": {"type": "array"},
+        "assignedUsers": IDS,
+        "assignedTeams": IDS,
+        "assignedCustomers": IDS,
+        "assignedVendors": IDS,
+        "createdAt": DATE,
+        "updatedAt": DATE,
+    },
+    ("id", "name", "status", "downtimeStatus", "createdAt", "updatedAt"),
+)
+DOWNTIME_RESULTS_SCHEMA = {
+    "type": "object",
+    "required": ["success", "results"],
+    "properties": {
+        "success": BOOL,
+        "results": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["row"],
+                "properties": {
+                    "row": {"type": "integer"},
+                    "errors": {"type": "array", "items": {"type": "object"}},
+                    "statusMessage": STR,
+                    "statusSlug": STR,
+                    "newAssetActivityUpdateId": STR,
+                },
+            },
+        },
+    },
+}

@@ -1,0 +1,159 @@
+"""Location (a place of the hierarchy) <-> UpKeep wire shape."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from premises.api.upkeep.body import COERCERS, Field, Spec
+from premises.api.upkeep.expand import expander
+from premises.api.upkeep.mappers.common import DATE, ID_OR_OBJECT, IDS, NNUM, NSTR, STR, iso, obj
+from premises.db.reader import Reader
+from premises.errors import DomainValidation
+from premises.identity.principal import Principal
+from premises.place import queries
+
+_COMMON = (
+    Field("address", max_length=2000),
+    Field("longitude", "number"),
+    Field("latitude", "number"),
+    Field("hideMap", "boolean", to="hide_map", nullable=False),
+    Field("parentLocation", "id", to="parent_id"),
+    Field("customFieldsLocation", "object_list", to="custom_fields"),
+    # Local extension: UpKeep shows a location's files but documents no way to attach them.
+    Field("files", "id_list", to="file_ids"),
+)
+CREATE = Spec(Field("name", required=True, max_length=300), *_COMMON)
+UPDATE = Spec(Field("name", max_length=300, nullable=False), *_COMMON)
+UPDATE_CUSTOM_FIELD = Spec(
+    Field("name", max_length=200, nullable=False),
+    Field("value", max_length=5000),
+    Field("unit", max_length=100),
+)
+
+_CUSTOM_FIELD_KEYS = {"name": 200, "value": 5000, "unit": 100}
+
+
+def parse_custom_fields(items: Sequence[Mapping[str, Any]], *, allow_id: bool) -> list[dict[str, Any]]:
+    """Validate ``customFieldsLocation`` items: ``{name, value, unit}`` (and ``id`` on update)."""
+    out = []
+    for index, item in enumerate(items):
+        where = f"customFieldsLocation[{index}]"
+        parsed: dict[str, Any] = {}
+        for key, value in item.items():
+            if key == "id" and allow_id:
+                parsed["id"] = None if value is None else COERCERS["id"](f"{where}.id", value)
+                continue
+            if key not in _CUSTOM_FIELD_KEYS:
+                raise DomainValidation(f"{where}.{key} not in schema", field="customFieldsLocation")
+            if value is None:
+                parsed[key] = None
+                continue
+            text = COERCERS["string"](f"{where}.{key}", value)
+            if len(text) > _CUSTOM_FIELD_KEYS[key]:
+                raise DomainValidation(f"{where}.{key} is too long", field="customFieldsLocation")
+            parsed[key] = text
+        if parsed.get("id") is None:
+            parsed.pop("id", None)
+            name = parsed.get("name")
+            if name is None or not name.strip():
+                raise DomainValidation(f"{where}.name cannot be null", field="customFieldsLocation")
+        elif "name" in parsed and (parsed["name"] is None or not parsed["name"].strip()):
+            raise DomainValidation(f"{where}.name cannot be null", field="customFieldsLocation")
+        out.append(parsed)
+    return out
+
+
+def parse_create(body: Mapping[str, Any]) -> dict[str, Any]:
+    fields = CREATE.parse(body)
+    fields["custom_fields"] = parse_custom_fields(fields.get("custom_fields") or [], allow_id=False)
+    return fields
+
+
+def parse_update(body: Mapping[str, Any]) -> dict[str, Any]:
+    changes = UPDATE.parse(body, partial=True)
+    if changes.get("custom_fields"):
+        changes["custom_fields"] = parse_custom_fields(changes["custom_fields"], allow_id=True)
+    return changes
+
+
+def custom_field_to_upkeep(field: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": field["id"],
+        "name": field["name"],
+        "value": field["value"],
+        "unit": field["unit"],
+        "location": field["owner_id"],
+        "user": field["created_by_user_id"],
+        "createdAt": iso(field["created_at"]),
+        "updatedAt": iso(field["updated_at"]),
+    }
+
+
+def to_upkeep(row: Mapping[str, Any], custom_fields: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "createdByUser": row["created_by_user_id"],
+        "createdByUsername": row["created_by_email"],
+        "name": row["name"],
+        "address": row["address"],
+        "longitude": row["longitude"],
+        "latitude": row["latitude"],
+        "hideMap": "1" if row["hide_map"] else "0",
+        "parentLocation": row["parent_id"],
+        "customFieldsLocation": [custom_field_to_upkeep(f) for f in custom_fields],
+        "createdAt": iso(row["created_at"]),
+        "updatedAt": iso(row["updated_at"]),
+    }
+
+
+async def render(reader: Reader, account_id: str, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Wire objects for a page of places; their custom fields come in one query."""
+    fields = await queries.custom_fields(reader, account_id, (r["id"] for r in rows))
+    return [to_upkeep(row, fields.get(row["id"], ())) for row in rows]
+
+
+@expander("location")
+async def expand_locations(reader: Reader, principal: Principal, ids: set[str]) -> dict[str, dict[str, Any]]:
+    """Locations by id for ``includes``; places outside a location-based user's places stay ids."""
+    if not principal.may("location", "read"):
+        return {}
+    rows = await queries.places_by_ids(reader, principal.account_id, (i for i in ids if principal.sees_place(i)))
+    return {item["id"]: item for item in await render(reader, principal.account_id, list(rows.values()))}
+
+
+CUSTOM_FIELD_SCHEMA = obj(
+    {
+        "id": STR,
+        "name": NSTR,
+        "value": NSTR,
+        "unit": NSTR,
+        "location": STR,
+        "user": NSTR,
+        "createdAt": DATE,
+        "updatedAt": DATE,
+    }
+)
+SCHEMA = obj(
+    {
+        "id": STR,
+        "createdByUser": ID_OR_OBJECT,
+        "createdByUsername": NSTR,
+        "name": STR,
+        "address": NSTR,
+        "longitude": NNUM,
+        "latitude": NNUM,
+        "hideMap": {"enum": ["0", "1"]},
+        "parentLocation": ID_OR_OBJECT,
+        "customFieldsLocation": {"type": "array", "items": CUSTOM_FIELD_SCHEMA},
+        "subLocations": IDS,
+        "files": IDS,
+        "assignedUsers": IDS,
+        "assignedTeams": IDS,
+        "assignedCustomers": IDS,
+        "assignedVendors": IDS,
+        "createdAt": DATE,
+        "updatedAt": DATE,
+    },
+    ("id", "name", "hideMap", "createdAt", "updatedAt"),
+)

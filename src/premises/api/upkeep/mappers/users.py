@@ -1,0 +1,81 @@
+"""User <-> UpKeep wire shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from premises.api.upkeep.body import Field, Spec
+from premises.api.upkeep.expand import expander
+from premises.api.upkeep.mappers.common import BOOL, DATE, NSTR, STR, iso, obj
+from premises.db.reader import Reader
+from premises.identity.permissions import Grant, Role, grant_for
+from premises.identity.principal import Principal
+from premises.user.queries import users_by_ids
+
+ROLES = tuple(r.value for r in Role)
+
+CREATE = Spec(
+    Field("email", required=True, max_length=320),
+    Field("accountType", to="account_type", required=True, choices=ROLES),
+    Field("password", required=True, max_length=500),
+    Field("firstName", to="first_name", max_length=200),
+    Field("lastName", to="last_name", max_length=200),
+    Field("phoneNumber", to="phone_number", max_length=64),
+    Field("jobTitle", to="job_title", max_length=200),
+    Field("isLocationBased", "boolean", to="is_location_based", nullable=False),
+)
+UPDATE = Spec(
+    Field("email", max_length=320, nullable=False),
+    Field("accountType", to="account_type", choices=ROLES, nullable=False),
+    Field("password", patchable=False),
+    Field("firstName", to="first_name", max_length=200),
+    Field("lastName", to="last_name", max_length=200),
+    Field("phoneNumber", to="phone_number", max_length=64),
+    Field("jobTitle", to="job_title", max_length=200),
+    Field("isLocationBased", "boolean", to="is_location_based", nullable=False),
+)
+SET_LOCATIONS = Spec(Field("locationIds", "id_list", to="location_ids", required=True))
+
+SCHEMA = obj(
+    {
+        "id": STR,
+        "accountType": {"enum": list(ROLES)},
+        "email": STR,
+        "firstName": NSTR,
+        "lastName": NSTR,
+        "phoneNumber": NSTR,
+        "userStatus": NSTR,
+        "jobTitle": NSTR,
+        "isLocationBased": BOOL,
+        "dateOfLastLogin": DATE,
+        "createdAt": DATE,
+        "updatedAt": DATE,
+    }
+)
+
+
+def to_upkeep(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "accountType": row["account_type"],
+        "email": row["email"],
+        "firstName": row["first_name"],
+        "lastName": row["last_name"],
+        "phoneNumber": row["phone_number"],
+        "userStatus": row["user_status"],
+        "jobTitle": row["job_title"],
+        "isLocationBased": bool(row["is_location_based"]),
+        "dateOfLastLogin": iso(row["date_of_last_login"]),
+        "createdAt": iso(row["created_at"]),
+        "updatedAt": iso(row["updated_at"]),
+    }
+
+
+@expander("user")
+async def expand_users(reader: Reader, principal: Principal, ids: set[str]) -> dict[str, dict[str, Any]]:
+    grant = grant_for(principal.role, "user", "read")
+    if grant is None:
+        return {}
+    if grant is Grant.OWN:
+        ids = ids & {principal.user_id}
+    return {i: to_upkeep(row) for i, row in (await users_by_ids(reader, principal.account_id, ids)).items()}

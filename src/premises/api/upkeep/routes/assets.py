@@ -1,0 +1,353 @@
+"""/assets: create, list, get, update, delete; downtime events; single custom fields; assignments."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from premises.api.upkeep.body import COERCERS, read_body
+from premises.api.upkeep.deps import PrincipalDep, RuntimeDep
+from premises.api.upkeep.expand import expand
+from premises.api.upkeep.listing import Filter, ListSpec, check_keys, include_values, parse_includes, parse_list
+from premises.api.upkeep.mappers import assets as wire
+from premises.api.upkeep.wire import (
+    JSON,
+    MESSAGE_SCHEMA,
+    ok_message,
+    ok_result,
+    ok_results,
+    responses,
+    result_schema,
+    results_schema,
+)
+from premises.asset import downtime, queries, service
+from premises.asset.queries import CUSTOM_FILTER_KINDS, CustomFieldFilter
+from premises.db.reader import Reader
+from premises.errors import DomainValidation
+from premises.identity.principal import Principal
+from premises.kit.time import parse_instant
+
+router = APIRouter(tags=["assets"])
+
+LIST = ListSpec(
+    filters=(
+        Filter("name", "name", description="Only assets with exactly this name."),
+        Filter("serial", "serial", description="Only assets with this barcode."),
+        Filter("serialNumber", "serial_number", description="Only assets with this serial number."),
+        Filter("location", "location_id", description="Only assets at this location."),
+        Filter("status", "status", choices=wire.STATUSES),
+        Filter("category", "category", description="Only assets of this category."),
+        Filter("assignedToUser", "assigned_to_user_id", description="Only assets assigned to this user."),
+        Filter("createdByUser", "created_by_user_id", description="Only assets created by this user."),
+        Filter(
+            "downtimeStatus",
+            "downtime_status",
+            description="available, not-available or the ID of an asset downtime status.",
+        ),
+    ),
+    includes=("location", "parentAsset", "createdByUser", "assignedToUser"),
+    passthrough=("customFields",),
+)
+LIST_PARAMS = LIST.openapi()
+LIST_PARAMS["parameters"].append(
+    {
+        "name": "customFields",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": (
+            "Custom field filters, as customFields[<i>][id|type|value|minValue|maxValue]=... "
+            "(or one JSON array of such objects). type: text, dropdown (value: a substring), "
+            "number, currency, date (minValue and/or maxValue)."
+        ),
+    }
+)
+GET_INCLUDES = (
+    "assignedUsers",
+    "assignedTeams",
+    "assignedCustomers",
+    "assignedVendors",
+    "formItems",
+    "files",
+    "parts",
+    "subAssets",
+    "location",
+    "parentAsset",
+    "createdByUser",
+    "assignedToUser",
+)
+KINDS = {
+    "assignedUsers": "user",
+    "assignedTeams": "team",
+    "assignedCustomers": "customer",
+    "assignedVendors": "vendor",
+    "files": "file",
+    "parts": "part",
+    "subAssets": "asset",
+    "location": "location",
+    "parentAsset": "asset",
+    "createdByUser": "user",
+    "assignedToUser": "user",
+}
+LINKS = {"assignedUsers": "user", "assignedTeams": "team", "assignedCustomers": "customer", "assignedVendors": "vendor"}
+ITEM = responses(result_schema(wire.SCHEMA))
+GET_PARAMS = {
+    "parameters": [
+        {
+            "name": "includes",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "Expand: " + ", ".join(GET_INCLUDES),
+        }
+    ]
+}
+MAX_CUSTOM_FILTERS = 20
+_CUSTOM_KEY = re.compile(r"^customFields\[(\d{1,3})\]\[(\w+)\]$")
+_DATE_ONLY = re.compile(r"^\d{4}-\d\d-\d\d$")
+DAY_MS = 86_400_000
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+async def _detail(reader: Reader, principal: Principal, asset_id: str, includes: set[str]) -> dict[str, Any]:
+    row = await queries.get_asset(reader, principal, asset_id)
+    [item] = await wire.render(reader, principal, [row])
+    item["subAssets"] = await queries.sub_asset_ids(reader, principal, row["id"])
+    item["parts"] = []  # parts inventory arrives with a later release
+    item["formItems"] = []
+    links = await queries.links(reader, principal.account_id, row["id"])
+    for name, link_type in LINKS.items():
+        item[name] = links[link_type]
+    if includes:
+        await expand(reader, principal, [item], KINDS, includes)
+    return item
+
+
+def _filter_number(where: str, value: str) -> float:
+    number: float = COERCERS["number"](where, value)
+    return number
+
+
+def _filter_date(where: str, value: str, *, end_of_day: bool) -> float:
+    try:
+        ms = parse_instant(value)
+    except ValueError:
+        raise DomainValidation(f"{where} must be a date", field="customFields") from None
+    if end_of_day and _DATE_ONLY.match(value.strip()):
+        ms += DAY_MS - 1  # a bare date as the maximum includes that whole day
+    return float(ms)
+
+
+def _custom_filter(index: int, given: dict[str, str]) -> CustomFieldFilter:
+    where = f"customFields[{index}]"
+    for key in given:
+        if key not in ("id", "type", "value", "minValue", "maxValue"):
+            raise DomainValidation(f"invalid filter key: {where}[{key}]", field="customFields")
+    if not given.get("id"):
+        raise DomainValidation(f"{where}[id] cannot be null", field="customFields")
+    kind = given.get("type")
+    if kind not in CUSTOM_FILTER_KINDS:
+        raise DomainValidation(f"{where}[type] must be one of " + ", ".join(CUSTOM_FILTER_KINDS), field="customFields")
+    if kind in ("text", "dropdown"):
+        if not given.get("value"):
+            raise DomainValidation(f"{where}[value] cannot be null", field="customFields")
+        return CustomFieldFilter(given["id"], kind, contains=given["value"])
+    low, high = given.get("minValue"), given.get("maxValue")
+    if not low and not high:
+        raise DomainValidation(f"{where} needs minValue or maxValue", field="customFields")
+    if kind == "date":
+        minimum = _filter_date(f"{where}[minValue]", low, end_of_day=False) if low else None
+        maximum = _filter_date(f"{where}[maxValue]", high, end_of_day=True) if high else None
+    else:
+        minimum = _filter_number(f"{where}[minValue]", low) if low else None
+        maximum = _filter_number(f"{where}[maxValue]", high) if high else None
+    return CustomFieldFilter(given["id"], kind, minimum=minimum, maximum=maximum)
+
+
+def parse_custom_field_filters(request: Request) -> list[CustomFieldFilter]:
+    """``customFields[<i>][<key>]=...`` query parameters (or ``customFields=<JSON array>``) as filters."""
+    groups: dict[tuple[int, int], dict[str, str]] = {}
+    for key, value in request.query_params.multi_items():
+        if key in ("customFields", "customFields[]"):
+            try:
+                parsed = orjson.loads(value)
+            except orjson.JSONDecodeError:
+                raise DomainValidation(
+                    "customFields must be a JSON array of filter objects", field="customFields"
+                ) from None
+            items = parsed if isinstance(parsed, list) else [parsed]
+            for item in items:
+                if not isinstance(item, dict):
+                    raise DomainValidation("customFields must be a JSON array of filter objects", field="customFields")
+                groups[(1, len(groups))] = {str(k): "" if v is None else str(v) for k, v in item.items()}
+        elif key.startswith("customFields["):
+            match = _CUSTOM_KEY.match(key)
+            if match is None:
+                raise DomainValidation(f"invalid filter key: {key}", field=key)
+            groups.setdefault((0, int(match[1])), {})[match[2]] = value
+    if len(groups) > MAX_CUSTOM_FILTERS:
+        raise DomainValidation(f"at most {MAX_CUSTOM_FILTERS} customFields filters", field="customFields")
+    return [_custom_filter(key[1], given) for key, given in sorted(groups.items())]
+
+
+# ------------------------------------------------------------------------------------------ assets
+
+
+@router.post("/assets", responses=ITEM, openapi_extra=wire.CREATE.openapi())
+async def create_asset(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    fields = wire.parse_create(await read_body(request))
+    asset_id = await runtime.write(lambda s: service.create_asset(s, principal, fields).id)
+    return ok_result(await _detail(runtime.reader, principal, asset_id, set()))
+
+
+@router.get("/assets", responses=responses(results_schema(wire.SCHEMA)), openapi_extra=LIST_PARAMS)
+async def list_assets(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    parsed = parse_list(request, LIST, default_limit=runtime.settings.list_default_limit)
+    custom = parse_custom_field_filters(request)
+    rows = await queries.list_assets(runtime.reader, principal, parsed.query, custom)
+    items = await wire.render(runtime.reader, principal, rows)
+    if parsed.includes:
+        await expand(runtime.reader, principal, items, KINDS, parsed.includes)
+    return ok_results(items)
+
+
+@router.post(
+    "/assets/downtime",
+    responses=responses(wire.DOWNTIME_RESULTS_SCHEMA),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                            "type": "object",
+                            "required": ["assetId", "status", "recordedOn"],
+                            "properties": {
+                                "assetId": {"type": "string"},
+                                "status": {"enum": ["available", "not-available"]},
+                                "recordedOn": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
+                                "statusCategory": {"type": "string"},
+                                "userId": {"type": "string"},
+                            },
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
+async def record_downtime(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body: Any
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        body = await read_body(request)
+    else:
+        raw = await request.body()
+        try:
+            body = orjson.loads(raw) if raw.strip() else None
+        except orjson.JSONDecodeError:
+            raise DomainValidation("request body is not valid JSON") from None
+    items = wire.parse_downtime_events(body)
+    outcomes = await runtime.write(lambda s: downtime.record_downtime(s, principal, items))
+    echoed = body if isinstance(body, list) else [body]
+    results = wire.downtime_results(echoed, outcomes)
+    return JSON({"success": all(not o.errors for o in outcomes), "results": results})
+
+
+@router.get("/assets/{asset_id}", responses=ITEM, openapi_extra=GET_PARAMS)
+async def get_asset(asset_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    check_keys(request, frozenset({"includes", "includes[]"}))
+    includes = parse_includes(include_values(request), GET_INCLUDES)
+    return ok_result(await _detail(runtime.reader, principal, asset_id, includes))
+
+
+@router.patch("/assets/{asset_id}", responses=ITEM, openapi_extra=wire.UPDATE.openapi(partial=True))
+async def update_asset(asset_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    changes = wire.parse_update(await read_body(request))
+    await runtime.write(lambda s: service.update_asset(s, principal, asset_id, changes).id)
+    return ok_result(await _detail(runtime.reader, principal, asset_id, set()))
+
+
+@router.delete("/assets/{asset_id}", responses=responses(MESSAGE_SCHEMA))
+async def delete_asset(asset_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    await runtime.write(lambda s: service.delete_asset(s, principal, asset_id))
+    return ok_message("1 asset deleted")
+
+
+# ------------------------------------------------------------------------------------------ custom fields
+
+CUSTOM_FIELD = responses(result_schema(wire.FREE_FIELD_SCHEMA))
+
+
+@router.get("/assets/{asset_id}/custom-fields/{field_id}", responses=CUSTOM_FIELD)
+async def get_custom_field(
+    asset_id: str, field_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    check_keys(request, frozenset())
+    value = await queries.get_asset_custom_field(runtime.reader, principal, asset_id, field_id)
+    return ok_result(wire.free_field_to_upkeep(value))
+
+
+@router.patch(
+    "/assets/{asset_id}/custom-fields/{field_id}",
+    responses=CUSTOM_FIELD,
+    openapi_extra=wire.UPDATE_CUSTOM_FIELD.openapi(partial=True),
+)
+async def update_custom_field(
+    asset_id: str, field_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    changes = wire.UPDATE_CUSTOM_FIELD.parse(await read_body(request), partial=True)
+    await runtime.write(lambda s: service.update_custom_field(s, principal, asset_id, field_id, changes).id)
+    value = await queries.get_asset_custom_field(runtime.reader, principal, asset_id, field_id)
+    return ok_result(wire.free_field_to_upkeep(value))
+
+
+@router.delete("/assets/{asset_id}/custom-fields/{field_id}", responses=responses(MESSAGE_SCHEMA))
+async def delete_custom_field(asset_id: str, field_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    await runtime.write(lambda s: service.delete_custom_field(s, principal, asset_id, field_id))
+    return ok_message("1 custom field deleted")
+
+
+# ------------------------------------------------------------------------------------------ assignments
+
+
+def _assignment_routes(segment: str, link_type: str) -> None:
+    path = f"/assets/{{asset_id}}/{segment}/{{member_id}}"
+
+    async def assign(asset_id: str, member_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+        await runtime.write(lambda s: service.assign_member(s, principal, asset_id, link_type, member_id))
+        return ok_message(f"{link_type} {member_id} assigned to asset {asset_id}")
+
+    async def remove(asset_id: str, member_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+        await runtime.write(lambda s: service.unassign_member(s, principal, asset_id, link_type, member_id))
+        return ok_message(f"{link_type} {member_id} removed from asset {asset_id}")
+
+    router.add_api_route(
+        path,
+        assign,
+        methods=["POST"],
+        responses=responses(MESSAGE_SCHEMA),
+        name=f"assign_{link_type}_to_asset",
+        summary=f"Assign {link_type.title()} To Asset",
+    )
+    router.add_api_route(
+        path,
+        remove,
+        methods=["DELETE"],
+        responses=responses(MESSAGE_SCHEMA),
+        name=f"remove_{link_type}_from_asset",
+        summary=f"Remove {link_type.title()} From Asset",
+    )
+
+
+for _segment, _link_type in (("users", "user"), ("teams", "team"), ("customers", "customer"), ("vendors", "vendor")):
+    _assignment_routes(_segment, _link_type)

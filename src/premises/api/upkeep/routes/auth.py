@@ -1,0 +1,40 @@
+"""POST /auth (log in, JSON or form body) and DELETE /auth (log out)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from premises.api.upkeep.body import Field, Spec, read_body
+from premises.api.upkeep.deps import RuntimeDep, session_token_header
+from premises.api.upkeep.mappers.common import DATE, STR, obj
+from premises.api.upkeep.wire import MESSAGE_SCHEMA, ok_message, ok_result, responses, result_schema
+from premises.errors import Unauthenticated
+from premises.identity import service as identity
+from premises.kit.time import ms_to_iso
+
+router = APIRouter(tags=["auth"])
+
+LOGIN = Spec(Field("email", required=True, max_length=320), Field("password", required=True, max_length=500))
+SESSION_SCHEMA = obj({"sessionToken": STR, "expiresAt": DATE}, ("sessionToken", "expiresAt"))
+
+
+@router.post("/auth", responses=responses(result_schema(SESSION_SCHEMA)), openapi_extra=LOGIN.openapi())
+async def log_in(request: Request, runtime: RuntimeDep) -> Response:
+    fields = LOGIN.parse(await read_body(request))
+    ttl = runtime.settings.session_ttl_hours
+    new = await runtime.write(lambda s: identity.login(s, fields["email"], fields["password"], ttl_hours=ttl))
+    return ok_result({"sessionToken": new.token, "expiresAt": ms_to_iso(new.expires_at)})
+
+
+@router.delete("/auth", responses=responses(MESSAGE_SCHEMA))
+async def log_out(request: Request, runtime: RuntimeDep) -> Response:
+    token = await session_token_header(request)
+    if not token:
+        # Some clients put the token in the body instead of the header; accept that too.
+        body = await read_body(request)
+        token = body.get("sessionToken") or body.get("Session-Token")
+    if not isinstance(token, str) or not token:
+        raise Unauthenticated("session token required: send the Session-Token header")
+    await runtime.write(lambda s: identity.logout(s, token.strip()))
+    return ok_message("session deleted")

@@ -1,0 +1,22 @@
+"""/work-order-cost-categories: the account's cost categories (Labor Cost, Parts Cost, ...)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from premises.api.upkeep.deps import PrincipalDep, RuntimeDep
+from premises.api.upkeep.listing import check_keys
+from premises.api.upkeep.mappers.common import STR
+from premises.api.upkeep.wire import ok_results, responses, results_schema
+from premises.work_order import queries
+
+router = APIRouter(tags=["work-order-cost-categories"])
+SCHEMA = {"type": "object", "properties": {"name": STR, "objectId": STR}, "required": ["name", "objectId"]}
+
+
+@router.get("/work-order-cost-categories", responses=responses(results_schema(SCHEMA)))
+async def list_cost_categories(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    check_keys(request, frozenset())
+    rows = await queries.cost_categories(runtime.reader, principal)
+    return ok_results([{"name": r["name"], "objectId": r["id"]} for r in rows])

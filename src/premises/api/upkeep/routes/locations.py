@@ -1,0 +1,236 @@
+"""/locations: create, list, get, update, delete; custom fields; assigned users, teams, customers, vendors."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from premises.api.upkeep.body import read_body
+from premises.api.upkeep.deps import PrincipalDep, RuntimeDep
+from premises.api.upkeep.expand import EXPANDERS, expand
+from premises.api.upkeep.listing import (
+    Filter,
+    ListSpec,
+    check_keys,
+    include_values,
+    parse_includes,
+    parse_list,
+)
+from premises.api.upkeep.mappers import locations as wire
+from premises.api.upkeep.wire import (
+    JSON,
+    MESSAGE_SCHEMA,
+    ok_message,
+    ok_result,
+    ok_results,
+    responses,
+    result_schema,
+    results_schema,
+)
+from premises.db.reader import Reader
+from premises.identity.principal import Principal
+from premises.place import queries, service
+
+router = APIRouter(tags=["locations"])
+
+# Both spellings appear in UpKeep's documentation (the parameter table and its example).
+_CUSTOM_FIELD_FILTERS = tuple(
+    Filter(f"{prefix}[{key}]", column, description=f"Only locations with a custom field of this {key}.")
+    for prefix in ("customFieldsLocation", "customFieldsLocations")
+    for key, column in (("name", queries.CF_NAME), ("value", queries.CF_VALUE), ("unit", queries.CF_UNIT))
+)
+LIST = ListSpec(
+    filters=(
+        Filter("name", "name", description="Only locations with exactly this name."),
+        Filter("createdByUser", "created_by_user_id", description="Only locations created by this user."),
+        Filter("parentLocation", "parent_id", description="Only the direct sub-locations of this location."),
+        *_CUSTOM_FIELD_FILTERS,
+    ),
+    includes=("createdByUser", "parentLocation"),
+)
+GET_INCLUDES = (
+    "createdByUser",
+    "assignedUsers",
+    "assignedTeams",
+    "assignedCustomers",
+    "assignedVendors",
+    "files",
+    "parentLocation",
+    "subLocations",
+)
+KINDS = {
+    "createdByUser": "user",
+    "parentLocation": "location",
+    "subLocations": "location",
+    "assignedUsers": "user",
+    "assignedTeams": "team",
+    "assignedCustomers": "customer",
+    "assignedVendors": "vendor",
+    "files": "file",
+}
+LINKS = {
+    "assignedUsers": "user",
+    "assignedTeams": "team",
+    "assignedCustomers": "customer",
+    "assignedVendors": "vendor",
+    "files": "file",
+}
+ITEM = responses(result_schema(wire.SCHEMA))
+GET_PARAMS = {
+    "parameters": [
+        {
+            "name": "includes",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "Expand: " + ", ".join(GET_INCLUDES),
+        }
+    ]
+}
+
+
+def _kinds() -> dict[str, str]:
+    """The expandable fields whose kind has an expander (others stay ids until their module exists)."""
+    return {name: kind for name, kind in KINDS.items() if kind in EXPANDERS}
+
+
+async def _detail(reader: Reader, principal: Principal, location_id: str, includes: set[str]) -> dict[str, Any]:
+    row = await queries.get_location(reader, principal, location_id)
+    [item] = await wire.render(reader, principal.account_id, [row])
+    item["subLocations"] = await queries.sub_location_ids(reader, principal, row["id"])
+    links = await queries.links(reader, principal.account_id, row["id"])
+    for name, link_type in LINKS.items():
+        item[name] = links[link_type]
+    if includes:
+        await expand(reader, principal, [item], _kinds(), includes)
+    return item
+
+
+def _seeing(principal: Principal, location_id: str) -> Principal:
+    """The principal, also seeing a place it just created under one of its places (its cache is older)."""
+    if principal.location_ids is None:
+        return principal
+    return dataclasses.replace(principal, location_ids=principal.location_ids | {location_id})
+
+
+@router.post("/locations", responses=ITEM, openapi_extra=wire.CREATE.openapi())
+async def create_location(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    fields = wire.parse_create(await read_body(request))
+    location_id = await runtime.write(lambda s: service.create_location(s, principal, fields).id)
+    return ok_result(await _detail(runtime.reader, _seeing(principal, location_id), location_id, set()))
+
+
+@router.get("/locations", responses=responses(results_schema(wire.SCHEMA)), openapi_extra=LIST.openapi())
+async def list_locations(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    parsed = parse_list(request, LIST, default_limit=runtime.settings.list_default_limit)
+    rows = await queries.list_locations(runtime.reader, principal, parsed.query)
+    items = await wire.render(runtime.reader, principal.account_id, rows)
+    if parsed.includes:
+        await expand(runtime.reader, principal, items, _kinds(), parsed.includes)
+    return ok_results(items)
+
+
+@router.get("/locations/{location_id}", responses=ITEM, openapi_extra=GET_PARAMS)
+async def get_location(location_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    check_keys(request, frozenset({"includes", "includes[]"}))
+    includes = parse_includes(include_values(request), GET_INCLUDES)
+    return ok_result(await _detail(runtime.reader, principal, location_id, includes))
+
+
+@router.patch(
+    "/locations/{location_id}",
+    responses=responses(result_schema({"type": "array", "items": wire.SCHEMA})),
+    openapi_extra=wire.UPDATE.openapi(partial=True),
+)
+async def update_location(location_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    changes = wire.parse_update(await read_body(request))
+    await runtime.write(lambda s: service.update_location(s, principal, location_id, changes).id)
+    item = await _detail(runtime.reader, principal, location_id, set())
+    # UpKeep documents the updated location wrapped in a one-element array.
+    return JSON({"success": True, "result": [item]})
+
+
+@router.delete("/locations/{location_id}", responses=responses(MESSAGE_SCHEMA))
+async def delete_location(location_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    await runtime.write(lambda s: service.delete_location(s, principal, location_id))
+    return ok_message("1 location deleted")
+
+
+# ------------------------------------------------------------------------------------------ custom fields
+
+CUSTOM_FIELD = responses(result_schema(wire.CUSTOM_FIELD_SCHEMA))
+
+
+@router.get("/locations/{location_id}/custom-fields/{field_id}", responses=CUSTOM_FIELD)
+async def get_custom_field(
+    location_id: str, field_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    check_keys(request, frozenset())
+    field = await queries.get_custom_field(runtime.reader, principal, location_id, field_id)
+    return ok_result(wire.custom_field_to_upkeep(field))
+
+
+@router.patch(
+    "/locations/{location_id}/custom-fields/{field_id}",
+    responses=CUSTOM_FIELD,
+    openapi_extra=wire.UPDATE_CUSTOM_FIELD.openapi(partial=True),
+)
+async def update_custom_field(
+    location_id: str, field_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    changes = wire.UPDATE_CUSTOM_FIELD.parse(await read_body(request), partial=True)
+    await runtime.write(lambda s: service.update_custom_field(s, principal, location_id, field_id, changes).id)
+    field = await queries.get_custom_field(runtime.reader, principal, location_id, field_id)
+    return ok_result(wire.custom_field_to_upkeep(field))
+
+
+@router.delete("/locations/{location_id}/custom-fields/{field_id}", responses=responses(MESSAGE_SCHEMA))
+async def delete_custom_field(
+    location_id: str, field_id: str, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    await runtime.write(lambda s: service.delete_custom_field(s, principal, location_id, field_id))
+    return ok_message("1 custom field deleted")
+
+
+# ------------------------------------------------------------------------------------------ assignments
+
+
+def _assignment_routes(segment: str, link_type: str) -> None:
+    path = f"/locations/{{location_id}}/{segment}/{{member_id}}"
+
+    async def assign(location_id: str, member_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+        await runtime.write(lambda s: service.assign_member(s, principal, location_id, link_type, member_id))
+        return ok_message(f"{link_type} {member_id} assigned to location {location_id}")
+
+    async def remove(location_id: str, member_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+        await runtime.write(lambda s: service.unassign_member(s, principal, location_id, link_type, member_id))
+        return ok_message(f"{link_type} {member_id} removed from location {location_id}")
+
+    router.add_api_route(
+        path,
+        assign,
+        methods=["POST"],
+        responses=responses(MESSAGE_SCHEMA),
+        name=f"assign_{link_type}_to_location",
+        summary=f"Assign {link_type.title()} To Location",
+    )
+    router.add_api_route(
+        path,
+        remove,
+        methods=["DELETE"],
+        responses=responses(MESSAGE_SCHEMA),
+        name=f"remove_{link_type}_from_location",
+        summary=f"Remove {link_type.title()} From Location",
+    )
+
+
+for _segment, _link_type in (
+    ("users", "user"),
+    ("teams", "team"),
+    ("customers", "customer"),
+    ("vendors", "vendor"),
+):
+    _assignment_routes(_segment, _link_type)

@@ -1,0 +1,171 @@
+"""/requests: create, list, get, cancel, delete, and the local approve / decline (reject) endpoints.
+
+UpKeep documents no approve or reject endpoint, only the REQUEST_APPROVED / REQUEST_REJECTED
+webhooks; Premises serves ``PATCH /requests/{id}/approve`` (creates the work order and returns the
+request with ``workOrder`` expanded) and ``PATCH /requests/{id}/decline`` (alias ``/reject``).
+``PATCH /requests/{id}/cancel`` is kept for an older client.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from premises.api.runtime import Runtime
+from premises.api.upkeep.body import read_body
+from premises.api.upkeep.deps import PrincipalDep, RuntimeDep
+from premises.api.upkeep.expand import expand
+from premises.api.upkeep.listing import Filter, ListSpec, check_keys, include_values, parse_includes, parse_list
+from premises.api.upkeep.mappers import requests as wire
+from premises.api.upkeep.wire import (
+    MESSAGE_SCHEMA,
+    ok_message,
+    ok_result,
+    ok_results,
+    responses,
+    result_schema,
+    results_schema,
+)
+from premises.identity.principal import Principal
+from premises.models.request import REQUEST_STATUSES
+from premises.request import queries, service
+
+router = APIRouter(tags=["requests"])
+
+DATES = {"dueDate": "due_date", "endDueDate": "end_due_date", "createdAt": "created_at", "updatedAt": "updated_at"}
+LIST = ListSpec(
+    filters=(
+        Filter("title", "title", description="Only requests with this title."),
+        Filter("location", "location_id", description="Only requests at this location."),
+        Filter("asset", "asset_id", description="Only requests for this asset."),
+        Filter("team", "team_id", description="Only requests assigned to this team."),
+        Filter("assignedToUser", "assigned_to_user_id", description="Only requests assigned to this user."),
+        Filter("category", "category", description="Only requests with this category."),
+        Filter("requestedByUser", "requested_by_user_id", description="Only requests raised by this user."),
+        Filter("publicRequesterEmail", "public_requester_email", description="Only requests from this email."),
+        Filter("status", "status", choices=REQUEST_STATUSES, description="Premises extension."),
+    ),
+    ranges=DATES,
+    order_fields=DATES,
+    # requestedByUser and workOrder are Premises extensions.
+    includes=(
+        "asset",
+        "location",
+        "team",
+        "assignedToUser",
+        "assignedByUser",
+        "cancelledByUser",
+        "requestedByUser",
+        "workOrder",
+    ),
+)
+GET_INCLUDES = (*LIST.includes, "files", "formItems", "parts", "arrayOfUpdateItems")
+KINDS = {
+    "asset": "asset",
+    "location": "location",
+    "team": "team",
+    "assignedToUser": "user",
+    "assignedByUser": "user",
+    "cancelledByUser": "user",
+    "requestedByUser": "user",
+    "workOrder": "work_order",
+    "files": "file",
+}
+ITEM = responses(result_schema(wire.SCHEMA))
+MESSAGE = responses(MESSAGE_SCHEMA)
+GET_PARAMS = {
+    "parameters": [
+        {
+            "name": "includes",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "Expand: " + ", ".join(GET_INCLUDES),
+        }
+    ]
+}
+
+
+async def _detail(runtime: Runtime, principal: Principal, request_id: str, includes: set[str]) -> dict[str, Any]:
+    row = await queries.get_request(runtime.reader, principal, request_id)
+    [item] = await wire.render(runtime.reader, principal, [row])
+    if includes:
+        await expand(runtime.reader, principal, [item], KINDS, includes)
+    return item
+
+
+@router.post("/requests", responses=ITEM, openapi_extra=wire.CREATE.openapi())
+async def create_request(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    fields = wire.CREATE.parse(await read_body(request))
+    request_id = await runtime.write(lambda s: service.create_request(s, principal, fields).id)
+    return ok_result(await _detail(runtime, principal, request_id, set()))
+
+
+@router.get("/requests", responses=responses(results_schema(wire.SCHEMA)), openapi_extra=LIST.openapi())
+async def list_requests(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    parsed = parse_list(request, LIST, default_limit=runtime.settings.list_default_limit)
+    rows = await queries.list_requests(runtime.reader, principal, parsed.query)
+    items = await wire.render(runtime.reader, principal, rows)
+    if parsed.includes:
+        await expand(runtime.reader, principal, items, KINDS, parsed.includes)
+    return ok_results(items)
+
+
+@router.get("/requests/{request_id}", responses=ITEM, openapi_extra=GET_PARAMS)
+async def get_request(request_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    check_keys(request, frozenset({"includes", "includes[]"}))
+    includes = parse_includes(include_values(request), GET_INCLUDES)
+    return ok_result(await _detail(runtime, principal, request_id, includes))
+
+
+@router.delete("/requests/{request_id}", responses=MESSAGE)
+async def delete_request(request_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    await runtime.write(lambda s: service.delete_request(s, principal, request_id))
+    return ok_message("1 request deleted")
+
+
+async def _cancel(request_id: str, request: Request, runtime: Runtime, principal: Principal) -> Response:
+    reason = wire.DECISION.parse(await read_body(request)).get("reason")
+    await runtime.write(lambda s: service.cancel_request(s, principal, request_id, reason).id)
+    return ok_message("1 request cancelled")
+
+
+@router.delete("/requests/{request_id}/cancel", responses=MESSAGE)
+async def cancel_request(request_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    return await _cancel(request_id, request, runtime, principal)
+
+
+@router.patch("/requests/{request_id}/cancel", responses=MESSAGE, openapi_extra=wire.DECISION.openapi(partial=True))
+async def cancel_request_patch(
+    request_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    """The same as DELETE /requests/{id}/cancel (an older client uses PATCH)."""
+    return await _cancel(request_id, request, runtime, principal)
+
+
+@router.patch("/requests/{request_id}/approve", responses=ITEM, openapi_extra=wire.APPROVE.openapi(partial=True))
+async def approve_request(request_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    """Approve an open request: its work order is created in the same transaction (Premises endpoint)."""
+    overrides = wire.APPROVE.parse(await read_body(request), partial=True)
+    await runtime.write(lambda s: service.approve_request(s, principal, request_id, overrides)[0].id)
+    return ok_result(await _detail(runtime, principal, request_id, {"workOrder"}))
+
+
+async def _decline(request_id: str, request: Request, runtime: Runtime, principal: Principal) -> Response:
+    reason = wire.DECISION.parse(await read_body(request)).get("reason")
+    await runtime.write(lambda s: service.reject_request(s, principal, request_id, reason).id)
+    return ok_result(await _detail(runtime, principal, request_id, set()))
+
+
+@router.patch("/requests/{request_id}/decline", responses=ITEM, openapi_extra=wire.DECISION.openapi(partial=True))
+async def decline_request(request_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    """Reject an open request, with an optional ``reason`` (Premises endpoint)."""
+    return await _decline(request_id, request, runtime, principal)
+
+
+@router.patch("/requests/{request_id}/reject", responses=ITEM, openapi_extra=wire.DECISION.openapi(partial=True))
+async def reject_request(request_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    """Alias of PATCH /requests/{id}/decline."""
+    return await _decline(request_id, request, runtime, principal)

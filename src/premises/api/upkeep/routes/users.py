@@ -1,0 +1,67 @@
+"""/users: create, list, get, update, and location access."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from premises.api.upkeep.body import read_body
+from premises.api.upkeep.deps import PrincipalDep, RuntimeDep
+from premises.api.upkeep.listing import Filter, ListSpec, check_keys, parse_list
+from premises.api.upkeep.mappers import users as wire
+from premises.api.upkeep.wire import ok_result, ok_results, responses, result_schema, results_schema
+from premises.identity.permissions import Role
+from premises.user import queries, service
+
+router = APIRouter(tags=["users"])
+
+LIST = ListSpec(
+    filters=(
+        Filter("email", "email", description="Only the user with this email."),
+        Filter("accountType", "account_type", choices=tuple(r.value for r in Role)),
+    )
+)
+LOCATIONS_SCHEMA = results_schema({"type": "object", "properties": {"locationId": {"type": "string"}}})
+
+
+@router.post("/users", responses=responses(result_schema(wire.SCHEMA)), openapi_extra=wire.CREATE.openapi())
+async def create_user(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    fields = wire.CREATE.parse(await read_body(request))
+    password = fields.pop("password")
+    user = await runtime.write(lambda s: service.create_user(s, principal, fields, password).id)
+    return ok_result(wire.to_upkeep(await queries.get_user(runtime.reader, principal, user)))
+
+
+@router.get("/users", responses=responses(results_schema(wire.SCHEMA)), openapi_extra=LIST.openapi())
+async def list_users(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    parsed = parse_list(request, LIST, default_limit=runtime.settings.list_default_limit)
+    rows = await queries.list_users(runtime.reader, principal, parsed.query)
+    return ok_results([wire.to_upkeep(r) for r in rows])
+
+
+@router.get("/users/{user_id}", responses=responses(result_schema(wire.SCHEMA)))
+async def get_user(user_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    check_keys(request, frozenset())
+    return ok_result(wire.to_upkeep(await queries.get_user(runtime.reader, principal, user_id)))
+
+
+@router.patch(
+    "/users/{user_id}",
+    responses=responses(result_schema(wire.SCHEMA)),
+    openapi_extra=wire.UPDATE.openapi(partial=True),
+)
+async def update_user(user_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    changes = wire.UPDATE.parse(await read_body(request), partial=True)
+    await runtime.write(lambda s: service.update_user(s, principal, user_id, changes).id)
+    return ok_result(wire.to_upkeep(await queries.get_user(runtime.reader, principal, user_id)))
+
+
+@router.put(
+    "/users/{user_id}/locations",
+    responses=responses(LOCATIONS_SCHEMA),
+    openapi_extra=wire.SET_LOCATIONS.openapi(),
+)
+async def set_user_locations(user_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    fields = wire.SET_LOCATIONS.parse(await read_body(request))
+    ids = await runtime.write(lambda s: service.set_user_locations(s, principal, user_id, fields["location_ids"]))
+    return ok_results([{"locationId": i} for i in ids])

@@ -1,0 +1,209 @@
+"""/work-orders: create, list, get, update, delete, update messages, additional workers, team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from premises.api.upkeep.body import read_body
+from premises.api.upkeep.deps import PrincipalDep, RuntimeDep
+from premises.api.upkeep.expand import expand
+from premises.api.upkeep.listing import (
+    Filter,
+    ListSpec,
+    check_keys,
+    include_values,
+    parse_includes,
+    parse_list,
+)
+from premises.api.upkeep.mappers import work_orders as wire
+from premises.api.upkeep.mappers.common import iso
+from premises.api.upkeep.wire import (
+    MESSAGE_SCHEMA,
+    ok_message,
+    ok_result,
+    ok_results,
+    responses,
+    result_schema,
+    results_schema,
+)
+from premises.identity.principal import Principal
+from premises.models.work_order import WORK_ORDER_STATUSES
+from premises.work_order import queries, service
+
+router = APIRouter(tags=["work-orders"])
+
+DATES = {
+    "dueDate": "due_date",
+    "endDueDate": "end_due_date",
+    "dateCompleted": "date_completed",
+    "createdAt": "created_at",
+    "updatedAt": "updated_at",
+}
+LIST = ListSpec(
+    filters=(
+        Filter("title", "title"),
+        Filter("isComplete", queries.IS_COMPLETE, choices=("0", "1")),
+        Filter("status", "status", choices=WORK_ORDER_STATUSES),
+        Filter("archivedStatus", queries.ARCHIVED, choices=("0", "1")),
+        Filter("priority", "priority", "integer", choices=(0, 1, 2, 3)),
+        Filter("location", "location_id"),
+        Filter("asset", "asset_id"),
+        Filter("assignedToUser", "assigned_to_user_id"),
+        Filter("assignedByUser", "assigned_by_user_id"),
+        Filter("category", "category"),
+        Filter("publicRequesterEmail", "public_requester_email"),
+        Filter("customWOStatusId", "custom_status_id"),
+    ),
+    ranges=DATES,
+    order_fields=DATES,
+    includes=(
+        "asset",
+        "location",
+        "assignedToUser",
+        "assignedByUser",
+        "requestedByUser",
+        "completedByUser",
+        "team",
+    ),
+)
+GET_INCLUDES = (
+    *LIST.includes,
+    "formItems",
+    "parts",
+    "arrayOfUpdateItems",
+    "additionalUsers",
+    "files",
+)
+KINDS = {
+    "asset": "asset",
+    "location": "location",
+    "assignedToUser": "user",
+    "assignedByUser": "user",
+    "requestedByUser": "user",
+    "completedByUser": "user",
+    "team": "team",
+    "additionalUsers": "user",
+    "files": "file",
+}
+ITEM = responses(result_schema(wire.SCHEMA))
+GET_PARAMS = {
+    "parameters": [
+        {
+            "name": "includes",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "Expand: " + ", ".join(GET_INCLUDES),
+        }
+    ]
+}
+
+
+async def _detail(runtime: Any, principal: Principal, work_order_id: str, includes: set[str]) -> dict[str, Any]:
+    reader = runtime.reader
+    row = await queries.get_work_order(reader, principal, work_order_id)
+    [item] = await wire.render(reader, principal, [row])
+    item["additionalCosts"] = [
+        wire.cost_to_upkeep(c) for c in await queries.costs(reader, principal.account_id, row["id"])
+    ]
+    messages = await queries.update_messages(reader, principal.account_id, row["id"])
+    if "arrayOfUpdateItems" in includes:
+        item["arrayOfUpdateItems"] = [
+            {
+                "id": m["id"],
+                "text": m["text"],
+                "createdByUser": m["created_by_user_id"],
+                "createdAt": iso(m["created_at"]),
+            }
+            for m in messages
+        ]
+    else:
+        item["arrayOfUpdateItems"] = [m["id"] for m in messages]
+    item["arrayOfLinkedWorkOrders"] = []
+    item["timeLog"] = []
+    await expand(reader, principal, [item], KINDS, includes)
+    return item
+
+
+@router.post("/work-orders", responses=ITEM, openapi_extra=wire.CREATE.openapi())
+async def create_work_order(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    fields = wire.CREATE.parse(await read_body(request))
+    work_order_id = await runtime.write(lambda s: service.create_work_order(s, principal, fields).id)
+    return ok_result(await _detail(runtime, principal, work_order_id, set()))
+
+
+@router.get("/work-orders", responses=responses(results_schema(wire.SCHEMA)), openapi_extra=LIST.openapi())
+async def list_work_orders(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    parsed = parse_list(request, LIST, default_limit=runtime.settings.list_default_limit)
+    for flag in (queries.IS_COMPLETE, queries.ARCHIVED):
+        if flag in parsed.query.equals:
+            parsed.query.equals[flag] = parsed.query.equals[flag] == "1"
+    rows = await queries.list_work_orders(runtime.reader, principal, parsed.query)
+    items = await wire.render(runtime.reader, principal, rows)
+    if parsed.includes:
+        await expand(runtime.reader, principal, items, KINDS, parsed.includes)
+    return ok_results(items)
+
+
+@router.get("/work-orders/{work_order_id}", responses=ITEM, openapi_extra=GET_PARAMS)
+async def get_work_order(
+    work_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    check_keys(request, frozenset({"includes", "includes[]"}))
+    includes = parse_includes(include_values(request), GET_INCLUDES)
+    return ok_result(await _detail(runtime, principal, work_order_id, includes))
+
+
+@router.patch("/work-orders/{work_order_id}", responses=ITEM, openapi_extra=wire.UPDATE.openapi(partial=True))
+async def update_work_order(
+    work_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    changes = wire.parse_update(await read_body(request))
+    await runtime.write(lambda s: service.update_work_order(s, principal, work_order_id, changes).id)
+    return ok_result(await _detail(runtime, principal, work_order_id, set()))
+
+
+@router.delete("/work-orders/{work_order_id}", responses=responses(MESSAGE_SCHEMA))
+async def delete_work_order(work_order_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    await runtime.write(lambda s: service.delete_work_order(s, principal, work_order_id))
+    return ok_message("1 work order deleted")
+
+
+@router.post(
+    "/work-orders/{work_order_id}/update-messages",
+    responses=responses(MESSAGE_SCHEMA),
+    openapi_extra=wire.UPDATE_MESSAGE.openapi(),
+)
+async def add_update_message(
+    work_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    fields = wire.UPDATE_MESSAGE.parse(await read_body(request))
+    await runtime.write(lambda s: service.add_update_message(s, principal, work_order_id, fields["text"]).id)
+    return ok_message("1 message Added")
+
+
+@router.post("/work-orders/{work_order_id}/users/{user_id}", responses=responses(MESSAGE_SCHEMA))
+async def add_worker(work_order_id: str, user_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    await runtime.write(lambda s: service.add_worker(s, principal, work_order_id, user_id))
+    return ok_message(f"User {user_id} assigned to work order {work_order_id}")
+
+
+@router.delete("/work-orders/{work_order_id}/users/{user_id}", responses=responses(MESSAGE_SCHEMA))
+async def remove_worker(work_order_id: str, user_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    await runtime.write(lambda s: service.remove_worker(s, principal, work_order_id, user_id))
+    return ok_message(f"User {user_id} removed from work order {work_order_id}")
+
+
+@router.post("/work-orders/{work_order_id}/teams/{team_id}", responses=responses(MESSAGE_SCHEMA))
+async def assign_team(work_order_id: str, team_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    await runtime.write(lambda s: service.assign_team(s, principal, work_order_id, team_id))
+    return ok_message(f"team {team_id} assigned to work order {work_order_id}")
+
+
+@router.delete("/work-orders/{work_order_id}/teams/{team_id}", responses=responses(MESSAGE_SCHEMA))
+async def remove_team(work_order_id: str, team_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    await runtime.write(lambda s: service.remove_team(s, principal, work_order_id, team_id))
+    return ok_message(f"team {team_id} removed from work order {work_order_id}")

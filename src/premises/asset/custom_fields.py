@@ -1,0 +1,372 @@
+"""Typed custom fields: the account's definitions per resource (assets for now) and their values on records.
+
+A value row with ``definition_id`` holds a typed value: the text of every type in ``value`` (numbers
+without a trailing ``.0``, dates as ISO 8601), and also ``number_value`` (number, currency) or
+``date_value`` (date, epoch ms) so range filters compare natively. A value row without a definition
+is a free ``name``/``value``/``unit`` triple (UpKeep's older ``customFieldsAsset``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from premises.errors import Conflict, DomainValidation, NotFound
+from premises.event.service import record_event, snapshot
+from premises.identity.principal import Principal
+from premises.kit import jsonutil
+from premises.kit.ids import new_id
+from premises.kit.time import ms_to_iso, now_ms, parse_instant
+from premises.models import CustomFieldDefinition, CustomFieldValue
+from premises.models.custom_field import CUSTOM_FIELD_TYPES
+
+# The permission row that guards each resource's field definitions.
+SETTING_RESOURCE = {"asset": "asset_setting"}
+EVENT_PREFIX = {"asset": "ASSET_CUSTOM_FIELD"}
+NUMERIC_TYPES = ("number", "currency")
+TEXT_LIMITS = {"singleLineText": 5_000, "multiLineText": 100_000, "dropdown": 200}
+MAX_OPTIONS = 500
+MAX_PRECISION = 5
+FREE_FIELD_LIMITS = {"name": 200, "value": 5_000, "unit": 100}
+
+
+# ------------------------------------------------------------------------------------------ definitions
+
+
+def definition_row(definition: CustomFieldDefinition) -> dict[str, Any]:
+    """A definition as the read path returns it (for responses built from the write side)."""
+    row = snapshot(definition)
+    row["options"] = jsonutil.loads(definition.options)
+    return row
+
+
+def _event(session: Session, principal: Principal, definition: CustomFieldDefinition, action: str) -> None:
+    session.flush()
+    record_event(
+        session,
+        account_id=principal.account_id,
+        type=f"{EVENT_PREFIX[definition.resource]}_{action}",
+        resource_type="custom_field",
+        resource_id=definition.id,
+        payload=snapshot(definition),
+        actor_user_id=principal.user_id,
+    )
+
+
+def _name(session: Session, account_id: str, resource: str, value: Any, exclude_id: str | None) -> str:
+    name = str(value or "").strip()
+    if not name:
+        raise DomainValidation("name cannot be null", field="name")
+    if len(name) > 200:
+        raise DomainValidation("name is too long", field="name")
+    statement = select(CustomFieldDefinition.id).where(
+        CustomFieldDefinition.account_id == account_id,
+        CustomFieldDefinition.resource == resource,
+        CustomFieldDefinition.deleted_at.is_(None),
+        func.lower(CustomFieldDefinition.name) == name.lower(),
+    )
+    if exclude_id is not None:
+        statement = statement.where(CustomFieldDefinition.id != exclude_id)
+    if session.scalar(statement) is not None:
+        raise Conflict("a custom field with this name already exists", field="name")
+    return name
+
+
+def _options(value: Any) -> list[str]:
+    if value is None:
+        raise DomainValidation("options cannot be null for a dropdown field", field="options")
+    if not isinstance(value, list) or not all(isinstance(o, str) for o in value):
+        raise DomainValidation("options must be an array of strings", field="options")
+    options = list(dict.fromkeys(o.strip() for o in value))
+    if not options or any(not o for o in options):
+        raise DomainValidation("options must be non-empty strings, at least one", field="options")
+    if len(options) > MAX_OPTIONS or any(len(o) > TEXT_LIMITS["dropdown"] for o in options):
+        raise DomainValidation("options has too many or too long entries", field="options")
+    return options
+
+
+def _precision(value: Any) -> int:
+    if value is None:
+        raise DomainValidation(
+            "decimalPrecision cannot be null for number and currency fields", field="decimalPrecision"
+        )
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_PRECISION:
+        raise DomainValidation(
+            f"decimalPrecision must be an integer from 0 to {MAX_PRECISION}", field="decimalPrecision"
+        )
+    return value
+
+
+def _load_definition(session: Session, principal: Principal, resource: str, field_id: str) -> CustomFieldDefinition:
+    principal.require(SETTING_RESOURCE[resource], "write")
+    definition = session.get(CustomFieldDefinition, (principal.account_id, field_id), with_for_update=True)
+    if definition is None or definition.deleted_at is not None or definition.resource != resource:
+        raise NotFound("custom field not found")
+    return definition
+
+
+def create_definition(
+    session: Session, principal: Principal, resource: str, fields: Mapping[str, Any]
+) -> CustomFieldDefinition:
+    principal.require(SETTING_RESOURCE[resource], "write")
+    field_type = fields.get("type")
+    if field_type not in CUSTOM_FIELD_TYPES:
+        raise DomainValidation("type must be one of " + ", ".join(CUSTOM_FIELD_TYPES), field="type")
+    name = _name(session, principal.account_id, resource, fields.get("name"), None)
+    options: list[str] | None = None
+    if field_type == "dropdown":
+        options = _options(fields.get("options"))
+    elif fields.get("options") is not None:
+        raise DomainValidation("options can only be set for dropdown fields", field="options")
+    precision: int | None = None
+    if field_type in NUMERIC_TYPES:
+        precision = _precision(fields.get("decimal_precision"))
+    elif fields.get("decimal_precision") is not None:
+        raise DomainValidation(
+            "decimalPrecision can only be set for number and currency fields", field="decimalPrecision"
+        )
+    now = now_ms()
+    definition = CustomFieldDefinition(
+        account_id=principal.account_id,
+        id=new_id(),
+        resource=resource,
+        name=name,
+        type=field_type,
+        options=None if options is None else jsonutil.dumps(options),
+        decimal_precision=precision,
+        created_by_user_id=principal.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(definition)
+    _event(session, principal, definition, "CREATED")
+    return definition
+
+
+def update_definition(
+    session: Session, principal: Principal, resource: str, field_id: str, changes: Mapping[str, Any]
+) -> CustomFieldDefinition:
+    """Rename a field, or replace a dropdown's options (values already chosen are kept)."""
+    definition = _load_definition(session, principal, resource, field_id)
+    if "name" in changes:
+        definition.name = _name(session, principal.account_id, resource, changes["name"], definition.id)
+    if "options" in changes:
+        if definition.type != "dropdown":
+            raise DomainValidation("options can only be set for dropdown fields", field="options")
+        definition.options = jsonutil.dumps(_options(changes["options"]))
+    definition.updated_at = now_ms()
+    _event(session, principal, definition, "UPDATED")
+    return definition
+
+
+def delete_definition(session: Session, principal: Principal, resource: str, field_id: str) -> dict[str, Any]:
+    """Soft delete; the values stay in the database but no record shows them any more."""
+    definition = _load_definition(session, principal, resource, field_id)
+    now = now_ms()
+    definition.deleted_at = now
+    definition.updated_at = now
+    _event(session, principal, definition, "DELETED")
+    return definition_row(definition)
+
+
+def live_definition(session: Session, value: CustomFieldValue) -> CustomFieldDefinition | None:
+    if value.definition_id is None:
+        return None
+    definition = session.get(CustomFieldDefinition, (value.account_id, value.definition_id))
+    if definition is None or definition.deleted_at is not None:
+        return None
+    return definition
+
+
+# ------------------------------------------------------------------------------------------ typed values
+
+
+def _number_text(number: float) -> str:
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def _typed(definition: CustomFieldDefinition, raw: Any, where: str) -> tuple[str, float | None, int | None]:
+    """Validate one raw value for the definition; return (text, number_value, date_value)."""
+    field_type = definition.type
+    if field_type in NUMERIC_TYPES:
+        number: float
+        if isinstance(raw, bool):
+            raise DomainValidation(f"{where} must be a number", field="customFields")
+        if isinstance(raw, int | float):
+            number = float(raw)
+        elif isinstance(raw, str):
+            try:
+                number = float(raw.strip())
+            except ValueError:
+                raise DomainValidation(f"{where} must be a number", field="customFields") from None
+        else:
+            raise DomainValidation(f"{where} must be a number", field="customFields")
+        if not math.isfinite(number) or abs(number) > 1e15:
+            raise DomainValidation(f"{where} must be a finite number", field="customFields")
+        number = round(number, definition.decimal_precision if definition.decimal_precision is not None else 2)
+        return _number_text(number), number, None
+    if field_type == "date":
+        try:
+            ms = parse_instant(raw)
+        except ValueError:
+            raise DomainValidation(f"{where} must be an ISO 8601 timestamp", field="customFields") from None
+        if not -62_135_596_800_000 <= ms <= 253_402_300_799_999:
+            raise DomainValidation(f"{where} is out of range", field="customFields")
+        return ms_to_iso(ms) or "", None, ms
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        raise DomainValidation(f"{where} must be a string", field="customFields")
+    if len(raw) > TEXT_LIMITS[field_type]:
+        raise DomainValidation(f"{where} is too long", field="customFields")
+    if field_type == "dropdown" and raw not in (jsonutil.loads(definition.options) or []):
+        raise DomainValidation(f"{where} must be one of the field's options", field="customFields")
+    return raw, None, None
+
+
+def _set_typed(value: CustomFieldValue, typed: tuple[str, float | None, int | None] | None, now: int) -> None:
+    value.value, value.number_value, value.date_value = typed if typed is not None else (None, None, None)
+    value.updated_at = now
+
+
+def put_values(
+    session: Session,
+    principal: Principal,
+    owner_type: str,
+    owner_id: str,
+    items: Sequence[Mapping[str, Any]],
+    now: int,
+) -> None:
+    """Set typed values: items are ``{"definition_id", "type", "value"}``; ``type`` is the field type the
+    caller named (None when it named none), ``value`` None clears the value. Other fields are untouched."""
+    wanted = list(dict.fromkeys(str(item["definition_id"]) for item in items))
+    definitions = {
+        d.id: d
+        for d in session.scalars(
+            select(CustomFieldDefinition).where(
+                CustomFieldDefinition.account_id == principal.account_id,
+                CustomFieldDefinition.resource == owner_type,
+                CustomFieldDefinition.id.in_(wanted),
+                CustomFieldDefinition.deleted_at.is_(None),
+            )
+        )
+    }
+    existing = {
+        v.definition_id: v
+        for v in session.scalars(
+            select(CustomFieldValue).where(
+                CustomFieldValue.account_id == principal.account_id,
+                CustomFieldValue.owner_type == owner_type,
+                CustomFieldValue.owner_id == owner_id,
+                CustomFieldValue.definition_id.in_(wanted),
+            )
+        )
+    }
+    for index, item in enumerate(items):
+        definition = definitions.get(str(item["definition_id"]))
+        if definition is None:
+            raise DomainValidation(f"customFields[{index}].id {item['definition_id']} not found", field="customFields")
+        named = item.get("type")
+        if named is not None and named != definition.type:
+            raise DomainValidation(
+                f"customFields[{index}].fieldValue must set {definition.type}Value for this {definition.type} field",
+                field="customFields",
+            )
+        raw = item.get("value")
+        typed = (
+            None if raw is None else _typed(definition, raw, f"customFields[{index}].fieldValue.{definition.type}Value")
+        )
+        value = existing.get(definition.id)
+        if value is None:
+            value = CustomFieldValue(
+                account_id=principal.account_id,
+                id=new_id(),
+                owner_type=owner_type,
+                owner_id=owner_id,
+                definition_id=definition.id,
+                created_by_user_id=principal.user_id,
+                created_at=now,
+            )
+            session.add(value)
+            existing[definition.id] = value
+        _set_typed(value, typed, now)
+
+
+def change_value(session: Session, value: CustomFieldValue, changes: Mapping[str, Any], now: int) -> None:
+    """The older single-field update: ``name``/``value``/``unit`` of a free field; only ``value`` of a typed one."""
+    definition = live_definition(session, value)
+    if definition is None:
+        if "name" in changes and (changes["name"] is None or not str(changes["name"]).strip()):
+            raise DomainValidation("name cannot be null", field="name")
+        for name in ("name", "value", "unit"):
+            if name in changes:
+                setattr(value, name, changes[name])
+        value.updated_at = now
+        return
+    if "name" in changes:
+        raise DomainValidation("the name of a typed custom field is changed on its definition", field="name")
+    if changes.get("unit") is not None:
+        raise DomainValidation("a typed custom field has no unit", field="unit")
+    if "value" in changes:
+        raw = changes["value"]
+        _set_typed(value, None if raw is None else _typed(definition, raw, "value"), now)
+
+
+# ------------------------------------------------------------------------------------------ free fields
+
+
+def put_free_fields(
+    session: Session,
+    principal: Principal,
+    owner_type: str,
+    owner_id: str,
+    items: Sequence[Mapping[str, Any]],
+    now: int,
+    label: str = "customFieldsAsset",
+) -> None:
+    """Add free fields; an item naming an existing one (by ``id``, else by ``name``) updates it."""
+    existing = list(
+        session.scalars(
+            select(CustomFieldValue).where(
+                CustomFieldValue.account_id == principal.account_id,
+                CustomFieldValue.owner_type == owner_type,
+                CustomFieldValue.owner_id == owner_id,
+                CustomFieldValue.definition_id.is_(None),
+            )
+        )
+    )
+    by_id = {f.id: f for f in existing}
+    by_name = {f.name: f for f in existing}
+    for index, item in enumerate(items):
+        field: CustomFieldValue | None
+        if item.get("id") is not None:
+            field = by_id.get(item["id"])
+            if field is None:
+                raise DomainValidation(f"{label}[{index}].id {item['id']} not found", field=label)
+        else:
+            if not str(item.get("name") or "").strip():
+                raise DomainValidation(f"{label}[{index}].name cannot be null", field=label)
+            field = by_name.get(item["name"])
+        if "name" in item and (item["name"] is None or not str(item["name"]).strip()):
+            raise DomainValidation(f"{label}[{index}].name cannot be null", field=label)
+        if field is None:
+            field = CustomFieldValue(
+                account_id=principal.account_id,
+                id=new_id(),
+                owner_type=owner_type,
+                owner_id=owner_id,
+                created_by_user_id=principal.user_id,
+                created_at=now,
+            )
+            session.add(field)
+            by_id[field.id] = field
+        for name in ("name", "value", "unit"):
+            if name in item:
+                setattr(field, name, item[name])
+        field.updated_at = now
+        if field.name is not None:
+            by_name[field.name] = field

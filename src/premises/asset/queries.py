@@ -1,0 +1,324 @@
+"""Assets, read side: lists and details, their files, custom field values, assignments and sub-assets.
+
+Location-based principals (``principal.location_ids`` is not None) see only the assets whose
+location is in that set (assets without a location are invisible to them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from premises.db.reader import Reader
+from premises.db.sql import Select
+from premises.errors import NotFound
+from premises.identity.principal import Principal
+from premises.kit import jsonutil
+from premises.kit.listing import ListQuery
+
+COLUMNS = (
+    "id",
+    "name",
+    "description",
+    "model",
+    "serial",
+    "serial_number",
+    "additional_information",
+    "notes",
+    "area",
+    "status",
+    "category",
+    "location_id",
+    "parent_asset_id",
+    "manufacturer_vendor_id",
+    "assigned_to_user_id",
+    "created_by_user_id",
+    "image_file_id",
+    "purchase_receipt_file_id",
+    "warranty_file_id",
+    "purchase_date",
+    "placed_in_service_date",
+    "warranty_expiration",
+    "purchase_price",
+    "residual_value",
+    "useful_life_quantity",
+    "useful_life_units",
+    "downtime_status",
+    "check_in_procedure",
+    "check_out_procedure",
+    "availability_status",
+    "availability_tracking_on",
+    "created_at",
+    "updated_at",
+)
+JOINED = ("assigned_to_email", "created_by_email", "incomplete_work_orders")
+ALL_COLUMNS = COLUMNS + JOINED
+
+VALUE_COLUMNS = (
+    "id",
+    "owner_id",
+    "definition_id",
+    "name",
+    "value",
+    "unit",
+    "number_value",
+    "date_value",
+    "created_by_user_id",
+    "created_at",
+    "updated_at",
+)
+DEFINITION_JOINED = (
+    "definition_name",
+    "definition_type",
+    "definition_options",
+    "definition_decimal_precision",
+    "definition_created_by_user_id",
+    "definition_created_at",
+    "definition_updated_at",
+    "definition_deleted_at",
+)
+DEFINITION_COLUMNS = (
+    "id",
+    "name",
+    "type",
+    "options",
+    "decimal_precision",
+    "created_by_user_id",
+    "created_at",
+    "updated_at",
+)
+STATUS_COLUMNS = ("id", "name", "created_at", "updated_at")
+LINK_TYPES = ("user", "team", "customer", "vendor")
+
+# Filter kinds of the ``customFields`` list filter and the value column each compares.
+CUSTOM_FILTER_KINDS = ("text", "dropdown", "number", "currency", "date")
+
+
+@dataclass(frozen=True, slots=True)
+class CustomFieldFilter:
+    """Assets whose value of one typed custom field matches: a substring (text, dropdown) or a range."""
+
+    definition_id: str
+    kind: str  # one of CUSTOM_FILTER_KINDS
+    contains: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+# ------------------------------------------------------------------------------------------ assets
+
+
+def _select(account_id: str) -> Select:
+    select = Select("assets", COLUMNS, account_id).where_live()
+    select.join(
+        "LEFT JOIN users uto ON uto.account_id = {a}.account_id AND uto.id = {a}.assigned_to_user_id "
+        "LEFT JOIN users ucb ON ucb.account_id = {a}.account_id AND ucb.id = {a}.created_by_user_id",
+        "uto.email",
+        "ucb.email",
+    )
+    select.extra_columns.append(
+        "(SELECT COUNT(*) FROM work_orders w WHERE w.account_id = t.account_id AND w.asset_id = t.id "
+        "AND w.deleted_at IS NULL AND w.status <> 'complete')"
+    )
+    return select
+
+
+def _restrict(select: Select, principal: Principal) -> Select:
+    if principal.location_ids is not None:
+        select.where_in("location_id", sorted(principal.location_ids))
+    return select
+
+
+def _base(principal: Principal) -> Select:
+    principal.require("asset", "read")
+    return _restrict(_select(principal.account_id), principal)
+
+
+def _row(values: Iterable[Any]) -> dict[str, Any]:
+    row = dict(zip(ALL_COLUMNS, values, strict=True))
+    row["availability_tracking_on"] = bool(row["availability_tracking_on"])
+    row["incomplete_work_orders"] = int(row["incomplete_work_orders"] or 0)
+    return row
+
+
+def _custom_filter(select: Select, index: int, spec: CustomFieldFilter) -> None:
+    alias = f"cf{index}"
+    condition = (
+        f"EXISTS (SELECT 1 FROM custom_field_values {alias} WHERE {alias}.account_id = {{a}}.account_id "
+        f"AND {alias}.owner_type = 'asset' AND {alias}.owner_id = {{a}}.id AND {alias}.definition_id = {{}}"
+    )
+    values: list[Any] = [spec.definition_id]
+    if spec.kind in ("text", "dropdown"):
+        escaped = (spec.contains or "").lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        condition += f" AND LOWER({alias}.value) LIKE {{}} ESCAPE '\\'"
+        values.append(f"%{escaped}%")
+    else:
+        column = f"{alias}.date_value" if spec.kind == "date" else f"{alias}.number_value"
+        if spec.minimum is not None:
+            condition += f" AND {column} >= {{}}"
+            values.append(int(spec.minimum) if spec.kind == "date" else spec.minimum)
+        if spec.maximum is not None:
+            condition += f" AND {column} <= {{}}"
+            values.append(int(spec.maximum) if spec.kind == "date" else spec.maximum)
+    select.where(condition + ")", *values)
+
+
+async def list_assets(
+    reader: Reader, principal: Principal, query: ListQuery, custom: Sequence[CustomFieldFilter] = ()
+) -> list[dict[str, Any]]:
+    select = _base(principal)
+    for index, spec in enumerate(custom):
+        _custom_filter(select, index, spec)
+    select.apply(query)
+    return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def get_asset(reader: Reader, principal: Principal, asset_id: str) -> dict[str, Any]:
+    select = _base(principal).where_eq("id", asset_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound("asset not found")
+    return _row(row)
+
+
+async def assets_by_ids(reader: Reader, account_id: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Live assets by id, for expansions; no permission or location check (callers do that)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    select = _select(account_id).where_in("id", wanted)
+    return {r["id"]: r for r in (_row(v) for v in await reader.fetch(select.sql(), select.params))}
+
+
+async def asset_files(reader: Reader, account_id: str, asset_ids: Iterable[str]) -> dict[str, list[str]]:
+    """The live files attached to these assets, in their order, by asset id."""
+    wanted = sorted(set(asset_ids))
+    out: dict[str, list[str]] = {i: [] for i in wanted}
+    if not wanted:
+        return out
+    select = Select("asset_files", ("asset_id", "file_id"), account_id, alias="af").where_in("asset_id", wanted)
+    select.join("JOIN files f ON f.account_id = {a}.account_id AND f.id = {a}.file_id")
+    select.where("f.deleted_at IS NULL")
+    select.order_by("position", False).order_by("file_id", False)
+    for asset_id, file_id in await reader.fetch(select.sql(), select.params):
+        out[asset_id].append(file_id)
+    return out
+
+
+def _value_select(account_id: str) -> Select:
+    select = Select("custom_field_values", VALUE_COLUMNS, account_id, alias="v").where_eq("owner_type", "asset")
+    select.join(
+        "LEFT JOIN custom_field_definitions d ON d.account_id = {a}.account_id AND d.id = {a}.definition_id",
+        "d.name",
+        "d.type",
+        "d.options",
+        "d.decimal_precision",
+        "d.created_by_user_id",
+        "d.created_at",
+        "d.updated_at",
+        "d.deleted_at",
+    )
+    select.where("({a}.definition_id IS NULL OR d.deleted_at IS NULL)")
+    return select
+
+
+def _value_row(values: Iterable[Any]) -> dict[str, Any]:
+    row = dict(zip(VALUE_COLUMNS + DEFINITION_JOINED, values, strict=True))
+    row["definition_options"] = jsonutil.loads(row["definition_options"])
+    return row
+
+
+async def custom_values(reader: Reader, account_id: str, asset_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """Custom field values of these assets, oldest first, by asset id.
+
+    A row with ``definition_id`` is a value of a typed field (``definition_*`` describe the field);
+    one without is a free ``name``/``value``/``unit`` triple (UpKeep's older ``customFieldsAsset``).
+    """
+    wanted = sorted(set(asset_ids))
+    out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
+    if not wanted:
+        return out
+    select = _value_select(account_id).where_in("owner_id", wanted)
+    select.order_by("created_at", False).order_by("id", False)
+    for values in await reader.fetch(select.sql(), select.params):
+        row = _value_row(values)
+        out[row["owner_id"]].append(row)
+    return out
+
+
+async def get_asset_custom_field(reader: Reader, principal: Principal, asset_id: str, field_id: str) -> dict[str, Any]:
+    """One custom field value of a visible asset, by its own id or by the id of its typed definition."""
+    await get_asset(reader, principal, asset_id)
+    select = _value_select(principal.account_id).where_eq("owner_id", asset_id)
+    select.where("({a}.id = {} OR {a}.definition_id = {})", field_id, field_id)
+    select.order_by("created_at", False).order_by("id", False)
+    rows = [_value_row(v) for v in await reader.fetch(select.sql(), select.params)]
+    if not rows:
+        raise NotFound("custom field not found")
+    return next((r for r in rows if r["id"] == field_id), rows[0])
+
+
+async def links(reader: Reader, account_id: str, asset_id: str) -> dict[str, list[str]]:
+    """The users, teams, customers and vendors assigned to an asset, by link type, oldest first."""
+    out: dict[str, list[str]] = {t: [] for t in LINK_TYPES}
+    select = Select("asset_links", ("link_type", "member_id"), account_id, alias="l").where_eq("asset_id", asset_id)
+    select.order_by("created_at", False).order_by("member_id", False)
+    for link_type, member_id in await reader.fetch(select.sql(), select.params):
+        out.setdefault(link_type, []).append(member_id)
+    return out
+
+
+async def sub_asset_ids(reader: Reader, principal: Principal, asset_id: str) -> list[str]:
+    select = _restrict(Select("assets", ("id",), principal.account_id).where_live(), principal)
+    select.where_eq("parent_asset_id", asset_id).order_by("created_at", False).order_by("id", False)
+    return [r[0] for r in await reader.fetch(select.sql(), select.params)]
+
+
+# ------------------------------------------------------------------------------------------ settings
+
+
+def _definition_select(principal: Principal) -> Select:
+    principal.require("asset_setting", "read")
+    return (
+        Select("custom_field_definitions", DEFINITION_COLUMNS, principal.account_id)
+        .where_live()
+        .where_eq("resource", "asset")
+    )
+
+
+def _definition_row(values: Iterable[Any]) -> dict[str, Any]:
+    row = dict(zip(DEFINITION_COLUMNS, values, strict=True))
+    row["options"] = jsonutil.loads(row["options"])
+    return row
+
+
+async def list_custom_field_definitions(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+    select = _definition_select(principal).apply(query)
+    return [_definition_row(r) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def get_custom_field_definition(reader: Reader, principal: Principal, field_id: str) -> dict[str, Any]:
+    select = _definition_select(principal).where_eq("id", field_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound("custom field not found")
+    return _definition_row(row)
+
+
+def _status_select(principal: Principal) -> Select:
+    principal.require("asset_setting", "read")
+    return Select("asset_downtime_statuses", STATUS_COLUMNS, principal.account_id).where_live()
+
+
+async def list_downtime_statuses(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+    select = _status_select(principal).apply(query)
+    return [dict(zip(STATUS_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def get_downtime_status(reader: Reader, principal: Principal, status_id: str) -> dict[str, Any]:
+    select = _status_select(principal).where_eq("id", status_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound("asset downtime status not found")
+    return dict(zip(STATUS_COLUMNS, row, strict=True))

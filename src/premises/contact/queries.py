@@ -1,0 +1,121 @@
+"""Contacts, read side: people and organisations, seen in one of their roles (customer, vendor, ...).
+
+A contact appears in a role's list only while the role's flag is set; the same row may later carry
+other roles (resident, contractor, address-book entry) without changing these queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from premises.db.reader import Reader
+from premises.db.sql import Select
+from premises.errors import NotFound
+from premises.identity.principal import Principal
+from premises.kit.listing import ListQuery
+
+# role -> the flag column that puts a contact in that role. The role is also the permission resource.
+ROLE_FLAGS = {"customer": "is_customer", "vendor": "is_vendor"}
+
+COLUMNS = (
+    "id",
+    "record_no",
+    "kind",
+    "is_customer",
+    "is_vendor",
+    "name",
+    "first_name",
+    "last_name",
+    "email",
+    "phone_number",
+    "address",
+    "website",
+    "description",
+    "customer_type",
+    "billing_name",
+    "billing_address_line1",
+    "billing_address_line2",
+    "billing_address_line3",
+    "vendor_type",
+    "main_point_of_contact",
+    "created_by_user_id",
+    "created_at",
+    "updated_at",
+)
+CUSTOM_FIELD_COLUMNS = ("id", "owner_id", "name", "value", "unit", "created_at", "updated_at")
+CUSTOM_FIELD_OWNER = "contact"
+
+
+def _flag(role: str) -> str:
+    try:
+        return ROLE_FLAGS[role]
+    except KeyError:
+        raise ValueError(f"unknown contact role: {role}") from None
+
+
+def _in_role(account_id: str, role: str | None) -> Select:
+    select = Select("contacts", COLUMNS, account_id).where_live()
+    if role is not None:
+        select.where_eq(_flag(role), True)
+    return select
+
+
+def _rows(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    out = []
+    for values in rows:
+        row = dict(zip(COLUMNS, values, strict=True))
+        row["is_customer"] = bool(row["is_customer"])
+        row["is_vendor"] = bool(row["is_vendor"])
+        out.append(row)
+    return out
+
+
+async def list_contacts(reader: Reader, principal: Principal, role: str, query: ListQuery) -> list[dict[str, Any]]:
+    """Contacts in ``role`` the principal may read: all of the account (contacts are not place-bound)."""
+    principal.require(role, "read")
+    select = _in_role(principal.account_id, role).apply(query)
+    return _rows(await reader.fetch(select.sql(), select.params))
+
+
+async def get_contact(reader: Reader, principal: Principal, role: str, contact_id: str) -> dict[str, Any]:
+    principal.require(role, "read")
+    select = _in_role(principal.account_id, role).where_eq("id", contact_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound(f"{role} not found")
+    return _rows([row])[0]
+
+
+async def contacts_by_ids(
+    reader: Reader, account_id: str, ids: Iterable[str], *, role: str | None = None
+) -> dict[str, dict[str, Any]]:
+    """Live contacts by id (only those in ``role`` when given), for expansions; no permission check."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    select = _in_role(account_id, role).where_in("id", wanted)
+    return {r["id"]: r for r in _rows(await reader.fetch(select.sql(), select.params))}
+
+
+async def custom_fields(reader: Reader, account_id: str, contact_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """The free-form custom field values of these contacts, oldest first, keyed by contact id."""
+    wanted = sorted(set(contact_ids))
+    if not wanted:
+        return {}
+    select = Select("custom_field_values", CUSTOM_FIELD_COLUMNS[:2], account_id, alias="v")
+    select.join(
+        "LEFT JOIN custom_field_definitions d ON d.account_id = {a}.account_id AND d.id = {a}.definition_id",
+        "COALESCE(v.name, d.name)",
+        "v.value",
+        "v.unit",
+        "v.created_at",
+        "v.updated_at",
+    )
+    select.where_eq("owner_type", CUSTOM_FIELD_OWNER).where_in("owner_id", wanted)
+    select.order_by("created_at", False).order_by("id", False)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for values in await reader.fetch(select.sql(), select.params):
+        row = dict(zip(CUSTOM_FIELD_COLUMNS, values, strict=True))
+        out.setdefault(row["owner_id"], []).append(row)
+    return out

@@ -1,0 +1,82 @@
+"""The write side: a synchronous SQLAlchemy engine and the one-transaction-per-unit-of-work helper.
+
+Application code never commits. ``unit_of_work`` commits when its block ends without an exception
+and rolls back otherwise; an API request, a job and a CLI command each run in exactly one.
+On SQLite every unit of work starts with ``BEGIN IMMEDIATE`` so that concurrent writers queue on
+the database lock instead of failing with SQLITE_BUSY half-way through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from premises.db import observe
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def sqlalchemy_url(database_url: str) -> str:
+    """Normalise a user-facing URL to the driver this layer uses (psycopg 3 on PostgreSQL)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if database_url.startswith(prefix):
+            return "postgresql+psycopg://" + database_url[len(prefix) :]
+    return database_url
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _observe_statements(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if observe.statement_observers:
+            observe.notify(statement)
+
+
+def make_engine(database_url: str, *, pool_size: int = 10) -> Engine:
+    url = sqlalchemy_url(database_url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _configure_sqlite(engine)
+    else:
+        engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    _observe_statements(engine)
+    return engine
+
+
+class Database:
+    """The write-side handle: an engine and its session factory."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        session = self.sessions()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,47 @@
+"""Business events, recorded in the transaction of the change they describe (the outbox).
+
+Event types follow UpKeep's webhook names (WORK_ORDER_CREATED, REQUEST_APPROVED, ...). The
+payload is a snapshot of the resource in domain field names; webhook delivery (roadmap) renders
+it per dialect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from premises.kit import jsonutil
+from premises.kit.ids import new_sortable_id
+from premises.kit.time import now_ms
+from premises.models import Event
+
+
+def record_event(
+    session: Session,
+    *,
+    account_id: str,
+    type: str,
+    resource_type: str,
+    resource_id: str,
+    payload: Mapping[str, Any],
+    actor_user_id: str | None = None,
+) -> Event:
+    event = Event(
+        account_id=account_id,
+        id=new_sortable_id(),
+        type=type,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        actor_user_id=actor_user_id,
+        payload=jsonutil.dumps(dict(payload)),
+        occurred_at=now_ms(),
+    )
+    session.add(event)
+    return event
+
+
+def snapshot(model: Any) -> dict[str, Any]:
+    """The column values of an ORM object, for an event payload."""
+    return {c.key: getattr(model, c.key) for c in model.__table__.columns}

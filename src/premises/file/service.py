@@ -1,0 +1,100 @@
+"""Files, write side: uploading (bytes to the store, metadata to the database).
+
+The bytes are written before the row's transaction commits; if that transaction fails for any
+reason (including the commit itself), the bytes are removed again, so an error leaves no orphan.
+Only a crash between the two steps can; such bytes have no row and are never served.
+Uploads record FILE_CREATED.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from sqlalchemy.orm import Session
+
+from premises.event.service import record_event, snapshot
+from premises.file.names import display_name, media_type
+from premises.file.storage import FileStore, storage_key
+from premises.identity.principal import Principal
+from premises.kit.ids import new_id
+from premises.kit.time import now_ms
+from premises.models import StoredFile
+
+UnitOfWork = Callable[[], AbstractContextManager[Session]]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded file as the client sent it."""
+
+    source: BinaryIO
+    requested_name: str | None  # UpKeep's ``filename`` field
+    uploaded_name: str | None  # the name in the multipart part
+    declared_type: str | None
+
+
+def upload_file(
+    unit_of_work: UnitOfWork, store: FileStore, principal: Principal, upload: Upload, *, max_bytes: int
+) -> str:
+    """Store the bytes, then record the file in one transaction; return the new file's id. Blocking."""
+    principal.require("file", "create")
+    file_id = new_id()
+    name = display_name(upload.requested_name, upload.uploaded_name)
+    key = storage_key(principal.account_id, file_id)
+    size = store.put(key, upload.source, max_bytes=max_bytes)
+    try:
+        with unit_of_work() as session:
+            create_file_record(
+                session,
+                principal,
+                file_id=file_id,
+                filename=name,
+                content_type=media_type(upload.declared_type, name),
+                size_bytes=size,
+                key=key,
+            )
+    except BaseException:
+        store.delete(key)
+        raise
+    return file_id
+
+
+def create_file_record(
+    session: Session,
+    principal: Principal,
+    *,
+    file_id: str,
+    filename: str,
+    content_type: str,
+    size_bytes: int,
+    key: str,
+) -> StoredFile:
+    """The metadata row of bytes already in the store under ``key``."""
+    principal.require("file", "create")
+    now = now_ms()
+    row = StoredFile(
+        account_id=principal.account_id,
+        id=file_id,
+        filename=filename,
+        content_type=content_type,
+        size_bytes=size_bytes,
+        storage_key=key,
+        created_by_user_id=principal.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    record_event(
+        session,
+        account_id=principal.account_id,
+        type="FILE_CREATED",
+        resource_type="file",
+        resource_id=row.id,
+        payload=snapshot(row),
+        actor_user_id=principal.user_id,
+    )
+    return row

@@ -1,0 +1,51 @@
+"""Instants are stored as integer epoch milliseconds (UTC) on every engine (docs/adr/0004-time.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def ms_to_iso(ms: int | None) -> str | None:
+    """Render epoch milliseconds as ISO 8601 UTC with milliseconds: ``2018-01-09T07:20:22.310Z``."""
+    if ms is None:
+        return None
+    moment = _EPOCH + dt.timedelta(milliseconds=ms)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{ms % 1000:03d}Z"
+
+
+def datetime_to_ms(value: dt.datetime) -> int:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return (value - _EPOCH) // dt.timedelta(milliseconds=1)
+
+
+def parse_instant(value: object) -> int:
+    """Accept epoch milliseconds (int, float or digit string) or an ISO 8601 string; return epoch ms.
+
+    Raises ValueError for anything else.
+    """
+    if isinstance(value, bool):
+        raise ValueError("not a date")
+    if isinstance(value, int | float):
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise ValueError("empty date")
+        if text.lstrip("-").isdigit():
+            return int(text)
+        if text.endswith("Z") or text.endswith("z"):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"not an ISO 8601 date: {value!r}") from None
+        return datetime_to_ms(parsed)
+    raise ValueError("not a date")

@@ -1,0 +1,53 @@
+"""All ORM models. Importing this package registers every table on ``Base.metadata`` (Alembic uses it)."""
+
+from premises.models.account import Account, AccountCounter
+from premises.models.asset import Asset, AssetDowntime, AssetDowntimeStatus, AssetFile, AssetLink
+from premises.models.base import GLOBAL_TABLES, Base
+from premises.models.category import Category
+from premises.models.contact import Contact
+from premises.models.custom_field import CustomFieldDefinition, CustomFieldValue
+from premises.models.event import Event
+from premises.models.file import StoredFile
+from premises.models.identity import AuthSession, Login, User, UserLocation
+from premises.models.place import Place, PlaceLink
+from premises.models.request import WorkRequest
+from premises.models.team import Team, TeamMember
+from premises.models.work_order import (
+    WorkOrder,
+    WorkOrderCost,
+    WorkOrderStatus,
+    WorkOrderUpdate,
+    WorkOrderUser,
+)
+
+__all__ = [
+    "GLOBAL_TABLES",
+    "Account",
+    "AccountCounter",
+    "Asset",
+    "AssetDowntime",
+    "AssetDowntimeStatus",
+    "AssetFile",
+    "AssetLink",
+    "AuthSession",
+    "Base",
+    "Category",
+    "Contact",
+    "CustomFieldDefinition",
+    "CustomFieldValue",
+    "Event",
+    "Login",
+    "Place",
+    "PlaceLink",
+    "StoredFile",
+    "Team",
+    "TeamMember",
+    "User",
+    "UserLocation",
+    "WorkOrder",
+    "WorkOrderCost",
+    "WorkOrderStatus",
+    "WorkOrderUpdate",
+    "WorkOrderUser",
+    "WorkRequest",
+]

@@ -1,0 +1,68 @@
+"""Users (tenant data) and the two global login lookups (email -> user, token -> session).
+
+The global tables have no foreign key into tenant tables: on Citus they stay on the coordinator
+(or become reference tables), and a reference table may not point at a distributed one.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Index, PrimaryKeyConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from premises.models._helpers import tenant_fk
+from premises.models.base import Base, IdColumn, TenantMixin, TimestampMixin
+
+
+class User(TenantMixin, TimestampMixin, Base):
+    __tablename__ = "users"
+    email: Mapped[str] = mapped_column(String(320))
+    account_type: Mapped[str] = mapped_column(String(20))
+    first_name: Mapped[str | None] = mapped_column(String(200))
+    last_name: Mapped[str | None] = mapped_column(String(200))
+    phone_number: Mapped[str | None] = mapped_column(String(64))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    user_status: Mapped[str | None] = mapped_column(String(64))
+    is_location_based: Mapped[bool] = mapped_column(Boolean, default=False)
+    date_of_last_login: Mapped[int | None] = mapped_column(BigInteger)
+    deleted_at: Mapped[int | None] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_users_account_email", "account_id", "email", unique=True),)
+
+
+class UserLocation(Base):
+    """Places a location-based user may see (each place includes its descendants)."""
+
+    __tablename__ = "user_locations"
+    account_id: Mapped[str] = mapped_column(IdColumn())
+    user_id: Mapped[str] = mapped_column(IdColumn())
+    place_id: Mapped[str] = mapped_column(IdColumn())
+    __table_args__ = (
+        PrimaryKeyConstraint("account_id", "user_id", "place_id"),
+        tenant_fk("user_id", "users"),
+        tenant_fk("place_id", "places"),
+    )
+
+
+class Login(Base):
+    """Global: an email address identifies exactly one user of one account."""
+
+    __tablename__ = "logins"
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    account_id: Mapped[str] = mapped_column(IdColumn())
+    user_id: Mapped[str] = mapped_column(IdColumn())
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_logins_account_user", "account_id", "user_id", unique=True),)
+
+
+class AuthSession(Base):
+    """Global: a session token (stored as its SHA-256) of one user."""
+
+    __tablename__ = "auth_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(IdColumn())
+    user_id: Mapped[str] = mapped_column(IdColumn())
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_auth_sessions_account_user", "account_id", "user_id"),)

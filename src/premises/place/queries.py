@@ -1,0 +1,163 @@
+"""Places, read side: lists and details of the place hierarchy, custom fields, assignments.
+
+Location-based principals (``principal.location_ids`` is not None) see only the places in that set,
+which the identity service resolved with every descendant of the user's places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from premises.db.reader import Reader
+from premises.db.sql import Select
+from premises.errors import NotFound
+from premises.identity.principal import Principal
+from premises.kit.listing import ListQuery
+
+COLUMNS = (
+    "id",
+    "record_no",
+    "kind",
+    "parent_id",
+    "name",
+    "code",
+    "address",
+    "latitude",
+    "longitude",
+    "hide_map",
+    "description",
+    "created_by_user_id",
+    "created_at",
+    "updated_at",
+)
+JOINED = ("created_by_email",)
+ALL_COLUMNS = COLUMNS + JOINED
+
+# Pseudo-columns a list may filter on: a custom field of the place with this name / value / unit.
+CF_NAME, CF_VALUE, CF_UNIT = "custom_field_name", "custom_field_value", "custom_field_unit"
+CUSTOM_FIELD_FILTERS = {CF_NAME: "name", CF_VALUE: "value", CF_UNIT: "unit"}
+
+CUSTOM_FIELD_COLUMNS = (
+    "id",
+    "owner_id",
+    "name",
+    "value",
+    "unit",
+    "created_by_user_id",
+    "created_at",
+    "updated_at",
+)
+LINK_TYPES = ("user", "team", "customer", "vendor", "file")
+
+
+def _with_creator(select: Select) -> Select:
+    return select.join(
+        "LEFT JOIN users cu ON cu.account_id = {a}.account_id AND cu.id = {a}.created_by_user_id", "cu.email"
+    )
+
+
+def _restrict(select: Select, principal: Principal) -> Select:
+    if principal.location_ids is not None:
+        select.where_in("id", sorted(principal.location_ids))
+    return select
+
+
+def _base(principal: Principal) -> Select:
+    principal.require("location", "read")
+    return _restrict(_with_creator(Select("places", COLUMNS, principal.account_id).where_live()), principal)
+
+
+def _row(values: Iterable[Any]) -> dict[str, Any]:
+    row = dict(zip(ALL_COLUMNS, values, strict=True))
+    row["hide_map"] = bool(row["hide_map"])
+    return row
+
+
+async def list_locations(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+    select = _base(principal)
+    custom = {column: query.equals[column] for column in CUSTOM_FIELD_FILTERS if column in query.equals}
+    if custom:
+        conditions = " AND ".join(f"cf.{CUSTOM_FIELD_FILTERS[column]} = {{}}" for column in custom)
+        select.where(
+            "EXISTS (SELECT 1 FROM custom_field_values cf WHERE cf.account_id = {a}.account_id "
+            "AND cf.owner_type = 'place' AND cf.owner_id = {a}.id AND " + conditions + ")",
+            *custom.values(),
+        )
+    select.apply(query, handled=frozenset(CUSTOM_FIELD_FILTERS))
+    return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def get_location(reader: Reader, principal: Principal, location_id: str) -> dict[str, Any]:
+    select = _base(principal).where_eq("id", location_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound("location not found")
+    return _row(row)
+
+
+async def places_by_ids(reader: Reader, account_id: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Live places by id, for expansions and denormalised names; no permission check (callers have one)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    select = _with_creator(Select("places", COLUMNS, account_id).where_live()).where_in("id", wanted)
+    return {r["id"]: r for r in (_row(v) for v in await reader.fetch(select.sql(), select.params))}
+
+
+async def custom_fields(reader: Reader, account_id: str, place_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """The free name/value/unit custom fields of these places, oldest first, by place id."""
+    wanted = sorted(set(place_ids))
+    out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
+    if not wanted:
+        return out
+    select = Select("custom_field_values", CUSTOM_FIELD_COLUMNS, account_id)
+    select.where_eq("owner_type", "place").where_in("owner_id", wanted)
+    select.order_by("created_at", False).order_by("id", False)
+    for values in await reader.fetch(select.sql(), select.params):
+        row = dict(zip(CUSTOM_FIELD_COLUMNS, values, strict=True))
+        out[row["owner_id"]].append(row)
+    return out
+
+
+async def get_custom_field(reader: Reader, principal: Principal, location_id: str, field_id: str) -> dict[str, Any]:
+    await get_location(reader, principal, location_id)
+    select = Select("custom_field_values", CUSTOM_FIELD_COLUMNS, principal.account_id)
+    select.where_eq("owner_type", "place").where_eq("owner_id", location_id).where_eq("id", field_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound("custom field not found")
+    return dict(zip(CUSTOM_FIELD_COLUMNS, row, strict=True))
+
+
+_LINKS_SQL = """
+SELECT l.link_type, l.member_id FROM place_links l
+LEFT JOIN users u ON u.account_id = l.account_id AND u.id = l.member_id
+LEFT JOIN teams tm ON tm.account_id = l.account_id AND tm.id = l.member_id
+LEFT JOIN contacts c ON c.account_id = l.account_id AND c.id = l.member_id
+LEFT JOIN files f ON f.account_id = l.account_id AND f.id = l.member_id
+WHERE l.account_id = :account_id AND l.place_id = :place_id AND (
+  (l.link_type = 'user' AND u.id IS NOT NULL AND u.deleted_at IS NULL)
+  OR (l.link_type = 'team' AND tm.id IS NOT NULL AND tm.deleted_at IS NULL)
+  OR (l.link_type = 'customer' AND c.id IS NOT NULL AND c.deleted_at IS NULL AND c.is_customer = :yes)
+  OR (l.link_type = 'vendor' AND c.id IS NOT NULL AND c.deleted_at IS NULL AND c.is_vendor = :yes)
+  OR (l.link_type = 'file' AND f.id IS NOT NULL AND f.deleted_at IS NULL)
+)
+ORDER BY l.created_at, l.member_id
+"""
+
+
+async def links(reader: Reader, account_id: str, place_id: str) -> dict[str, list[str]]:
+    """Live members assigned to a place, by link type (user, team, customer, vendor, file), oldest first."""
+    out: dict[str, list[str]] = {t: [] for t in LINK_TYPES}
+    rows = await reader.fetch(_LINKS_SQL, {"account_id": account_id, "place_id": place_id, "yes": True})
+    for link_type, member_id in rows:
+        out[link_type].append(member_id)
+    return out
+
+
+async def sub_location_ids(reader: Reader, principal: Principal, place_id: str) -> list[str]:
+    """Live direct children of a place that the principal may see, oldest first."""
+    select = _restrict(Select("places", ("id",), principal.account_id).where_live(), principal)
+    select.where_eq("parent_id", place_id).order_by("created_at", False).order_by("id", False)
+    return [r[0] for r in await reader.fetch(select.sql(), select.params)]

@@ -1,0 +1,88 @@
+"""Work requests, read side: one query per page (the assignee's email joined in)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from premises.db.reader import Reader
+from premises.db.sql import Select
+from premises.errors import NotFound
+from premises.identity.permissions import Grant
+from premises.identity.principal import Principal
+from premises.kit import jsonutil
+from premises.kit.listing import ListQuery
+
+COLUMNS = (
+    "id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "category",
+    "due_date",
+    "end_due_date",
+    "location_id",
+    "asset_id",
+    "team_id",
+    "assigned_to_user_id",
+    "assigned_by_user_id",
+    "requested_by_user_id",
+    "public_requester_email",
+    "image_file_id",
+    "file_ids",
+    "work_order_id",
+    "decided_by_user_id",
+    "decided_at",
+    "decision_reason",
+    "created_at",
+    "updated_at",
+)
+JOINED = ("assigned_to_email",)
+ALL_COLUMNS = COLUMNS + JOINED
+
+
+def _base(principal: Principal) -> Select:
+    """The requests the principal may read (mirrors ``service.visible``)."""
+    grant = principal.require("request", "read")
+    select = Select("requests", COLUMNS, principal.account_id).where_live()
+    select.join(
+        "LEFT JOIN users uto ON uto.account_id = {a}.account_id AND uto.id = {a}.assigned_to_user_id",
+        "uto.email",
+    )
+    me = principal.user_id
+    if grant is Grant.OWN:
+        select.where("{a}.requested_by_user_id = {}", me)
+    if principal.location_ids is not None:
+        places = sorted(principal.location_ids)
+        in_places = "{a}.location_id IN (" + ", ".join("{}" for _ in places) + ") OR " if places else ""
+        select.where("(" + in_places + "{a}.requested_by_user_id = {})", *places, me)
+    return select
+
+
+def _row(values: Iterable[Any]) -> dict[str, Any]:
+    row = dict(zip(ALL_COLUMNS, values, strict=True))
+    row["file_ids"] = jsonutil.loads(row["file_ids"]) or []
+    return row
+
+
+async def list_requests(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+    select = _base(principal).apply(query)
+    return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def get_request(reader: Reader, principal: Principal, request_id: str) -> dict[str, Any]:
+    select = _base(principal).where_eq("id", request_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound("request not found")
+    return _row(row)
+
+
+async def requests_by_ids(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Requests the principal may read, by id (for expansions)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    select = _base(principal).where_in("id", wanted)
+    return {r["id"]: r for r in (_row(v) for v in await reader.fetch(select.sql(), select.params))}

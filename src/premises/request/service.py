@@ -1,0 +1,253 @@
+"""Work requests, write side: raise, cancel, delete, and decide (approve into a work order, or reject).
+
+A request is ``open`` until someone decides it; ``approved``, ``rejected`` and ``cancelled`` are
+final. Every change records its event in the same transaction: REQUEST_CREATED, REQUEST_UPDATED
+(cancel), REQUEST_APPROVED (plus the WORK_ORDER_CREATED of the new work order), REQUEST_REJECTED
+and REQUEST_DELETED.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from premises.errors import DomainValidation, InvalidState, NotFound
+from premises.event.service import record_event, snapshot
+from premises.identity.permissions import Grant, Role
+from premises.identity.principal import Principal
+from premises.kit import jsonutil
+from premises.kit.ids import new_id
+from premises.kit.references import require_all_live, require_live
+from premises.kit.time import now_ms
+from premises.models import Asset, Category, Place, StoredFile, Team, User, WorkOrder, WorkRequest
+from premises.work_order.service import create_work_order
+
+# Work-order fields an approver may set when approving; everything else comes from the request.
+APPROVAL_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "priority",
+        "category",
+        "start_date",
+        "due_date",
+        "location_id",
+        "asset_id",
+        "team_id",
+        "assigned_to_user_id",
+        "additional_user_ids",
+        "estimated_duration_hours",
+    }
+)
+
+
+# ------------------------------------------------------------------------------------------ loading
+
+
+def visible(principal: Principal, request: WorkRequest, grant: Grant) -> bool:
+    """OWN grants see the requests they raised; location-based users their places' requests and their own."""
+    mine = request.requested_by_user_id == principal.user_id
+    if grant is Grant.OWN and not mine:
+        return False
+    if principal.location_ids is not None:
+        return mine or request.location_id in principal.location_ids
+    return True
+
+
+def _load(session: Session, principal: Principal, request_id: str, action: str) -> WorkRequest:
+    grant = principal.require("request", action)
+    request = session.get(WorkRequest, (principal.account_id, request_id))
+    if request is None or request.deleted_at is not None or not visible(principal, request, grant):
+        raise NotFound("request not found")
+    return request
+
+
+def _require_open(request: WorkRequest, verb: str) -> None:
+    if request.status != "open":
+        raise InvalidState(f"only open requests can be {verb}; this request is {request.status}")
+
+
+# ------------------------------------------------------------------------------------------ validation
+
+
+def _check_priority(value: Any) -> int:
+    if value is None:
+        return 0
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 3:
+        raise DomainValidation("priority must be one of 0, 1, 2, 3", field="priority")
+    return value
+
+
+def _check_category(session: Session, account_id: str, name: str | None) -> None:
+    """Requests use the account's work-order categories (they become work orders)."""
+    if name is None:
+        return
+    found = session.scalar(
+        select(Category.id).where(
+            Category.account_id == account_id, Category.kind == "work_order", Category.name == name
+        )
+    )
+    if found is None:
+        raise DomainValidation(f"category {name} is not one of the account's work order categories", field="category")
+
+
+def _check_references(session: Session, principal: Principal, fields: Mapping[str, Any]) -> None:
+    account_id = principal.account_id
+    if fields.get("location_id"):
+        require_live(session, Place, account_id, fields["location_id"], "location")
+        if not principal.sees_place(fields["location_id"]):
+            raise DomainValidation(f"location {fields['location_id']} not found", field="location")
+    if fields.get("asset_id"):
+        require_live(session, Asset, account_id, fields["asset_id"], "asset")
+    if fields.get("team_id"):
+        require_live(session, Team, account_id, fields["team_id"], "team")
+    if fields.get("assigned_to_user_id"):
+        require_live(session, User, account_id, fields["assigned_to_user_id"], "assignedToUser")
+    if fields.get("image_file_id"):
+        require_live(session, StoredFile, account_id, fields["image_file_id"], "image")
+    require_all_live(session, StoredFile, account_id, fields.get("file_ids") or (), "files")
+    _check_category(session, account_id, fields.get("category"))
+
+
+def _check_dates(due_date: int | None, end_due_date: int | None) -> None:
+    if due_date is not None and end_due_date is not None and end_due_date < due_date:
+        raise DomainValidation("endDueDate must not be before dueDate", field="endDueDate")
+
+
+def _event(session: Session, principal: Principal, type_: str, request: WorkRequest) -> None:
+    session.flush()
+    record_event(
+        session,
+        account_id=principal.account_id,
+        type=type_,
+        resource_type="request",
+        resource_id=request.id,
+        payload=snapshot(request),
+        actor_user_id=principal.user_id,
+    )
+
+
+# ------------------------------------------------------------------------------------------ commands
+
+
+def create_request(session: Session, principal: Principal, fields: Mapping[str, Any]) -> WorkRequest:
+    principal.require("request", "create")
+    title = fields.get("title")
+    if not title or not str(title).strip():
+        raise DomainValidation("title cannot be null", field="title")
+    _check_references(session, principal, fields)
+    _check_dates(fields.get("due_date"), fields.get("end_due_date"))
+    now = now_ms()
+    assignee = fields.get("assigned_to_user_id")
+    request = WorkRequest(
+        account_id=principal.account_id,
+        id=new_id(),
+        title=title,
+        description=fields.get("description"),
+        status="open",
+        priority=_check_priority(fields.get("priority")),
+        category=fields.get("category"),
+        due_date=fields.get("due_date"),
+        end_due_date=fields.get("end_due_date"),
+        location_id=fields.get("location_id"),
+        asset_id=fields.get("asset_id"),
+        team_id=fields.get("team_id"),
+        assigned_to_user_id=assignee,
+        assigned_by_user_id=principal.user_id if assignee else None,
+        requested_by_user_id=principal.user_id,
+        image_file_id=fields.get("image_file_id"),
+        file_ids=jsonutil.dumps(list(dict.fromkeys(fields.get("file_ids") or []))),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(request)
+    _event(session, principal, "REQUEST_CREATED", request)
+    return request
+
+
+def cancel_request(session: Session, principal: Principal, request_id: str, reason: str | None = None) -> WorkRequest:
+    request = _load(session, principal, request_id, "cancel")
+    _require_open(request, "cancelled")
+    now = now_ms()
+    request.status = "cancelled"
+    request.decided_by_user_id = principal.user_id
+    request.decided_at = now
+    request.decision_reason = reason
+    request.updated_at = now
+    _event(session, principal, "REQUEST_UPDATED", request)
+    return request
+
+
+def delete_request(session: Session, principal: Principal, request_id: str) -> None:
+    """Soft delete, whatever the status; a work order made from the request stays."""
+    request = _load(session, principal, request_id, "delete")
+    now = now_ms()
+    request.deleted_at = now
+    request.updated_at = now
+    _event(session, principal, "REQUEST_DELETED", request)
+
+
+def reject_request(session: Session, principal: Principal, request_id: str, reason: str | None = None) -> WorkRequest:
+    request = _load(session, principal, request_id, "decide")
+    _require_open(request, "rejected")
+    now = now_ms()
+    request.status = "rejected"
+    request.decided_by_user_id = principal.user_id
+    request.decided_at = now
+    request.decision_reason = reason
+    request.updated_at = now
+    _event(session, principal, "REQUEST_REJECTED", request)
+    return request
+
+
+def approve_request(
+    session: Session, principal: Principal, request_id: str, overrides: Mapping[str, Any] | None = None
+) -> tuple[WorkRequest, WorkOrder]:
+    """Approve an open request: create its work order (linked both ways) in this transaction.
+
+    ``overrides`` are work-order fields (domain names, see APPROVAL_FIELDS) that replace the
+    request's values on the new work order. The approver needs request/decide, not
+    work_order/create: deciding a request is what entitles them to create its work order.
+    """
+    request = _load(session, principal, request_id, "decide")
+    _require_open(request, "approved")
+    overrides = dict(overrides or {})
+    unknown = sorted(set(overrides) - APPROVAL_FIELDS)
+    if unknown:
+        raise DomainValidation(f"{unknown[0]} cannot be set when approving a request", field=unknown[0])
+    if "title" in overrides and not (overrides["title"] or "").strip():
+        raise DomainValidation("title cannot be null", field="title")
+    fields: dict[str, Any] = {
+        "title": request.title,
+        "description": request.description,
+        "priority": request.priority,
+        "category": request.category,
+        "due_date": request.due_date,
+        "location_id": request.location_id,
+        "asset_id": request.asset_id,
+        "team_id": request.team_id,
+        "assigned_to_user_id": request.assigned_to_user_id,
+        "image_file_id": request.image_file_id,
+        "file_ids": jsonutil.loads(request.file_ids) or [],
+        "requested_by_user_id": request.requested_by_user_id,
+        "public_requester_email": request.public_requester_email,
+        "request_id": request.id,
+        **overrides,
+    }
+    # The same user (actor, location access) with a role that may create work orders.
+    creator = dataclasses.replace(principal, role=Role.ADMIN)
+    work_order = create_work_order(session, creator, fields)
+    if request.end_due_date is not None and "due_date" not in overrides:
+        work_order.end_due_date = request.end_due_date
+    now = now_ms()
+    request.status = "approved"
+    request.work_order_id = work_order.id
+    request.decided_by_user_id = principal.user_id
+    request.decided_at = now
+    request.updated_at = now
+    _event(session, principal, "REQUEST_APPROVED", request)
+    return request, work_order

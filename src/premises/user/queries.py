@@ -1,0 +1,72 @@
+"""Reading users (lean read path)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from premises.db.reader import Reader
+from premises.db.sql import Select
+from premises.errors import NotFound
+from premises.identity.permissions import Grant
+from premises.identity.principal import Principal
+from premises.kit.listing import ListQuery
+
+COLUMNS = (
+    "id",
+    "email",
+    "account_type",
+    "first_name",
+    "last_name",
+    "phone_number",
+    "job_title",
+    "user_status",
+    "is_location_based",
+    "date_of_last_login",
+    "created_at",
+    "updated_at",
+)
+
+
+def _visible(principal: Principal) -> Select:
+    grant = principal.require("user", "read")
+    select = Select("users", COLUMNS, principal.account_id).where_live()
+    if grant is Grant.OWN:
+        select.where_eq("id", principal.user_id)
+    return select
+
+
+def _rows(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+
+
+async def list_users(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+    select = _visible(principal).apply(query)
+    return _rows(await reader.fetch(select.sql(), select.params))
+
+
+async def get_user(reader: Reader, principal: Principal, user_id: str) -> dict[str, Any]:
+    select = _visible(principal).where_eq("id", user_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound("user not found")
+    return dict(zip(COLUMNS, row, strict=True))
+
+
+async def users_by_ids(reader: Reader, account_id: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Users by id for expansions and denormalised names; no permission check (callers already have one)."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    select = Select("users", COLUMNS, account_id).where_in("id", wanted)
+    return {r["id"]: r for r in _rows(await reader.fetch(select.sql(), select.params))}
+
+
+async def user_location_ids(reader: Reader, principal: Principal, user_id: str) -> list[str]:
+    await get_user(reader, principal, user_id)
+    rows = await reader.fetch(
+        "SELECT l.place_id FROM user_locations l WHERE l.account_id = :account_id AND l.user_id = :user_id "
+        "ORDER BY l.place_id",
+        {"account_id": principal.account_id, "user_id": user_id},
+    )
+    return [r[0] for r in rows]

@@ -1,0 +1,174 @@
+"""Work orders, read side: one query per page (assignee names and custom status joined in)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from premises.db.reader import Reader
+from premises.db.sql import Select
+from premises.errors import NotFound
+from premises.identity.permissions import Grant
+from premises.identity.principal import Principal
+from premises.kit import jsonutil
+from premises.kit.listing import ListQuery
+
+COLUMNS = (
+    "id",
+    "work_order_no",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "category",
+    "start_date",
+    "due_date",
+    "end_due_date",
+    "date_completed",
+    "first_status_change_at",
+    "location_id",
+    "asset_id",
+    "team_id",
+    "assigned_to_user_id",
+    "assigned_by_user_id",
+    "completed_by_user_id",
+    "created_by_user_id",
+    "requested_by_user_id",
+    "request_id",
+    "public_requester_email",
+    "custom_status_id",
+    "form_template_id",
+    "estimated_duration_hours",
+    "time_spent",
+    "cost",
+    "archived",
+    "requires_signature",
+    "decrease_inventory",
+    "image_file_id",
+    "image2_file_id",
+    "image3_file_id",
+    "image4_file_id",
+    "image5_file_id",
+    "signature_file_id",
+    "additional_user_ids",
+    "file_ids",
+    "form_items",
+    "created_at",
+    "updated_at",
+)
+JOINED = (
+    "assigned_to_email",
+    "assigned_by_email",
+    "completed_by_email",
+    "custom_status_name",
+    "custom_status_type",
+    "custom_status_created_by",
+    "custom_status_deleted_by",
+)
+ALL_COLUMNS = COLUMNS + JOINED
+JSON_COLUMNS = ("additional_user_ids", "file_ids", "form_items")
+# Pseudo-columns the dialects may filter on, handled here rather than by plain equality.
+IS_COMPLETE, ARCHIVED = "is_complete", "archived"
+
+
+def _base(principal: Principal) -> Select:
+    grant = principal.require("work_order", "read")
+    select = Select("work_orders", COLUMNS, principal.account_id).where_live()
+    select.join(
+        "LEFT JOIN users uto ON uto.account_id = {a}.account_id AND uto.id = {a}.assigned_to_user_id "
+        "LEFT JOIN users uby ON uby.account_id = {a}.account_id AND uby.id = {a}.assigned_by_user_id "
+        "LEFT JOIN users ucb ON ucb.account_id = {a}.account_id AND ucb.id = {a}.completed_by_user_id "
+        "LEFT JOIN work_order_statuses cs ON cs.account_id = {a}.account_id AND cs.id = {a}.custom_status_id",
+        "uto.email",
+        "uby.email",
+        "ucb.email",
+        "cs.name",
+        "cs.type",
+        "cs.created_by_user_id",
+        "cs.deleted_by_user_id",
+    )
+    me = principal.user_id
+    if grant is Grant.OWN:
+        teams = sorted(principal.team_ids)
+        team_clause = ""
+        if teams:
+            team_clause = " OR {a}.team_id IN (" + ", ".join("{}" for _ in teams) + ")"
+        select.where(
+            "({a}.assigned_to_user_id = {}" + team_clause + " OR EXISTS (SELECT 1 FROM work_order_users wu "
+            "WHERE wu.account_id = {a}.account_id AND wu.work_order_id = {a}.id AND wu.user_id = {}))",
+            me,
+            *teams,
+            me,
+        )
+    if principal.location_ids is not None:
+        places = sorted(principal.location_ids)
+        in_places = "{a}.location_id IN (" + ", ".join("{}" for _ in places) + ") OR " if places else ""
+        select.where("(" + in_places + "{a}.assigned_to_user_id = {})", *places, me)
+    return select
+
+
+def _row(values: Iterable[Any]) -> dict[str, Any]:
+    row = dict(zip(ALL_COLUMNS, values, strict=True))
+    for name in JSON_COLUMNS:
+        row[name] = jsonutil.loads(row[name]) or []
+    row["archived"] = bool(row["archived"])
+    row["requires_signature"] = bool(row["requires_signature"])
+    return row
+
+
+async def list_work_orders(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+    select = _base(principal)
+    equals = dict(query.equals)
+    is_complete = equals.pop(IS_COMPLETE, None)
+    if is_complete is not None:
+        select.where("{a}.status = {}" if is_complete else "{a}.status <> {}", "complete")
+    archived = equals.pop(ARCHIVED, None)
+    if archived is not None:
+        select.where("{a}.archived = {}", bool(archived))
+    select.apply(ListQuery(equals, query.ranges, query.order_column, query.descending, query.offset, query.limit))
+    return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def get_work_order(reader: Reader, principal: Principal, work_order_id: str) -> dict[str, Any]:
+    select = _base(principal).where_eq("id", work_order_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound("work order not found")
+    return _row(row)
+
+
+async def work_orders_by_ids(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Work orders the principal may read, by id (for expansions)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    select = _base(principal).where_in("id", wanted)
+    return {r["id"]: r for r in (_row(v) for v in await reader.fetch(select.sql(), select.params))}
+
+
+COST_COLUMNS = ("id", "amount", "info", "category", "assigned_to_user_id", "date", "included_in_total_cost")
+
+
+async def costs(reader: Reader, account_id: str, work_order_id: str) -> list[dict[str, Any]]:
+    select = Select("work_order_costs", COST_COLUMNS, account_id).where_eq("work_order_id", work_order_id)
+    select.order_by("position", False).order_by("id", False)
+    rows = [dict(zip(COST_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+    for row in rows:
+        row["included_in_total_cost"] = bool(row["included_in_total_cost"])
+    return rows
+
+
+UPDATE_COLUMNS = ("id", "text", "created_by_user_id", "created_at")
+
+
+async def update_messages(reader: Reader, account_id: str, work_order_id: str) -> list[dict[str, Any]]:
+    select = Select("work_order_updates", UPDATE_COLUMNS, account_id).where_eq("work_order_id", work_order_id)
+    select.order_by("created_at", False).order_by("id", False)
+    return [dict(zip(UPDATE_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def cost_categories(reader: Reader, principal: Principal) -> list[dict[str, Any]]:
+    principal.require("cost_category", "read")
+    select = Select("categories", ("id", "name"), principal.account_id).where_eq("kind", "cost")
+    select.order_by("position", False).order_by("name", False)
+    return [{"id": r[0], "name": r[1]} for r in await reader.fetch(select.sql(), select.params)]

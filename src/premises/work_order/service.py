@@ -1,0 +1,486 @@
+"""Work orders, write side: create, update (status machine, costs, checklists), assign, comment, delete.
+
+Every change records its event (WORK_ORDER_CREATED / _UPDATED / _STATUS_UPDATED / _DELETED) in
+the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from premises.errors import DomainValidation, NotFound, PermissionDenied
+from premises.event.service import record_event, snapshot
+from premises.identity.permissions import Grant
+from premises.identity.principal import Principal
+from premises.kit import jsonutil
+from premises.kit.counters import next_value
+from premises.kit.ids import new_id
+from premises.kit.references import require_all_live, require_live
+from premises.kit.time import now_ms
+from premises.models import (
+    Asset,
+    Category,
+    Place,
+    StoredFile,
+    Team,
+    User,
+    WorkOrder,
+    WorkOrderCost,
+    WorkOrderStatus,
+    WorkOrderUpdate,
+    WorkOrderUser,
+)
+from premises.models.work_order import WORK_ORDER_STATUSES
+from premises.work_order import form_items
+
+IMAGE_FIELDS = (
+    "image_file_id",
+    "image2_file_id",
+    "image3_file_id",
+    "image4_file_id",
+    "image5_file_id",
+    "signature_file_id",
+)
+SIMPLE_FIELDS = (
+    "title",
+    "description",
+    "start_date",
+    "due_date",
+    "estimated_duration_hours",
+    "time_spent",
+    "cost",
+    "form_template_id",
+    "decrease_inventory",
+)
+# What a user with only an OWN grant (LIMITED_TECH) may change on a work order assigned to them.
+OWN_EDITABLE = frozenset(
+    {
+        "status",
+        "custom_status_id",
+        "time_spent",
+        "cost",
+        "form_items",
+        "file_ids",
+        "description",
+        "additional_costs",
+    }
+    | set(IMAGE_FIELDS)
+)
+
+
+# ------------------------------------------------------------------------------------------ loading
+
+
+def _load(session: Session, principal: Principal, work_order_id: str, action: str) -> WorkOrder:
+    grant = principal.require("work_order", action)
+    work_order = session.get(WorkOrder, (principal.account_id, work_order_id))
+    if work_order is None or work_order.deleted_at is not None:
+        raise NotFound("work order not found")
+    if not _visible(session, principal, work_order, grant):
+        raise NotFound("work order not found")
+    return work_order
+
+
+def _is_own(session: Session, principal: Principal, work_order: WorkOrder) -> bool:
+    if work_order.assigned_to_user_id == principal.user_id:
+        return True
+    if work_order.team_id is not None and work_order.team_id in principal.team_ids:
+        return True
+    return session.get(WorkOrderUser, (principal.account_id, work_order.id, principal.user_id)) is not None
+
+
+def _visible(session: Session, principal: Principal, work_order: WorkOrder, grant: Grant) -> bool:
+    if grant is Grant.OWN and not _is_own(session, principal, work_order):
+        return False
+    if principal.location_ids is not None:
+        return work_order.location_id in principal.location_ids or (work_order.assigned_to_user_id == principal.user_id)
+    return True
+
+
+# ------------------------------------------------------------------------------------------ validation
+
+
+def _check_priority(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 3:
+        raise DomainValidation("priority must be one of 0, 1, 2, 3", field="priority")
+    return value
+
+
+def _check_category(session: Session, account_id: str, name: str | None) -> None:
+    if name is None:
+        return
+    found = session.scalar(
+        select(Category.id).where(
+            Category.account_id == account_id, Category.kind == "work_order", Category.name == name
+        )
+    )
+    if found is None:
+        raise DomainValidation(f"category {name} is not one of the account's work order categories", field="category")
+
+
+def _check_references(session: Session, principal: Principal, fields: Mapping[str, Any]) -> None:
+    account_id = principal.account_id
+    if fields.get("location_id"):
+        require_live(session, Place, account_id, fields["location_id"], "location")
+        if not principal.sees_place(fields["location_id"]):
+            raise DomainValidation(f"location {fields['location_id']} not found", field="location")
+    if fields.get("asset_id"):
+        require_live(session, Asset, account_id, fields["asset_id"], "asset")
+    if fields.get("team_id"):
+        require_live(session, Team, account_id, fields["team_id"], "team")
+    if fields.get("assigned_to_user_id"):
+        require_live(session, User, account_id, fields["assigned_to_user_id"], "assignedToUser")
+    if fields.get("additional_user_ids"):
+        require_all_live(session, User, account_id, fields["additional_user_ids"], "additionalUsers")
+    file_ids = [*(fields.get("file_ids") or ()), *(fields[f] for f in IMAGE_FIELDS if fields.get(f))]
+    require_all_live(session, StoredFile, account_id, file_ids, "file")
+    if "category" in fields:
+        _check_category(session, account_id, fields["category"])
+    if fields.get("parts"):
+        raise DomainValidation(
+            "parts are not available yet: parts inventory arrives with a later release", field="parts"
+        )
+
+
+def _custom_status(session: Session, account_id: str, status_id: str) -> WorkOrderStatus:
+    status = session.get(WorkOrderStatus, (account_id, status_id))
+    if status is None or status.deleted_at is not None:
+        raise DomainValidation(f"customWOStatusId {status_id} not found", field="customWOStatusId")
+    return status
+
+
+# ------------------------------------------------------------------------------------------ create
+
+
+def create_work_order(session: Session, principal: Principal, fields: Mapping[str, Any]) -> WorkOrder:
+    principal.require("work_order", "create")
+    account_id = principal.account_id
+    _check_references(session, principal, fields)
+    now = now_ms()
+    work_order = WorkOrder(
+        account_id=account_id,
+        id=new_id(),
+        work_order_no=next_value(session, account_id, "work_order_no"),
+        title=fields["title"],
+        status="open",
+        priority=_check_priority(fields.get("priority", 0) if fields.get("priority") is not None else 0),
+        category=fields.get("category"),
+        location_id=fields.get("location_id"),
+        asset_id=fields.get("asset_id"),
+        team_id=fields.get("team_id"),
+        assigned_to_user_id=fields.get("assigned_to_user_id"),
+        assigned_by_user_id=principal.user_id if fields.get("assigned_to_user_id") else None,
+        created_by_user_id=principal.user_id,
+        requested_by_user_id=fields.get("requested_by_user_id"),
+        request_id=fields.get("request_id"),
+        public_requester_email=fields.get("public_requester_email"),
+        archived=False,
+        requires_signature=bool(fields.get("signature_file_id")),
+        created_at=now,
+        updated_at=now,
+    )
+    for name in (*SIMPLE_FIELDS, *IMAGE_FIELDS):
+        if fields.get(name) is not None:
+            setattr(work_order, name, fields[name])
+    if work_order.decrease_inventory is None:
+        work_order.decrease_inventory = "auto"
+    work_order.form_items = jsonutil.dumps(form_items.normalise(fields.get("form_items") or []))
+    work_order.file_ids = jsonutil.dumps(list(fields.get("file_ids") or []))
+    if fields.get("custom_status_id"):
+        custom = _custom_status(session, account_id, fields["custom_status_id"])
+        work_order.custom_status_id = custom.id
+        _set_status(work_order, custom.type, principal, now)
+    session.add(work_order)
+    session.flush()
+    _set_additional_users(session, work_order, fields.get("additional_user_ids") or [])
+    record_event(
+        session,
+        account_id=account_id,
+        type="WORK_ORDER_CREATED",
+        resource_type="work_order",
+        resource_id=work_order.id,
+        payload=snapshot(work_order),
+        actor_user_id=principal.user_id,
+    )
+    return work_order
+
+
+def _set_additional_users(session: Session, work_order: WorkOrder, user_ids: Sequence[str]) -> None:
+    unique = list(dict.fromkeys(user_ids))
+    session.execute(
+        delete(WorkOrderUser).where(
+            WorkOrderUser.account_id == work_order.account_id, WorkOrderUser.work_order_id == work_order.id
+        )
+    )
+    for position, user_id in enumerate(unique):
+        session.add(
+            WorkOrderUser(
+                account_id=work_order.account_id,
+                work_order_id=work_order.id,
+                user_id=user_id,
+                position=position,
+            )
+        )
+    work_order.additional_user_ids = jsonutil.dumps(unique)
+
+
+def _set_status(work_order: WorkOrder, status: str, principal: Principal, now: int) -> bool:
+    """Move to ``status``; returns whether it changed. Completion stamps date and user; reopening clears them."""
+    if status not in WORK_ORDER_STATUSES:
+        raise DomainValidation("status must be one of " + ", ".join(WORK_ORDER_STATUSES), field="status")
+    if status == work_order.status:
+        return False
+    work_order.status = status
+    if work_order.first_status_change_at is None:
+        work_order.first_status_change_at = now
+    if status == "complete":
+        work_order.date_completed = now
+        work_order.completed_by_user_id = principal.user_id
+    else:
+        work_order.date_completed = None
+        work_order.completed_by_user_id = None
+    return True
+
+
+# ------------------------------------------------------------------------------------------ update
+
+
+def update_work_order(
+    session: Session, principal: Principal, work_order_id: str, changes: Mapping[str, Any]
+) -> WorkOrder:
+    work_order = _load(session, principal, work_order_id, "update")
+    if principal.require("work_order", "update") is Grant.OWN:
+        forbidden = sorted(set(changes) - OWN_EDITABLE)
+        if forbidden:
+            raise PermissionDenied(f"{principal.role.value} users may not change {forbidden[0]}")
+    account_id = principal.account_id
+    if "title" in changes and not changes["title"]:
+        raise DomainValidation("title cannot be null", field="title")
+    _check_references(session, principal, changes)
+    now = now_ms()
+    status_changed = False
+    for name in (*SIMPLE_FIELDS, *IMAGE_FIELDS, "category", "location_id", "asset_id", "team_id"):
+        if name in changes:
+            setattr(work_order, name, changes[name])
+    if "priority" in changes:
+        work_order.priority = _check_priority(changes["priority"] if changes["priority"] is not None else 0)
+    if "assigned_to_user_id" in changes and changes["assigned_to_user_id"] != work_order.assigned_to_user_id:
+        work_order.assigned_to_user_id = changes["assigned_to_user_id"]
+        work_order.assigned_by_user_id = principal.user_id if changes["assigned_to_user_id"] else None
+    if "file_ids" in changes:
+        work_order.file_ids = jsonutil.dumps(list(changes["file_ids"] or []))
+    if "form_items" in changes:
+        existing = jsonutil.loads(work_order.form_items) or []
+        work_order.form_items = jsonutil.dumps(form_items.normalise(changes["form_items"] or [], existing))
+    if "additional_user_ids" in changes:
+        _set_additional_users(session, work_order, changes["additional_user_ids"] or [])
+    if "archived" in changes:
+        work_order.archived = bool(changes["archived"])
+    if changes.get("custom_status_id"):
+        custom = _custom_status(session, account_id, changes["custom_status_id"])
+        work_order.custom_status_id = custom.id
+        status_changed = _set_status(work_order, custom.type, principal, now) or status_changed
+    elif "custom_status_id" in changes:
+        work_order.custom_status_id = None
+    if changes.get("status") is not None:
+        status_changed = _set_status(work_order, changes["status"], principal, now) or status_changed
+        if work_order.custom_status_id is not None and "custom_status_id" not in changes:
+            work_order.custom_status_id = None  # a plain status change leaves the custom status
+    if "additional_costs" in changes:
+        _apply_costs(session, principal, work_order, changes["additional_costs"] or [], now)
+    work_order.updated_at = now
+    session.flush()
+    payload = snapshot(work_order)
+    record_event(
+        session,
+        account_id=account_id,
+        type="WORK_ORDER_UPDATED",
+        resource_type="work_order",
+        resource_id=work_order.id,
+        payload=payload,
+        actor_user_id=principal.user_id,
+    )
+    if status_changed:
+        record_event(
+            session,
+            account_id=account_id,
+            type="WORK_ORDER_STATUS_UPDATED",
+            resource_type="work_order",
+            resource_id=work_order.id,
+            payload=payload,
+            actor_user_id=principal.user_id,
+        )
+    return work_order
+
+
+COST_KEYS = frozenset(
+    {
+        "id",
+        "amount",
+        "info",
+        "category",
+        "assignedToUser",
+        "date",
+        "includedInTotalCost",
+        "deleteAdditionalCostItem",
+    }
+)
+
+
+def _apply_costs(
+    session: Session,
+    principal: Principal,
+    work_order: WorkOrder,
+    items: Sequence[Mapping[str, Any]],
+    now: int,
+) -> None:
+    """UpKeep's additionalCosts semantics: [] removes all; no id creates; id modifies; id + delete flag deletes.
+
+    Items arrive already coerced by the dialect (amount float, date epoch ms, booleans).
+    """
+    account_id = principal.account_id
+    existing = {
+        c.id: c
+        for c in session.scalars(
+            select(WorkOrderCost).where(
+                WorkOrderCost.account_id == account_id, WorkOrderCost.work_order_id == work_order.id
+            )
+        )
+    }
+    if not items:
+        for stale in existing.values():
+            session.delete(stale)
+        return
+    next_position = max((c.position for c in existing.values()), default=-1) + 1
+    cost_categories = set(
+        session.scalars(select(Category.name).where(Category.account_id == account_id, Category.kind == "cost"))
+    )
+    for index, item in enumerate(items):
+        if item.get("category") is not None and item["category"] not in cost_categories:
+            raise DomainValidation(
+                f"additionalCosts[{index}].category {item['category']} is not a cost category",
+                field="additionalCosts",
+            )
+        if item.get("assigned_to_user_id") is not None:
+            require_live(session, User, account_id, item["assigned_to_user_id"], "additionalCosts.assignedToUser")
+        cost_id = item.get("id")
+        cost: WorkOrderCost
+        if cost_id is not None:
+            found = existing.get(cost_id)
+            if found is None:
+                raise DomainValidation(f"additionalCosts[{index}].id {cost_id} not found", field="additionalCosts")
+            cost = found
+            if item.get("delete"):
+                session.delete(cost)
+                continue
+        else:
+            for required in ("amount", "info", "category", "assigned_to_user_id"):
+                if item.get(required) is None:
+                    wire = {"assigned_to_user_id": "assignedToUser"}.get(required, required)
+                    raise DomainValidation(f"additionalCosts[{index}].{wire} cannot be null", field="additionalCosts")
+            cost = WorkOrderCost(
+                account_id=account_id,
+                id=new_id(),
+                work_order_id=work_order.id,
+                date=now,
+                included_in_total_cost=False,
+                position=next_position,
+                created_at=now,
+            )
+            next_position += 1
+        for name in ("amount", "info", "category", "assigned_to_user_id", "date", "included_in_total_cost"):
+            if item.get(name) is not None:
+                setattr(cost, name, item[name])
+        cost.updated_at = now
+        session.add(cost)
+
+
+# ------------------------------------------------------------------------------------------ other commands
+
+
+def delete_work_order(session: Session, principal: Principal, work_order_id: str) -> None:
+    work_order = _load(session, principal, work_order_id, "delete")
+    now = now_ms()
+    work_order.deleted_at = now
+    work_order.updated_at = now
+    record_event(
+        session,
+        account_id=principal.account_id,
+        type="WORK_ORDER_DELETED",
+        resource_type="work_order",
+        resource_id=work_order.id,
+        payload=snapshot(work_order),
+        actor_user_id=principal.user_id,
+    )
+
+
+def _touch(session: Session, principal: Principal, work_order: WorkOrder) -> None:
+    work_order.updated_at = now_ms()
+    session.flush()
+    record_event(
+        session,
+        account_id=principal.account_id,
+        type="WORK_ORDER_UPDATED",
+        resource_type="work_order",
+        resource_id=work_order.id,
+        payload=snapshot(work_order),
+        actor_user_id=principal.user_id,
+    )
+
+
+def add_update_message(session: Session, principal: Principal, work_order_id: str, text: str) -> WorkOrderUpdate:
+    work_order = _load(session, principal, work_order_id, "comment")
+    if not text.strip():
+        raise DomainValidation("text cannot be null", field="text")
+    update = WorkOrderUpdate(
+        account_id=principal.account_id,
+        id=new_id(),
+        work_order_id=work_order.id,
+        text=text,
+        created_by_user_id=principal.user_id,
+        created_at=now_ms(),
+    )
+    session.add(update)
+    _touch(session, principal, work_order)
+    return update
+
+
+def add_worker(session: Session, principal: Principal, work_order_id: str, user_id: str) -> None:
+    work_order = _load(session, principal, work_order_id, "assign")
+    user = session.get(User, (principal.account_id, user_id))
+    if user is None or user.deleted_at is not None:
+        raise NotFound("user not found")
+    current = jsonutil.loads(work_order.additional_user_ids) or []
+    if user_id not in current:
+        _set_additional_users(session, work_order, [*current, user_id])
+    _touch(session, principal, work_order)
+
+
+def remove_worker(session: Session, principal: Principal, work_order_id: str, user_id: str) -> None:
+    work_order = _load(session, principal, work_order_id, "assign")
+    current = jsonutil.loads(work_order.additional_user_ids) or []
+    if user_id not in current:
+        raise NotFound("user is not assigned to this work order")
+    _set_additional_users(session, work_order, [u for u in current if u != user_id])
+    _touch(session, principal, work_order)
+
+
+def assign_team(session: Session, principal: Principal, work_order_id: str, team_id: str) -> None:
+    work_order = _load(session, principal, work_order_id, "assign")
+    team = session.get(Team, (principal.account_id, team_id))
+    if team is None or team.deleted_at is not None:
+        raise NotFound("team not found")
+    work_order.team_id = team_id
+    _touch(session, principal, work_order)
+
+
+def remove_team(session: Session, principal: Principal, work_order_id: str, team_id: str) -> None:
+    work_order = _load(session, principal, work_order_id, "assign")
+    if work_order.team_id != team_id:
+        raise NotFound("team is not assigned to this work order")
+    work_order.team_id = None
+    _touch(session, principal, work_order)

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from premises.identity.permissions import PERMISSIONS, Role, markdown_table
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
+
+
+def test_doc_embeds_the_table_from_code() -> None:
+    assert markdown_table() in DOC.read_text()
+
+
+def test_admin_may_do_everything() -> None:
+    assert all(Role.ADMIN in grants for grants in PERMISSIONS.values())
