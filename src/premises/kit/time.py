@@ -6,6 +6,9 @@ import datetime as dt
 import time
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# The instants an ISO 8601 date can spell: 0001-01-01T00:00:00.000Z .. 9999-12-31T23:59:59.999Z.
+MIN_MS = -62_135_596_800_000
+MAX_MS = 253_402_300_799_999
 
 
 def now_ms() -> int:
@@ -17,7 +20,7 @@ def ms_to_iso(ms: int | None) -> str | None:
     if ms is None:
         return None
     moment = _EPOCH + dt.timedelta(milliseconds=ms)
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{ms % 1000:03d}Z"
+    return f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}.{ms % 1000:03d}Z"
 
 
 def datetime_to_ms(value: dt.datetime) -> int:
@@ -29,8 +32,15 @@ def datetime_to_ms(value: dt.datetime) -> int:
 def parse_instant(value: object) -> int:
     """Accept epoch milliseconds (int, float or digit string) or an ISO 8601 string; return epoch ms.
 
-    Raises ValueError for anything else.
+    Raises ValueError for anything else, and for instants outside years 1..9999.
     """
+    ms = _parse_instant(value)
+    if not MIN_MS <= ms <= MAX_MS:
+        raise ValueError("date out of range")
+    return ms
+
+
+def _parse_instant(value: object) -> int:
     if isinstance(value, bool):
         raise ValueError("not a date")
     if isinstance(value, int | float):

@@ -44,8 +44,9 @@ def error(response: Any, status: int = 400) -> str:
 
 
 def file_id_of(value: Any) -> Any:
-    """Image fields are file ids now; once the file module renders objects, they carry the id."""
-    return value["id"] if isinstance(value, dict) else value
+    """Image fields render as file objects ``{"__type": "File", "id", "name", "url"}``."""
+    assert value["__type"] == "File" and value["url"], value
+    return value["id"]
 
 
 def make_file(db: Database, account_id: str, filename: str = "generator.jpg") -> str:
@@ -193,6 +194,11 @@ class TestCreate:
         assert ISO.fullmatch(result["createdAt"]) and ISO.fullmatch(result["updatedAt"])
         assert events_of(db, tenant.account_id, result["id"]) == ["ASSET_CREATED"]
 
+    def test_dates_keep_four_digit_years(self, tenant: Tenant) -> None:
+        early = create(tenant.admin, purchaseDate="0470-03-16T17:13:51.100Z", warrantyExpiration=253402300799999)
+        assert early["purchaseDate"] == "0470-03-16T17:13:51.100Z"
+        assert early["warrantyExpiration"] == "9999-12-31T23:59:59.999Z"
+
     def test_minimal_defaults(self, tenant: Tenant) -> None:
         result = create(tenant.admin)
         assert result["status"] == "active" and result["downtimeStatus"] == "available"
@@ -269,6 +275,10 @@ class TestCreate:
             ({"name": "x", "files": ["missing123"]}, "file missing123 not found"),
             (
                 {"name": "x", "purchaseDate": "yesterday"},
+                "purchaseDate must be a date (epoch milliseconds or ISO 8601)",
+            ),
+            (
+                {"name": "x", "purchaseDate": 10**17},
                 "purchaseDate must be a date (epoch milliseconds or ISO 8601)",
             ),
             ({"name": "x", "purchasePrice": "lots"}, "purchasePrice must be a number"),

@@ -436,6 +436,26 @@ class TestFileObjects:
         assert got["files"] == [expected]
         assert fetch(tenant.http, got["files"][0]["url"]).status_code == 200
 
+    def test_asset_and_request_images(self, tenant: Tenant) -> None:
+        image, receipt = uploaded(tenant.admin), uploaded(tenant.admin, name="receipt.pdf", filename=None)
+        asset = tenant.admin.post(
+            "/assets", json={"name": "Boiler", "image": image["id"], "purchaseReceipt": receipt["id"]}
+        )
+        assert asset.status_code == 200, asset.text
+        result = asset.json()["result"]
+        assert result["image"] == {
+            "__type": "File",
+            "id": image["id"],
+            "name": "custom_file_name.png",
+            "url": image["url"],
+        }
+        assert result["purchaseReceipt"]["name"] == "receipt.pdf" and result["warrantyFile"] is None
+        listed = tenant.admin.get("/assets").json()["results"]
+        assert listed[0]["image"] == result["image"]
+        request = tenant.admin.post("/requests", json={"title": "Leak", "image": image["id"]})
+        assert request.status_code == 200, request.text
+        assert request.json()["result"]["image"]["url"] == image["url"]
+
     def test_requesters_get_objects_only_for_own_uploads(self, tenant: Tenant) -> None:
         requester = tenant.as_role("REQUESTER")
         own, admins = uploaded(requester), uploaded(tenant.admin)

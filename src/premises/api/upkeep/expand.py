@@ -63,3 +63,17 @@ async def expand(
                 item[name] = objects.get(value, value)
             elif isinstance(value, list):
                 item[name] = [objects.get(v, v) if isinstance(v, str) else v for v in value]
+
+
+async def objects_for_columns(
+    kind: str, reader: Reader, principal: Principal, rows: Iterable[Mapping[str, Any]], columns: Iterable[str]
+) -> dict[str, Any]:
+    """Objects of ``kind`` for the ids the given columns of ``rows`` hold, by id; one query.
+
+    Used for fields that always render as objects, such as the file fields of work orders and assets.
+    """
+    names = tuple(columns)
+    ids = {row[column] for row in rows for column in names if row[column]}
+    if not ids or kind not in EXPANDERS:
+        return {}
+    return dict(await EXPANDERS[kind](reader, principal, ids))

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from premises.api.upkeep.body import COERCERS, Field, Spec
-from premises.api.upkeep.expand import expander
+from premises.api.upkeep.expand import expander, objects_for_columns
 from premises.api.upkeep.mappers.common import BOOL, DATE, ID_OR_OBJECT, IDS, NINT, NNUM, NSTR, STR, iso, obj
 from premises.asset import queries
 from premises.asset.downtime import DowntimeOutcome
@@ -296,16 +296,6 @@ def status_to_upkeep(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-async def image_objects(reader: Reader, principal: Principal, rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Objects for the image-like fields (image, purchaseReceipt, warrantyFile), by file id.
-
-    For now a file id stands for itself (an empty map). Once the file module renders UpKeep's
-    ``{name, url}`` objects, return ``EXPANDERS["file"](reader, principal, ids)`` here, as the
-    work order mapper does.
-    """
-    return {}
-
-
 def to_upkeep(
     row: Mapping[str, Any],
     files: Sequence[str] = (),
@@ -363,7 +353,7 @@ async def render(reader: Reader, principal: Principal, rows: Sequence[Mapping[st
     ids = [r["id"] for r in rows]
     files = await queries.asset_files(reader, principal.account_id, ids)
     values = await queries.custom_values(reader, principal.account_id, ids)
-    images = await image_objects(reader, principal, rows)
+    images = await objects_for_columns("file", reader, principal, rows, IMAGES.values())
     return [to_upkeep(row, files.get(row["id"], ()), values.get(row["id"], ()), images) for row in rows]
 
 

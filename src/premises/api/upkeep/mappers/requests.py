@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from premises.api.upkeep.body import Field, Spec
-from premises.api.upkeep.expand import EXPANDERS, expander
+from premises.api.upkeep.expand import expander, objects_for_columns
 from premises.api.upkeep.mappers.common import DATE, ID_OR_OBJECT, IDS, NSTR, STR, iso, obj
 from premises.db.reader import Reader
 from premises.identity.principal import Principal
@@ -107,10 +107,7 @@ def to_upkeep(row: Mapping[str, Any], files: Mapping[str, Any] | None = None) ->
 
 async def render(reader: Reader, principal: Principal, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Wire objects for rows; ``image`` becomes a file object when the file kind is registered (one query)."""
-    ids = {row["image_file_id"] for row in rows if row["image_file_id"]}
-    files: dict[str, Any] = {}
-    if ids and "file" in EXPANDERS:
-        files = dict(await EXPANDERS["file"](reader, principal, ids))
+    files = await objects_for_columns("file", reader, principal, rows, ["image_file_id"])
     return [to_upkeep(row, files) for row in rows]
 
 

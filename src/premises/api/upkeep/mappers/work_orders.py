@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from premises.api.upkeep.body import COERCERS, Field, Spec
-from premises.api.upkeep.expand import EXPANDERS, expander
+from premises.api.upkeep.expand import expander, objects_for_columns
 from premises.api.upkeep.mappers.common import (
     BOOL,
     DATE,
@@ -185,16 +185,8 @@ def cost_to_upkeep(cost: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-async def image_objects(reader: Reader, principal: Principal, rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """File objects (``{"__type": "File", name, url}``) for the image fields of these rows; one query."""
-    ids = {row[column] for row in rows for column in IMAGES.values() if row[column]}
-    if not ids or "file" not in EXPANDERS:
-        return {}
-    return dict(await EXPANDERS["file"](reader, principal, ids))
-
-
 async def render(reader: Reader, principal: Principal, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    files = await image_objects(reader, principal, rows)
+    files = await objects_for_columns("file", reader, principal, rows, IMAGES.values())
     return [to_upkeep(row, files) for row in rows]
 
 
