@@ -871,6 +871,7 @@ class TestDowntime:
             (b"[1]", "downtime event 1 must be an object"),
             (b"{nope", "request body is not valid JSON"),
             (b'"x"', "request body must be a non-empty array of downtime events"),
+            (b'[{"assetId": "a\\u0000b", "status": "available"}]', "assetId must not contain NUL characters"),
         ],
     )
     def test_bad_body(self, tenant: Tenant, content: bytes, message: str) -> None:

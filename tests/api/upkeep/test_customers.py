@@ -215,6 +215,9 @@ class TestRead:
         assert tenant.admin.get("/customers/a%00b").status_code == 404
         assert tenant.admin.patch("/customer/a%00b", json={"name": "X"}).status_code == 404
         assert tenant.admin.get("/customers", params={"name": "a\x00"}).status_code == 400
+        response = tenant.admin.get("/customers", params={"offset": "0\x00"})
+        assert response.status_code == 400
+        assert response.json() == {"success": False, "message": "query parameters must not contain NUL characters"}
 
     def test_get_rejects_query_parameters(self, tenant: Tenant) -> None:
         created = create(tenant.admin)

@@ -20,15 +20,21 @@ from premises.api.upkeep.routes import (
     vendors,
     work_orders,
 )
-from premises.errors import NotFound
+from premises.errors import DomainValidation, NotFound
 
 CURRENT_VERSION = "2022-09-14"
 
 
-def reject_nul_in_path(request: Request) -> None:
-    """An id with a NUL character names nothing, and PostgreSQL cannot even compare it: 404 before any query."""
+def reject_nul(request: Request) -> None:
+    """PostgreSQL text cannot hold NUL, so no NUL may reach a query, on any engine.
+
+    An id with NUL names nothing (404); a query parameter with NUL is bad input (400).
+    Bodies are checked where they are parsed (``body.read_any_body``).
+    """
     if any("\x00" in str(value) for value in request.path_params.values()):
         raise NotFound("not found")
+    if any("\x00" in key or "\x00" in value for key, value in request.query_params.multi_items()):
+        raise DomainValidation("query parameters must not contain NUL characters")
 
 
 ROUTERS = (
@@ -57,7 +63,7 @@ def create_upkeep_app(runtime: Runtime | None) -> FastAPI:
             "token in the Session-Token header. The optional upkeep-version header is accepted; "
             f"{CURRENT_VERSION} is the current and default version."
         ),
-        dependencies=[Depends(reject_nul_in_path)],
+        dependencies=[Depends(reject_nul)],
     )
     app.state.runtime = runtime
     errors.install(app)

@@ -23,27 +23,57 @@ from premises.kit.time import parse_instant
 
 async def read_body(request: Request) -> dict[str, Any]:
     """The body as a dict, whatever the client sent (JSON, urlencoded, multipart, or nothing)."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "multipart/form-data":
-        form = await request.form()
-        out: dict[str, Any] = {}
-        for key, value in form.multi_items():
-            _put(out, key, value)
-        return out
-    raw = await request.body()
-    if not raw.strip():
+    parsed = await read_any_body(request)
+    if parsed is None:
         return {}
-    if content_type == "application/x-www-form-urlencoded":
-        return parse_form(raw)
-    try:
-        parsed = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        if content_type in ("", "text/plain"):
-            return parse_form(raw)
-        raise DomainValidation("request body is not valid JSON") from None
     if not isinstance(parsed, dict):
         raise DomainValidation("request body must be a JSON object")
     return parsed
+
+
+async def read_any_body(request: Request) -> Any:
+    """The body as a dict, or as whatever JSON value the client sent (a list, for batch endpoints);
+    None when there is no body.
+
+    No string in it, key or value, contains NUL: PostgreSQL text cannot hold one, so it is refused
+    here on every engine alike.
+    """
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    parsed: Any
+    if content_type == "multipart/form-data":
+        form = await request.form()
+        parsed = {}
+        for key, value in form.multi_items():
+            _put(parsed, key, value)
+    else:
+        raw = await request.body()
+        if not raw.strip():
+            return None
+        if content_type == "application/x-www-form-urlencoded":
+            parsed = parse_form(raw)
+        else:
+            try:
+                parsed = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                if content_type not in ("", "text/plain"):
+                    raise DomainValidation("request body is not valid JSON") from None
+                parsed = parse_form(raw)
+    _reject_nul(parsed)
+    return parsed
+
+
+def _reject_nul(value: Any, name: str = "request body") -> None:
+    """Refuse NUL in any string; the message names the top-level field that holds it."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise DomainValidation(f"{name} must not contain NUL characters", field=name)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _reject_nul(key)
+            _reject_nul(item, key if name == "request body" else name)
+    elif isinstance(value, list):
+        for item in value:
+            _reject_nul(item, name)
 
 
 def parse_form(raw: bytes) -> dict[str, Any]:

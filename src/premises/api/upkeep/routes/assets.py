@@ -9,7 +9,7 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from premises.api.upkeep.body import COERCERS, read_body
+from premises.api.upkeep.body import COERCERS, read_any_body, read_body
 from premises.api.upkeep.deps import PrincipalDep, RuntimeDep
 from premises.api.upkeep.expand import expand
 from premises.api.upkeep.listing import Filter, ListSpec, check_keys, include_values, parse_includes, parse_list
@@ -246,16 +246,7 @@ async def list_assets(request: Request, runtime: RuntimeDep, principal: Principa
     },
 )
 async def record_downtime(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body: Any
-    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        body = await read_body(request)
-    else:
-        raw = await request.body()
-        try:
-            body = orjson.loads(raw) if raw.strip() else None
-        except orjson.JSONDecodeError:
-            raise DomainValidation("request body is not valid JSON") from None
+    body = await read_any_body(request)
     items = wire.parse_downtime_events(body)
     outcomes = await runtime.write(lambda s: downtime.record_downtime(s, principal, items))
     echoed = body if isinstance(body, list) else [body]
