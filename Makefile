@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install demo run test test-postgres lint format typecheck check migration-reset bench openapi
+.PHONY: help install demo run test test-postgres lint format typecheck check migration-reset bench
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -48,6 +48,3 @@ bench: ## Print how to run the benchmarks (docs/benchmarks.md has the full proce
 	@echo "     (PostgreSQL: createdb first, then --database-url postgresql://postgres@127.0.0.1:5432/premises_bench_10k)"
 	@echo "  2. measure:          $(BIN)/python bench/load.py --credentials /tmp/bench/10k.json --label 'SQLite 10k'"
 	@echo "  3. query plan:       $(BIN)/python bench/explain.py --credentials /tmp/bench/10k.json"
-
-openapi: $(STAMP) ## Write the OpenAPI documents to docs/openapi/
-	$(BIN)/python -m premises.api.openapi_dump docs/openapi

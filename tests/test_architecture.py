@@ -1,13 +1,15 @@
-"""Domain packages contain no HTTP code (docs/architecture.md, ADR 2)."""
+"""Architecture rules: domain packages contain no HTTP code (ADR 2); the read path never hops threads (ADR 6)."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
+
 SRC = Path(__file__).resolve().parents[1] / "src" / "premises"
 HTTP_LAYERS = ("api", "cli")
 FORBIDDEN = ("fastapi", "starlette", "premises.api", "premises.cli")
+ROUTE_DECORATORS = {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "route"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -29,4 +31,24 @@ def test_domain_packages_do_not_import_http_layers() -> None:
         for name in _imports(path):
             if name.startswith(FORBIDDEN):
                 offenders.append(f"{relative}: {name}")
+    assert offenders == []
+
+
+def test_no_endpoint_or_dependency_hops_to_a_thread() -> None:
+    """FastAPI runs a plain ``def`` endpoint or dependency in the thread pool; on the read path that
+    hop costs more than the query (ADR 6, docs/benchmarks.md). Writes hop once, in Runtime.write."""
+    offenders = []
+    for path in (SRC / "api").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        sync = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and any(
+                isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in ROUTE_DECORATORS
+                for d in node.decorator_list
+            ):
+                offenders.append(f"{path.name}: endpoint {node.name}")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Depends":
+                target = node.args[0] if node.args else None
+                if isinstance(target, ast.Name) and target.id in sync:
+                    offenders.append(f"{path.name}: dependency {target.id}")
     assert offenders == []

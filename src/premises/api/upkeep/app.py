@@ -25,7 +25,7 @@ from premises.errors import DomainValidation, NotFound
 CURRENT_VERSION = "2022-09-14"
 
 
-def reject_nul(request: Request) -> None:
+async def reject_nul(request: Request) -> None:
     """PostgreSQL text cannot hold NUL, so no NUL may reach a query, on any engine.
 
     An id with NUL names nothing (404); a query parameter with NUL is bad input (400).

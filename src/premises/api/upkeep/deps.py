@@ -16,7 +16,11 @@ from premises.identity.service import resolve_principal
 session_token_header = APIKeyHeader(name="Session-Token", auto_error=False)
 
 
-def get_runtime(request: Request) -> Runtime:
+# Dependencies are ``async def`` on purpose: FastAPI runs a plain ``def`` dependency in the thread
+# pool, and that hop per request costs more than the whole lean read path (docs/benchmarks.md).
+
+
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -24,7 +28,8 @@ def get_runtime(request: Request) -> Runtime:
 async def get_principal(request: Request, token: Annotated[str | None, Depends(session_token_header)]) -> Principal:
     if not token:
         raise Unauthenticated("session token required: send the Session-Token header")
-    return await resolve_principal(get_runtime(request).reader, token.strip())
+    runtime: Runtime = request.app.state.runtime
+    return await resolve_principal(runtime.reader, token.strip())
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
