@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-
 SRC = Path(__file__).resolve().parents[1] / "src" / "premises"
 HTTP_LAYERS = ("api", "cli")
 FORBIDDEN = ("fastapi", "starlette", "premises.api", "premises.cli")

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from premises.asset import custom_fields
+from premises.assignment.service import Assignments
 from premises.errors import DomainValidation, NotFound
 from premises.event.service import record_event, snapshot
 from premises.identity.principal import Principal
@@ -30,14 +31,12 @@ from premises.models import (
     CustomFieldValue,
     Place,
     StoredFile,
-    Team,
     User,
 )
 
 ASSET_STATUSES = ("active", "inactive")
 BUILT_IN_DOWNTIME_STATUSES = ("available", "not-available")
 USEFUL_LIFE_UNITS = ("days", "weeks", "months", "years")
-MEMBER_TYPES = ("user", "team", "customer", "vendor")
 IMAGE_FIELDS = {
     "image_file_id": "image",
     "purchase_receipt_file_id": "purchaseReceipt",
@@ -310,56 +309,15 @@ def delete_asset(session: Session, principal: Principal, asset_id: str) -> None:
 
 # ------------------------------------------------------------------------------------------ assignments
 
-
-def _member_is_live(session: Session, account_id: str, link_type: str, member_id: str) -> bool:
-    if link_type == "user":
-        user = session.get(User, (account_id, member_id))
-        return user is not None and user.deleted_at is None
-    if link_type == "team":
-        team = session.get(Team, (account_id, member_id))
-        return team is not None and team.deleted_at is None
-    contact = session.get(Contact, (account_id, member_id))
-    if contact is None or contact.deleted_at is not None:
-        return False
-    return bool(contact.is_customer if link_type == "customer" else contact.is_vendor)
-
-
-def _check_member_type(link_type: str) -> None:
-    if link_type not in MEMBER_TYPES:
-        raise DomainValidation(f"cannot assign a {link_type} to an asset")
-
-
-def assign_member(session: Session, principal: Principal, asset_id: str, link_type: str, member_id: str) -> None:
-    """Assign a user, team, customer or vendor to an asset (idempotent)."""
-    _check_member_type(link_type)
-    asset = load_asset(session, principal, asset_id, "update")
-    if not _member_is_live(session, principal.account_id, link_type, member_id):
-        raise NotFound(f"{link_type} not found")
-    if session.get(AssetLink, (principal.account_id, asset.id, link_type, member_id)) is not None:
-        return
-    now = now_ms()
-    session.add(
-        AssetLink(
-            account_id=principal.account_id, asset_id=asset.id, link_type=link_type, member_id=member_id, created_at=now
-        )
-    )
-    asset.updated_at = now
-    _event(session, principal, asset, "ASSET_UPDATED")
-
-
-def unassign_member(session: Session, principal: Principal, asset_id: str, link_type: str, member_id: str) -> None:
-    """Remove an assignment. A live member that is not assigned is a no-op; an unknown member is NotFound."""
-    _check_member_type(link_type)
-    asset = load_asset(session, principal, asset_id, "update")
-    link = session.get(AssetLink, (principal.account_id, asset.id, link_type, member_id))
-    if link is None:
-        if not _member_is_live(session, principal.account_id, link_type, member_id):
-            raise NotFound(f"{link_type} not found")
-        return
-    session.delete(link)
-    asset.updated_at = now_ms()
-    _event(session, principal, asset, "ASSET_UPDATED")
-
+MEMBERS: Assignments[Asset] = Assignments(
+    noun="an asset",
+    link=AssetLink,
+    record_column="asset_id",
+    load=lambda session, principal, asset_id: load_asset(session, principal, asset_id, "update"),
+    changed=lambda session, principal, asset: _event(session, principal, asset, "ASSET_UPDATED"),
+)
+assign_member = MEMBERS.assign
+unassign_member = MEMBERS.unassign
 
 # ------------------------------------------------------------------------------------------ one custom field
 

@@ -3,13 +3,17 @@
 Application code never commits. ``unit_of_work`` commits when its block ends without an exception
 and rolls back otherwise; an API request, a job and a CLI command each run in exactly one.
 On SQLite every unit of work starts with ``BEGIN IMMEDIATE`` so that concurrent writers queue on
-the database lock instead of failing with SQLITE_BUSY half-way through.
+the database lock instead of failing with SQLITE_BUSY half-way through. Within one process they
+also queue on a lock first: SQLite's busy handler polls with growing sleeps, which left some
+writers waiting seconds under load (docs/benchmarks.md); the lock hands the database over at once.
+Other processes on the same file still wait in the busy handler.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -68,15 +72,19 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
+        self._writers: AbstractContextManager[Any] = (
+            threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        session = self.sessions()
-        try:
-            with session.begin():
-                yield session
-        finally:
-            session.close()
+        with self._writers:
+            session = self.sessions()
+            try:
+                with session.begin():
+                    yield session
+            finally:
+                session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

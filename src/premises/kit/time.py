@@ -6,7 +6,7 @@ import datetime as dt
 import time
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_NAIVE_EPOCH = dt.datetime(1970, 1, 1)
+_NAIVE_EPOCH = _EPOCH.replace(tzinfo=None)
 # The instants an ISO 8601 date can spell: 0001-01-01T00:00:00.000Z .. 9999-12-31T23:59:59.999Z.
 MIN_MS = -62_135_596_800_000
 MAX_MS = 253_402_300_799_999

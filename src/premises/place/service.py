@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from premises.assignment.service import Assignments
 from premises.errors import Conflict, DomainValidation, NotFound, PermissionDenied
 from premises.event.service import record_event, snapshot
 from premises.identity.principal import Principal
@@ -30,11 +31,10 @@ from premises.kit.counters import next_value
 from premises.kit.ids import new_id
 from premises.kit.references import require_all_live
 from premises.kit.time import now_ms
-from premises.models import Contact, CustomFieldValue, Place, PlaceLink, StoredFile, Team, User
+from premises.models import CustomFieldValue, Place, PlaceLink, StoredFile
 from premises.models.place import PLACE_KINDS
 
 SIMPLE_FIELDS = ("name", "address", "latitude", "longitude", "hide_map")
-MEMBER_TYPES = ("user", "team", "customer", "vendor")
 MAX_DEPTH = 1000  # a guard against corrupt data; real hierarchies are a handful of levels deep
 
 
@@ -314,56 +314,12 @@ def delete_location(session: Session, principal: Principal, place_id: str) -> No
 
 # ------------------------------------------------------------------------------------------ assignments
 
-
-def _member_is_live(session: Session, account_id: str, link_type: str, member_id: str) -> bool:
-    if link_type == "user":
-        user = session.get(User, (account_id, member_id))
-        return user is not None and user.deleted_at is None
-    if link_type == "team":
-        team = session.get(Team, (account_id, member_id))
-        return team is not None and team.deleted_at is None
-    contact = session.get(Contact, (account_id, member_id))
-    if contact is None or contact.deleted_at is not None:
-        return False
-    return bool(contact.is_customer if link_type == "customer" else contact.is_vendor)
-
-
-def _check_member_type(link_type: str) -> None:
-    if link_type not in MEMBER_TYPES:
-        raise DomainValidation(f"cannot assign a {link_type} to a location")
-
-
-def assign_member(session: Session, principal: Principal, place_id: str, link_type: str, member_id: str) -> None:
-    """Assign a user, team, customer or vendor to a place (idempotent)."""
-    _check_member_type(link_type)
-    place = _load(session, principal, place_id, "update")
-    if not _member_is_live(session, principal.account_id, link_type, member_id):
-        raise NotFound(f"{link_type} not found")
-    if session.get(PlaceLink, (principal.account_id, place.id, link_type, member_id)) is not None:
-        return
-    now = now_ms()
-    session.add(
-        PlaceLink(
-            account_id=principal.account_id,
-            place_id=place.id,
-            link_type=link_type,
-            member_id=member_id,
-            created_at=now,
-        )
-    )
-    place.updated_at = now
-    _event(session, principal, place, "LOCATION_UPDATED")
-
-
-def unassign_member(session: Session, principal: Principal, place_id: str, link_type: str, member_id: str) -> None:
-    """Remove an assignment. A live member that is not assigned is a no-op; an unknown one is NotFound."""
-    _check_member_type(link_type)
-    place = _load(session, principal, place_id, "update")
-    link = session.get(PlaceLink, (principal.account_id, place.id, link_type, member_id))
-    if link is None:
-        if not _member_is_live(session, principal.account_id, link_type, member_id):
-            raise NotFound(f"{link_type} not found")
-        return
-    session.delete(link)
-    place.updated_at = now_ms()
-    _event(session, principal, place, "LOCATION_UPDATED")
+MEMBERS: Assignments[Place] = Assignments(
+    noun="a location",
+    link=PlaceLink,
+    record_column="place_id",
+    load=lambda session, principal, place_id: _load(session, principal, place_id, "update"),
+    changed=lambda session, principal, place: _event(session, principal, place, "LOCATION_UPDATED"),
+)
+assign_member = MEMBERS.assign
+unassign_member = MEMBERS.unassign

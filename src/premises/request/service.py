@@ -12,7 +12,6 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from premises.errors import DomainValidation, InvalidState, NotFound
@@ -23,8 +22,8 @@ from premises.kit import jsonutil
 from premises.kit.ids import new_id
 from premises.kit.references import require_all_live, require_live
 from premises.kit.time import now_ms
-from premises.models import Asset, Category, Place, StoredFile, Team, User, WorkOrder, WorkRequest
-from premises.work_order.service import create_work_order
+from premises.models import StoredFile, WorkOrder, WorkRequest
+from premises.work_order.service import check_category, check_common_references, check_priority, create_work_order
 
 # Work-order fields an approver may set when approving; everything else comes from the request.
 APPROVAL_FIELDS = frozenset(
@@ -74,43 +73,14 @@ def _require_open(request: WorkRequest, verb: str) -> None:
 # ------------------------------------------------------------------------------------------ validation
 
 
-def _check_priority(value: Any) -> int:
-    if value is None:
-        return 0
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 3:
-        raise DomainValidation("priority must be one of 0, 1, 2, 3", field="priority")
-    return value
-
-
-def _check_category(session: Session, account_id: str, name: str | None) -> None:
-    """Requests use the account's work-order categories (they become work orders)."""
-    if name is None:
-        return
-    found = session.scalar(
-        select(Category.id).where(
-            Category.account_id == account_id, Category.kind == "work_order", Category.name == name
-        )
-    )
-    if found is None:
-        raise DomainValidation(f"category {name} is not one of the account's work order categories", field="category")
-
-
 def _check_references(session: Session, principal: Principal, fields: Mapping[str, Any]) -> None:
+    """Requests use the account's work-order categories (they become work orders)."""
     account_id = principal.account_id
-    if fields.get("location_id"):
-        require_live(session, Place, account_id, fields["location_id"], "location")
-        if not principal.sees_place(fields["location_id"]):
-            raise DomainValidation(f"location {fields['location_id']} not found", field="location")
-    if fields.get("asset_id"):
-        require_live(session, Asset, account_id, fields["asset_id"], "asset")
-    if fields.get("team_id"):
-        require_live(session, Team, account_id, fields["team_id"], "team")
-    if fields.get("assigned_to_user_id"):
-        require_live(session, User, account_id, fields["assigned_to_user_id"], "assignedToUser")
+    check_common_references(session, principal, fields)
     if fields.get("image_file_id"):
         require_live(session, StoredFile, account_id, fields["image_file_id"], "image")
     require_all_live(session, StoredFile, account_id, fields.get("file_ids") or (), "files")
-    _check_category(session, account_id, fields.get("category"))
+    check_category(session, account_id, fields.get("category"))
 
 
 def _check_dates(due_date: int | None, end_due_date: int | None) -> None:
@@ -149,7 +119,7 @@ def create_request(session: Session, principal: Principal, fields: Mapping[str, 
         title=title,
         description=fields.get("description"),
         status="open",
-        priority=_check_priority(fields.get("priority")),
+        priority=check_priority(fields.get("priority")),
         category=fields.get("category"),
         due_date=fields.get("due_date"),
         end_due_date=fields.get("end_due_date"),

@@ -104,13 +104,20 @@ def _visible(session: Session, principal: Principal, work_order: WorkOrder, gran
 # ------------------------------------------------------------------------------------------ validation
 
 
-def _check_priority(value: Any) -> int:
+# Requests validate with the same checks: an approved request becomes a work order.
+
+
+def check_priority(value: Any) -> int:
+    """0 to 3; None means 0."""
+    if value is None:
+        return 0
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 3:
         raise DomainValidation("priority must be one of 0, 1, 2, 3", field="priority")
     return value
 
 
-def _check_category(session: Session, account_id: str, name: str | None) -> None:
+def check_category(session: Session, account_id: str, name: str | None) -> None:
+    """None, or one of the account's work-order categories."""
     if name is None:
         return
     found = session.scalar(
@@ -122,7 +129,8 @@ def _check_category(session: Session, account_id: str, name: str | None) -> None
         raise DomainValidation(f"category {name} is not one of the account's work order categories", field="category")
 
 
-def _check_references(session: Session, principal: Principal, fields: Mapping[str, Any]) -> None:
+def check_common_references(session: Session, principal: Principal, fields: Mapping[str, Any]) -> None:
+    """The references requests and work orders share: location (one the principal sees), asset, team, assignee."""
     account_id = principal.account_id
     if fields.get("location_id"):
         require_live(session, Place, account_id, fields["location_id"], "location")
@@ -134,12 +142,17 @@ def _check_references(session: Session, principal: Principal, fields: Mapping[st
         require_live(session, Team, account_id, fields["team_id"], "team")
     if fields.get("assigned_to_user_id"):
         require_live(session, User, account_id, fields["assigned_to_user_id"], "assignedToUser")
+
+
+def _check_references(session: Session, principal: Principal, fields: Mapping[str, Any]) -> None:
+    account_id = principal.account_id
+    check_common_references(session, principal, fields)
     if fields.get("additional_user_ids"):
         require_all_live(session, User, account_id, fields["additional_user_ids"], "additionalUsers")
     file_ids = [*(fields.get("file_ids") or ()), *(fields[f] for f in IMAGE_FIELDS if fields.get(f))]
     require_all_live(session, StoredFile, account_id, file_ids, "file")
     if "category" in fields:
-        _check_category(session, account_id, fields["category"])
+        check_category(session, account_id, fields["category"])
     if fields.get("parts"):
         raise DomainValidation(
             "parts are not available yet: parts inventory arrives with a later release", field="parts"
@@ -167,7 +180,7 @@ def create_work_order(session: Session, principal: Principal, fields: Mapping[st
         work_order_no=next_value(session, account_id, "work_order_no"),
         title=fields["title"],
         status="open",
-        priority=_check_priority(fields.get("priority", 0) if fields.get("priority") is not None else 0),
+        priority=check_priority(fields.get("priority")),
         category=fields.get("category"),
         location_id=fields.get("location_id"),
         asset_id=fields.get("asset_id"),
@@ -267,7 +280,7 @@ def update_work_order(
         if name in changes:
             setattr(work_order, name, changes[name])
     if "priority" in changes:
-        work_order.priority = _check_priority(changes["priority"] if changes["priority"] is not None else 0)
+        work_order.priority = check_priority(changes["priority"])
     if "assigned_to_user_id" in changes and changes["assigned_to_user_id"] != work_order.assigned_to_user_id:
         work_order.assigned_to_user_id = changes["assigned_to_user_id"]
         work_order.assigned_by_user_id = principal.user_id if changes["assigned_to_user_id"] else None

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from premises.api.upkeep.body import Field
+from premises.api.upkeep.mappers.contacts import ContactWire
 
-from premises.api.upkeep.body import Field, Spec
-from premises.api.upkeep.expand import expander
-from premises.api.upkeep.mappers.common import DATE, NSTR, STR, iso, obj
-from premises.contact import queries
-from premises.db.reader import Reader
-from premises.errors import DomainValidation
-from premises.identity.principal import Principal
-
-ROLE = "vendor"
-
-
-def _fields(*, update: bool) -> tuple[Field, ...]:
-    return (
-        Field("businessName", to="name", required=not update, nullable=not update, max_length=300),
+VENDORS = ContactWire(
+    role="vendor",
+    name_field="businessName",
+    fields=(
         Field("email", max_length=320),
         Field("description", max_length=5000),
         Field("businessAddress", to="address", max_length=5000),
@@ -26,96 +16,5 @@ def _fields(*, update: bool) -> tuple[Field, ...]:
         Field("website", max_length=500),
         Field("type", to="vendor_type", max_length=100),
         Field("mainPointOfContact", to="main_point_of_contact", max_length=300),
-    )
-
-
-CREATE = Spec(*_fields(update=False))
-UPDATE = Spec(*_fields(update=True))
-
-
-def parse_create(body: Mapping[str, Any]) -> dict[str, Any]:
-    return _check_name(CREATE.parse(body))
-
-
-def parse_update(body: Mapping[str, Any]) -> dict[str, Any]:
-    return _check_name(UPDATE.parse(body, partial=True))
-
-
-def _check_name(fields: dict[str, Any]) -> dict[str, Any]:
-    if "name" in fields and not str(fields["name"]).strip():
-        raise DomainValidation("businessName cannot be null", field="businessName")
-    return fields
-
-
-CUSTOM_FIELD_SCHEMA = obj(
-    {
-        "id": STR,
-        "name": NSTR,
-        "value": NSTR,
-        "createdByUser": NSTR,
-        "updatedByUser": NSTR,
-        "vendor": STR,
-        "createdAt": DATE,
-        "updatedAt": DATE,
-    }
+    ),
 )
-SCHEMA = obj(
-    {
-        "id": STR,
-        "businessName": STR,
-        "email": NSTR,
-        "description": NSTR,
-        "businessAddress": NSTR,
-        "phoneNumber": NSTR,
-        "website": NSTR,
-        "type": NSTR,
-        "mainPointOfContact": NSTR,
-        "customFieldsVendor": {"type": "array", "items": CUSTOM_FIELD_SCHEMA},
-        "createdAt": DATE,
-        "updatedAt": DATE,
-    }
-)
-
-
-def custom_field_to_upkeep(value: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "id": value["id"],
-        "name": value["name"],
-        "value": value["value"],
-        "createdByUser": None,
-        "updatedByUser": None,
-        "vendor": value["owner_id"],
-        "createdAt": iso(value["created_at"]),
-        "updatedAt": iso(value["updated_at"]),
-    }
-
-
-def to_upkeep(row: Mapping[str, Any], custom_fields: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "businessName": row["name"],
-        "email": row["email"],
-        "description": row["description"],
-        "businessAddress": row["address"],
-        "phoneNumber": row["phone_number"],
-        "website": row["website"],
-        "type": row["vendor_type"],
-        "mainPointOfContact": row["main_point_of_contact"],
-        "customFieldsVendor": [custom_field_to_upkeep(v) for v in custom_fields],
-        "createdAt": iso(row["created_at"]),
-        "updatedAt": iso(row["updated_at"]),
-    }
-
-
-async def render(reader: Reader, principal: Principal, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Wire objects for these rows, with their custom fields (one query)."""
-    values = await queries.custom_fields(reader, principal.account_id, [r["id"] for r in rows])
-    return [to_upkeep(row, values.get(row["id"], ())) for row in rows]
-
-
-@expander(ROLE)
-async def expand_vendors(reader: Reader, principal: Principal, ids: set[str]) -> dict[str, dict[str, Any]]:
-    if not principal.may(ROLE, "read"):
-        return {}
-    rows = await queries.contacts_by_ids(reader, principal.account_id, ids, role=ROLE)
-    return {item["id"]: item for item in await render(reader, principal, list(rows.values()))}

@@ -14,6 +14,8 @@ from premises.api.upkeep.deps import PrincipalDep, RuntimeDep
 from premises.api.upkeep.expand import expand
 from premises.api.upkeep.listing import Filter, ListSpec, check_keys, include_values, parse_includes, parse_list
 from premises.api.upkeep.mappers import assets as wire
+from premises.api.upkeep.routes.assignments import add_assignment_routes
+from premises.api.upkeep.routes.custom_fields import add_custom_field_routes
 from premises.api.upkeep.wire import (
     JSON,
     MESSAGE_SCHEMA,
@@ -276,69 +278,18 @@ async def delete_asset(asset_id: str, runtime: RuntimeDep, principal: PrincipalD
 
 # ------------------------------------------------------------------------------------------ custom fields
 
-CUSTOM_FIELD = responses(result_schema(wire.FREE_FIELD_SCHEMA))
-
-
-@router.get("/assets/{asset_id}/custom-fields/{field_id}", responses=CUSTOM_FIELD)
-async def get_custom_field(
-    asset_id: str, field_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
-) -> Response:
-    check_keys(request, frozenset())
-    value = await queries.get_asset_custom_field(runtime.reader, principal, asset_id, field_id)
-    return ok_result(wire.free_field_to_upkeep(value))
-
-
-@router.patch(
-    "/assets/{asset_id}/custom-fields/{field_id}",
-    responses=CUSTOM_FIELD,
-    openapi_extra=wire.UPDATE_CUSTOM_FIELD.openapi(partial=True),
+add_custom_field_routes(
+    router,
+    "asset",
+    schema=wire.FREE_FIELD_SCHEMA,
+    update_spec=wire.UPDATE_CUSTOM_FIELD,
+    read=queries.get_asset_custom_field,
+    render=wire.free_field_to_upkeep,
+    update=service.update_custom_field,
+    delete=service.delete_custom_field,
 )
-async def update_custom_field(
-    asset_id: str, field_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
-) -> Response:
-    changes = wire.UPDATE_CUSTOM_FIELD.parse(await read_body(request), partial=True)
-    await runtime.write(lambda s: service.update_custom_field(s, principal, asset_id, field_id, changes).id)
-    value = await queries.get_asset_custom_field(runtime.reader, principal, asset_id, field_id)
-    return ok_result(wire.free_field_to_upkeep(value))
-
-
-@router.delete("/assets/{asset_id}/custom-fields/{field_id}", responses=responses(MESSAGE_SCHEMA))
-async def delete_custom_field(asset_id: str, field_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    await runtime.write(lambda s: service.delete_custom_field(s, principal, asset_id, field_id))
-    return ok_message("1 custom field deleted")
 
 
 # ------------------------------------------------------------------------------------------ assignments
 
-
-def _assignment_routes(segment: str, link_type: str) -> None:
-    path = f"/assets/{{asset_id}}/{segment}/{{member_id}}"
-
-    async def assign(asset_id: str, member_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-        await runtime.write(lambda s: service.assign_member(s, principal, asset_id, link_type, member_id))
-        return ok_message(f"{link_type} {member_id} assigned to asset {asset_id}")
-
-    async def remove(asset_id: str, member_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-        await runtime.write(lambda s: service.unassign_member(s, principal, asset_id, link_type, member_id))
-        return ok_message(f"{link_type} {member_id} removed from asset {asset_id}")
-
-    router.add_api_route(
-        path,
-        assign,
-        methods=["POST"],
-        responses=responses(MESSAGE_SCHEMA),
-        name=f"assign_{link_type}_to_asset",
-        summary=f"Assign {link_type.title()} To Asset",
-    )
-    router.add_api_route(
-        path,
-        remove,
-        methods=["DELETE"],
-        responses=responses(MESSAGE_SCHEMA),
-        name=f"remove_{link_type}_from_asset",
-        summary=f"Remove {link_type.title()} From Asset",
-    )
-
-
-for _segment, _link_type in (("users", "user"), ("teams", "team"), ("customers", "customer"), ("vendors", "vendor")):
-    _assignment_routes(_segment, _link_type)
+add_assignment_routes(router, "asset", assign=service.assign_member, unassign=service.unassign_member)

@@ -20,6 +20,8 @@ from premises.api.upkeep.listing import (
     parse_list,
 )
 from premises.api.upkeep.mappers import locations as wire
+from premises.api.upkeep.routes.assignments import add_assignment_routes
+from premises.api.upkeep.routes.custom_fields import add_custom_field_routes
 from premises.api.upkeep.wire import (
     JSON,
     MESSAGE_SCHEMA,
@@ -161,76 +163,18 @@ async def delete_location(location_id: str, runtime: RuntimeDep, principal: Prin
 
 # ------------------------------------------------------------------------------------------ custom fields
 
-CUSTOM_FIELD = responses(result_schema(wire.CUSTOM_FIELD_SCHEMA))
-
-
-@router.get("/locations/{location_id}/custom-fields/{field_id}", responses=CUSTOM_FIELD)
-async def get_custom_field(
-    location_id: str, field_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
-) -> Response:
-    check_keys(request, frozenset())
-    field = await queries.get_custom_field(runtime.reader, principal, location_id, field_id)
-    return ok_result(wire.custom_field_to_upkeep(field))
-
-
-@router.patch(
-    "/locations/{location_id}/custom-fields/{field_id}",
-    responses=CUSTOM_FIELD,
-    openapi_extra=wire.UPDATE_CUSTOM_FIELD.openapi(partial=True),
+add_custom_field_routes(
+    router,
+    "location",
+    schema=wire.CUSTOM_FIELD_SCHEMA,
+    update_spec=wire.UPDATE_CUSTOM_FIELD,
+    read=queries.get_custom_field,
+    render=wire.custom_field_to_upkeep,
+    update=service.update_custom_field,
+    delete=service.delete_custom_field,
 )
-async def update_custom_field(
-    location_id: str, field_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
-) -> Response:
-    changes = wire.UPDATE_CUSTOM_FIELD.parse(await read_body(request), partial=True)
-    await runtime.write(lambda s: service.update_custom_field(s, principal, location_id, field_id, changes).id)
-    field = await queries.get_custom_field(runtime.reader, principal, location_id, field_id)
-    return ok_result(wire.custom_field_to_upkeep(field))
-
-
-@router.delete("/locations/{location_id}/custom-fields/{field_id}", responses=responses(MESSAGE_SCHEMA))
-async def delete_custom_field(
-    location_id: str, field_id: str, runtime: RuntimeDep, principal: PrincipalDep
-) -> Response:
-    await runtime.write(lambda s: service.delete_custom_field(s, principal, location_id, field_id))
-    return ok_message("1 custom field deleted")
 
 
 # ------------------------------------------------------------------------------------------ assignments
 
-
-def _assignment_routes(segment: str, link_type: str) -> None:
-    path = f"/locations/{{location_id}}/{segment}/{{member_id}}"
-
-    async def assign(location_id: str, member_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-        await runtime.write(lambda s: service.assign_member(s, principal, location_id, link_type, member_id))
-        return ok_message(f"{link_type} {member_id} assigned to location {location_id}")
-
-    async def remove(location_id: str, member_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-        await runtime.write(lambda s: service.unassign_member(s, principal, location_id, link_type, member_id))
-        return ok_message(f"{link_type} {member_id} removed from location {location_id}")
-
-    router.add_api_route(
-        path,
-        assign,
-        methods=["POST"],
-        responses=responses(MESSAGE_SCHEMA),
-        name=f"assign_{link_type}_to_location",
-        summary=f"Assign {link_type.title()} To Location",
-    )
-    router.add_api_route(
-        path,
-        remove,
-        methods=["DELETE"],
-        responses=responses(MESSAGE_SCHEMA),
-        name=f"remove_{link_type}_from_location",
-        summary=f"Remove {link_type.title()} From Location",
-    )
-
-
-for _segment, _link_type in (
-    ("users", "user"),
-    ("teams", "team"),
-    ("customers", "customer"),
-    ("vendors", "vendor"),
-):
-    _assignment_routes(_segment, _link_type)
+add_assignment_routes(router, "location", assign=service.assign_member, unassign=service.unassign_member)
