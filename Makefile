@@ -43,6 +43,8 @@ migration-reset: $(STAMP) ## Regenerate the single initial migration from the mo
 
 bench: ## Print how to run the benchmarks (docs/benchmarks.md has the full procedure and results)
 	@echo "Benchmarks (see docs/benchmarks.md; needs wrk: apt-get install -y wrk):"
+	@echo "  everything:          bench/run_all.sh   (4 databases, 10k and 1M, SQLite and PostgreSQL)"
+	@echo "  or step by step:"
 	@echo "  1. fill a database:  $(BIN)/python bench/generate.py --database-url sqlite:////tmp/bench/10k.sqlite3 \\"
 	@echo "                         --work-orders 10000 --locations 200 --assets 2000 > /tmp/bench/10k.json"
 	@echo "     (PostgreSQL: createdb first, then --database-url postgresql://postgres@127.0.0.1:5432/premises_bench_10k)"
