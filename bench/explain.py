@@ -5,8 +5,8 @@
 The statement is the one the application itself builds for ``GET /api/v2/work-orders?limit=50&status=open``
 (captured from ``premises.work_order.queries.list_work_orders`` through a recording reader), with
 the admin's principal. PostgreSQL: ``EXPLAIN (ANALYZE, BUFFERS)`` with literal values, then again
-as a prepared statement after six executions (asyncpg prepares every statement, and PostgreSQL
-switches a prepared statement to a generic plan after five runs when that plan is no costlier).
+as a prepared statement with its generic plan, which is what the read pool runs (asyncpg prepares
+every statement; the pool sets ``plan_cache_mode=force_generic_plan``, see premises.db.reader).
 SQLite: ``EXPLAIN QUERY PLAN``. Both: mean time of 200 runs of the bare statement.
 """
 
@@ -97,11 +97,12 @@ def explain_postgres(database_url: str, sql: str, params: dict[str, Any]) -> Non
         print("EXPLAIN (ANALYZE, BUFFERS), literal values")
         for (line,) in conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + literal_sql):
             print("  " + line)
+        conn.execute("SET plan_cache_mode = force_generic_plan")  # as the read pool's connections do
         conn.execute(pgsql.SQL("PREPARE bench_list AS ") + pgsql.SQL(translated.sql))
         execute = pgsql.SQL("EXECUTE bench_list ({})").format(pgsql.SQL(", ").join(pgsql.Literal(v) for v in values))
         for _ in range(6):
             conn.execute(execute).fetchall()
-        print("EXPLAIN (ANALYZE, BUFFERS) EXECUTE, prepared statement after 6 runs (what asyncpg runs)")
+        print("EXPLAIN (ANALYZE, BUFFERS) EXECUTE, generic plan of the prepared statement (what the reader runs)")
         for (line,) in conn.execute(pgsql.SQL("EXPLAIN (ANALYZE, BUFFERS) ") + execute):
             print("  " + line)
         began = time.perf_counter()
