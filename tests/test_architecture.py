@@ -51,3 +51,22 @@ def test_no_endpoint_or_dependency_hops_to_a_thread() -> None:
                 if isinstance(target, ast.Name) and target.id in sync:
                     offenders.append(f"{path.name}: dependency {target.id}")
     assert offenders == []
+
+
+def test_upkeep_routers_can_be_ordered_by_traffic() -> None:
+    """``api/upkeep/app.py`` orders routers busiest first; that is only safe while no route of one
+    router would be matched by a route of another (``/assets/{asset_id}`` catching ``/assets/x``)."""
+    from fastapi.routing import APIRoute
+
+    from premises.api.upkeep.app import ROUTERS
+
+    shadowed = []
+    for index, router in enumerate(ROUTERS):
+        for route in router.routes:
+            assert isinstance(route, APIRoute)
+            for other in ROUTERS[:index] + ROUTERS[index + 1 :]:
+                for earlier in other.routes:
+                    assert isinstance(earlier, APIRoute)
+                    if earlier.path_regex.match(route.path) and earlier.methods & route.methods:
+                        shadowed.append(f"{earlier.path} catches {route.path}")
+    assert shadowed == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -16,8 +17,13 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+@functools.lru_cache(maxsize=32_768)
 def ms_to_iso(ms: int | None) -> str | None:
-    """Render epoch milliseconds as ISO 8601 UTC with milliseconds: ``2018-01-09T07:20:22.310Z``."""
+    """Render epoch milliseconds as ISO 8601 UTC with milliseconds: ``2018-01-09T07:20:22.310Z``.
+
+    Cached: list pages render the same instants over and over (a page polled by a dashboard,
+    ``createdAt`` equal to ``updatedAt``), and a hit costs a twentieth of a conversion (a few MB at most).
+    """
     if ms is None:
         return None
     # isoformat is C code and zero-pads the year; twice as fast as strftime on this hot path.
