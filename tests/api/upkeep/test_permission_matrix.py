@@ -1,0 +1,203 @@
+"""Every row of the permission table (premises.identity.permissions, docs/permissions.md), for every role,
+through one representative /api/v2 call.
+
+- A role missing from a row gets 403.
+- ``ALL`` may act on a record somebody else made (the admin).
+- ``OWN`` may act on its own record, and gets 404 for somebody else's: invisible, not forbidden.
+
+The table cannot grow without this test: every row needs a case here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from premises.db.engine import Database
+from premises.identity.permissions import PERMISSIONS, Grant, Role
+from premises.kit.ids import new_id
+from premises.kit.time import now_ms
+from tests.support.client import Tenant, UpKeep, new_tenant
+
+
+@dataclass
+class World:
+    tenant: Tenant
+    roles: dict[Role, UpKeep]
+
+    @property
+    def admin(self) -> UpKeep:
+        return self.tenant.admin
+
+
+def _result(response: Any, key: str = "result") -> Any:
+    assert response.status_code == 200, response.text
+    return response.json()[key]
+
+
+def _id(response: Any) -> str:
+    value: str = _result(response)["id"]
+    return value
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix} {new_id()}"
+
+
+# A target is what the call acts on. ``owner`` is the admin (for ALL) or the acting user (for OWN).
+Prepare = Callable[[World, UpKeep], Any]
+Call = Callable[[UpKeep, Any], Any]
+
+
+@dataclass(frozen=True)
+class Case:
+    call: Call
+    prepare: Prepare = lambda world, owner: None
+
+
+def _user(world: World, owner: UpKeep) -> str:
+    return _id(
+        world.admin.post(
+            "/users", json={"email": f"{new_id().lower()}@example.test", "accountType": "TECH", "password": "Pw-12345"}
+        )
+    )
+
+
+def _file(world: World, owner: UpKeep) -> str:
+    response = owner.post("/files", files={"file": ("note.txt", b"hello", "text/plain")})
+    assert response.status_code == 200, response.text
+    value: str = response.json()["data"]["id"]
+    return value
+
+
+def _request(world: World, owner: UpKeep) -> str:
+    return _id(owner.post("/requests", json={"title": _unique("Leak")}))
+
+
+def _work_order(world: World, owner: UpKeep) -> str:
+    body: dict[str, Any] = {"title": _unique("Fix")}
+    if owner is not world.admin:
+        body["assignedToUser"] = owner.user_id  # a limited tech's own work orders are those assigned to them
+    return _id(world.admin.post("/work-orders", json=body))
+
+
+def _created(path: str, **body: Any) -> Prepare:
+    def prepare(world: World, owner: UpKeep) -> str:
+        return _id(world.admin.post(path, json={key: _unique(value) for key, value in body.items()}))
+
+    return prepare
+
+
+CASES: dict[tuple[str, str], Case] = {
+    ("user", "read"): Case(lambda me, user_id: me.get(f"/users/{user_id}"), lambda world, owner: owner.user_id),
+    ("user", "create"): Case(
+        lambda me, _: me.post(
+            "/users", json={"email": f"{new_id().lower()}@example.test", "accountType": "TECH", "password": "Pw-12345"}
+        )
+    ),
+    ("user", "update"): Case(lambda me, user_id: me.patch(f"/users/{user_id}", json={"firstName": "Sam"}), _user),
+    ("user", "set_locations"): Case(
+        lambda me, target: me.put(f"/users/{target[0]}/locations", json={"locationIds": [target[1]]}),
+        lambda world, owner: (_user(world, owner), _created("/locations", name="Site")(world, owner)),
+    ),
+    ("customer", "read"): Case(lambda me, i: me.get(f"/customers/{i}"), _created("/customers", name="Customer")),
+    ("customer", "create"): Case(lambda me, _: me.post("/customers", json={"name": _unique("Customer")})),
+    ("customer", "update"): Case(
+        lambda me, i: me.patch(f"/customers/{i}", json={"name": "Renamed"}), _created("/customers", name="Customer")
+    ),
+    ("vendor", "read"): Case(lambda me, i: me.get(f"/vendors/{i}"), _created("/vendors", businessName="Vendor")),
+    ("vendor", "create"): Case(lambda me, _: me.post("/vendors", json={"businessName": _unique("Vendor")})),
+    ("vendor", "update"): Case(
+        lambda me, i: me.patch(f"/vendors/{i}", json={"businessName": "Renamed"}),
+        _created("/vendors", businessName="Vendor"),
+    ),
+    ("team", "read"): Case(lambda me, i: me.get(f"/teams/{i}"), _created("/teams", name="Team")),
+    ("team", "create"): Case(lambda me, _: me.post("/teams", json={"name": _unique("Team")})),
+    ("team", "update"): Case(
+        lambda me, i: me.patch(f"/teams/{i}", json={"name": "Renamed"}), _created("/teams", name="Team")
+    ),
+    ("team", "delete"): Case(lambda me, i: me.delete(f"/teams/{i}"), _created("/teams", name="Team")),
+    ("file", "read"): Case(lambda me, i: me.get(f"/files/{i}"), _file),
+    ("file", "create"): Case(lambda me, _: me.post("/files", files={"file": ("a.txt", b"a", "text/plain")})),
+    ("location", "read"): Case(lambda me, i: me.get(f"/locations/{i}"), _created("/locations", name="Site")),
+    ("location", "create"): Case(lambda me, _: me.post("/locations", json={"name": _unique("Site")})),
+    ("location", "update"): Case(
+        lambda me, i: me.patch(f"/locations/{i}", json={"name": "Renamed"}), _created("/locations", name="Site")
+    ),
+    ("location", "delete"): Case(lambda me, i: me.delete(f"/locations/{i}"), _created("/locations", name="Site")),
+    ("asset", "read"): Case(lambda me, i: me.get(f"/assets/{i}"), _created("/assets", name="Boiler")),
+    ("asset", "create"): Case(lambda me, _: me.post("/assets", json={"name": _unique("Boiler")})),
+    ("asset", "update"): Case(
+        lambda me, i: me.patch(f"/assets/{i}", json={"name": "Renamed"}), _created("/assets", name="Boiler")
+    ),
+    ("asset", "delete"): Case(lambda me, i: me.delete(f"/assets/{i}"), _created("/assets", name="Boiler")),
+    ("asset", "record_downtime"): Case(
+        lambda me, i: me.post(
+            "/assets/downtime", json=[{"assetId": i, "status": "not-available", "recordedOn": now_ms()}]
+        ),
+        _created("/assets", name="Boiler"),
+    ),
+    ("asset_setting", "read"): Case(lambda me, _: me.get("/asset-downtime-statuses")),
+    ("asset_setting", "write"): Case(lambda me, _: me.post("/asset-downtime-statuses", json={"name": _unique("Down")})),
+    ("request", "read"): Case(lambda me, i: me.get(f"/requests/{i}"), _request),
+    ("request", "create"): Case(lambda me, _: me.post("/requests", json={"title": _unique("Leak")})),
+    ("request", "cancel"): Case(lambda me, i: me.delete(f"/requests/{i}/cancel"), _request),
+    ("request", "decide"): Case(lambda me, i: me.patch(f"/requests/{i}/approve"), _request),
+    ("request", "delete"): Case(lambda me, i: me.delete(f"/requests/{i}"), _request),
+    ("work_order", "read"): Case(lambda me, i: me.get(f"/work-orders/{i}"), _work_order),
+    ("work_order", "create"): Case(lambda me, _: me.post("/work-orders", json={"title": _unique("Fix")})),
+    ("work_order", "update"): Case(
+        lambda me, i: me.patch(f"/work-orders/{i}", json={"status": "inProgress"}), _work_order
+    ),
+    ("work_order", "delete"): Case(lambda me, i: me.delete(f"/work-orders/{i}"), _work_order),
+    ("work_order", "assign"): Case(lambda me, i: me.post(f"/work-orders/{i}/users/{me.user_id}"), _work_order),
+    ("work_order", "comment"): Case(
+        lambda me, i: me.post(f"/work-orders/{i}/update-messages", json={"text": "On my way"}), _work_order
+    ),
+    ("cost_category", "read"): Case(lambda me, _: me.get("/work-order-cost-categories")),
+}
+
+
+@pytest.fixture(scope="module")
+def world(http: TestClient, db: Database) -> World:
+    tenant = new_tenant(http, db, name="Permission Matrix Co")
+    roles = {role: tenant.admin if role is Role.ADMIN else tenant.as_role(role.value) for role in Role}
+    return World(tenant, roles)
+
+
+def test_every_row_of_the_table_has_a_case() -> None:
+    assert sorted(CASES) == sorted(PERMISSIONS)
+
+
+def test_own_work_order_updates_are_limited_to_doing_the_work(world: World) -> None:
+    limited = world.roles[Role.LIMITED_TECH]
+    work_order_id = _work_order(world, limited)
+    response = limited.patch(f"/work-orders/{work_order_id}", json={"title": "Renamed"})
+    assert response.status_code == 403
+    assert response.json() == {"success": False, "message": "LIMITED_TECH users may not change title"}
+    done = limited.patch(f"/work-orders/{work_order_id}", json={"status": "complete", "time": 1.5})
+    assert done.status_code == 200, done.text
+    assert done.json()["result"]["status"] == "complete" and done.json()["result"]["time"] == "1.5"
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
+@pytest.mark.parametrize("row", sorted(PERMISSIONS), ids=lambda row: ".".join(row))
+def test_role_gets_what_the_table_says(world: World, row: tuple[str, str], role: Role) -> None:
+    case, me = CASES[row], world.roles[role]
+    grant = PERMISSIONS[row].get(role)
+    if grant is None:
+        response = case.call(me, case.prepare(world, world.admin))
+        assert response.status_code == 403, response.text
+        assert response.json()["success"] is False
+        return
+    owner = me if grant is Grant.OWN else world.admin
+    response = case.call(me, case.prepare(world, owner))
+    assert response.status_code == 200, response.text
+    assert response.json()["success"] is True
+    if grant is Grant.OWN:
+        somebody_elses = case.call(me, case.prepare(world, world.admin))
+        assert somebody_elses.status_code == 404, somebody_elses.text
