@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from premises.db.engine import Database
-from premises.models import Event
+from premises.models import Event, WorkOrder
 from tests.support.client import Tenant, UpKeep
 from tests.support.factories import make_asset, make_custom_status, make_place, make_team
 
@@ -150,6 +150,20 @@ class TestCreate:
         response = tenant.admin.post("/work-orders", json={"title": "x", "location": foreign})
         assert response.status_code == 400
         assert response.json()["message"] == f"location {foreign} not found"
+
+
+class TestOneTransaction:
+    def test_a_request_that_fails_late_leaves_nothing_behind(self, tenant: Tenant, db: Database) -> None:
+        """The priority is checked after the number was taken: the rollback returns the number too."""
+        response = tenant.admin.post("/work-orders", json={"title": "Too urgent", "priority": 7})
+        assert response.status_code == 400, response.text
+        with db.unit_of_work() as session:
+            events = session.scalars(select(Event.type).where(Event.account_id == tenant.account_id)).all()
+            numbers = session.scalars(
+                select(WorkOrder.work_order_no).where(WorkOrder.account_id == tenant.account_id)
+            ).all()
+        assert numbers == [] and "WORK_ORDER_CREATED" not in events
+        assert create(tenant.admin)["workOrderNo"] == "001"
 
 
 class TestList:
