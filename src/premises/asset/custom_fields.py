@@ -20,7 +20,7 @@ from premises.event.service import record_event, snapshot
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.kit.ids import new_id
-from premises.kit.time import ms_to_iso, now_ms, parse_instant
+from premises.kit.time import MAX_MS, MIN_MS, ms_to_iso, now_ms, parse_instant
 from premises.models import CustomFieldDefinition, CustomFieldValue
 from premises.models.custom_field import CUSTOM_FIELD_TYPES
 
@@ -214,7 +214,7 @@ def _typed(definition: CustomFieldDefinition, raw: Any, where: str) -> tuple[str
             ms = parse_instant(raw)
         except ValueError:
             raise DomainValidation(f"{where} must be an ISO 8601 timestamp", field="customFields") from None
-        if not -62_135_596_800_000 <= ms <= 253_402_300_799_999:
+        if not MIN_MS <= ms <= MAX_MS:
             raise DomainValidation(f"{where} is out of range", field="customFields")
         return ms_to_iso(ms) or "", None, ms
     if isinstance(raw, int | float) and not isinstance(raw, bool):

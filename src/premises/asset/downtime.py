@@ -19,7 +19,7 @@ from premises.errors import Conflict, DomainValidation, NotFound
 from premises.event.service import record_event, snapshot
 from premises.identity.principal import Principal
 from premises.kit.ids import new_id
-from premises.kit.time import now_ms, parse_instant
+from premises.kit.time import MAX_MS, now_ms, parse_instant
 from premises.models import Asset, AssetDowntime, AssetDowntimeStatus, User
 
 MAX_EVENTS = 1000
@@ -158,7 +158,7 @@ def _check_row(
     raw_date = item.get("recorded_on")
     try:
         recorded_on = parse_instant(raw_date)
-        if not 0 <= recorded_on <= 253_402_300_799_999:
+        if not 0 <= recorded_on <= MAX_MS:
             raise ValueError("out of range")
     except ValueError:
         errors.append(("Invalid recordedOn date", "invalid-recorded-on", raw_date))

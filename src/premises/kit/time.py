@@ -39,15 +39,9 @@ def datetime_to_ms(value: dt.datetime) -> int:
 def parse_instant(value: object) -> int:
     """Accept epoch milliseconds (int, float or digit string) or an ISO 8601 string; return epoch ms.
 
-    Raises ValueError for anything else, and for instants outside years 1..9999.
+    Raises ValueError for anything else. The caller bounds the result (``MIN_MS``..``MAX_MS``) with
+    its own message.
     """
-    ms = _parse_instant(value)
-    if not MIN_MS <= ms <= MAX_MS:
-        raise ValueError("date out of range")
-    return ms
-
-
-def _parse_instant(value: object) -> int:
     if isinstance(value, bool):
         raise ValueError("not a date")
     if isinstance(value, int | float):

@@ -18,7 +18,7 @@ import orjson
 from starlette.requests import Request
 
 from premises.errors import DomainValidation
-from premises.kit.time import parse_instant
+from premises.kit.time import MAX_MS, MIN_MS, parse_instant
 
 
 async def read_body(request: Request) -> dict[str, Any]:
@@ -155,7 +155,7 @@ def _as_instant(name: str, value: Any) -> int:
         ms = parse_instant(value)
     except ValueError:
         raise DomainValidation(f"{name} must be a date (epoch milliseconds or ISO 8601)", field=name) from None
-    if not -62_135_596_800_000 <= ms <= 253_402_300_799_999:  # years 1..9999
+    if not MIN_MS <= ms <= MAX_MS:  # years 1..9999
         raise DomainValidation(f"{name} is out of range", field=name)
     return ms
 
