@@ -1,11 +1,9 @@
-"""The routes of a contact kind (customers, vendors): create, list, get, update.
+"""The routes of a contact kind (customers, vendors): create, list, get, update."""
 
-No ``from __future__ import annotations`` here: the endpoints' annotations are evaluated where they
-are defined, so the id parameter can take the kind's name (``customer_id``) as its path alias.
-"""
+from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
@@ -58,13 +56,13 @@ def contact_router(
 
     @router.get(item_path, name=f"get_{role}", responses=item)
     async def get(
-        contact_id: Annotated[str, Path(alias=id_name)], request: Request, runtime: RuntimeDep, principal: PrincipalDep
+        *, contact_id: str = Path(alias=id_name), request: Request, runtime: RuntimeDep, principal: PrincipalDep
     ) -> Response:
         check_keys(request, frozenset())
         return ok_result(await one(runtime, principal, contact_id))
 
     async def update(
-        contact_id: Annotated[str, Path(alias=id_name)], request: Request, runtime: RuntimeDep, principal: PrincipalDep
+        *, contact_id: str = Path(alias=id_name), request: Request, runtime: RuntimeDep, principal: PrincipalDep
     ) -> Response:
         changes = wire.parse_update(await read_body(request))
         await runtime.write(lambda s: service.update_contact(s, principal, role, contact_id, changes).id)
