@@ -53,6 +53,31 @@ def test_no_endpoint_or_dependency_hops_to_a_thread() -> None:
     assert offenders == []
 
 
+def test_generated_upkeep_routes_and_their_dependencies_are_async() -> None:
+    """The same rule for the routes the generators register with ``add_api_route`` (assignments,
+    custom fields, contacts), which the source scan above cannot see: checked on the route objects."""
+    import inspect
+
+    from fastapi.dependencies.models import Dependant
+    from fastapi.routing import APIRoute
+
+    from premises.api.upkeep.app import ROUTERS
+
+    def calls(dependant: Dependant) -> list[object]:
+        return [dependant.call, *(call for sub in dependant.dependencies for call in calls(sub))]
+
+    offenders = []
+    for router in ROUTERS:
+        for route in router.routes:
+            assert isinstance(route, APIRoute)
+            for call in calls(route.dependant):
+                # a security scheme such as APIKeyHeader is an instance with an async __call__
+                is_async = inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(type(call).__call__)
+                if call is not None and not is_async:
+                    offenders.append(f"{route.path}: {getattr(call, '__name__', call)}")
+    assert offenders == []
+
+
 def test_upkeep_routers_can_be_ordered_by_traffic() -> None:
     """``api/upkeep/app.py`` orders routers busiest first; that is only safe while no route of one
     router would be matched by a route of another (``/assets/{asset_id}`` catching ``/assets/x``)."""

@@ -28,7 +28,7 @@ async def get_runtime(request: Request) -> Runtime:
 async def get_principal(request: Request, token: Annotated[str | None, Depends(session_token_header)]) -> Principal:
     if not token:
         raise Unauthenticated("session token required: send the Session-Token header")
-    runtime: Runtime = request.app.state.runtime
+    runtime = await get_runtime(request)
     return await resolve_principal(runtime.reader, token.strip())
 
 
