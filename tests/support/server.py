@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,12 +22,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, data_dir: Path, *, workers: int = 1) -> Iterator[str]:
+def running_server(
+    database_url: str, data_dir: Path, *, workers: int = 1, env: Mapping[str, str | None] | None = None
+) -> Iterator[str]:
+    """``env`` adds variables to the server's environment; a ``None`` value removes one."""
     port = free_port()
-    env = {**os.environ, "PREMISES_DATABASE_URL": database_url, "PREMISES_DATA_DIR": str(data_dir)}
+    environment = {**os.environ, "PREMISES_DATABASE_URL": database_url, "PREMISES_DATA_DIR": str(data_dir)}
+    for name, value in (env or {}).items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
     process = subprocess.Popen(
         [sys.executable, "-m", "premises", "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
+        env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -10,15 +10,16 @@ from sqlalchemy.orm import Session
 
 from premises.db.reader import Reader
 from premises.errors import Unauthenticated
-from premises.identity.passwords import hash_password, needs_rehash, verify_password
+from premises.identity.passwords import check_password, hash_password, needs_rehash, run_off_loop
 from premises.identity.permissions import Role
 from premises.identity.principal import Principal
 from premises.identity.sessions import new_session_token, token_hash
 from premises.kit.time import now_ms
 from premises.models import AuthSession, Login, User
 
-# A resolved principal is reused for this many seconds per process. Logging out evicts it at once
-# in the process that served the logout; other processes notice within the TTL.
+# A resolved principal (role, teams, visible places) is reused for this many seconds per process.
+# Revocation and role or place changes of the user take effect at once everywhere (the session row
+# is read on every request); team membership and place-tree changes within the TTL.
 PRINCIPAL_CACHE_TTL_S = 5.0
 _principal_cache: dict[str, tuple[Principal, float, int]] = {}
 
@@ -29,16 +30,62 @@ class NewSession:
     expires_at: int
 
 
-def login(session: Session, email: str, password: str, *, ttl_hours: int) -> NewSession:
-    login_row = session.get(Login, email.strip().lower())
-    if login_row is None or not verify_password(login_row.password_hash, password):
+@dataclass(frozen=True)
+class CheckedLogin:
+    """A password verified against ``password_hash``, outside any transaction (``check_credentials``)."""
+
+    email: str
+    account_id: str
+    user_id: str
+    password_hash: str
+    new_hash: str | None  # the password hashed again with the current parameters, when they changed
+
+
+_LOGIN_SQL = (
+    "SELECT l.account_id, l.user_id, l.password_hash, u.deleted_at FROM logins l "
+    "JOIN users u ON u.account_id = l.account_id AND u.id = l.user_id WHERE l.email = :email"
+)
+
+
+async def check_credentials(reader: Reader, email: str, password: str) -> CheckedLogin:
+    """Verify a login without holding any database lock or transaction, or Unauthenticated.
+
+    The login is read on the read side; argon2 runs on the password pool. An unknown email or a
+    deleted user is verified against a dummy hash with the same parameters, so every failed login
+    costs the same. ``open_session`` then writes the session in a short transaction.
+    """
+    email = email.strip().lower()
+    row = await reader.fetchrow(_LOGIN_SQL, {"email": email})
+    stored: str | None = row[2] if row is not None and row[3] is None else None
+
+    def verify() -> tuple[bool, str | None]:
+        if not check_password(stored, password) or stored is None:  # None: checked against the dummy
+            return False, None
+        return True, hash_password(password) if needs_rehash(stored) else None
+
+    ok, new_hash = await run_off_loop(verify)
+    if not ok or row is None or stored is None:
         raise Unauthenticated("invalid email or password")
-    user = session.get(User, (login_row.account_id, login_row.user_id))
+    return CheckedLogin(email, row[0], row[1], stored, new_hash)
+
+
+def open_session(session: Session, checked: CheckedLogin, *, ttl_hours: int) -> NewSession:
+    """Create the session of a verified login. The login must still carry the hash that was verified
+    and the user must still be live: a password change or deactivation in between wins."""
+    login_row = session.get(Login, checked.email, with_for_update=True)
+    if (
+        login_row is None
+        or login_row.password_hash != checked.password_hash
+        or (login_row.account_id, login_row.user_id) != (checked.account_id, checked.user_id)
+    ):
+        raise Unauthenticated("invalid email or password")
+    user = session.get(User, (checked.account_id, checked.user_id), with_for_update=True)
     if user is None or user.deleted_at is not None:
         raise Unauthenticated("invalid email or password")
     now = now_ms()
-    if needs_rehash(login_row.password_hash):
-        login_row.password_hash = hash_password(password)
+    if checked.new_hash is not None:
+        login_row.password_hash = checked.new_hash
+        login_row.updated_at = now
     user.date_of_last_login = now
     token = new_session_token()
     expires_at = now + ttl_hours * 3_600_000
@@ -54,6 +101,18 @@ def login(session: Session, email: str, password: str, *, ttl_hours: int) -> New
     return NewSession(token, expires_at)
 
 
+def login(session: Session, email: str, password: str, *, ttl_hours: int) -> NewSession:
+    """Log in within one unit of work (CLI and bench scripts). Verifies under the caller's
+    transaction: the API uses ``check_credentials`` and ``open_session`` instead."""
+    login_row = session.get(Login, email.strip().lower())
+    stored = login_row.password_hash if login_row is not None else None
+    if login_row is None or not check_password(stored, password):
+        raise Unauthenticated("invalid email or password")
+    new_hash = hash_password(password) if needs_rehash(login_row.password_hash) else None
+    checked = CheckedLogin(login_row.email, login_row.account_id, login_row.user_id, login_row.password_hash, new_hash)
+    return open_session(session, checked, ttl_hours=ttl_hours)
+
+
 def logout(session: Session, token: str) -> None:
     digest = token_hash(token)
     result = session.execute(
@@ -66,23 +125,45 @@ def logout(session: Session, token: str) -> None:
         raise Unauthenticated("invalid session token")
 
 
-def revoke_user_sessions(session: Session, account_id: str, user_id: str) -> None:
+def revoke_user_sessions(session: Session, account_id: str, user_id: str, *, keep_token: str | None = None) -> int:
+    """Revoke every live session of the user (but ``keep_token``'s); every process refuses them on
+    the next request. Returns how many were revoked."""
+    statement = (
+        update(AuthSession)
+        .where(AuthSession.account_id == account_id, AuthSession.user_id == user_id)
+        .where(AuthSession.revoked_at.is_(None))
+    )
+    if keep_token is not None:
+        statement = statement.where(AuthSession.token_hash != token_hash(keep_token))
+    result = session.execute(statement.values(revoked_at=now_ms()))
+    invalidate_principals(account_id)
+    count: int = result.rowcount  # type: ignore[attr-defined]
+    return count
+
+
+def access_changed(session: Session, account_id: str, user_id: str) -> None:
+    """The user's role or places changed: principals cached from its sessions are rebuilt on their
+    next request, in every process."""
     session.execute(
         update(AuthSession)
         .where(AuthSession.account_id == account_id, AuthSession.user_id == user_id)
         .where(AuthSession.revoked_at.is_(None))
-        .values(revoked_at=now_ms())
+        .values(access_version=AuthSession.access_version + 1)
     )
     invalidate_principals(account_id)
 
 
 def invalidate_principals(account_id: str) -> None:
-    """Forget cached principals of an account (after role, access or team changes)."""
+    """Forget cached principals of an account in this process (after role, access or team changes)."""
     for key in [k for k, (p, _, _) in _principal_cache.items() if p.account_id == account_id]:
         _principal_cache.pop(key, None)
 
 
-_SESSION_SQL = "SELECT account_id, user_id, expires_at, revoked_at FROM auth_sessions WHERE token_hash = :h"
+# Read on every request, cached principal or not: revocation and access changes (access_version)
+# take effect at once in every process. One primary-key lookup on a global table.
+_SESSION_SQL = (
+    "SELECT account_id, user_id, expires_at, revoked_at, access_version FROM auth_sessions WHERE token_hash = :h"
+)
 _USER_SQL = (
     "SELECT u.account_type, u.is_location_based, u.deleted_at FROM users u "
     "WHERE u.account_id = :account_id AND u.id = :user_id"
@@ -100,27 +181,31 @@ SELECT id FROM visible
 
 
 async def resolve_principal(reader: Reader, token: str) -> Principal:
-    """The principal of a live session token, or Unauthenticated."""
+    """The principal of a live session token, or Unauthenticated.
+
+    The session row is read on every request; the rest (role, teams, visible places) is cached for
+    ``PRINCIPAL_CACHE_TTL_S`` and rebuilt at once when the session's ``access_version`` moved.
+    """
     digest = token_hash(token)
-    now = now_ms()
-    cached = _principal_cache.get(digest)
-    if cached is not None and cached[1] > time.monotonic() and cached[2] > now:
-        return cached[0]
     row = await reader.fetchrow(_SESSION_SQL, {"h": digest})
-    if row is None or row[3] is not None or row[2] <= now:
+    if row is None or row[3] is not None or row[2] <= now_ms():
         _principal_cache.pop(digest, None)
         raise Unauthenticated("invalid or expired session token")
-    account_id, user_id, expires_at = row[0], row[1], row[2]
+    account_id, user_id, version = row[0], row[1], row[4]
+    cached = _principal_cache.get(digest)
+    if cached is not None and cached[1] > time.monotonic() and cached[2] == version:
+        return cached[0]
     ids = {"account_id": account_id, "user_id": user_id}
     user = await reader.fetchrow(_USER_SQL, ids)
     if user is None or user[2] is not None:
+        _principal_cache.pop(digest, None)
         raise Unauthenticated("invalid or expired session token")
     teams = frozenset(r[0] for r in await reader.fetch(_TEAMS_SQL, ids))
     places = None
     if user[1]:
         places = frozenset(r[0] for r in await reader.fetch(_PLACES_SQL, ids))
     principal = Principal(account_id, user_id, Role(user[0]), places, teams)
-    _principal_cache[digest] = (principal, time.monotonic() + PRINCIPAL_CACHE_TTL_S, expires_at)
+    _principal_cache[digest] = (principal, time.monotonic() + PRINCIPAL_CACHE_TTL_S, version)
     return principal
 
 

@@ -6,7 +6,7 @@ The global tables have no foreign key into tenant tables: on Citus they stay on 
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Index, PrimaryKeyConstraint, String
+from sqlalchemy import BigInteger, Boolean, Index, Integer, PrimaryKeyConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from premises.models._helpers import tenant_fk
@@ -65,4 +65,7 @@ class AuthSession(Base):
     created_at: Mapped[int] = mapped_column(BigInteger)
     expires_at: Mapped[int] = mapped_column(BigInteger)
     revoked_at: Mapped[int | None] = mapped_column(BigInteger)
+    # Counts changes of the user's role or places: a principal cached at an older version is
+    # rebuilt on the next request, in every process (identity.service.resolve_principal).
+    access_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     __table_args__ = (Index("ix_auth_sessions_account_user", "account_id", "user_id"),)

@@ -23,7 +23,9 @@ SESSION_SCHEMA = obj({"sessionToken": STR, "expiresAt": DATE}, ("sessionToken", 
 async def log_in(request: Request, runtime: RuntimeDep) -> Response:
     fields = LOGIN.parse(await read_body(request))
     ttl = runtime.settings.session_ttl_hours
-    new = await runtime.write(lambda s: identity.login(s, fields["email"], fields["password"], ttl_hours=ttl))
+    # The password is verified before the write, outside any lock or transaction (issue 5 item 7).
+    checked = await identity.check_credentials(runtime.reader, fields["email"], fields["password"])
+    new = await runtime.write(lambda s: identity.open_session(s, checked, ttl_hours=ttl))
     return ok_result({"sessionToken": new.token, "expiresAt": ms_to_iso(new.expires_at)})
 
 
