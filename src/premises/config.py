@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     public_url: str = Field(default="", description="Base URL clients reach this server at (file links).")
     secret_key: str = Field(default="", description="Signs file links; generated into data_dir when empty.")
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, description="Largest file POST /files accepts.")
+    max_json_bytes: int = Field(
+        default=1024 * 1024, description="Largest request body of any route that takes no files (JSON or form)."
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -48,3 +48,7 @@ class DomainValidation(PremisesError):
 
 class RateLimited(PremisesError):
     """Too many requests."""
+
+
+class TooLarge(PremisesError):
+    """The input is larger than a configured limit (an upload, a request body)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,13 +13,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from premises import datadir
 from premises.api import bench, files_download
+from premises.api.headers import HeadAsGet, StandardHeaders
+from premises.api.limits import UPLOAD_OVERHEAD_BYTES, BodyLimit, BodyLimits
 from premises.api.runtime import Runtime
 from premises.api.upkeep import errors as upkeep_errors
 from premises.api.upkeep.app import create_upkeep_app
 from premises.config import Settings, get_settings
 from premises.db.engine import Database, make_engine
 from premises.db.reader import open_reader
+from premises.file.storage import LocalFileStore, describe_size, store_for
+from premises.file.sweep import sweep_orphans
 
 
 class StripTrailingSlash:
@@ -46,7 +52,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        settings.files_dir.mkdir(parents=True, exist_ok=True)
+        datadir.prepare(settings)
+        store = store_for(settings)
+        if isinstance(store, LocalFileStore):  # what a crash (kill -9) left: premises.file.sweep
+            await asyncio.to_thread(sweep_orphans, runtime.db.unit_of_work, store)
         runtime.reader_holder.append(await open_reader(url, pool_size=settings.db_pool_size))
         try:
             yield
@@ -60,6 +69,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="Property and facilities management. Dialects: /api/v2 (UpKeep-compatible).",
         lifespan=lifespan,
+        # Each dialect serves its own document (/api/v2/docs, /api/v2/openapi.json); the root has none.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.runtime = runtime
 
@@ -79,5 +92,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return await upkeep_errors.http_error(request, exc)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
 
+    app.add_middleware(
+        BodyLimits,
+        json=BodyLimit(settings.max_json_bytes, f"request body is too large (limit {settings.max_json_bytes} bytes)"),
+        upload=BodyLimit(
+            settings.max_upload_bytes + UPLOAD_OVERHEAD_BYTES,
+            f"file is too large: the maximum size is {describe_size(settings.max_upload_bytes)}",
+        ),
+    )
     app.add_middleware(StripTrailingSlash)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(StandardHeaders)
     return app

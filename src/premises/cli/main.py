@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from premises import datadir
 from premises.config import get_settings
 from premises.db import migrate as migrations
 from premises.db.engine import Database, make_engine
@@ -32,7 +33,7 @@ def _fail(message: str) -> None:
 def migrate() -> None:
     """Upgrade the database schema to the newest version."""
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    datadir.prepare(settings)
     migrations.upgrade(settings.resolved_database_url)
     typer.echo("schema is up to date", err=True)
 
@@ -47,7 +48,7 @@ def serve(
     import uvicorn
 
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    datadir.prepare(settings)
     migrations.upgrade(settings.resolved_database_url)
     uvicorn.run(
         "premises.api.app:create_app",
@@ -57,6 +58,9 @@ def serve(
         workers=workers,
         log_level="info",
         access_log=False,
+        # httptools with a bounded request head (64 KB, 100 headers; 431 past them).
+        http="premises.api.protocol:BoundedHttpToolsProtocol",
+        server_header=False,
     )
 
 
@@ -70,7 +74,7 @@ def account_create(
     from premises.account.service import create_account
 
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    datadir.prepare(settings)
     migrations.upgrade(settings.resolved_database_url)
     db = _database()
     try:
@@ -91,7 +95,7 @@ def demo(
     from premises.demo.loader import load_demo
 
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    datadir.prepare(settings)
     migrations.upgrade(settings.resolved_database_url)
     db = _database()
     try:

@@ -13,17 +13,19 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from premises.config import Settings
-from premises.errors import DomainValidation, NotFound
+from premises.errors import NotFound, TooLarge
 
 _KEY = re.compile(r"^[A-Za-z0-9]{1,24}/[A-Za-z0-9]{1,24}$")
 CHUNK = 1024 * 1024
+PART_SUFFIX = ".part"
 
 
-class FileTooLarge(DomainValidation):
+class FileTooLarge(TooLarge):
     def __init__(self, max_bytes: int) -> None:
         super().__init__(f"file is too large: the maximum size is {describe_size(max_bytes)}", field="file")
         self.max_bytes = max_bytes
@@ -73,11 +75,12 @@ class LocalFileStore:
 
     def put(self, key: str, source: BinaryIO, *, max_bytes: int) -> int:
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{secrets.token_hex(6)}.part")
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{secrets.token_hex(6)}{PART_SUFFIX}")
         size = 0
         try:
-            with open(partial, "xb") as out:
+            # 0600, and the link below shares the mode: stored files are private to this user.
+            with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
                 while chunk := source.read(CHUNK):
                     size += len(chunk)
                     if size > max_bytes:
@@ -101,6 +104,37 @@ class LocalFileStore:
 
     def local_path(self, key: str) -> Path | None:
         return self._path(key)
+
+    def remove_stale_parts(self, older_than: float) -> int:
+        """Delete the ``.part`` files of uploads a crash interrupted, last written before ``older_than``
+        (epoch seconds); return how many."""
+        removed = 0
+        for account_dir in self._account_dirs():
+            for entry in os.scandir(account_dir):
+                if entry.name.startswith(".") and entry.name.endswith(PART_SUFFIX) and _older(entry, older_than):
+                    Path(entry.path).unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+    def keys_older_than(self, older_than: float) -> Iterator[str]:
+        """The keys of stored files last written before ``older_than`` (epoch seconds)."""
+        for account_dir in self._account_dirs():
+            for entry in os.scandir(account_dir):
+                key = f"{account_dir.name}/{entry.name}"
+                if _KEY.fullmatch(key) and entry.is_file(follow_symlinks=False) and _older(entry, older_than):
+                    yield key
+
+    def _account_dirs(self) -> list[Path]:
+        if not self.root.is_dir():
+            return []
+        return [Path(e.path) for e in os.scandir(self.root) if e.is_dir(follow_symlinks=False)]
+
+
+def _older(entry: os.DirEntry[str], older_than: float) -> bool:
+    try:
+        return entry.stat(follow_symlinks=False).st_mtime < older_than
+    except FileNotFoundError:
+        return False
 
 
 def store_for(settings: Settings) -> FileStore:

@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session
 from premises.api.app import create_app
 from premises.config import Settings
 from premises.db.engine import Database
-from premises.errors import DomainValidation
 from premises.file import service
 from premises.file.links import LINK_TTL_SECONDS, links_for
 from premises.file.names import clean_filename, display_name
-from premises.file.storage import LocalFileStore
+from premises.file.storage import FileTooLarge, LocalFileStore
 from premises.identity.permissions import Role
 from premises.identity.principal import Principal
 from premises.kit.time import now_ms
@@ -203,15 +202,17 @@ def small_limit_app(settings: Settings, tmp_path: Path, limit: int) -> Iterator[
 
 
 class TestSizeLimit:
-    def test_too_large_is_400_and_leaves_nothing(self, tenant: Tenant, settings: Settings, tmp_path: Path) -> None:
+    def test_too_large_is_413_and_leaves_nothing(self, tenant: Tenant, settings: Settings, tmp_path: Path) -> None:
         with small_limit_app(settings, tmp_path, 1024) as client:
             admin = UpKeep(client, tenant.admin.token, tenant.admin.user_id, tenant.account_id, tenant.admin.email)
+            # Exactly at the limit works; one byte over is 413.
             assert uploaded(admin, content=b"x" * 1024, name="ok.txt")["filename"] == "custom_file_name.txt"
             response = upload(admin, content=b"x" * 1025, name="big.txt")
-            assert error_of(response) == "file is too large: the maximum size is 1 KB"
+            assert error_of(response, 413) == "file is too large: the maximum size is 1 KB"
             # Far past the limit: refused from Content-Length before the body is read.
             response = upload(admin, content=b"x" * 200_000, name="huge.txt")
-            assert error_of(response) == "file is too large: the maximum size is 1 KB"
+            assert error_of(response, 413) == "file is too large: the maximum size is 1 KB"
+            assert response.headers["connection"] == "close"
             assert len(admin.get("/files").json()["results"]) == 1
         account_dir = tmp_path / "files" / tenant.account_id
         assert len(list(account_dir.iterdir())) == 1  # no partial files
@@ -240,7 +241,7 @@ class TestSizeLimit:
                     "Content-Type": f"multipart/form-data; boundary={boundary}",
                 },
             )
-        assert error_of(response) == "file is too large: the maximum size is 1 KB"
+        assert error_of(response, 413) == "file is too large: the maximum size is 1 KB"
 
     def test_file_objects_use_the_serving_apps_links(self, tenant: Tenant, settings: Settings, tmp_path: Path) -> None:
         with small_limit_app(settings, tmp_path, 1024) as client:
@@ -492,7 +493,7 @@ class TestNoOrphans:
     def test_too_large_stores_nothing(self, tenant: Tenant, db: Database, tmp_path: Path) -> None:
         store = LocalFileStore(tmp_path)
         upload_ = service.Upload(io.BytesIO(PNG), "x", "x.png", "image/png")
-        with pytest.raises(DomainValidation, match="file is too large"):
+        with pytest.raises(FileTooLarge, match="file is too large"):
             service.upload_file(db.unit_of_work, store, _principal(tenant), upload_, max_bytes=100)
         assert list((tmp_path / tenant.account_id).iterdir()) == []
 

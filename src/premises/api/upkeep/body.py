@@ -1,4 +1,4 @@
-"""Request bodies: JSON, form-encoded or multipart, validated against a field spec with UpKeep's messages.
+"""Request bodies: JSON or form-encoded, validated against a field spec with UpKeep's messages.
 
 UpKeep's documented messages: ``{field} cannot be null`` (a required field missing or null),
 ``{field} not in schema`` (an unknown field), ``{field} is not allowed to be set!`` (a field that
@@ -22,7 +22,7 @@ from premises.kit.time import MAX_MS, MIN_MS, parse_instant
 
 
 async def read_body(request: Request) -> dict[str, Any]:
-    """The body as a dict, whatever the client sent (JSON, urlencoded, multipart, or nothing)."""
+    """The body as a dict, whatever the client sent (JSON, urlencoded, or nothing)."""
     parsed = await read_any_body(request)
     if parsed is None:
         return {}
@@ -40,24 +40,20 @@ async def read_any_body(request: Request) -> Any:
     """
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     parsed: Any
-    if content_type == "multipart/form-data":
-        form = await request.form()
-        parsed = {}
-        for key, value in form.multi_items():
-            _put(parsed, key, value)
+    # At most PREMISES_MAX_JSON_BYTES arrive here; multipart is refused before any of it is read
+    # (premises.api.limits): only routes that take files accept it, and they parse it themselves.
+    raw = await request.body()
+    if not raw.strip():
+        return None
+    if content_type == "application/x-www-form-urlencoded":
+        parsed = parse_form(raw)
     else:
-        raw = await request.body()
-        if not raw.strip():
-            return None
-        if content_type == "application/x-www-form-urlencoded":
+        try:
+            parsed = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            if content_type not in ("", "text/plain"):
+                raise DomainValidation("request body is not valid JSON") from None
             parsed = parse_form(raw)
-        else:
-            try:
-                parsed = orjson.loads(raw)
-            except orjson.JSONDecodeError:
-                if content_type not in ("", "text/plain"):
-                    raise DomainValidation("request body is not valid JSON") from None
-                parsed = parse_form(raw)
     _reject_nul(parsed)
     return parsed
 

@@ -19,6 +19,7 @@ from premises.errors import (
     PermissionDenied,
     PremisesError,
     RateLimited,
+    TooLarge,
     Unauthenticated,
 )
 
@@ -32,6 +33,7 @@ STATUS_BY_CATEGORY: tuple[tuple[type[PremisesError], int], ...] = (
     (Conflict, 400),
     (InvalidState, 400),
     (RateLimited, 429),
+    (TooLarge, 413),
 )
 
 

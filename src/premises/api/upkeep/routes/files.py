@@ -8,22 +8,20 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
-from starlette.types import Message, Receive
 
+from premises.api.limits import takes_files
 from premises.api.upkeep.deps import PrincipalDep, RuntimeDep
 from premises.api.upkeep.listing import ListSpec, check_keys, parse_list
 from premises.api.upkeep.mappers import files as wire
 from premises.api.upkeep.wire import JSON, ok_result, ok_results, responses, result_schema, results_schema
 from premises.errors import DomainValidation
 from premises.file import queries, service
-from premises.file.storage import FileTooLarge, store_for
+from premises.file.storage import store_for
 
 router = APIRouter(tags=["files"])
 
 LIST = ListSpec(sort_param="sort")
 FIELDS = ("file", "filename")
-# Room for the multipart framing and the other fields around a file of the maximum size.
-FORM_OVERHEAD_BYTES = 64 * 1024
 
 UPLOAD_SCHEMA = {
     "type": "object",
@@ -58,22 +56,6 @@ UPLOAD_BODY = {
 }
 
 
-def _limited(receive: Receive, limit: int, max_bytes: int) -> Receive:
-    """``receive`` that refuses a body longer than ``limit`` while it streams in."""
-    seen = 0
-
-    async def limited_receive() -> Message:
-        nonlocal seen
-        message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise FileTooLarge(max_bytes)
-        return message
-
-    return limited_receive
-
-
 def _upload(form: FormData) -> service.Upload:
     for key in form:
         if key not in FIELDS:
@@ -105,19 +87,15 @@ def _upload(form: FormData) -> service.Upload:
     description="Upload a file (multipart/form-data with `file` and `filename`). The response carries the "
     "record in `data` (as UpKeep documents) and, like every other create, in `result`.",
 )
+@takes_files  # the body may be as large as PREMISES_MAX_UPLOAD_BYTES (premises.api.limits)
 async def upload_file(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     principal.require("file", "create")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "multipart/form-data":
         raise DomainValidation("file cannot be null: send the file as multipart/form-data", field="file")
     max_bytes = runtime.settings.max_upload_bytes
-    limit = max_bytes + FORM_OVERHEAD_BYTES
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise FileTooLarge(max_bytes)
-    body = Request(request.scope, _limited(request.receive, limit, max_bytes))
     store = store_for(runtime.settings)
-    async with body.form(max_files=len(FIELDS), max_fields=len(FIELDS)) as form:
+    async with request.form(max_files=len(FIELDS), max_fields=len(FIELDS)) as form:
         upload = _upload(form)
         file_id = await run_in_threadpool(
             service.upload_file, runtime.db.unit_of_work, store, principal, upload, max_bytes=max_bytes
