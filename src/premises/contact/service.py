@@ -17,6 +17,7 @@ from premises.errors import DomainValidation, NotFound
 from premises.event.service import record_event, snapshot
 from premises.identity.principal import Principal
 from premises.kit.counters import next_value
+from premises.kit.emails import clean_email
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
 from premises.models import Contact
@@ -57,9 +58,7 @@ def _clean_email(value: Any) -> str | None:
     email = str(value).strip()
     if not email:
         return None
-    if "@" not in email or email.startswith("@") or email.endswith("@") or any(c.isspace() for c in email):
-        raise DomainValidation("email is not a valid email address", field="email")
-    return email
+    return clean_email(email)
 
 
 def _apply(contact: Contact, role: str, fields: Mapping[str, Any]) -> None:

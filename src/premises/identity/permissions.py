@@ -79,6 +79,21 @@ OWN_MEANS = {
 }
 
 
+# Who may change a user's scope (enforced in premises.user.service; docs/permissions.md embeds it).
+SCOPE_RULE = """\
+Changing a user's scope — `accountType`, `isLocationBased`, locations (`PUT /users/{id}/locations`):
+
+- An admin that is not location-based may change any user's scope, except its own `accountType`.
+- Nobody may change their own `accountType`.
+- A location-based admin manages only location-based users whose locations are all among its own
+  (any other user: 403). It may not change anyone's `accountType` or `isLocationBased`, may not
+  change its own locations, may give others only locations it has itself, and creates only
+  location-based users.
+- Refusals answer 403. A changed email or `accountType` ends every session of the user; a changed
+  `isLocationBased` or location list applies from the user's next request.
+"""
+
+
 def grant_for(role: Role, resource: str, action: str) -> Grant | None:
     return PERMISSIONS.get((resource, action), {}).get(role)
 

@@ -9,7 +9,15 @@ from premises.api.upkeep.body import read_body
 from premises.api.upkeep.deps import PrincipalDep, RuntimeDep
 from premises.api.upkeep.listing import Filter, ListSpec, check_keys, parse_list
 from premises.api.upkeep.mappers import users as wire
-from premises.api.upkeep.wire import ok_result, ok_results, responses, result_schema, results_schema
+from premises.api.upkeep.wire import (
+    MESSAGE_SCHEMA,
+    ok_message,
+    ok_result,
+    ok_results,
+    responses,
+    result_schema,
+    results_schema,
+)
 from premises.identity.permissions import Role
 from premises.user import queries, service
 
@@ -65,3 +73,11 @@ async def set_user_locations(user_id: str, request: Request, runtime: RuntimeDep
     fields = wire.SET_LOCATIONS.parse(await read_body(request))
     ids = await runtime.write(lambda s: service.set_user_locations(s, principal, user_id, fields["location_ids"]))
     return ok_results([{"locationId": i} for i in ids])
+
+
+@router.delete("/users/{user_id}/sessions", responses=responses(MESSAGE_SCHEMA))
+async def sign_out_everywhere(user_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    """Premises extension: revoke every session of the user (the user itself, or an admin)."""
+    check_keys(request, frozenset())
+    count = await runtime.write(lambda s: service.sign_out_everywhere(s, principal, user_id))
+    return ok_message(f"{count} session{'' if count == 1 else 's'} deleted")
