@@ -8,7 +8,6 @@ is a free ``name``/``value``/``unit`` triple (UpKeep's older ``customFieldsAsset
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,6 +19,7 @@ from premises.event.service import record_event, snapshot
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.kit.ids import new_id
+from premises.kit.numbers import NumberError, NumberOutOfRange, parse_number
 from premises.kit.time import MAX_MS, MIN_MS, ms_to_iso, now_ms, parse_instant
 from premises.models import CustomFieldDefinition, CustomFieldValue
 from premises.models.custom_field import CUSTOM_FIELD_TYPES
@@ -193,20 +193,12 @@ def _typed(definition: CustomFieldDefinition, raw: Any, where: str) -> tuple[str
     """Validate one raw value for the definition; return (text, number_value, date_value)."""
     field_type = definition.type
     if field_type in NUMERIC_TYPES:
-        number: float
-        if isinstance(raw, bool):
-            raise DomainValidation(f"{where} must be a number", field="customFields")
-        if isinstance(raw, int | float):
-            number = float(raw)
-        elif isinstance(raw, str):
-            try:
-                number = float(raw.strip())
-            except ValueError:
-                raise DomainValidation(f"{where} must be a number", field="customFields") from None
-        else:
-            raise DomainValidation(f"{where} must be a number", field="customFields")
-        if not math.isfinite(number) or abs(number) > 1e15:
-            raise DomainValidation(f"{where} must be a finite number", field="customFields")
+        try:
+            number = parse_number(raw)
+        except NumberOutOfRange:
+            raise DomainValidation(f"{where} must be a finite number", field="customFields") from None
+        except NumberError:
+            raise DomainValidation(f"{where} must be a number", field="customFields") from None
         number = round(number, definition.decimal_precision if definition.decimal_precision is not None else 2)
         return _number_text(number), number, None
     if field_type == "date":

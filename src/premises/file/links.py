@@ -29,8 +29,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from premises.config import Settings
+from premises.kit.numbers import NumberError, parse_int
 
 LINK_TTL_SECONDS = 7 * 24 * 3600
+MAX_EXPIRES = 10**12 - 1  # unix seconds: far beyond any link this server signs
 ROUND_TO_SECONDS = 3600
 SECRET_FILE = "secret_key"
 
@@ -65,12 +67,16 @@ class FileLinks:
     def check(
         self, account_id: str, file_id: str, filename: str, expires: str, signature: str, *, now: float | None = None
     ) -> LinkCheck:
-        if not expires.isdigit() or len(expires) > 12 or not signature.isascii():
+        try:
+            at = parse_int(expires, minimum=0, maximum=MAX_EXPIRES)
+        except NumberError:
             return LinkCheck.INVALID
-        expected = self._signature(account_id, file_id, filename, int(expires))
+        if not signature.isascii():
+            return LinkCheck.INVALID
+        expected = self._signature(account_id, file_id, filename, at)
         if not hmac.compare_digest(expected, signature):
             return LinkCheck.INVALID
-        if int(expires) < (time.time() if now is None else now):
+        if at < (time.time() if now is None else now):
             return LinkCheck.EXPIRED
         return LinkCheck.VALID
 

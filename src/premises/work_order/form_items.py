@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from premises.errors import DomainValidation
 from premises.kit.ids import new_id
+from premises.kit.numbers import NumberError, parse_number
 
 TASK_VALUES = ("OPEN", "ON_HOLD", "IN_PROGRESS", "COMPLETE")
 CHECKLIST_VALUES = ("PASS", "FLAG", "FAIL")
@@ -19,14 +19,10 @@ def _fail(message: str) -> DomainValidation:
 
 
 def _number(value: Any, index: int) -> float | int:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise _fail(f"formItems[{index}].value must be a number")
     try:
-        number = float(value)
-    except ValueError:
+        number = parse_number(value)
+    except NumberError:
         raise _fail(f"formItems[{index}].value must be a number") from None
-    if not math.isfinite(number):
-        raise _fail(f"formItems[{index}].value must be a number")
     return int(number) if number.is_integer() else number
 
 

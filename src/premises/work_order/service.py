@@ -157,6 +157,9 @@ def _check_references(session: Session, principal: Principal, fields: Mapping[st
         raise DomainValidation(
             "parts are not available yet: parts inventory arrives with a later release", field="parts"
         )
+    if fields.get("form_template_id"):
+        # Form templates arrive with a later release; until then no id names one.
+        raise DomainValidation(f"formTemplate {fields['form_template_id']} not found", field="formTemplate")
 
 
 def _custom_status(session: Session, account_id: str, status_id: str) -> WorkOrderStatus:

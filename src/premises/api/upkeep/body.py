@@ -8,9 +8,8 @@ a PATCH may not change). A value of the wrong type gets ``{field} must be a {typ
 from __future__ import annotations
 
 import contextlib
-import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -18,6 +17,8 @@ import orjson
 from starlette.requests import Request
 
 from premises.errors import DomainValidation
+from premises.kit.ids import ID_COLUMN_LENGTH
+from premises.kit.numbers import NumberError, NumberOutOfRange, parse_int, parse_number
 from premises.kit.time import MAX_MS, MIN_MS, parse_instant
 
 
@@ -108,32 +109,23 @@ def _as_str(name: str, value: Any) -> str:
 
 
 def _as_int(name: str, value: Any) -> int:
-    if isinstance(value, bool):
-        raise DomainValidation(f"{name} must be an integer", field=name)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    raise DomainValidation(f"{name} must be an integer", field=name)
+    """Any integer a 64-bit column holds (``kit.numbers.parse_int``); a field narrows it with choices
+    or the service's own bounds."""
+    try:
+        return parse_int(value)
+    except NumberOutOfRange:
+        raise DomainValidation(f"{name} is out of range", field=name) from None
+    except NumberError:
+        raise DomainValidation(f"{name} must be an integer", field=name) from None
 
 
 def _as_number(name: str, value: Any) -> float:
-    if isinstance(value, bool):
-        raise DomainValidation(f"{name} must be a number", field=name)
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            raise DomainValidation(f"{name} must be a number", field=name) from None
-    else:
-        raise DomainValidation(f"{name} must be a number", field=name)
-    if not math.isfinite(number) or abs(number) > 1e15:
-        raise DomainValidation(f"{name} must be a finite number", field=name)
-    return number
+    try:
+        return parse_number(value)
+    except NumberOutOfRange:
+        raise DomainValidation(f"{name} must be a finite number", field=name) from None
+    except NumberError:
+        raise DomainValidation(f"{name} must be a number", field=name) from None
 
 
 def _as_bool(name: str, value: Any) -> bool:
@@ -209,8 +201,8 @@ COERCERS: dict[str, Callable[[str, Any], Any]] = {
 }
 
 JSON_SCHEMA: dict[str, dict[str, Any]] = {
-    "string": {"type": "string", "maxLength": 5000},
-    "id": {"type": "string", "maxLength": 24},
+    "string": {"type": "string"},  # every field adds its maxLength (see bounded)
+    "id": {"type": "string"},
     "integer": {"type": "integer"},
     "number": {"type": "number"},
     "boolean": {"type": "boolean"},
@@ -240,11 +232,67 @@ class Field:
         return self.to or self.name
 
 
-class Spec:
-    """The fields a create or update body may carry."""
+# The longest text a string field takes when neither the field nor a String(n) column says less
+# (a Text column, or no column of its own); the JSON schema publishes every field's limit.
+DEFAULT_STRING_MAX = 5000
+ID_KINDS = ("id", "id_list")
 
-    def __init__(self, *fields: Field, ignore: Sequence[str] = ()) -> None:
-        self.fields = {f.name: f for f in fields}
+
+def _shown(value: str) -> str:
+    """An id as an error message quotes it: an over-long one cut short."""
+    return value if len(value) <= 2 * ID_COLUMN_LENGTH else value[: 2 * ID_COLUMN_LENGTH] + "..."
+
+
+def bounded(field: Field, model: Any = None) -> Field:
+    """The field with the length limit the database can hold.
+
+    Ids (and each id of an id list) are at most ``ID_COLUMN_LENGTH``. A string field stored in a
+    ``String(n)`` column of ``model`` (the column named by the field's target) takes at most ``n``
+    characters; a field may ask for less, never for more (a ValueError at import). Other string
+    fields without choices default to ``DEFAULT_STRING_MAX``.
+    """
+    if field.kind in ID_KINDS:
+        if field.max_length is not None and field.max_length != ID_COLUMN_LENGTH:
+            raise ValueError(f"{field.name}: an id field is {ID_COLUMN_LENGTH} characters at most")
+        return replace(field, max_length=ID_COLUMN_LENGTH)
+    if field.kind != "string":
+        return field
+    column = model.__table__.columns.get(field.target) if model is not None else None
+    length = getattr(column.type, "length", None) if column is not None else None
+    if length is not None and field.max_length is not None and field.max_length > length:
+        raise ValueError(f"{field.name}: max_length {field.max_length} exceeds its column's {length}")
+    if field.max_length is not None:
+        return field
+    if length is not None:
+        return replace(field, max_length=length)
+    if field.choices is not None:
+        return field
+    return replace(field, max_length=DEFAULT_STRING_MAX)
+
+
+def check_length(field: Field, value: Any, name: str | None = None) -> None:
+    """An over-long string is "too long"; an over-long id names no record ("x not found").
+    ``name`` is the field's name in messages (default: its wire name)."""
+    if field.max_length is None:
+        return
+    name = name or field.name
+    if field.kind in ID_KINDS:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and len(item) > field.max_length:
+                raise DomainValidation(f"{name} {_shown(item)} not found", field=field.name)
+    elif isinstance(value, str) and len(value) > field.max_length:
+        raise DomainValidation(f"{name} is too long", field=field.name)
+
+
+class Spec:
+    """The fields a create or update body may carry.
+
+    ``model`` is the table the fields are stored in (when they are): its ``String(n)`` columns bound
+    the fields of the same (target) name, see :func:`bounded`.
+    """
+
+    def __init__(self, *fields: Field, ignore: Sequence[str] = (), model: Any = None) -> None:
+        self.fields = {f.name: bounded(f, model) for f in fields}
         self.ignore = frozenset(ignore)  # accepted and dropped (e.g. sessionToken in a logout body)
 
     def parse(self, body: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -274,8 +322,7 @@ class Spec:
             if spec.choices is not None and converted not in spec.choices:
                 allowed = ", ".join(str(c) for c in spec.choices)
                 raise DomainValidation(f"{spec.name} must be one of {allowed}", field=spec.name)
-            if spec.max_length is not None and isinstance(converted, str) and len(converted) > spec.max_length:
-                raise DomainValidation(f"{spec.name} is too long", field=spec.name)
+            check_length(spec, converted)
             out[spec.target] = converted
         return out
 
@@ -287,7 +334,9 @@ class Spec:
             schema = dict(JSON_SCHEMA[f.kind])
             if f.choices is not None:
                 schema = {"enum": list(f.choices)}
-            if f.max_length is not None:
+            if f.kind == "id_list":
+                schema["items"] = {"type": "string", "maxLength": f.max_length}
+            elif f.max_length is not None and f.choices is None:
                 schema["maxLength"] = f.max_length
             if f.nullable and not f.required:
                 schema = {"anyOf": [schema, {"type": "null"}]}

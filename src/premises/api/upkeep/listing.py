@@ -15,6 +15,7 @@ from starlette.requests import Request
 from premises.api.upkeep.body import COERCERS
 from premises.errors import DomainValidation
 from premises.kit.listing import RANGE_OPERATORS, ListQuery
+from premises.kit.numbers import NumberError, parse_int
 
 PAGING_KEYS = frozenset({"offset", "limit", "orderBy", "includes", "includes[]"})
 
@@ -137,17 +138,18 @@ def _passed_through(key: str, names: Sequence[str]) -> bool:
 
 
 def _non_negative_int(key: str, value: str) -> int:
-    text = value.strip()
-    if not text.isdigit():
-        raise DomainValidation(f"{key} must be a non-negative integer", field=key)
-    return min(int(text), 2**62)
+    try:
+        return min(parse_int(value, minimum=0), 2**62)
+    except NumberError:
+        raise DomainValidation(f"{key} must be a non-negative integer", field=key) from None
 
 
 def _range_value(key: str, value: str) -> int:
-    text = value.strip()
-    if not text.lstrip("-").isdigit() or len(text) > 16:
-        raise DomainValidation(f"{key} must be a unix timestamp in milliseconds", field=key)
-    return int(text)
+    """Epoch milliseconds compared with a 64-bit column: any integer that column holds."""
+    try:
+        return parse_int(value)
+    except NumberError:
+        raise DomainValidation(f"{key} must be a unix timestamp in milliseconds", field=key) from None
 
 
 def _range(key: str, ranges: Mapping[str, str]) -> tuple[str, str] | None:

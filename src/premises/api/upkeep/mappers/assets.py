@@ -13,6 +13,7 @@ from premises.asset.downtime import DowntimeOutcome
 from premises.db.reader import Reader
 from premises.errors import DomainValidation
 from premises.identity.principal import Principal
+from premises.models import Asset, AssetDowntimeStatus, CustomFieldDefinition, CustomFieldValue
 from premises.models.custom_field import CUSTOM_FIELD_TYPES
 
 STATUSES = ("active", "inactive")
@@ -55,26 +56,29 @@ _COMMON = (
     # The older free fields ({name, value, unit}); a production client still sends them.
     Field("customFieldsAsset", "object_list", to="legacy_custom_fields"),
 )
-CREATE = Spec(Field("name", required=True, max_length=300), *_COMMON)
-UPDATE = Spec(Field("name", max_length=300, nullable=False), *_COMMON)
+CREATE = Spec(Field("name", required=True, max_length=300), *_COMMON, model=Asset)
+UPDATE = Spec(Field("name", max_length=300, nullable=False), *_COMMON, model=Asset)
 UPDATE_CUSTOM_FIELD = Spec(
     Field("name", max_length=200, nullable=False),
     Field("value", max_length=5000),
     Field("unit", max_length=100),
+    model=CustomFieldValue,
 )
-CREATE_STATUS = Spec(Field("name", required=True, max_length=200))
-UPDATE_STATUS = Spec(Field("name", max_length=200, nullable=False))
+CREATE_STATUS = Spec(Field("name", required=True, max_length=200), model=AssetDowntimeStatus)
+UPDATE_STATUS = Spec(Field("name", max_length=200, nullable=False), model=AssetDowntimeStatus)
 CREATE_DEFINITION = Spec(
     Field("name", required=True, max_length=200),
     Field("type", required=True, choices=CUSTOM_FIELD_TYPES),
     Field("options", "any"),
     Field("decimalPrecision", "integer", to="decimal_precision"),
+    model=CustomFieldDefinition,
 )
 UPDATE_DEFINITION = Spec(
     Field("name", max_length=200, nullable=False),
     Field("options", "any"),
     Field("type", patchable=False),
     Field("decimalPrecision", patchable=False),
+    model=CustomFieldDefinition,
 )
 
 

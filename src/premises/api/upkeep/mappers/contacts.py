@@ -16,6 +16,7 @@ from premises.contact import queries
 from premises.db.reader import Reader
 from premises.errors import DomainValidation
 from premises.identity.principal import Principal
+from premises.models import Contact
 
 
 class ContactWire:
@@ -26,8 +27,8 @@ class ContactWire:
         self.name_field = name_field
         self.fields = tuple(fields)
         self.custom_fields_key = "customFields" + role.capitalize()
-        self.create = Spec(*self._fields(update=False))
-        self.update = Spec(*self._fields(update=True))
+        self.create = Spec(*self._fields(update=False), model=Contact)
+        self.update = Spec(*self._fields(update=True), model=Contact)
         self.custom_field_schema = obj(
             {
                 "id": STR,

@@ -11,6 +11,7 @@ from premises.api.upkeep.mappers.common import DATE, ID_OR_OBJECT, IDS, NNUM, NS
 from premises.db.reader import Reader
 from premises.errors import DomainValidation
 from premises.identity.principal import Principal
+from premises.models import CustomFieldValue, Place
 from premises.place import queries
 
 _COMMON = (
@@ -23,12 +24,13 @@ _COMMON = (
     # Local extension: UpKeep shows a location's files but documents no way to attach them.
     Field("files", "id_list", to="file_ids"),
 )
-CREATE = Spec(Field("name", required=True, max_length=300), *_COMMON)
-UPDATE = Spec(Field("name", max_length=300, nullable=False), *_COMMON)
+CREATE = Spec(Field("name", required=True, max_length=300), *_COMMON, model=Place)
+UPDATE = Spec(Field("name", max_length=300, nullable=False), *_COMMON, model=Place)
 UPDATE_CUSTOM_FIELD = Spec(
     Field("name", max_length=200, nullable=False),
     Field("value", max_length=5000),
     Field("unit", max_length=100),
+    model=CustomFieldValue,
 )
 
 _CUSTOM_FIELD_KEYS = {"name": 200, "value": 5000, "unit": 100}

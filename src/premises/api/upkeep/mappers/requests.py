@@ -17,7 +17,8 @@ from premises.api.upkeep.expand import expander, objects_for_columns
 from premises.api.upkeep.mappers.common import DATE, ID_OR_OBJECT, IDS, NSTR, STR, iso, obj
 from premises.db.reader import Reader
 from premises.identity.principal import Principal
-from premises.models.request import REQUEST_STATUSES
+from premises.models.request import REQUEST_STATUSES, WorkRequest
+from premises.models.work_order import WorkOrder
 from premises.request import queries
 
 PRIORITIES = (0, 1, 2, 3)
@@ -36,6 +37,7 @@ CREATE = Spec(
     Field("endDueDate", "instant", to="end_due_date"),
     Field("image", "id", to="image_file_id"),
     Field("files", "id_list", to="file_ids"),
+    model=WorkRequest,
 )
 # Work-order fields an approver may set on the work order the approval creates.
 APPROVE = Spec(
@@ -51,6 +53,7 @@ APPROVE = Spec(
     Field("assignedToUser", "id", to="assigned_to_user_id"),
     Field("additionalUsers", "id_list", to="additional_user_ids"),
     Field("estimatedDurationInHours", "number", to="estimated_duration_hours"),
+    model=WorkOrder,
 )
 # Rejecting and cancelling take an optional reason.
 DECISION = Spec(Field("reason", max_length=10_000))

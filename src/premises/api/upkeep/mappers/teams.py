@@ -11,11 +11,12 @@ from premises.api.upkeep.mappers.common import DATE, NSTR, STR, iso, obj
 from premises.db.reader import Reader
 from premises.errors import DomainValidation
 from premises.identity.principal import Principal
+from premises.models import Team
 from premises.team.queries import teams_by_ids
 
-CREATE = Spec(Field("name", required=True, max_length=200), Field("description", max_length=5000))
+CREATE = Spec(Field("name", required=True, max_length=200), Field("description", max_length=5000), model=Team)
 # The reference marks both "Required" on update too; as a PATCH that can only mean "not null" for name.
-UPDATE = Spec(Field("name", nullable=False, max_length=200), Field("description", max_length=5000))
+UPDATE = Spec(Field("name", nullable=False, max_length=200), Field("description", max_length=5000), model=Team)
 
 
 def parse_create(body: Mapping[str, Any]) -> dict[str, Any]:

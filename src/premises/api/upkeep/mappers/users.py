@@ -10,6 +10,7 @@ from premises.api.upkeep.mappers.common import BOOL, DATE, NSTR, STR, iso, obj
 from premises.db.reader import Reader
 from premises.identity.permissions import Grant, Role, grant_for
 from premises.identity.principal import Principal
+from premises.models import User
 from premises.user.queries import users_by_ids
 
 ROLES = tuple(r.value for r in Role)
@@ -23,6 +24,7 @@ CREATE = Spec(
     Field("phoneNumber", to="phone_number", max_length=64),
     Field("jobTitle", to="job_title", max_length=200),
     Field("isLocationBased", "boolean", to="is_location_based", nullable=False),
+    model=User,
 )
 UPDATE = Spec(
     Field("email", max_length=320, nullable=False),
@@ -33,6 +35,7 @@ UPDATE = Spec(
     Field("phoneNumber", to="phone_number", max_length=64),
     Field("jobTitle", to="job_title", max_length=200),
     Field("isLocationBased", "boolean", to="is_location_based", nullable=False),
+    model=User,
 )
 SET_LOCATIONS = Spec(Field("locationIds", "id_list", to="location_ids", required=True))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from premises.api.upkeep.body import COERCERS, Field, Spec
+from premises.api.upkeep.body import COERCERS, Field, Spec, bounded, check_length
 from premises.api.upkeep.expand import expander, objects_for_columns
 from premises.api.upkeep.mappers.common import (
     BOOL,
@@ -22,7 +22,7 @@ from premises.api.upkeep.mappers.common import (
 from premises.db.reader import Reader
 from premises.errors import DomainValidation
 from premises.identity.principal import Principal
-from premises.models.work_order import WORK_ORDER_STATUSES
+from premises.models.work_order import WORK_ORDER_STATUSES, WorkOrder, WorkOrderCost, WorkOrderUpdate
 from premises.work_order import queries
 
 IMAGES = {
@@ -57,25 +57,29 @@ _COMMON = (
     Field("additionalUsers", "id_list", to="additional_user_ids"),
     Field("customWOStatusId", "id", to="custom_status_id"),
 )
-CREATE = Spec(Field("title", required=True, max_length=500), *_COMMON)
+CREATE = Spec(Field("title", required=True, max_length=500), *_COMMON, model=WorkOrder)
 UPDATE = Spec(
     Field("title", max_length=500, nullable=False),
     *_COMMON,
     Field("status", choices=WORK_ORDER_STATUSES, nullable=False),
     Field("archivedStatus", choices=("0", "1"), to="archived", nullable=False),
     Field("additionalCosts", "object_list", to="additional_costs"),
+    model=WorkOrder,
 )
-UPDATE_MESSAGE = Spec(Field("text", required=True, max_length=100_000))
+UPDATE_MESSAGE = Spec(Field("text", required=True, max_length=100_000), model=WorkOrderUpdate)
 
 _COST_FIELDS = {
-    "id": ("id", "id"),
-    "amount": ("amount", "number"),
-    "info": ("info", "string"),
-    "category": ("category", "string"),
-    "assignedToUser": ("assigned_to_user_id", "id"),
-    "date": ("date", "instant"),
-    "includedInTotalCost": ("included_in_total_cost", "boolean"),
-    "deleteAdditionalCostItem": ("delete", "boolean"),
+    f.name: bounded(f, WorkOrderCost)
+    for f in (
+        Field("id", "id"),
+        Field("amount", "number"),
+        Field("info", max_length=10_000),
+        Field("category"),
+        Field("assignedToUser", "id", to="assigned_to_user_id"),
+        Field("date", "instant"),
+        Field("includedInTotalCost", "boolean", to="included_in_total_cost"),
+        Field("deleteAdditionalCostItem", "boolean", to="delete"),
+    )
 }
 
 
@@ -87,8 +91,11 @@ def parse_costs(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         for key, value in item.items():
             if key not in _COST_FIELDS:
                 raise DomainValidation(f"additionalCosts[{index}].{key} not in schema", field="additionalCosts")
-            target, kind = _COST_FIELDS[key]
-            parsed[target] = None if value is None else COERCERS[kind](f"additionalCosts[{index}].{key}", value)
+            field = _COST_FIELDS[key]
+            name = f"additionalCosts[{index}].{key}"
+            converted = None if value is None else COERCERS[field.kind](name, value)
+            check_length(field, converted, name)
+            parsed[field.target] = converted
         out.append(parsed)
     return out
 

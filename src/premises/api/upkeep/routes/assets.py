@@ -31,7 +31,7 @@ from premises.asset.queries import CUSTOM_FILTER_KINDS, CustomFieldFilter
 from premises.db.reader import Reader
 from premises.errors import DomainValidation
 from premises.identity.principal import Principal
-from premises.kit.time import parse_instant
+from premises.kit.time import MAX_MS, MIN_MS, parse_instant
 
 router = APIRouter(tags=["assets"])
 
@@ -109,8 +109,8 @@ GET_PARAMS = {
     ]
 }
 MAX_CUSTOM_FILTERS = 20
-_CUSTOM_KEY = re.compile(r"^customFields\[(\d{1,3})\]\[(\w+)\]$")
-_DATE_ONLY = re.compile(r"^\d{4}-\d\d-\d\d$")
+_CUSTOM_KEY = re.compile(r"^customFields\[([0-9]{1,3})\]\[(\w+)\]$", re.ASCII)
+_DATE_ONLY = re.compile(r"^[0-9]{4}-[0-9][0-9]-[0-9][0-9]$")
 DAY_MS = 86_400_000
 
 
@@ -141,6 +141,8 @@ def _filter_date(where: str, value: str, *, end_of_day: bool) -> float:
         ms = parse_instant(value)
     except ValueError:
         raise DomainValidation(f"{where} must be a date", field="customFields") from None
+    if not MIN_MS <= ms <= MAX_MS:
+        raise DomainValidation(f"{where} is out of range", field="customFields")
     if end_of_day and _DATE_ONLY.match(value.strip()):
         ms += DAY_MS - 1  # a bare date as the maximum includes that whole day
     return float(ms)

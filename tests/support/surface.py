@@ -1,0 +1,196 @@
+"""The /api/v2 surface as the published OpenAPI document describes it, for tests that must cover every
+operation, parameter or body field (new ones included) without a hand-kept list.
+
+``World`` is one account with one record of every kind a path can name; ``fill_path`` puts their ids
+into a path template; ``base_body`` is the smallest body the operation's schema accepts (its required
+fields), so that one field at a time can be replaced by a hostile value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from premises.api.upkeep.app import openapi_document
+from premises.db.engine import Database
+from premises.kit.ids import new_id
+from tests.support.client import PASSWORD, Tenant, new_tenant
+from tests.support.factories import make_asset, make_place, make_team
+
+JSON_BODY = "application/json"
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    spec: dict[str, Any]
+
+    @property
+    def body_schema(self) -> dict[str, Any] | None:
+        content = (self.spec.get("requestBody") or {}).get("content") or {}
+        schema = (content.get(JSON_BODY) or {}).get("schema")
+        return schema if isinstance(schema, dict) else None
+
+    @property
+    def query_parameters(self) -> list[dict[str, Any]]:
+        return [p for p in self.spec.get("parameters", []) if p.get("in") == "query"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def operations() -> Iterator[Operation]:
+    for path, methods in openapi_document()["paths"].items():
+        for method, spec in methods.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                yield Operation(method.upper(), path, spec)
+
+
+def unwrap(schema: dict[str, Any]) -> dict[str, Any]:
+    """The non-null branch of ``anyOf: [X, null]``."""
+    options = schema.get("anyOf")
+    if options:
+        real = [o for o in options if o.get("type") != "null"]
+        if len(real) == 1:
+            return unwrap(real[0])
+    return schema
+
+
+def body_object(schema: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The object schema of a body, and whether the body is an array of such objects."""
+    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        return schema["items"], True
+    return schema, False
+
+
+def numeric_kind(schema: dict[str, Any]) -> str | None:
+    """``integer``, ``number`` or ``instant`` (epoch ms or ISO 8601) when the schema takes a number."""
+    schema = unwrap(schema)
+    if "oneOf" in schema and any(o.get("type") == "integer" for o in schema["oneOf"]):
+        return "instant"
+    enum = schema.get("enum")
+    if enum and all(isinstance(v, int) and not isinstance(v, bool) for v in enum):
+        return "integer"
+    kind = schema.get("type")
+    return kind if kind in ("integer", "number") else None
+
+
+@dataclass
+class World:
+    tenant: Tenant
+    ids: dict[str, str]
+
+    def fill_path(self, template: str) -> str:
+        """The path with every ``{param}`` replaced by the id of a live record of the right kind."""
+        parts = template.strip("/").split("/")
+        out: list[str] = []
+        for index, part in enumerate(parts):
+            match = re.fullmatch(r"\{(\w+)\}", part)
+            if match is None:
+                out.append(part)
+                continue
+            out.append(self.ids[_kind_of(match[1], parts[:index])])
+        return "/" + "/".join(out)
+
+    def base_body(self, operation: Operation) -> Any:
+        """The required fields of the operation's JSON body, each with an acceptable value."""
+        schema = operation.body_schema
+        if schema is None:
+            return None
+        item_schema, is_array = body_object(schema)
+        body = {
+            name: self._value(name, unwrap(item_schema["properties"].get(name, {})), operation)
+            for name in item_schema.get("required", [])
+        }
+        return [body] if is_array else body
+
+    def _value(self, name: str, schema: dict[str, Any], operation: Operation) -> Any:
+        if name in ("email",):
+            return f"surface-{new_id().lower()}@example.test"
+        if name == "password":
+            return PASSWORD
+        if name in ("assetId", "asset"):
+            return self.ids["asset"]
+        if name in ("locationIds",):
+            return [self.ids["location"]]
+        enum = schema.get("enum")
+        if enum:
+            return "number" if "number" in enum else ("not-available" if "not-available" in enum else enum[0])
+        kind = numeric_kind(schema)
+        if kind == "instant":
+            return "2024-01-02T03:04:05.000Z"
+        if kind in ("integer", "number"):
+            return 1
+        if schema.get("type") == "array":
+            return []
+        # Names must be unique for several resources: every call gets its own.
+        return f"Surface {new_id()}"
+
+
+def _kind_of(param: str, before: list[str]) -> str:
+    previous = before[-1] if before else ""
+    if param == "field_id":
+        return {"assets": "asset_custom_field", "locations": "location_custom_field"}.get(
+            before[-3] if len(before) >= 3 and previous == "custom-fields" else "", "definition"
+        )
+    if param == "member_id":
+        return {"users": "user", "teams": "team", "customers": "customer", "vendors": "vendor"}[previous]
+    return param.removesuffix("_id")
+
+
+def build_world(tenant: Tenant, db: Database) -> World:
+    """One record of every kind a /api/v2 path names, in the tenant's account."""
+    admin = tenant.admin
+    account = tenant.account_id
+    location = make_place(db, account, "Surface Site")
+    asset = make_asset(db, account, "Surface Asset", location_id=location)
+    tech = tenant.as_role("TECH")
+    team = make_team(db, account, "Surface Team")
+
+    def ok(response: Any) -> dict[str, Any]:
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()["result"]
+        return result
+
+    work_order = ok(admin.post("/work-orders", json={"title": "Surface work order", "location": location}))
+    request = ok(admin.post("/requests", json={"title": "Surface request", "location": location}))
+    customer = ok(admin.post("/customers", json={"name": "Surface customer"}))
+    vendor = ok(admin.post("/vendors", json={"businessName": "Surface vendor"}))
+    status = ok(admin.post("/asset-downtime-statuses", json={"name": "Surface status"}))
+    definition = ok(
+        admin.post("/custom-fields/assets", json={"name": "Surface number", "type": "number", "decimalPrecision": 2})
+    )
+    asset_fields = ok(admin.patch(f"/assets/{asset}", json={"customFieldsAsset": [{"name": "width", "value": "1"}]}))
+    location_fields = ok(
+        admin.post("/locations", json={"name": "Surface B", "customFieldsLocation": [{"name": "floor", "value": "1"}]})
+    )
+    location = location_fields["id"]
+    upload = admin.post(
+        "/files", files={"file": ("surface.txt", b"surface", "text/plain"), "filename": (None, "surface")}
+    )
+    assert upload.status_code == 200, upload.text
+    file = upload.json()["data"]
+    ids = {
+        "work_order": work_order["id"],
+        "request": request["id"],
+        "asset": asset,
+        "location": location,
+        "user": tech.user_id,
+        "team": team,
+        "customer": customer["id"],
+        "vendor": vendor["id"],
+        "status": status["id"],
+        "definition": definition["id"],
+        "asset_custom_field": asset_fields["customFieldsAsset"][0]["id"],
+        "location_custom_field": location_fields["customFieldsLocation"][0]["id"],
+        "file": file["id"],
+        "file_url": file["url"],
+    }
+    return World(tenant, ids)
+
+
+def new_world(http: Any, db: Database, name: str) -> World:
+    return build_world(new_tenant(http, db, name=name), db)
