@@ -29,10 +29,6 @@ class Runtime:
         return self.reader_holder[0]
 
     async def write(self, work: Callable[[Session], T]) -> T:
-        """Run ``work`` in one transaction on a worker thread; commit if it returns, roll back if it raises."""
-
-        def run() -> T:
-            with self.db.unit_of_work() as session:
-                return work(session)
-
-        return await run_in_threadpool(run)
+        """Run ``work`` in one transaction on a worker thread; commit if it returns, roll back if it raises
+        (and run it again after a deadlock, see ``Database.run``)."""
+        return await run_in_threadpool(self.db.run, work)

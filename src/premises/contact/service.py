@@ -112,7 +112,7 @@ def create_contact(session: Session, principal: Principal, role: str, fields: Ma
 
 
 def get_contact_for_write(session: Session, principal: Principal, role: str, contact_id: str) -> Contact:
-    contact = session.get(Contact, (principal.account_id, contact_id))
+    contact = session.get(Contact, (principal.account_id, contact_id), with_for_update=True)
     if contact is None or contact.deleted_at is not None or not getattr(contact, ROLE_FLAGS[role]):
         raise NotFound(f"{role} not found")
     return contact

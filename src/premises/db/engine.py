@@ -12,14 +12,17 @@ Other processes on the same file still wait in the busy handler.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from premises.db import observe
+from premises.db import integrity, observe
+
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -78,13 +81,28 @@ class Database:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
+        """One transaction; a unique-constraint violation leaves it as a domain ``Conflict``."""
         with self._writers:
             session = self.sessions()
             try:
                 with session.begin():
                     yield session
+            except IntegrityError as error:
+                raise integrity.as_conflict(error) from error
             finally:
                 session.close()
+
+    def run(self, work: Callable[[Session], T], *, attempts: int = 3) -> T:
+        """Run ``work`` in one unit of work, again (up to ``attempts`` times) after a deadlock or a
+        serialization failure, which PostgreSQL resolves by aborting one of the transactions."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.unit_of_work() as session:
+                    return work(session)
+            except DBAPIError as error:
+                if attempt == attempts or not integrity.is_retryable(error):
+                    raise
+        raise AssertionError("unreachable")
 
     def dispose(self) -> None:
         self.engine.dispose()

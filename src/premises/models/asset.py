@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Boolean, Float, Index, Integer, PrimaryKeyConstraint, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from premises.models._helpers import live_index, tenant_fk
+from premises.models._helpers import live_index, name_key_of, tenant_fk, unique_live_name_index
 from premises.models.base import Base, IdColumn, TenantMixin, TimestampMixin
 
 
@@ -87,7 +87,19 @@ class AssetDowntimeStatus(TenantMixin, TimestampMixin, Base):
 
     __tablename__ = "asset_downtime_statuses"
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))  # lower(name), for the unique index
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, value: str) -> str:
+        self.name_key = name_key_of(value) or ""
+        return value
+
     deleted_at: Mapped[int | None] = mapped_column(BigInteger)
+    __table_args__ = (
+        unique_live_name_index(
+            "uq_asset_downtime_statuses_live_name", message="a downtime status with this name already exists"
+        ),
+    )
 
 
 class AssetDowntime(TenantMixin, Base):

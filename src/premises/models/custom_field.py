@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Float, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from premises.models._helpers import tenant_fk
+from premises.models._helpers import name_key_of, tenant_fk, unique_live_name_index
 from premises.models.base import Base, IdColumn, TenantMixin, TimestampMixin
 
 CUSTOM_FIELD_TYPES = ("singleLineText", "multiLineText", "dropdown", "date", "number", "currency")
@@ -15,6 +15,13 @@ class CustomFieldDefinition(TenantMixin, TimestampMixin, Base):
     __tablename__ = "custom_field_definitions"
     resource: Mapped[str] = mapped_column(String(40))  # asset (locations, parts, ... later)
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))  # lower(name), for the unique index
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, value: str) -> str:
+        self.name_key = name_key_of(value) or ""
+        return value
+
     type: Mapped[str] = mapped_column(String(20))
     options: Mapped[str | None] = mapped_column(Text)  # JSON list, dropdown only
     decimal_precision: Mapped[int | None] = mapped_column(Integer)
@@ -23,6 +30,11 @@ class CustomFieldDefinition(TenantMixin, TimestampMixin, Base):
     __table_args__ = (
         tenant_fk("created_by_user_id", "users"),
         Index("ix_custom_field_definitions_account_resource", "account_id", "resource"),
+        unique_live_name_index(
+            "uq_custom_field_definitions_live_name",
+            "resource",
+            message="a custom field with this name already exists",
+        ),
     )
 
 

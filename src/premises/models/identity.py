@@ -9,8 +9,10 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Boolean, Index, Integer, PrimaryKeyConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from premises.models._helpers import tenant_fk
+from premises.models._helpers import tenant_fk, unique_rule
 from premises.models.base import Base, IdColumn, TenantMixin, TimestampMixin
+
+EMAIL_TAKEN = "a user with this email already exists"
 
 
 class User(TenantMixin, TimestampMixin, Base):
@@ -25,7 +27,9 @@ class User(TenantMixin, TimestampMixin, Base):
     is_location_based: Mapped[bool] = mapped_column(Boolean, default=False)
     date_of_last_login: Mapped[int | None] = mapped_column(BigInteger)
     deleted_at: Mapped[int | None] = mapped_column(BigInteger)
-    __table_args__ = (Index("ix_users_account_email", "account_id", "email", unique=True),)
+    __table_args__ = (
+        Index(unique_rule("ix_users_account_email", EMAIL_TAKEN, "email"), "account_id", "email", unique=True),
+    )
 
 
 class UserLocation(Base):
@@ -46,13 +50,16 @@ class Login(Base):
     """Global: an email address identifies exactly one user of one account."""
 
     __tablename__ = "logins"
-    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
     account_id: Mapped[str] = mapped_column(IdColumn())
     user_id: Mapped[str] = mapped_column(IdColumn())
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[int] = mapped_column(BigInteger)
-    __table_args__ = (Index("ix_logins_account_user", "account_id", "user_id", unique=True),)
+    __table_args__ = (
+        PrimaryKeyConstraint("email", name=unique_rule("pk_logins", EMAIL_TAKEN, "email")),
+        Index("ix_logins_account_user", "account_id", "user_id", unique=True),
+    )
 
 
 class AuthSession(Base):

@@ -60,7 +60,7 @@ def _sees(session: Session, principal: Principal, place: Place) -> bool:
 
 def _load(session: Session, principal: Principal, place_id: str, action: str) -> Place:
     principal.require("location", action)
-    place = session.get(Place, (principal.account_id, place_id))
+    place = session.get(Place, (principal.account_id, place_id), with_for_update=True)
     if place is None or place.deleted_at is not None or not _sees(session, principal, place):
         raise NotFound("location not found")
     return place

@@ -59,7 +59,7 @@ def visible(principal: Principal, request: WorkRequest, grant: Grant) -> bool:
 
 def _load(session: Session, principal: Principal, request_id: str, action: str) -> WorkRequest:
     grant = principal.require("request", action)
-    request = session.get(WorkRequest, (principal.account_id, request_id))
+    request = session.get(WorkRequest, (principal.account_id, request_id), with_for_update=True)
     if request is None or request.deleted_at is not None or not visible(principal, request, grant):
         raise NotFound("request not found")
     return request

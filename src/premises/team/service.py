@@ -65,7 +65,7 @@ def create_team(session: Session, principal: Principal, fields: Mapping[str, Any
 
 
 def get_team_for_write(session: Session, principal: Principal, team_id: str) -> Team:
-    team = session.get(Team, (principal.account_id, team_id))
+    team = session.get(Team, (principal.account_id, team_id), with_for_update=True)
     if team is None or team.deleted_at is not None:
         raise NotFound("team not found")
     return team

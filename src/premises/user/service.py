@@ -124,7 +124,7 @@ def create_user(session: Session, principal: Principal, fields: Mapping[str, Any
 
 
 def get_user_for_write(session: Session, principal: Principal, user_id: str) -> User:
-    user = session.get(User, (principal.account_id, user_id))
+    user = session.get(User, (principal.account_id, user_id), with_for_update=True)
     if user is None or user.deleted_at is not None:
         raise NotFound("user not found")
     return user

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from premises.errors import DomainValidation, NotFound, PermissionDenied
@@ -77,7 +77,7 @@ OWN_EDITABLE = frozenset(
 
 def _load(session: Session, principal: Principal, work_order_id: str, action: str) -> WorkOrder:
     grant = principal.require("work_order", action)
-    work_order = session.get(WorkOrder, (principal.account_id, work_order_id))
+    work_order = session.get(WorkOrder, (principal.account_id, work_order_id), with_for_update=True)
     if work_order is None or work_order.deleted_at is not None:
         raise NotFound("work order not found")
     if not _visible(session, principal, work_order, grant):
@@ -226,6 +226,7 @@ def create_work_order(session: Session, principal: Principal, fields: Mapping[st
 
 
 def _set_additional_users(session: Session, work_order: WorkOrder, user_ids: Sequence[str]) -> None:
+    """Replace the work order's additional users (``work_order_users`` rows, in the given order)."""
     unique = list(dict.fromkeys(user_ids))
     session.execute(
         delete(WorkOrderUser).where(
@@ -241,7 +242,28 @@ def _set_additional_users(session: Session, work_order: WorkOrder, user_ids: Seq
                 position=position,
             )
         )
-    work_order.additional_user_ids = jsonutil.dumps(unique)
+    _project_additional_users(session, work_order)
+
+
+def _additional_users(session: Session, work_order: WorkOrder) -> list[str]:
+    """The work order's additional users as stored in ``work_order_users``, the one source of truth."""
+    session.flush()
+    return list(
+        session.scalars(
+            select(WorkOrderUser.user_id)
+            .where(WorkOrderUser.account_id == work_order.account_id, WorkOrderUser.work_order_id == work_order.id)
+            .order_by(WorkOrderUser.position, WorkOrderUser.user_id)
+        )
+    )
+
+
+def _project_additional_users(session: Session, work_order: WorkOrder) -> None:
+    """Rewrite ``work_orders.additional_user_ids`` (the list page's copy) from ``work_order_users``.
+
+    Only called with the work order's row locked (``_load`` or a new row), so the copy always equals
+    the rows it was read from when the transaction commits.
+    """
+    work_order.additional_user_ids = jsonutil.dumps(_additional_users(session, work_order))
 
 
 def _set_status(work_order: WorkOrder, status: str, principal: Principal, now: int) -> bool:
@@ -466,22 +488,36 @@ def add_update_message(session: Session, principal: Principal, work_order_id: st
 
 
 def add_worker(session: Session, principal: Principal, work_order_id: str, user_id: str) -> None:
+    """Add one additional user (idempotent). The work order's row lock serialises parallel adds."""
     work_order = _load(session, principal, work_order_id, "assign")
     user = session.get(User, (principal.account_id, user_id))
     if user is None or user.deleted_at is not None:
         raise NotFound("user not found")
-    current = jsonutil.loads(work_order.additional_user_ids) or []
-    if user_id not in current:
-        _set_additional_users(session, work_order, [*current, user_id])
+    if session.get(WorkOrderUser, (principal.account_id, work_order.id, user_id)) is None:
+        last = session.scalar(
+            select(func.max(WorkOrderUser.position)).where(
+                WorkOrderUser.account_id == work_order.account_id, WorkOrderUser.work_order_id == work_order.id
+            )
+        )
+        session.add(
+            WorkOrderUser(
+                account_id=work_order.account_id,
+                work_order_id=work_order.id,
+                user_id=user_id,
+                position=0 if last is None else last + 1,
+            )
+        )
+        _project_additional_users(session, work_order)
     _touch(session, principal, work_order)
 
 
 def remove_worker(session: Session, principal: Principal, work_order_id: str, user_id: str) -> None:
     work_order = _load(session, principal, work_order_id, "assign")
-    current = jsonutil.loads(work_order.additional_user_ids) or []
-    if user_id not in current:
+    link = session.get(WorkOrderUser, (principal.account_id, work_order.id, user_id))
+    if link is None:
         raise NotFound("user is not assigned to this work order")
-    _set_additional_users(session, work_order, [u for u in current if u != user_id])
+    session.delete(link)
+    _project_additional_users(session, work_order)
     _touch(session, principal, work_order)
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 01:59:56.638450
+Create Date: 2026-12-02 06:11:09.030797
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
         sa.Column("updated_at", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("email", name=op.f("pk_logins")),
+        sa.PrimaryKeyConstraint("email", name="pk_logins"),
     )
     with op.batch_alter_table("logins", schema=None) as batch_op:
         batch_op.create_index("ix_logins_account_user", ["account_id", "user_id"], unique=True)
@@ -66,6 +66,7 @@ def upgrade() -> None:
         sa.Column("account_id", sa.String(length=24), nullable=False),
         sa.Column("id", sa.String(length=24), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("name_key", sa.String(length=200), nullable=False),
         sa.Column("deleted_at", sa.BigInteger(), nullable=True),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
         sa.Column("updated_at", sa.BigInteger(), nullable=False),
@@ -74,6 +75,15 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_asset_downtime_statuses")),
     )
+    with op.batch_alter_table("asset_downtime_statuses", schema=None) as batch_op:
+        batch_op.create_index(
+            "uq_asset_downtime_statuses_live_name",
+            ["account_id", "name_key"],
+            unique=True,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
     op.create_table(
         "categories",
         sa.Column("account_id", sa.String(length=24), nullable=False),
@@ -193,6 +203,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=24), nullable=False),
         sa.Column("resource", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("name_key", sa.String(length=200), nullable=False),
         sa.Column("type", sa.String(length=20), nullable=False),
         sa.Column("options", sa.Text(), nullable=True),
         sa.Column("decimal_precision", sa.Integer(), nullable=True),
@@ -212,6 +223,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("custom_field_definitions", schema=None) as batch_op:
         batch_op.create_index("ix_custom_field_definitions_account_resource", ["account_id", "resource"], unique=False)
+        batch_op.create_index(
+            "uq_custom_field_definitions_live_name",
+            ["account_id", "resource", "name_key"],
+            unique=True,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
 
     op.create_table(
         "files",
@@ -940,6 +958,11 @@ def downgrade() -> None:
 
     op.drop_table("files")
     with op.batch_alter_table("custom_field_definitions", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_custom_field_definitions_live_name",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
         batch_op.drop_index("ix_custom_field_definitions_account_resource")
 
     op.drop_table("custom_field_definitions")
@@ -965,6 +988,13 @@ def downgrade() -> None:
         batch_op.drop_index("ix_categories_account_kind_name")
 
     op.drop_table("categories")
+    with op.batch_alter_table("asset_downtime_statuses", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_asset_downtime_statuses_live_name",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
     op.drop_table("asset_downtime_statuses")
     with op.batch_alter_table("logins", schema=None) as batch_op:
         batch_op.drop_index("ix_logins_account_user")
