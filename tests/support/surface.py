@@ -66,6 +66,16 @@ def body_object(schema: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     return schema, False
 
 
+def body_properties() -> Iterator[tuple[Operation, str, dict[str, Any]]]:
+    """Every top-level field of every documented request body: (operation, field name, its schema)."""
+    for operation in operations():
+        if operation.body_schema is None:
+            continue
+        item, _ = body_object(operation.body_schema)
+        for name, field_schema in (item.get("properties") or {}).items():
+            yield operation, name, field_schema
+
+
 def numeric_kind(schema: dict[str, Any]) -> str | None:
     """``integer``, ``number`` or ``instant`` (epoch ms or ISO 8601) when the schema takes a number."""
     schema = unwrap(schema)

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from premises.db.engine import Database
 from premises.kit.ids import ID_COLUMN_LENGTH
 from tests.support.client import Tenant
-from tests.support.surface import Operation, World, body_object, new_world, operations, unwrap
+from tests.support.surface import Operation, World, body_object, body_properties, new_world, operations, unwrap
 
 
 @pytest.fixture(scope="module")
@@ -28,17 +28,12 @@ def world(http: TestClient, db: Database) -> World:
 
 def _cases() -> list[tuple[Operation, str, str, int]]:
     cases = []
-    for operation in operations():
-        schema = operation.body_schema
-        if schema is None:
-            continue
-        item, _ = body_object(schema)
-        for name, field_schema in (item.get("properties") or {}).items():
-            field_schema = unwrap(field_schema)
-            if field_schema.get("type") == "string" and "maxLength" in field_schema:
-                cases.append((operation, name, "string", field_schema["maxLength"]))
-            elif field_schema.get("type") == "array" and "maxLength" in (field_schema.get("items") or {}):
-                cases.append((operation, name, "id_list", field_schema["items"]["maxLength"]))
+    for operation, name, field_schema in body_properties():
+        field_schema = unwrap(field_schema)
+        if field_schema.get("type") == "string" and "maxLength" in field_schema:
+            cases.append((operation, name, "string", field_schema["maxLength"]))
+        elif field_schema.get("type") == "array" and "maxLength" in (field_schema.get("items") or {}):
+            cases.append((operation, name, "id_list", field_schema["items"]["maxLength"]))
     return cases
 
 
