@@ -29,10 +29,10 @@ from premises.models import (
     Category,
     Contact,
     CustomFieldValue,
-    Place,
     StoredFile,
     User,
 )
+from premises.place.service import check_location, require_location
 
 ASSET_STATUSES = ("active", "inactive")
 BUILT_IN_DOWNTIME_STATUSES = ("available", "not-available")
@@ -73,6 +73,14 @@ def visible(principal: Principal, asset: Asset) -> bool:
     )
 
 
+def check_asset(session: Session, principal: Principal, asset_id: str, field: str = "asset") -> Asset:
+    """An asset another record names in a body: live and visible to the principal, else 400 "not found"."""
+    asset = session.get(Asset, (principal.account_id, asset_id))
+    if asset is None or asset.deleted_at is not None or not visible(principal, asset):
+        raise DomainValidation(f"{field} {asset_id} not found", field=field)
+    return asset
+
+
 def load_asset(session: Session, principal: Principal, asset_id: str, action: str) -> Asset:
     """A live asset the principal may ``action``, locked for the rest of the transaction; else NotFound."""
     principal.require("asset", action)
@@ -104,12 +112,6 @@ def _check_category(session: Session, account_id: str, name: str) -> None:
     )
     if found is None:
         raise DomainValidation(f"category {name} is not one of the account's asset categories", field="category")
-
-
-def _check_location(session: Session, principal: Principal, location_id: str) -> None:
-    require_live(session, Place, principal.account_id, location_id, "location")
-    if not principal.sees_place(location_id):
-        raise DomainValidation(f"location {location_id} not found", field="location")
 
 
 def _check_parent(session: Session, principal: Principal, asset_id: str | None, parent_id: str) -> None:
@@ -172,9 +174,9 @@ def _check_fields(session: Session, principal: Principal, asset_id: str | None, 
     if fields.get("category"):
         _check_category(session, account_id, fields["category"])
     if fields.get("location_id"):
-        _check_location(session, principal, fields["location_id"])
-    elif "location_id" in fields and principal.location_ids is not None:
-        raise DomainValidation("location cannot be null for location-based users", field="location")
+        check_location(session, principal, fields["location_id"])
+    elif "location_id" in fields:
+        require_location(principal, None)
     if fields.get("parent_asset_id"):
         _check_parent(session, principal, asset_id, fields["parent_asset_id"])
     if fields.get("manufacturer_vendor_id"):
@@ -238,8 +240,7 @@ def _apply(asset: Asset, fields: Mapping[str, Any]) -> None:
 
 def create_asset(session: Session, principal: Principal, fields: Mapping[str, Any]) -> Asset:
     principal.require("asset", "create")
-    if principal.location_ids is not None and not fields.get("location_id"):
-        raise DomainValidation("location cannot be null for location-based users", field="location")
+    require_location(principal, fields.get("location_id"))
     _check_fields(session, principal, None, fields)
     now = now_ms()
     asset = Asset(

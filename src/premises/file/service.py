@@ -8,16 +8,19 @@ Uploads record FILE_CREATED.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from premises.errors import DomainValidation
 from premises.event.service import record_event, snapshot
 from premises.file.names import display_name, media_type
 from premises.file.storage import FileStore, storage_key
+from premises.identity.permissions import Grant, grant_for
 from premises.identity.principal import Principal
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
@@ -34,6 +37,26 @@ class Upload:
     requested_name: str | None  # UpKeep's ``filename`` field
     uploaded_name: str | None  # the name in the multipart part
     declared_type: str | None
+
+
+def require_readable_files(session: Session, principal: Principal, file_ids: Iterable[str], field: str) -> None:
+    """Files a body attaches: live files of the account the principal may read (``file.queries`` rule), else 400.
+
+    A file the principal may not read is reported exactly like a missing one.
+    """
+    wanted = list(dict.fromkeys(file_ids))
+    if not wanted:
+        return
+    grant = grant_for(principal.role, "file", "read")
+    statement = select(StoredFile.id).where(
+        StoredFile.account_id == principal.account_id, StoredFile.id.in_(wanted), StoredFile.deleted_at.is_(None)
+    )
+    if grant is Grant.OWN:
+        statement = statement.where(StoredFile.created_by_user_id == principal.user_id)
+    found = set(session.scalars(statement)) if grant is not None else set()
+    for file_id in wanted:
+        if file_id not in found:
+            raise DomainValidation(f"{field} {file_id} not found", field=field)
 
 
 def upload_file(

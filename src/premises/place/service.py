@@ -76,6 +76,23 @@ def _parent(session: Session, principal: Principal, parent_id: str) -> Place:
 # ------------------------------------------------------------------------------------------ validation
 
 
+def check_location(session: Session, principal: Principal, location_id: str, field: str = "location") -> Place:
+    """A place another record names in a body: live and among the principal's places, else 400 "not found".
+
+    A place a location-based principal may not see is reported exactly like a missing one.
+    """
+    place = session.get(Place, (principal.account_id, location_id))
+    if place is None or place.deleted_at is not None or not _sees(session, principal, place):
+        raise DomainValidation(f"{field} {location_id} not found", field=field)
+    return place
+
+
+def require_location(principal: Principal, location_id: str | None) -> None:
+    """Location-based principals must put what they create at one of their places (else they could not see it)."""
+    if principal.location_ids is not None and not location_id:
+        raise DomainValidation("location cannot be null for location-based users", field="location")
+
+
 def _check_fields(fields: Mapping[str, Any]) -> None:
     if "name" in fields and (fields["name"] is None or not str(fields["name"]).strip()):
         raise DomainValidation("name cannot be null", field="name")

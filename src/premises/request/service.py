@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from premises.errors import DomainValidation, InvalidState, NotFound
 from premises.event.service import record_event, snapshot
+from premises.file.service import require_readable_files
 from premises.identity.permissions import Grant, Role
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.kit.ids import new_id
-from premises.kit.references import require_all_live, require_live
 from premises.kit.time import now_ms
-from premises.models import StoredFile, WorkOrder, WorkRequest
+from premises.models import WorkOrder, WorkRequest
 from premises.work_order.service import check_category, check_common_references, check_priority, create_work_order
 
 # Work-order fields an approver may set when approving; everything else comes from the request.
@@ -78,8 +78,8 @@ def _check_references(session: Session, principal: Principal, fields: Mapping[st
     account_id = principal.account_id
     check_common_references(session, principal, fields)
     if fields.get("image_file_id"):
-        require_live(session, StoredFile, account_id, fields["image_file_id"], "image")
-    require_all_live(session, StoredFile, account_id, fields.get("file_ids") or (), "files")
+        require_readable_files(session, principal, [fields["image_file_id"]], "image")
+    require_readable_files(session, principal, fields.get("file_ids") or (), "files")
     check_category(session, account_id, fields.get("category"))
 
 

@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from premises.asset.service import check_asset
 from premises.errors import DomainValidation, NotFound, PermissionDenied
 from premises.event.service import record_event, snapshot
+from premises.file.service import require_readable_files
 from premises.identity.permissions import Grant
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
@@ -22,10 +24,7 @@ from premises.kit.ids import new_id
 from premises.kit.references import require_all_live, require_live
 from premises.kit.time import now_ms
 from premises.models import (
-    Asset,
     Category,
-    Place,
-    StoredFile,
     Team,
     User,
     WorkOrder,
@@ -35,6 +34,7 @@ from premises.models import (
     WorkOrderUser,
 )
 from premises.models.work_order import WORK_ORDER_STATUSES
+from premises.place.service import check_location, require_location
 from premises.work_order import form_items
 
 IMAGE_FIELDS = (
@@ -130,14 +130,15 @@ def check_category(session: Session, account_id: str, name: str | None) -> None:
 
 
 def check_common_references(session: Session, principal: Principal, fields: Mapping[str, Any]) -> None:
-    """The references requests and work orders share: location (one the principal sees), asset, team, assignee."""
+    """The references requests and work orders share: location and asset (ones the principal sees), team, assignee.
+
+    A place or asset outside a location-based principal's places is "not found", like a missing one.
+    """
     account_id = principal.account_id
     if fields.get("location_id"):
-        require_live(session, Place, account_id, fields["location_id"], "location")
-        if not principal.sees_place(fields["location_id"]):
-            raise DomainValidation(f"location {fields['location_id']} not found", field="location")
+        check_location(session, principal, fields["location_id"])
     if fields.get("asset_id"):
-        require_live(session, Asset, account_id, fields["asset_id"], "asset")
+        check_asset(session, principal, fields["asset_id"])
     if fields.get("team_id"):
         require_live(session, Team, account_id, fields["team_id"], "team")
     if fields.get("assigned_to_user_id"):
@@ -150,7 +151,7 @@ def _check_references(session: Session, principal: Principal, fields: Mapping[st
     if fields.get("additional_user_ids"):
         require_all_live(session, User, account_id, fields["additional_user_ids"], "additionalUsers")
     file_ids = [*(fields.get("file_ids") or ()), *(fields[f] for f in IMAGE_FIELDS if fields.get(f))]
-    require_all_live(session, StoredFile, account_id, file_ids, "file")
+    require_readable_files(session, principal, file_ids, "file")
     if "category" in fields:
         check_category(session, account_id, fields["category"])
     if fields.get("parts"):
@@ -175,6 +176,7 @@ def _custom_status(session: Session, account_id: str, status_id: str) -> WorkOrd
 def create_work_order(session: Session, principal: Principal, fields: Mapping[str, Any]) -> WorkOrder:
     principal.require("work_order", "create")
     account_id = principal.account_id
+    require_location(principal, fields.get("location_id"))
     _check_references(session, principal, fields)
     now = now_ms()
     work_order = WorkOrder(
@@ -298,7 +300,14 @@ def update_work_order(
     account_id = principal.account_id
     if "title" in changes and not changes["title"]:
         raise DomainValidation("title cannot be null", field="title")
-    _check_references(session, principal, changes)
+    if "location_id" in changes:
+        require_location(principal, changes["location_id"])
+    # A place or asset the work order already has is not re-checked (an assignee may see a work order
+    # outside its places and send its location back unchanged).
+    kept = {
+        name for name in ("location_id", "asset_id") if name in changes and changes[name] == getattr(work_order, name)
+    }
+    _check_references(session, principal, {k: v for k, v in changes.items() if k not in kept})
     now = now_ms()
     status_changed = False
     for name in (*SIMPLE_FIELDS, *IMAGE_FIELDS, "category", "location_id", "asset_id", "team_id"):
