@@ -1,54 +1,167 @@
-"""Domain errors by category. No HTTP here: each API dialect maps categories to its own wire format."""
+"""Domain errors: a category (the class), a stable code, the domain field it concerns, parameters.
+
+No HTTP and no wire names here. Each API dialect maps the category to its status, the field to its
+own name for it, and the code to its own message (``premises.api.upkeep.messages``). ``message``
+is the domain's English rendering, with domain field names; a dialect without a template of its own
+for a code uses it.
+
+    raise DomainValidation(ErrorCode.NOT_FOUND, field="custom_status_id", id=status_id)
+
+Codes are stable (clients and dialect templates key on them): add, never rename. Parameters whose
+name ends in ``field`` hold field names too, and are translated by the dialect like ``field``.
+The older form, ``DomainValidation("a sentence", field=...)``, is code ``INVALID`` with that sentence.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Every reason the domain refuses something. The template beside each is the domain's message."""
+
+    INVALID = "invalid"
+    # A field's value
+    REQUIRED = "required"
+    NOT_FOUND = "not_found"  # a reference to a record that is missing or that the principal may not see
+    UNKNOWN_FIELD = "unknown_field"
+    READ_ONLY = "read_only"
+    WRONG_TYPE = "wrong_type"
+    NOT_ONE_OF = "not_one_of"
+    TOO_LONG = "too_long"
+    OUT_OF_RANGE = "out_of_range"
+    NEGATIVE = "negative"
+    NOT_BEFORE = "not_before"
+    INVALID_EMAIL = "invalid_email"
+    CONTAINS_NUL = "contains_nul"
+    # Records and state
+    RECORD_NOT_FOUND = "record_not_found"  # the record a path names
+    DUPLICATE = "duplicate"
+    IN_USE = "in_use"
+    INVALID_TRANSITION = "invalid_transition"
+    PERMISSION_DENIED = "permission_denied"
+    UNAUTHENTICATED = "unauthenticated"
+    RATE_LIMITED = "rate_limited"
+    TOO_LARGE = "too_large"
+    # Places
+    LOCATION_REQUIRED_FOR_LOCATION_BASED = "location_required_for_location_based"
+    # Users, teams and identity
+    NOT_A_MEMBER = "not_a_member"
+    # Assets, custom fields, downtime
+    # Requests and work orders
+
+
+TEMPLATES: dict[ErrorCode, str] = {
+    ErrorCode.INVALID: "{field} is not valid",
+    ErrorCode.REQUIRED: "{field} cannot be null",
+    ErrorCode.NOT_FOUND: "{field} {id} not found",
+    ErrorCode.UNKNOWN_FIELD: "{field} is not a known field",
+    ErrorCode.READ_ONLY: "{field} cannot be changed",
+    ErrorCode.WRONG_TYPE: "{field} must be {expected}",
+    ErrorCode.NOT_ONE_OF: "{field} must be one of {choices}",
+    ErrorCode.TOO_LONG: "{field} is too long",
+    ErrorCode.OUT_OF_RANGE: "{field} is out of range",
+    ErrorCode.NEGATIVE: "{field} must not be negative",
+    ErrorCode.NOT_BEFORE: "{field} must not be before {other_field}",
+    ErrorCode.INVALID_EMAIL: "{field} is not a valid email address",
+    ErrorCode.CONTAINS_NUL: "{field} must not contain NUL characters",
+    ErrorCode.RECORD_NOT_FOUND: "{record} not found",
+    ErrorCode.DUPLICATE: "{field} already exists",
+    ErrorCode.IN_USE: "{record} is still in use",
+    ErrorCode.INVALID_TRANSITION: "{record} cannot change from {current} to {wanted}",
+    ErrorCode.PERMISSION_DENIED: "not allowed",
+    ErrorCode.UNAUTHENTICATED: "authentication required",
+    ErrorCode.RATE_LIMITED: "too many requests",
+    ErrorCode.TOO_LARGE: "{field} is too large",
+    ErrorCode.NOT_A_MEMBER: "{record} is not a member of this {of}",
+    ErrorCode.LOCATION_REQUIRED_FOR_LOCATION_BASED: "{field} cannot be null for location-based users",
+}
+
+
+def render(template: str, field: str | None, params: Mapping[str, object]) -> str:
+    """``template`` filled with ``field`` and ``params``; a missing placeholder is left as its name."""
+    values = {"field": field or "request", **params}
+    return template.format_map(_Leave(values))
+
+
+class _Leave(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return key
 
 
 class PremisesError(Exception):
-    """Base of every error the domain raises on purpose."""
+    """Base of every error the domain raises on purpose.
 
-    def __init__(self, message: str, **data: object) -> None:
-        super().__init__(message)
-        self.message = message
-        self.data: Mapping[str, object] = data
+    ``PremisesError(ErrorCode.X, field=..., **params)``, or (older form) ``PremisesError("sentence")``.
+    """
+
+    default_code = ErrorCode.INVALID
+
+    def __init__(self, reason: ErrorCode | str | None = None, /, *, field: str | None = None, **params: object) -> None:
+        if isinstance(reason, ErrorCode):
+            self.code: ErrorCode = reason
+            self.sentence: str | None = None
+        else:
+            self.code = self.default_code
+            self.sentence = reason
+        self.field = field
+        self.params: Mapping[str, object] = params
+        super().__init__(self.message)
 
     @property
-    def code(self) -> str:
-        return type(self).__name__
+    def message(self) -> str:
+        """The domain's English message (domain field names)."""
+        if self.sentence is not None:
+            return self.sentence
+        return render(TEMPLATES.get(self.code, "{field} is not valid"), self.field, self.params)
+
+    @property
+    def data(self) -> Mapping[str, object]:
+        return {"field": self.field, **self.params}
 
 
 class NotFound(PremisesError):
     """The record does not exist, or the principal may not know it exists."""
 
+    default_code = ErrorCode.RECORD_NOT_FOUND
+
 
 class Unauthenticated(PremisesError):
     """No valid credentials were presented."""
+
+    default_code = ErrorCode.UNAUTHENTICATED
 
 
 class PermissionDenied(PremisesError):
     """The principal is known but its role does not allow the action."""
 
+    default_code = ErrorCode.PERMISSION_DENIED
+
 
 class Conflict(PremisesError):
     """The change clashes with the current state (duplicates, records still in use)."""
+
+    default_code = ErrorCode.DUPLICATE
 
 
 class InvalidState(PremisesError):
     """The record's state does not allow the transition."""
 
+    default_code = ErrorCode.INVALID_TRANSITION
+
 
 class DomainValidation(PremisesError):
-    """Input is well-formed but not acceptable. ``field`` names the offending field when known."""
-
-    def __init__(self, message: str, *, field: str | None = None, **data: object) -> None:
-        super().__init__(message, field=field, **data)
-        self.field = field
+    """Input is well-formed but not acceptable. ``field`` names the offending domain field when known."""
 
 
 class RateLimited(PremisesError):
     """Too many requests."""
 
+    default_code = ErrorCode.RATE_LIMITED
+
 
 class TooLarge(PremisesError):
     """The input is larger than a configured limit (an upload, a request body)."""
+
+    default_code = ErrorCode.TOO_LARGE

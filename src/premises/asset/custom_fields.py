@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from premises.errors import Conflict, DomainValidation, NotFound
 from premises.event.service import record_event, snapshot
+from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.kit.ids import new_id
@@ -49,7 +50,7 @@ def _event(session: Session, principal: Principal, definition: CustomFieldDefini
     record_event(
         session,
         account_id=principal.account_id,
-        type=f"{EVENT_PREFIX[definition.resource]}_{action}",
+        type=EventType(f"{EVENT_PREFIX[definition.resource]}_{action}"),
         resource_type="custom_field",
         resource_id=definition.id,
         payload=snapshot(definition),

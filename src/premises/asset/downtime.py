@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from premises.asset.service import BUILT_IN_DOWNTIME_STATUSES, load_asset, visible
 from premises.errors import Conflict, DomainValidation, NotFound
 from premises.event.service import record_event, snapshot
+from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.kit.ids import new_id
 from premises.kit.time import MAX_MS, now_ms, parse_instant
@@ -33,7 +34,7 @@ def _status_event(session: Session, principal: Principal, status: AssetDowntimeS
     record_event(
         session,
         account_id=principal.account_id,
-        type=f"ASSET_DOWNTIME_STATUS_{action}",
+        type=EventType(f"ASSET_DOWNTIME_STATUS_{action}"),
         resource_type="asset_downtime_status",
         resource_id=status.id,
         payload=snapshot(status),
@@ -114,7 +115,7 @@ def delete_status(session: Session, principal: Principal, status_id: str) -> Non
         record_event(
             session,
             account_id=principal.account_id,
-            type="ASSET_UPDATED",
+            type=EventType.ASSET_UPDATED,
             resource_type="asset",
             resource_id=asset.id,
             payload=snapshot(asset),
@@ -234,7 +235,7 @@ def record_downtime(
                 record_event(
                     session,
                     account_id=principal.account_id,
-                    type="ASSET_UPDATED",
+                    type=EventType.ASSET_UPDATED,
                     resource_type="asset",
                     resource_id=asset.id,
                     payload=snapshot(asset),

@@ -16,6 +16,7 @@ from premises.asset import custom_fields
 from premises.assignment.service import Assignments
 from premises.errors import DomainValidation, NotFound
 from premises.event.service import record_event, snapshot
+from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.kit.ids import new_id
 from premises.kit.references import require_all_live, require_live
@@ -90,7 +91,7 @@ def load_asset(session: Session, principal: Principal, asset_id: str, action: st
     return asset
 
 
-def _event(session: Session, principal: Principal, asset: Asset, type: str) -> None:
+def _event(session: Session, principal: Principal, asset: Asset, type: EventType) -> None:
     session.flush()
     record_event(
         session,
@@ -265,7 +266,7 @@ def create_asset(session: Session, principal: Principal, fields: Mapping[str, An
         custom_fields.put_values(session, principal, "asset", asset.id, fields["custom_fields"], now)
     if fields.get("legacy_custom_fields"):
         custom_fields.put_free_fields(session, principal, "asset", asset.id, fields["legacy_custom_fields"], now)
-    _event(session, principal, asset, "ASSET_CREATED")
+    _event(session, principal, asset, EventType.ASSET_CREATED)
     return asset
 
 
@@ -286,7 +287,7 @@ def update_asset(session: Session, principal: Principal, asset_id: str, changes:
     if changes.get("legacy_custom_fields"):
         custom_fields.put_free_fields(session, principal, "asset", asset.id, changes["legacy_custom_fields"], now)
     asset.updated_at = now
-    _event(session, principal, asset, "ASSET_UPDATED")
+    _event(session, principal, asset, EventType.ASSET_UPDATED)
     return asset
 
 
@@ -296,7 +297,7 @@ def delete_asset(session: Session, principal: Principal, asset_id: str) -> None:
     now = now_ms()
     asset.deleted_at = now
     asset.updated_at = now
-    _event(session, principal, asset, "ASSET_DELETED")
+    _event(session, principal, asset, EventType.ASSET_DELETED)
     children = session.scalars(
         select(Asset).where(
             Asset.account_id == principal.account_id, Asset.parent_asset_id == asset.id, Asset.deleted_at.is_(None)
@@ -305,7 +306,7 @@ def delete_asset(session: Session, principal: Principal, asset_id: str) -> None:
     for child in children:
         child.parent_asset_id = None
         child.updated_at = now
-        _event(session, principal, child, "ASSET_UPDATED")
+        _event(session, principal, child, EventType.ASSET_UPDATED)
 
 
 # ------------------------------------------------------------------------------------------ assignments
@@ -315,7 +316,7 @@ MEMBERS: Assignments[Asset] = Assignments(
     link=AssetLink,
     record_column="asset_id",
     load=lambda session, principal, asset_id: load_asset(session, principal, asset_id, "update"),
-    changed=lambda session, principal, asset: _event(session, principal, asset, "ASSET_UPDATED"),
+    changed=lambda session, principal, asset: _event(session, principal, asset, EventType.ASSET_UPDATED),
 )
 assign_member = MEMBERS.assign
 unassign_member = MEMBERS.unassign
@@ -348,7 +349,7 @@ def update_custom_field(
     now = now_ms()
     custom_fields.change_value(session, value, changes, now)
     asset.updated_at = now
-    _event(session, principal, asset, "ASSET_UPDATED")
+    _event(session, principal, asset, EventType.ASSET_UPDATED)
     return value
 
 
@@ -357,4 +358,4 @@ def delete_custom_field(session: Session, principal: Principal, asset_id: str, f
     value = _load_value(session, principal, asset, field_id)
     session.delete(value)
     asset.updated_at = now_ms()
-    _event(session, principal, asset, "ASSET_UPDATED")
+    _event(session, principal, asset, EventType.ASSET_UPDATED)

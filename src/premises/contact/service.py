@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from premises.contact.queries import ROLE_FLAGS
 from premises.errors import DomainValidation, NotFound
 from premises.event.service import record_event, snapshot
+from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.kit.counters import next_value
 from premises.kit.emails import clean_email
@@ -77,7 +78,7 @@ def _event(session: Session, principal: Principal, role: str, what: str, contact
     record_event(
         session,
         account_id=principal.account_id,
-        type=f"{role.upper()}_{what}",
+        type=EventType(f"{role.upper()}_{what}"),
         resource_type="contact",
         resource_id=contact.id,
         payload=snapshot(contact),

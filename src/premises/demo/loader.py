@@ -28,6 +28,7 @@ from premises.models import WorkOrder, WorkRequest
 from premises.place import service as places
 from premises.request import service as requests
 from premises.team import service as teams
+from premises.team.commands import TeamCreate
 from premises.user.service import create_user_unchecked, set_user_locations
 from premises.work_order import service as work_orders
 
@@ -193,7 +194,7 @@ def _structure(session: Session, rng: random.Random) -> Demo:
     techs = [p.user_id for h, p in principals.items() if p.role.value in ("TECH", "LIMITED_TECH")]
     team_ids = []
     for index, (name, description) in enumerate(TEAMS):
-        team = teams.create_team(session, admin, {"name": name, "description": description})
+        team = teams.create_team(session, admin, TeamCreate(name=name, description=description))
         team_ids.append(team.id)
         teams.add_team_member(session, admin, team.id, techs[index % len(techs)])
         teams.add_team_member(session, admin, team.id, principals["limited.jordan"].user_id)

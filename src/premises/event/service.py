@@ -1,6 +1,6 @@
 """Business events, recorded in the transaction of the change they describe (the outbox).
 
-Event types follow UpKeep's webhook names (WORK_ORDER_CREATED, REQUEST_APPROVED, ...). The
+Event types are the members of ``event.types.EventType`` (UpKeep's webhook names). The
 payload is a snapshot of the resource in domain field names; webhook delivery (roadmap) renders
 it per dialect.
 """
@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from premises.event.types import EventType
 from premises.kit import jsonutil
 from premises.kit.ids import new_sortable_id
 from premises.kit.time import now_ms
@@ -22,7 +23,7 @@ def record_event(
     session: Session,
     *,
     account_id: str,
-    type: str,
+    type: EventType,
     resource_type: str,
     resource_id: str,
     payload: Mapping[str, Any],
@@ -31,7 +32,7 @@ def record_event(
     event = Event(
         account_id=account_id,
         id=new_sortable_id(),
-        type=type,
+        type=EventType(type).value,  # a ValueError for a type nobody registered
         resource_type=resource_type,
         resource_id=resource_id,
         actor_user_id=actor_user_id,

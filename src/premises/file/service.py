@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from premises.errors import DomainValidation
 from premises.event.service import record_event, snapshot
+from premises.event.types import EventType
 from premises.file.names import display_name, media_type
 from premises.file.storage import FileStore, storage_key
 from premises.identity.permissions import Grant, grant_for
@@ -114,7 +115,7 @@ def create_file_record(
     record_event(
         session,
         account_id=principal.account_id,
-        type="FILE_CREATED",
+        type=EventType.FILE_CREATED,
         resource_type="file",
         resource_id=row.id,
         payload=snapshot(row),

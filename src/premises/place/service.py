@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from premises.assignment.service import Assignments
 from premises.errors import Conflict, DomainValidation, NotFound, PermissionDenied
 from premises.event.service import record_event, snapshot
+from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.identity.service import invalidate_principals
 from premises.kit.counters import next_value
@@ -104,7 +105,7 @@ def _check_fields(fields: Mapping[str, Any]) -> None:
         raise DomainValidation("longitude must be between -180 and 180", field="longitude")
 
 
-def _event(session: Session, principal: Principal, place: Place, type: str) -> None:
+def _event(session: Session, principal: Principal, place: Place, type: EventType) -> None:
     record_event(
         session,
         account_id=principal.account_id,
@@ -188,7 +189,7 @@ def update_custom_field(
             setattr(field, name, changes[name])
     field.updated_at = now
     place.updated_at = now
-    _event(session, principal, place, "LOCATION_UPDATED")
+    _event(session, principal, place, EventType.LOCATION_UPDATED)
     return field
 
 
@@ -197,7 +198,7 @@ def delete_custom_field(session: Session, principal: Principal, place_id: str, f
     field = _load_custom_field(session, principal, place, field_id)
     session.delete(field)
     place.updated_at = now_ms()
-    _event(session, principal, place, "LOCATION_UPDATED")
+    _event(session, principal, place, EventType.LOCATION_UPDATED)
 
 
 # ------------------------------------------------------------------------------------------ files
@@ -263,7 +264,7 @@ def create_location(session: Session, principal: Principal, fields: Mapping[str,
         _put_custom_fields(session, principal, place, fields["custom_fields"], now)
     if fields.get("file_ids"):
         _set_files(session, principal, place, fields["file_ids"], now)
-    _event(session, principal, place, "LOCATION_CREATED")
+    _event(session, principal, place, EventType.LOCATION_CREATED)
     invalidate_principals(principal.account_id)
     return place
 
@@ -309,7 +310,7 @@ def update_location(session: Session, principal: Principal, place_id: str, chang
     if "file_ids" in changes:
         _set_files(session, principal, place, changes["file_ids"] or [], now)
     place.updated_at = now
-    _event(session, principal, place, "LOCATION_UPDATED")
+    _event(session, principal, place, EventType.LOCATION_UPDATED)
     return place
 
 
@@ -325,7 +326,7 @@ def delete_location(session: Session, principal: Principal, place_id: str) -> No
     now = now_ms()
     place.deleted_at = now
     place.updated_at = now
-    _event(session, principal, place, "LOCATION_DELETED")
+    _event(session, principal, place, EventType.LOCATION_DELETED)
     invalidate_principals(principal.account_id)
 
 
@@ -336,7 +337,7 @@ MEMBERS: Assignments[Place] = Assignments(
     link=PlaceLink,
     record_column="place_id",
     load=lambda session, principal, place_id: _load(session, principal, place_id, "update"),
-    changed=lambda session, principal, place: _event(session, principal, place, "LOCATION_UPDATED"),
+    changed=lambda session, principal, place: _event(session, principal, place, EventType.LOCATION_UPDATED),
 )
 assign_member = MEMBERS.assign
 unassign_member = MEMBERS.unassign

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from premises.errors import DomainValidation, InvalidState, NotFound
 from premises.event.service import record_event, snapshot
+from premises.event.types import EventType
 from premises.file.service import require_readable_files
 from premises.identity.permissions import Grant, Role
 from premises.identity.principal import Principal
@@ -88,7 +89,7 @@ def _check_dates(due_date: int | None, end_due_date: int | None) -> None:
         raise DomainValidation("endDueDate must not be before dueDate", field="endDueDate")
 
 
-def _event(session: Session, principal: Principal, type_: str, request: WorkRequest) -> None:
+def _event(session: Session, principal: Principal, type_: EventType, request: WorkRequest) -> None:
     session.flush()
     record_event(
         session,
@@ -135,7 +136,7 @@ def create_request(session: Session, principal: Principal, fields: Mapping[str, 
         updated_at=now,
     )
     session.add(request)
-    _event(session, principal, "REQUEST_CREATED", request)
+    _event(session, principal, EventType.REQUEST_CREATED, request)
     return request
 
 
@@ -148,7 +149,7 @@ def cancel_request(session: Session, principal: Principal, request_id: str, reas
     request.decided_at = now
     request.decision_reason = reason
     request.updated_at = now
-    _event(session, principal, "REQUEST_UPDATED", request)
+    _event(session, principal, EventType.REQUEST_UPDATED, request)
     return request
 
 
@@ -158,7 +159,7 @@ def delete_request(session: Session, principal: Principal, request_id: str) -> N
     now = now_ms()
     request.deleted_at = now
     request.updated_at = now
-    _event(session, principal, "REQUEST_DELETED", request)
+    _event(session, principal, EventType.REQUEST_DELETED, request)
 
 
 def reject_request(session: Session, principal: Principal, request_id: str, reason: str | None = None) -> WorkRequest:
@@ -170,7 +171,7 @@ def reject_request(session: Session, principal: Principal, request_id: str, reas
     request.decided_at = now
     request.decision_reason = reason
     request.updated_at = now
-    _event(session, principal, "REQUEST_REJECTED", request)
+    _event(session, principal, EventType.REQUEST_REJECTED, request)
     return request
 
 
@@ -219,5 +220,5 @@ def approve_request(
     request.decided_by_user_id = principal.user_id
     request.decided_at = now
     request.updated_at = now
-    _event(session, principal, "REQUEST_APPROVED", request)
+    _event(session, principal, EventType.REQUEST_APPROVED, request)
     return request, work_order

@@ -7,33 +7,35 @@ membership changes are TEAM_UPDATED with ``member_added`` / ``member_removed`` i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from premises.errors import DomainValidation, NotFound
+from premises.errors import DomainValidation, ErrorCode, NotFound
 from premises.event.service import record_event, snapshot
+from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.identity.service import invalidate_principals
+from premises.kit.commands import given
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
 from premises.models import Team, TeamMember, User
+from premises.team.commands import TeamChanges, TeamCreate
 
 
 def _clean_name(value: Any) -> str:
     name = value.strip() if isinstance(value, str) else ""
     if not name:
-        raise DomainValidation("name cannot be empty", field="name")
+        raise DomainValidation(ErrorCode.REQUIRED, field="name")
     return name
 
 
-def _event(session: Session, principal: Principal, what: str, team: Team, **extra: Any) -> None:
+def _event(session: Session, principal: Principal, type: EventType, team: Team, **extra: Any) -> None:
     record_event(
         session,
         account_id=principal.account_id,
-        type=f"TEAM_{what}",
+        type=type,
         resource_type="team",
         resource_id=team.id,
         payload={**snapshot(team), **extra},
@@ -45,41 +47,41 @@ def _touch(team: Team) -> None:
     team.updated_at = max(now_ms(), team.updated_at)
 
 
-def create_team(session: Session, principal: Principal, fields: Mapping[str, Any]) -> Team:
-    """``fields``: ``name`` (required), ``description``."""
+def create_team(session: Session, principal: Principal, command: TeamCreate) -> Team:
     principal.require("team", "create")
     now = now_ms()
     team = Team(
         account_id=principal.account_id,
         id=new_id(),
-        name=_clean_name(fields.get("name")),
-        description=fields.get("description"),
+        name=_clean_name(command.name),
+        description=command.description,
         created_by_user_id=principal.user_id,
         created_at=now,
         updated_at=now,
     )
     session.add(team)
     session.flush()
-    _event(session, principal, "CREATED", team)
+    _event(session, principal, EventType.TEAM_CREATED, team)
     return team
 
 
 def get_team_for_write(session: Session, principal: Principal, team_id: str) -> Team:
     team = session.get(Team, (principal.account_id, team_id), with_for_update=True)
     if team is None or team.deleted_at is not None:
-        raise NotFound("team not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="team")
     return team
 
 
-def update_team(session: Session, principal: Principal, team_id: str, changes: Mapping[str, Any]) -> Team:
+def update_team(session: Session, principal: Principal, team_id: str, changes: TeamChanges) -> Team:
     principal.require("team", "update")
     team = get_team_for_write(session, principal, team_id)
-    if "name" in changes:
-        team.name = _clean_name(changes["name"])
-    if "description" in changes:
-        team.description = changes["description"]
+    fields = given(changes)
+    if "name" in fields:
+        team.name = _clean_name(fields["name"])
+    if "description" in fields:
+        team.description = fields["description"]
     _touch(team)
-    _event(session, principal, "UPDATED", team)
+    _event(session, principal, EventType.TEAM_UPDATED, team)
     return team
 
 
@@ -93,14 +95,14 @@ def delete_team(session: Session, principal: Principal, team_id: str) -> None:
     session.execute(
         delete(TeamMember).where(TeamMember.account_id == principal.account_id, TeamMember.team_id == team.id)
     )
-    _event(session, principal, "DELETED", team)
+    _event(session, principal, EventType.TEAM_DELETED, team)
     invalidate_principals(principal.account_id)
 
 
 def _live_user(session: Session, principal: Principal, user_id: str) -> User:
     user = session.get(User, (principal.account_id, user_id))
     if user is None or user.deleted_at is not None:
-        raise NotFound("user not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="user")
     return user
 
 
@@ -113,7 +115,7 @@ def add_team_member(session: Session, principal: Principal, team_id: str, user_i
         return False
     session.add(TeamMember(account_id=principal.account_id, team_id=team.id, user_id=user_id, created_at=now_ms()))
     _touch(team)
-    _event(session, principal, "UPDATED", team, member_added=user_id)
+    _event(session, principal, EventType.TEAM_UPDATED, team, member_added=user_id)
     invalidate_principals(principal.account_id)
     return True
 
@@ -125,8 +127,8 @@ def remove_team_member(session: Session, principal: Principal, team_id: str, use
     membership = session.get(TeamMember, (principal.account_id, team.id, user_id))
     if membership is None:
         _live_user(session, principal, user_id)
-        raise NotFound("user is not a member of this team")
+        raise NotFound(ErrorCode.NOT_A_MEMBER, record="user", of="team")
     session.delete(membership)
     _touch(team)
-    _event(session, principal, "UPDATED", team, member_removed=user_id)
+    _event(session, principal, EventType.TEAM_UPDATED, team, member_removed=user_id)
     invalidate_principals(principal.account_id)

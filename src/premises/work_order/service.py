@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from premises.asset.service import check_asset
 from premises.errors import DomainValidation, NotFound, PermissionDenied
 from premises.event.service import record_event, snapshot
+from premises.event.types import EventType
 from premises.file.service import require_readable_files
 from premises.identity.permissions import Grant
 from premises.identity.principal import Principal
@@ -218,7 +219,7 @@ def create_work_order(session: Session, principal: Principal, fields: Mapping[st
     record_event(
         session,
         account_id=account_id,
-        type="WORK_ORDER_CREATED",
+        type=EventType.WORK_ORDER_CREATED,
         resource_type="work_order",
         resource_id=work_order.id,
         payload=snapshot(work_order),
@@ -345,7 +346,7 @@ def update_work_order(
     record_event(
         session,
         account_id=account_id,
-        type="WORK_ORDER_UPDATED",
+        type=EventType.WORK_ORDER_UPDATED,
         resource_type="work_order",
         resource_id=work_order.id,
         payload=payload,
@@ -355,7 +356,7 @@ def update_work_order(
         record_event(
             session,
             account_id=account_id,
-            type="WORK_ORDER_STATUS_UPDATED",
+            type=EventType.WORK_ORDER_STATUS_UPDATED,
             resource_type="work_order",
             resource_id=work_order.id,
             payload=payload,
@@ -457,7 +458,7 @@ def delete_work_order(session: Session, principal: Principal, work_order_id: str
     record_event(
         session,
         account_id=principal.account_id,
-        type="WORK_ORDER_DELETED",
+        type=EventType.WORK_ORDER_DELETED,
         resource_type="work_order",
         resource_id=work_order.id,
         payload=snapshot(work_order),
@@ -471,7 +472,7 @@ def _touch(session: Session, principal: Principal, work_order: WorkOrder) -> Non
     record_event(
         session,
         account_id=principal.account_id,
-        type="WORK_ORDER_UPDATED",
+        type=EventType.WORK_ORDER_UPDATED,
         resource_type="work_order",
         resource_id=work_order.id,
         payload=snapshot(work_order),

@@ -284,6 +284,10 @@ def check_length(field: Field, value: Any, name: str | None = None) -> None:
         raise DomainValidation(f"{name} is too long", field=field.name)
 
 
+# Every Spec ever built: the dialect's domain -> wire field names derive from them (messages.py).
+SPECS: list[Spec] = []
+
+
 class Spec:
     """The fields a create or update body may carry.
 
@@ -294,6 +298,7 @@ class Spec:
     def __init__(self, *fields: Field, ignore: Sequence[str] = (), model: Any = None) -> None:
         self.fields = {f.name: bounded(f, model) for f in fields}
         self.ignore = frozenset(ignore)  # accepted and dropped (e.g. sessionToken in a logout body)
+        SPECS.append(self)
 
     def parse(self, body: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
         """Validate and convert a body; return ``{domain_name: value}`` for the fields present."""

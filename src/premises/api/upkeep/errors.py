@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from premises.api.upkeep.messages import message_for
 from premises.api.upkeep.wire import error
 from premises.errors import (
     Conflict,
@@ -46,7 +47,7 @@ def status_for(exc: PremisesError) -> int:
 
 async def _premises_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PremisesError)
-    response = error(status_for(exc), exc.message)
+    response = error(status_for(exc), message_for(exc))
     if isinstance(exc, RateLimited):
         response.headers["Retry-After"] = "1"
     return response

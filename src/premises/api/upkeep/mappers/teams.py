@@ -9,9 +9,11 @@ from premises.api.upkeep.body import Field, Spec
 from premises.api.upkeep.expand import expander
 from premises.api.upkeep.mappers.common import DATE, NSTR, STR, iso, obj
 from premises.db.reader import Reader
-from premises.errors import DomainValidation
+from premises.errors import DomainValidation, ErrorCode
 from premises.identity.principal import Principal
+from premises.kit.commands import build
 from premises.models import Team
+from premises.team.commands import TeamChanges, TeamCreate
 from premises.team.queries import teams_by_ids
 
 CREATE = Spec(Field("name", required=True, max_length=200), Field("description", max_length=5000), model=Team)
@@ -19,17 +21,17 @@ CREATE = Spec(Field("name", required=True, max_length=200), Field("description",
 UPDATE = Spec(Field("name", nullable=False, max_length=200), Field("description", max_length=5000), model=Team)
 
 
-def parse_create(body: Mapping[str, Any]) -> dict[str, Any]:
-    return _check_name(CREATE.parse(body))
+def parse_create(body: Mapping[str, Any]) -> TeamCreate:
+    return build(TeamCreate, _check_name(CREATE.parse(body)))
 
 
-def parse_update(body: Mapping[str, Any]) -> dict[str, Any]:
-    return _check_name(UPDATE.parse(body, partial=True))
+def parse_update(body: Mapping[str, Any]) -> TeamChanges:
+    return build(TeamChanges, _check_name(UPDATE.parse(body, partial=True)))
 
 
 def _check_name(fields: dict[str, Any]) -> dict[str, Any]:
     if "name" in fields and not str(fields["name"]).strip():
-        raise DomainValidation("name cannot be null", field="name")
+        raise DomainValidation(ErrorCode.REQUIRED, field="name")
     return fields
 
 

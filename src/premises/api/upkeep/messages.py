@@ -1,0 +1,78 @@
+"""Domain errors in UpKeep's words: UpKeep's field names and, where UpKeep words it differently, its messages.
+
+A domain error names a domain field (``custom_status_id``, ``custom_fields[0].definition_id``);
+UpKeep clients see the wire name (``customWOStatusId``, ``customFields[0].id``). The names come
+from the body ``Spec`` declarations (``Field(wire, to=domain)``), plus ``EXTRA_NAMES`` for fields
+no single body declares. Codes without an UpKeep template use the domain's template.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from premises.api.upkeep.body import SPECS
+from premises.errors import TEMPLATES, ErrorCode, PremisesError, render
+
+# UpKeep's own wording of some codes (documented in UpKeep's API reference).
+UPKEEP_TEMPLATES: dict[ErrorCode, str] = {
+    ErrorCode.UNKNOWN_FIELD: "{field} not in schema",
+    ErrorCode.READ_ONLY: "{field} is not allowed to be set!",
+}
+
+# Domain names -> UpKeep names that no body Spec declares, or that several declare differently
+# (the entry decides). A nested name is keyed by its path without indexes: ``custom_fields[].definition_id``.
+EXTRA_NAMES: dict[str, str] = {
+    # Customers say businessName and businessAddress, locations customFieldsLocation; errors use the common name.
+    "name": "name",
+    "address": "address",
+    "custom_fields": "customFields",
+}
+
+_SEGMENT = re.compile(r"^(?P<name>[^\[\]]+)(?P<index>(\[\d*\])*)$")
+
+
+@cache
+def field_names() -> dict[str, str]:
+    """Domain field name -> UpKeep wire name, from every body Spec (first declaration wins) and EXTRA_NAMES."""
+    names: dict[str, str] = {}
+    for spec in SPECS:
+        for field in spec.fields.values():
+            names.setdefault(field.target, field.name)
+    names.update(EXTRA_NAMES)
+    return names
+
+
+def wire_name(path: str | None) -> str | None:
+    """The UpKeep name of a domain field path; parts nobody renamed stay as they are."""
+    if path is None:
+        return None
+    names = field_names()
+    if path in names:
+        return names[path]
+    out: list[str] = []
+    generic: list[str] = []
+    for part in path.split("."):
+        match = _SEGMENT.match(part)
+        if match is None:
+            out.append(part)
+            generic.append(part)
+            continue
+        name, index = match["name"], match["index"] or ""
+        key = ".".join([*generic, name]) if generic else name
+        wire = names.get(key, name)
+        out.append(wire + index)
+        generic.append(name + re.sub(r"\d+", "", index))
+    return ".".join(out)
+
+
+def message_for(exc: PremisesError) -> str:
+    """What an UpKeep client reads in ``message``."""
+    if exc.sentence is not None:
+        return exc.sentence
+    template = UPKEEP_TEMPLATES.get(exc.code) or TEMPLATES.get(exc.code, "{field} is not valid")
+    params = {
+        key: wire_name(value) if key.endswith("field") and isinstance(value, str) else value
+        for key, value in exc.params.items()
+    }
+    return render(template, wire_name(exc.field), params)
