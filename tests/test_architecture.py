@@ -139,7 +139,8 @@ def _sentence_error_lines(path: Path) -> list[int]:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DOMAIN_ERRORS):
             continue
         first = node.args[0] if node.args else None
-        if first is not None and not (isinstance(first, ast.Attribute) and getattr(first.value, "id", "") == "ErrorCode"):
+        coded = isinstance(first, ast.Attribute) and getattr(first.value, "id", "") == "ErrorCode"
+        if first is not None and not coded:
             lines.append(node.lineno)
     return lines
 
