@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import premises.api.app  # noqa: F401  (imports every mapper, so every body Spec is declared)
-from premises.api.upkeep.body import SPECS
+from premises.api.kit.body import SPECS
 from premises.api.upkeep.messages import EXTRA_NAMES, message_for, wire_name
 from premises.errors import DomainValidation, ErrorCode, NotFound
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from premises.api.upkeep.body import SPECS
+from premises.api.kit.body import SPECS
 from premises.errors import TEMPLATES, ErrorCode, PremisesError, render
 
 # UpKeep's own wording of some codes (documented in UpKeep's API reference).

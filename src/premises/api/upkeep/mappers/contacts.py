@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from premises.api.upkeep.body import Field, Spec
-from premises.api.upkeep.expand import expander
+from premises.api.kit.body import Field, Spec
+from premises.api.kit.expand import expander
 from premises.api.upkeep.mappers.common import DATE, NSTR, STR, iso, obj
 from premises.contact import queries
 from premises.db.reader import Reader

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from premises.api.upkeep.body import Field
+from premises.api.kit.body import Field
 from premises.api.upkeep.mappers.contacts import ContactWire
 
 CUSTOMERS = ContactWire(

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 
-from premises.api.upkeep.expand import expander
+from premises.api.kit.expand import expander
 from premises.api.upkeep.mappers.common import DATE, STR, iso, obj
 from premises.config import Settings, get_settings
 from premises.db.reader import Reader

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from premises.api.upkeep.body import Field, Spec
-from premises.api.upkeep.expand import expander
+from premises.api.kit.body import Field, Spec
+from premises.api.kit.expand import expander
 from premises.api.upkeep.mappers.common import DATE, NSTR, STR, iso, obj
 from premises.db.reader import Reader
 from premises.errors import DomainValidation, ErrorCode

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from premises.api.upkeep.body import COERCERS, Field, Spec, bounded, check_length
-from premises.api.upkeep.expand import expander, objects_for_columns
+from premises.api.kit.body import COERCERS, Field, Spec, bounded, check_length
+from premises.api.kit.expand import expander, objects_for_columns
 from premises.api.upkeep.mappers.common import (
     BOOL,
     DATE,

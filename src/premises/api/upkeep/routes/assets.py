@@ -9,10 +9,10 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from premises.api.upkeep.body import COERCERS, read_any_body, read_body
-from premises.api.upkeep.deps import PrincipalDep, RuntimeDep
-from premises.api.upkeep.expand import expand
-from premises.api.upkeep.listing import Filter, ListSpec, check_keys, include_values, parse_includes, parse_list
+from premises.api.kit.auth import PrincipalDep, RuntimeDep
+from premises.api.kit.body import COERCERS, read_any_body, read_body
+from premises.api.kit.expand import expand
+from premises.api.kit.listing import Filter, ListSpec, check_keys, include_values, parse_includes, parse_list
 from premises.api.upkeep.mappers import assets as wire
 from premises.api.upkeep.routes.assignments import add_assignment_routes
 from premises.api.upkeep.routes.custom_fields import add_custom_field_routes

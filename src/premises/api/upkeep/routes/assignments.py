@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from premises.api.upkeep.deps import PrincipalDep, RuntimeDep
+from premises.api.kit.auth import PrincipalDep, RuntimeDep
 from premises.api.upkeep.wire import MESSAGE_SCHEMA, ok_message, responses
 from premises.identity.principal import Principal
 

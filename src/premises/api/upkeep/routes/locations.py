@@ -8,10 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from premises.api.upkeep.body import read_body
-from premises.api.upkeep.deps import PrincipalDep, RuntimeDep
-from premises.api.upkeep.expand import EXPANDERS, expand
-from premises.api.upkeep.listing import (
+from premises.api.kit.auth import PrincipalDep, RuntimeDep
+from premises.api.kit.body import read_body
+from premises.api.kit.expand import EXPANDERS, expand
+from premises.api.kit.listing import (
     Filter,
     ListSpec,
     check_keys,

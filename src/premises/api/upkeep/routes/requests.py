@@ -13,11 +13,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from premises.api.kit.auth import PrincipalDep, RuntimeDep
+from premises.api.kit.body import read_body
+from premises.api.kit.expand import expand
+from premises.api.kit.listing import Filter, ListSpec, check_keys, include_values, parse_includes, parse_list
 from premises.api.runtime import Runtime
-from premises.api.upkeep.body import read_body
-from premises.api.upkeep.deps import PrincipalDep, RuntimeDep
-from premises.api.upkeep.expand import expand
-from premises.api.upkeep.listing import Filter, ListSpec, check_keys, include_values, parse_includes, parse_list
 from premises.api.upkeep.mappers import requests as wire
 from premises.api.upkeep.wire import (
     MESSAGE_SCHEMA,

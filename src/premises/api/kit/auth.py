@@ -1,4 +1,4 @@
-"""Dependencies shared by the UpKeep routes: the runtime and the authenticated principal."""
+"""Dependencies every dialect's routes share: the runtime and the authenticated principal."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from premises.api.upkeep.body import COERCERS
+from premises.api.kit.body import COERCERS
 from premises.errors import DomainValidation
 from premises.kit.listing import RANGE_OPERATORS, ListQuery
 from premises.kit.numbers import NumberError, parse_int
