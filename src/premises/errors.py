@@ -35,6 +35,25 @@ class ErrorCode(StrEnum):
     NOT_BEFORE = "not_before"
     INVALID_EMAIL = "invalid_email"
     CONTAINS_NUL = "contains_nul"
+    # Wire input (kit): raised by premises.api.kit with the client's field names (WireInputError)
+    BODY_NOT_OBJECT = "body_not_object"
+    BODY_NOT_JSON = "body_not_json"
+    BODY_NOT_UTF8 = "body_not_utf8"
+    BODY_CONTAINS_NUL = "body_contains_nul"
+    QUERY_CONTAINS_NUL = "query_contains_nul"
+    UNKNOWN_PARAMETER = "unknown_parameter"  # a query parameter the list or route does not take
+    INVALID_INCLUDE = "invalid_include"  # a name to expand that the route does not offer
+    INVALID_SORT = "invalid_sort"  # a sort key that names no sortable field
+    INVALID_SORT_DIRECTION = "invalid_sort_direction"
+    # Lists (premises.kit.listing: conditions, sort keys, search, cursors; field = the domain name)
+    UNKNOWN_OPERATOR = "unknown_operator"
+    OPERATOR_NOT_ALLOWED = "operator_not_allowed"  # the field is declared, but not filterable with this operator
+    NOT_SORTABLE = "not_sortable"
+    NOT_SEARCHABLE = "not_searchable"  # the list declares no searchable field
+    INVALID_PATTERN = "invalid_pattern"  # a LIKE pattern with a dangling or unknown escape
+    TOO_MANY_VALUES = "too_many_values"  # an IN list, sort keys or search terms over their limit
+    BETWEEN_BOUNDS = "between_bounds"  # BETWEEN without exactly a lower and an upper bound
+    INVALID_CURSOR = "invalid_cursor"  # not a cursor this list gave out for this sort
     # Records and state
     RECORD_NOT_FOUND = "record_not_found"  # the record a path names
     DUPLICATE = "duplicate"
@@ -66,6 +85,23 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.NOT_BEFORE: "{field} must not be before {other_field}",
     ErrorCode.INVALID_EMAIL: "{field} is not a valid email address",
     ErrorCode.CONTAINS_NUL: "{field} must not contain NUL characters",
+    ErrorCode.BODY_NOT_OBJECT: "request body must be a JSON object",
+    ErrorCode.BODY_NOT_JSON: "request body is not valid JSON",
+    ErrorCode.BODY_NOT_UTF8: "request body is not valid UTF-8",
+    ErrorCode.BODY_CONTAINS_NUL: "request body must not contain NUL characters",
+    ErrorCode.QUERY_CONTAINS_NUL: "query parameters must not contain NUL characters",
+    ErrorCode.UNKNOWN_PARAMETER: "{field} is not a known parameter",
+    ErrorCode.INVALID_INCLUDE: "{field}: {value} cannot be expanded",
+    ErrorCode.INVALID_SORT: "{field} must name one of {choices}",
+    ErrorCode.INVALID_SORT_DIRECTION: "{field} direction must be {choices}",
+    ErrorCode.UNKNOWN_OPERATOR: "{field}: {operator} is not a known operator",
+    ErrorCode.OPERATOR_NOT_ALLOWED: "{field} cannot be filtered with {operator}",
+    ErrorCode.NOT_SORTABLE: "{field} cannot be sorted on",
+    ErrorCode.NOT_SEARCHABLE: "{field}: this list cannot be searched",
+    ErrorCode.INVALID_PATTERN: "{field}: a pattern uses % for any text, _ for one character, \\ before a literal %, _ or \\",
+    ErrorCode.TOO_MANY_VALUES: "{field} takes at most {maximum} values",
+    ErrorCode.BETWEEN_BOUNDS: "{field} between needs a lower and an upper bound",
+    ErrorCode.INVALID_CURSOR: "{field} is not a valid cursor for this list and sort",
     ErrorCode.RECORD_NOT_FOUND: "{record} not found",
     ErrorCode.DUPLICATE: "{field} already exists",
     ErrorCode.IN_USE: "{record} is still in use",

@@ -1,8 +1,10 @@
-"""Request bodies: JSON or form-encoded, validated against a field spec with UpKeep's messages.
+"""Request bodies: JSON or form-encoded, validated against a field spec.
 
-UpKeep's documented messages: ``{field} cannot be null`` (a required field missing or null),
-``{field} not in schema`` (an unknown field), ``{field} is not allowed to be set!`` (a field that
-a PATCH may not change). A value of the wrong type gets ``{field} must be a {type}``.
+Every refusal is a ``WireInputError`` with a code and the client's field name: ``REQUIRED`` (a
+required field missing or null), ``UNKNOWN_FIELD``, ``READ_ONLY`` (a field that a partial update
+may not change), ``WRONG_TYPE`` (``expected`` says what, in English), ``NOT_ONE_OF``, ``TOO_LONG``,
+``OUT_OF_RANGE``, ``CONTAINS_NUL``, ``NOT_FOUND`` (an over-long id). Each dialect words them in
+its own messages.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from urllib.parse import parse_qsl
 import orjson
 from starlette.requests import Request
 
-from premises.errors import DomainValidation
+from premises.api.kit.errors import WireInputError
+from premises.errors import ErrorCode
 from premises.kit.ids import ID_COLUMN_LENGTH
 from premises.kit.numbers import NumberError, NumberOutOfRange, parse_int, parse_number
 from premises.kit.time import MAX_MS, MIN_MS, parse_instant
@@ -28,7 +31,7 @@ async def read_body(request: Request) -> dict[str, Any]:
     if parsed is None:
         return {}
     if not isinstance(parsed, dict):
-        raise DomainValidation("request body must be a JSON object")
+        raise WireInputError(ErrorCode.BODY_NOT_OBJECT)
     return parsed
 
 
@@ -53,21 +56,23 @@ async def read_any_body(request: Request) -> Any:
             parsed = orjson.loads(raw)
         except orjson.JSONDecodeError:
             if content_type not in ("", "text/plain"):
-                raise DomainValidation("request body is not valid JSON") from None
+                raise WireInputError(ErrorCode.BODY_NOT_JSON) from None
             parsed = parse_form(raw)
     _reject_nul(parsed)
     return parsed
 
 
-def _reject_nul(value: Any, name: str = "request body") -> None:
-    """Refuse NUL in any string; the message names the top-level field that holds it."""
+def _reject_nul(value: Any, name: str | None = None) -> None:
+    """Refuse NUL in any string; the error names the top-level field that holds it (None: the body)."""
     if isinstance(value, str):
         if "\x00" in value:
-            raise DomainValidation(f"{name} must not contain NUL characters", field=name)
+            if name is None:
+                raise WireInputError(ErrorCode.BODY_CONTAINS_NUL)
+            raise WireInputError(ErrorCode.CONTAINS_NUL, field=name)
     elif isinstance(value, dict):
         for key, item in value.items():
             _reject_nul(key)
-            _reject_nul(item, key if name == "request body" else name)
+            _reject_nul(item, key if name is None else name)
     elif isinstance(value, list):
         for item in value:
             _reject_nul(item, name)
@@ -77,7 +82,7 @@ def parse_form(raw: bytes) -> dict[str, Any]:
     try:
         pairs = parse_qsl(raw.decode(), keep_blank_values=True, strict_parsing=False)
     except UnicodeDecodeError:
-        raise DomainValidation("request body is not valid UTF-8") from None
+        raise WireInputError(ErrorCode.BODY_NOT_UTF8) from None
     out: dict[str, Any] = {}
     for key, value in pairs:
         _put(out, key, value)
@@ -98,14 +103,18 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
 # Coercion of one value to the kind a field declares. Form bodies deliver strings only.
 
 
+def _wrong_type(name: str, expected: str) -> WireInputError:
+    return WireInputError(ErrorCode.WRONG_TYPE, field=name, expected=expected)
+
+
 def _as_str(name: str, value: Any) -> str:
     if isinstance(value, str):
         if "\x00" in value:  # PostgreSQL text cannot hold NUL; reject it on every engine alike
-            raise DomainValidation(f"{name} must not contain NUL characters", field=name)
+            raise WireInputError(ErrorCode.CONTAINS_NUL, field=name)
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    raise DomainValidation(f"{name} must be a string", field=name)
+    raise _wrong_type(name, "a string")
 
 
 def _as_int(name: str, value: Any) -> int:
@@ -114,18 +123,18 @@ def _as_int(name: str, value: Any) -> int:
     try:
         return parse_int(value)
     except NumberOutOfRange:
-        raise DomainValidation(f"{name} is out of range", field=name) from None
+        raise WireInputError(ErrorCode.OUT_OF_RANGE, field=name) from None
     except NumberError:
-        raise DomainValidation(f"{name} must be an integer", field=name) from None
+        raise _wrong_type(name, "an integer") from None
 
 
 def _as_number(name: str, value: Any) -> float:
     try:
         return parse_number(value)
     except NumberOutOfRange:
-        raise DomainValidation(f"{name} must be a finite number", field=name) from None
+        raise _wrong_type(name, "a finite number") from None
     except NumberError:
-        raise DomainValidation(f"{name} must be a number", field=name) from None
+        raise _wrong_type(name, "a number") from None
 
 
 def _as_bool(name: str, value: Any) -> bool:
@@ -135,16 +144,16 @@ def _as_bool(name: str, value: Any) -> bool:
         return bool(value)
     if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0"):
         return value.strip().lower() in ("true", "1")
-    raise DomainValidation(f"{name} must be a boolean", field=name)
+    raise _wrong_type(name, "a boolean")
 
 
 def _as_instant(name: str, value: Any) -> int:
     try:
         ms = parse_instant(value)
     except ValueError:
-        raise DomainValidation(f"{name} must be a date (epoch milliseconds or ISO 8601)", field=name) from None
+        raise _wrong_type(name, "a date (epoch milliseconds or ISO 8601)") from None
     if not MIN_MS <= ms <= MAX_MS:  # years 1..9999
-        raise DomainValidation(f"{name} is out of range", field=name)
+        raise WireInputError(ErrorCode.OUT_OF_RANGE, field=name)
     return ms
 
 
@@ -157,24 +166,24 @@ def _as_list(name: str, value: Any) -> list[Any]:
             try:
                 parsed = orjson.loads(text)
             except orjson.JSONDecodeError:
-                raise DomainValidation(f"{name} must be an array", field=name) from None
+                raise _wrong_type(name, "an array") from None
             if isinstance(parsed, list):
                 return parsed
         return [v for v in (p.strip() for p in text.split(",")) if v] if text else []
-    raise DomainValidation(f"{name} must be an array", field=name)
+    raise _wrong_type(name, "an array")
 
 
 def _as_id_list(name: str, value: Any) -> list[str]:
     items = _as_list(name, value)
     if not all(isinstance(i, str) and i for i in items):
-        raise DomainValidation(f"{name} must be an array of IDs", field=name)
+        raise _wrong_type(name, "an array of IDs")
     return list(dict.fromkeys(items))
 
 
 def _as_object_list(name: str, value: Any) -> list[dict[str, Any]]:
     items = _as_list(name, value)
     if not all(isinstance(i, dict) for i in items):
-        raise DomainValidation(f"{name} must be an array of objects", field=name)
+        raise _wrong_type(name, "an array of objects")
     return items
 
 
@@ -183,7 +192,7 @@ def _as_object(name: str, value: Any) -> dict[str, Any]:
         with contextlib.suppress(orjson.JSONDecodeError):
             value = orjson.loads(value)
     if not isinstance(value, dict):
-        raise DomainValidation(f"{name} must be an object", field=name)
+        raise _wrong_type(name, "an object")
     return value
 
 
@@ -279,9 +288,13 @@ def check_length(field: Field, value: Any, name: str | None = None) -> None:
     if field.kind in ID_KINDS:
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str) and len(item) > field.max_length:
-                raise DomainValidation(f"{name} {_shown(item)} not found", field=field.name)
+                raise WireInputError(ErrorCode.NOT_FOUND, field=name, id=_shown(item))
     elif isinstance(value, str) and len(value) > field.max_length:
-        raise DomainValidation(f"{name} is too long", field=field.name)
+        raise WireInputError(ErrorCode.TOO_LONG, field=name)
+
+
+def not_one_of(name: str, choices: Sequence[Any]) -> WireInputError:
+    return WireInputError(ErrorCode.NOT_ONE_OF, field=name, choices=", ".join(str(c) for c in choices))
 
 
 # Every Spec ever built: the dialect's domain -> wire field names derive from them (messages.py).
@@ -308,25 +321,24 @@ class Spec:
                 continue
             spec = self.fields.get(key)
             if spec is None:
-                raise DomainValidation(f"{key} not in schema", field=key)
+                raise WireInputError(ErrorCode.UNKNOWN_FIELD, field=key)
             if partial and not spec.patchable:
-                raise DomainValidation(f"{key} is not allowed to be set!", field=key)
+                raise WireInputError(ErrorCode.READ_ONLY, field=key)
         for spec in self.fields.values():
             present = spec.name in body
             value = body.get(spec.name)
             if not partial and spec.required and (not present or value is None or value == ""):
-                raise DomainValidation(f"{spec.name} cannot be null", field=spec.name)
+                raise WireInputError(ErrorCode.REQUIRED, field=spec.name)
             if not present:
                 continue
             if value is None or (value == "" and spec.kind not in ("string",)):
                 if spec.required or not spec.nullable:
-                    raise DomainValidation(f"{spec.name} cannot be null", field=spec.name)
+                    raise WireInputError(ErrorCode.REQUIRED, field=spec.name)
                 out[spec.target] = None
                 continue
             converted = COERCERS[spec.kind](spec.name, value)
             if spec.choices is not None and converted not in spec.choices:
-                allowed = ", ".join(str(c) for c in spec.choices)
-                raise DomainValidation(f"{spec.name} must be one of {allowed}", field=spec.name)
+                raise not_one_of(spec.name, spec.choices)
             check_length(spec, converted)
             out[spec.target] = converted
         return out

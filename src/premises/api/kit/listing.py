@@ -1,27 +1,35 @@
-"""List query parameters the UpKeep way: filters, ``...GreaterThan`` ranges, ``orderBy``, paging, ``includes``.
+"""List query parameters -> the domain's ``ListQuery``: equality filters, range filters, one sort key,
+offset paging, and the names of fields to expand (``includes``).
 
-Unknown keys are rejected with ``invalid filter key: {key}`` as UpKeep documents.
-Paging: ``limit`` defaults to 100 and is capped (silently, as real clients expect) at 5000.
+A ``ListSpec`` says what one list endpoint accepts, in wire names; a ``ListStyle`` holds a dialect's
+conventions: the paging parameter names and the cap on a page, the suffixes that make a range
+filter of a field (``createdAtGreaterThan``), how a sort value reads. Refusals are
+``WireInputError``s: ``UNKNOWN_PARAMETER``, ``WRONG_TYPE``, ``NOT_ONE_OF``, ``INVALID_INCLUDE``, and
+whatever the style's sort parser raises.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
 
-from premises.api.kit.body import COERCERS
-from premises.errors import DomainValidation
-from premises.kit.listing import RANGE_OPERATORS, ListQuery
+from premises.api.kit.body import COERCERS, not_one_of
+from premises.api.kit.errors import WireInputError
+from premises.errors import ErrorCode
+from premises.kit.listing import ListQuery
 from premises.kit.numbers import NumberError, parse_int
 
-PAGING_KEYS = frozenset({"offset", "limit", "orderBy", "includes", "includes[]"})
+# (parameter, value, order_fields wire -> column) -> (column, descending)
+SortParser = Callable[[str, str, Mapping[str, str]], tuple[str, bool]]
 
 
 @dataclass(frozen=True, slots=True)
 class Filter:
+    """An equality filter: query parameter ``name`` compares domain ``column`` with the coerced value."""
+
     name: str
     column: str
     kind: str = "string"
@@ -31,37 +39,34 @@ class Filter:
 
 @dataclass(frozen=True)
 class ListSpec:
+    """What one list endpoint accepts. ``ranges`` and ``order_fields`` map wire names to columns."""
+
     filters: Sequence[Filter] = ()
-    ranges: Mapping[str, str] = field(default_factory=lambda: {"createdAt": "created_at", "updatedAt": "updated_at"})
-    order_fields: Mapping[str, str] = field(
-        default_factory=lambda: {"createdAt": "created_at", "updatedAt": "updated_at"}
-    )
+    ranges: Mapping[str, str] = field(default_factory=dict)
+    order_fields: Mapping[str, str] = field(default_factory=dict)
     includes: Sequence[str] = ()
-    sort_param: str = "orderBy"  # files and form templates call it "sort"
+    sort_param: str = "sort"
     # Query keys the route parses itself: ``name`` and ``name[...]`` (e.g. ``customFields[0][id]``).
     passthrough: Sequence[str] = ()
 
     def by_name(self) -> dict[str, Filter]:
         return {f.name: f for f in self.filters}
 
-    def openapi(self) -> dict[str, Any]:
-        params: list[dict[str, Any]] = [
-            _param("offset", {"type": "integer", "minimum": 0}, "Rows to skip."),
-            _param("limit", {"type": "integer", "minimum": 1}, "Page size; default 100, capped at 5000."),
-            _param(self.sort_param, {"type": "string"}, "`field ASC|DESC`: " + ", ".join(self.order_fields)),
-        ]
-        if self.includes:
-            params.append(_param("includes", {"type": "string"}, "Expand: " + ", ".join(self.includes)))
-        for f in self.filters:
-            schema = {"enum": list(f.choices)} if f.choices else {"type": "string"}
-            params.append(_param(f.name, schema, f.description))
-        for wire in self.ranges:
-            for suffix in RANGE_OPERATORS:
-                params.append(_param(wire + suffix, {"type": "integer"}, "Unix time in milliseconds."))
-        return {"parameters": params}
+
+@dataclass(frozen=True)
+class ListStyle:
+    """A dialect's list conventions."""
+
+    parse_sort: SortParser
+    max_limit: int  # a larger ``limit`` is capped to it (silently)
+    range_suffixes: Mapping[str, str] = field(default_factory=dict)  # wire suffix -> ListQuery operator
+    offset_param: str = "offset"
+    limit_param: str = "limit"
+    include_params: Sequence[str] = ("includes", "includes[]")
 
 
-def _param(name: str, schema: Mapping[str, Any], description: str) -> dict[str, Any]:
+def query_param(name: str, schema: Mapping[str, Any], description: str) -> dict[str, Any]:
+    """An OpenAPI query parameter (optional)."""
     return {
         "name": name,
         "in": "query",
@@ -77,8 +82,8 @@ class ParsedList:
     includes: set[str]
 
 
-def parse_includes(values: Sequence[str], allowed: Sequence[str]) -> set[str]:
-    """``includes=a&includes=b``, ``includes[]=a``, ``includes=a,b`` — all the same."""
+def parse_includes(values: Sequence[str], allowed: Sequence[str], param: str) -> set[str]:
+    """``x=a&x=b``, ``x[]=a``, ``x=a,b`` — all the same; ``param`` names the parameter in errors."""
     out: set[str] = set()
     for value in values:
         for part in value.split(","):
@@ -86,50 +91,51 @@ def parse_includes(values: Sequence[str], allowed: Sequence[str]) -> set[str]:
             if not name:
                 continue
             if name not in allowed:
-                raise DomainValidation(f"invalid includes value: {name}", field="includes")
+                raise WireInputError(ErrorCode.INVALID_INCLUDE, field=param, value=name)
             out.add(name)
     return out
 
 
-def include_values(request: Request) -> list[str]:
+def param_values(request: Request, names: Sequence[str]) -> list[str]:
+    """Every value of the query parameters ``names`` (e.g. ``includes`` and ``includes[]``)."""
     params = request.query_params
-    return [*params.getlist("includes"), *params.getlist("includes[]")]
+    return [value for name in names for value in params.getlist(name)]
 
 
 def check_keys(request: Request, allowed: frozenset[str]) -> None:
+    """A route without a list: any query parameter but ``allowed`` is unknown."""
     for key in request.query_params:
         if key not in allowed:
-            raise DomainValidation(f"invalid filter key: {key}", field=key)
+            raise WireInputError(ErrorCode.UNKNOWN_PARAMETER, field=key)
 
 
-def parse_list(request: Request, spec: ListSpec, *, default_limit: int = 100, max_limit: int = 5000) -> ParsedList:
+def parse_list(request: Request, spec: ListSpec, style: ListStyle, *, default_limit: int) -> ParsedList:
     params = request.query_params
     filters = spec.by_name()
     query = ListQuery(limit=default_limit)
     for key, value in params.multi_items():
-        if key in ("offset", "limit"):
-            number = _non_negative_int(key, value)
-            if key == "offset":
-                query.offset = number
-            else:
-                query.limit = max(1, min(number, max_limit))
+        if key == style.offset_param:
+            query.offset = _non_negative_int(key, value)
+        elif key == style.limit_param:
+            query.limit = max(1, min(_non_negative_int(key, value), style.max_limit))
         elif key == spec.sort_param:
-            query.order_column, query.descending = _order(value, spec.order_fields, key)
-        elif key in ("includes", "includes[]") or _passed_through(key, spec.passthrough):
+            query.order_column, query.descending = style.parse_sort(key, value, spec.order_fields)
+        elif key in style.include_params or _passed_through(key, spec.passthrough):
             continue
         elif key in filters:
             f = filters[key]
             converted = COERCERS[f.kind](key, value)
             if f.choices is not None and converted not in f.choices:
-                raise DomainValidation(f"{key} must be one of " + ", ".join(map(str, f.choices)), field=key)
+                raise not_one_of(key, f.choices)
             query.equals[f.column] = converted
         else:
-            column_op = _range(key, spec.ranges)
+            column_op = _range(key, spec.ranges, style.range_suffixes)
             if column_op is None:
-                raise DomainValidation(f"invalid filter key: {key}", field=key)
+                raise WireInputError(ErrorCode.UNKNOWN_PARAMETER, field=key)
             column, operator = column_op
             query.ranges.append((column, operator, _range_value(key, value)))
-    includes = parse_includes(include_values(request), spec.includes)
+    include_param = style.include_params[0] if style.include_params else ""
+    includes = parse_includes(param_values(request, style.include_params), spec.includes, include_param)
     return ParsedList(query, includes)
 
 
@@ -141,7 +147,7 @@ def _non_negative_int(key: str, value: str) -> int:
     try:
         return min(parse_int(value, minimum=0), 2**62)
     except NumberError:
-        raise DomainValidation(f"{key} must be a non-negative integer", field=key) from None
+        raise WireInputError(ErrorCode.WRONG_TYPE, field=key, expected="a non-negative integer") from None
 
 
 def _range_value(key: str, value: str) -> int:
@@ -149,22 +155,11 @@ def _range_value(key: str, value: str) -> int:
     try:
         return parse_int(value)
     except NumberError:
-        raise DomainValidation(f"{key} must be a unix timestamp in milliseconds", field=key) from None
+        raise WireInputError(ErrorCode.WRONG_TYPE, field=key, expected="a unix timestamp in milliseconds") from None
 
 
-def _range(key: str, ranges: Mapping[str, str]) -> tuple[str, str] | None:
-    for suffix, operator in sorted(RANGE_OPERATORS.items(), key=lambda kv: -len(kv[0])):
+def _range(key: str, ranges: Mapping[str, str], suffixes: Mapping[str, str]) -> tuple[str, str] | None:
+    for suffix, operator in sorted(suffixes.items(), key=lambda kv: -len(kv[0])):
         if key.endswith(suffix) and key[: -len(suffix)] in ranges:
             return ranges[key[: -len(suffix)]], operator
     return None
-
-
-def _order(value: str, fields: Mapping[str, str], key: str) -> tuple[str, bool]:
-    parts = value.replace("+", " ").split()
-    if not parts or len(parts) > 2 or parts[0] not in fields:
-        allowed = ", ".join(fields)
-        raise DomainValidation(f"{key} must be 'field ASC|DESC' with field one of {allowed}", field=key)
-    direction = parts[1].upper() if len(parts) == 2 else "DESC"
-    if direction not in ("ASC", "DESC"):
-        raise DomainValidation(f"{key} direction must be ASC or DESC", field=key)
-    return fields[parts[0]], direction == "DESC"

@@ -4,6 +4,9 @@ A domain error names a domain field (``custom_status_id``, ``custom_fields[0].de
 UpKeep clients see the wire name (``customWOStatusId``, ``customFields[0].id``). The names come
 from the body ``Spec`` declarations (``Field(wire, to=domain)``), plus ``EXTRA_NAMES`` for fields
 no single body declares. Codes without an UpKeep template use the domain's template.
+
+Errors the API kit raises (``premises.api.kit.errors.WireInputError``: bad bodies and query
+strings) already name the field as the client sent it, so their names are shown untranslated.
 """
 
 from __future__ import annotations
@@ -12,12 +15,18 @@ import re
 from functools import cache
 
 from premises.api.kit.body import SPECS
+from premises.api.kit.errors import WireInputError
 from premises.errors import TEMPLATES, ErrorCode, PremisesError, render
 
 # UpKeep's own wording of some codes (documented in UpKeep's API reference).
 UPKEEP_TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.UNKNOWN_FIELD: "{field} not in schema",
     ErrorCode.READ_ONLY: "{field} is not allowed to be set!",
+    # List parameters (the kit's codes, UpKeep's documented words and its orderBy convention).
+    ErrorCode.UNKNOWN_PARAMETER: "invalid filter key: {field}",
+    ErrorCode.INVALID_INCLUDE: "invalid includes value: {value}",
+    ErrorCode.INVALID_SORT: "{field} must be 'field ASC|DESC' with field one of {choices}",
+    ErrorCode.INVALID_SORT_DIRECTION: "{field} direction must be ASC or DESC",
 }
 
 # Domain names -> UpKeep names that no body Spec declares, or that several declare differently
@@ -71,6 +80,9 @@ def message_for(exc: PremisesError) -> str:
     if exc.sentence is not None:
         return exc.sentence
     template = UPKEEP_TEMPLATES.get(exc.code) or TEMPLATES.get(exc.code, "{field} is not valid")
+    if isinstance(exc, WireInputError):  # the client's own names, shown as sent (even an empty key)
+        wire_params = dict(exc.params) if exc.field is None else {**exc.params, "field": exc.field}
+        return render(template, exc.field, wire_params)
     params = {
         key: wire_name(value) if key.endswith("field") and isinstance(value, str) else value
         for key, value in exc.params.items()

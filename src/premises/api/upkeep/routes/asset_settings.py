@@ -12,7 +12,8 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import PrincipalDep, RuntimeDep
 from premises.api.kit.body import read_body
-from premises.api.kit.listing import Filter, ListSpec, check_keys, parse_list
+from premises.api.kit.listing import Filter, check_keys
+from premises.api.upkeep.listing import ListSpec, parse_list
 from premises.api.upkeep.mappers import assets as wire
 from premises.api.upkeep.wire import (
     MESSAGE_SCHEMA,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from premises.api.kit.listing import Filter, ListSpec
+from premises.api.kit.listing import Filter
+from premises.api.upkeep.listing import ListSpec
 from premises.api.upkeep.mappers.customers import CUSTOMERS
 from premises.api.upkeep.routes.contacts import contact_router
 
