@@ -68,6 +68,23 @@ class ErrorCode(StrEnum):
     # Users, teams and identity
     NOT_A_MEMBER = "not_a_member"
     # Assets, custom fields, downtime
+    ASSET_UNDER_ITSELF = "asset_under_itself"  # a parent that is the asset itself or one of its sub-assets
+    NOT_A_DOWNTIME_STATUS = "not_a_downtime_status"
+    BUILT_IN_DOWNTIME_STATUS = "built_in_downtime_status"  # a status name that is a built-in status
+    OPTIONS_REQUIRED = "options_required"  # a dropdown field without options
+    PRECISION_REQUIRED = "precision_required"  # a number or currency field without a decimal precision
+    ONLY_FOR_DROPDOWNS = "only_for_dropdowns"
+    ONLY_FOR_NUMBERS = "only_for_numbers"
+    EMPTY_OPTIONS = "empty_options"
+    TOO_MANY_OPTIONS = "too_many_options"
+    NOT_A_FIELD_OPTION = "not_a_field_option"  # a dropdown value outside the field's options
+    VALUE_OF_OTHER_TYPE = "value_of_other_type"  # a custom field value given as another type than the field's
+    CHANGED_ON_DEFINITION = "changed_on_definition"  # a typed value's name belongs to its definition
+    NOT_OF_TYPED_FIELDS = "not_of_typed_fields"  # a part only free fields have (a unit)
+    CATEGORY_ONLY_WHEN_NOT_AVAILABLE = "category_only_when_not_available"
+    NONE_GIVEN = "none_given"  # an empty batch
+    TOO_MANY_GIVEN = "too_many_given"  # a batch over its limit
+    NOT_ASSIGNABLE = "not_assignable"  # a kind of member a record cannot have
     # Requests and work orders
 
 
@@ -112,6 +129,26 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.TOO_LARGE: "{field} is too large",
     ErrorCode.NOT_A_MEMBER: "{record} is not a member of this {of}",
     ErrorCode.LOCATION_REQUIRED_FOR_LOCATION_BASED: "{field} cannot be null for location-based users",
+    # Assets, custom fields, downtime
+    ErrorCode.ASSET_UNDER_ITSELF: "{field} cannot be the asset itself or one of its sub-assets",
+    ErrorCode.NOT_A_DOWNTIME_STATUS: (
+        "{field} must be available, not-available or the ID of an asset downtime status"
+    ),
+    ErrorCode.BUILT_IN_DOWNTIME_STATUS: "{name} is a built-in downtime status",
+    ErrorCode.OPTIONS_REQUIRED: "{field} cannot be null for a dropdown field",
+    ErrorCode.PRECISION_REQUIRED: "{field} cannot be null for number and currency fields",
+    ErrorCode.ONLY_FOR_DROPDOWNS: "{field} can only be set for dropdown fields",
+    ErrorCode.ONLY_FOR_NUMBERS: "{field} can only be set for number and currency fields",
+    ErrorCode.EMPTY_OPTIONS: "{field} must be non-empty strings, at least one",
+    ErrorCode.TOO_MANY_OPTIONS: "{field} has too many or too long entries",
+    ErrorCode.NOT_A_FIELD_OPTION: "{field} must be one of the field's options",
+    ErrorCode.VALUE_OF_OTHER_TYPE: "{field} must be a {type} value for this {type} field",
+    ErrorCode.CHANGED_ON_DEFINITION: "the {field} of a typed custom field is changed on its definition",
+    ErrorCode.NOT_OF_TYPED_FIELDS: "a typed custom field has no {field}",
+    ErrorCode.CATEGORY_ONLY_WHEN_NOT_AVAILABLE: "{field} is only allowed with status not-available",
+    ErrorCode.NONE_GIVEN: "at least one {item} is required",
+    ErrorCode.TOO_MANY_GIVEN: "at most {maximum} {items} per request",
+    ErrorCode.NOT_ASSIGNABLE: "cannot assign a {member_type} to {record}",
 }
 
 

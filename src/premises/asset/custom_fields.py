@@ -8,28 +8,42 @@ is a free ``name``/``value``/``unit`` triple (UpKeep's older ``customFieldsAsset
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from premises.errors import Conflict, DomainValidation, NotFound
+from premises.asset.commands import (
+    CustomFieldChanges,
+    CustomFieldCreate,
+    CustomFieldType,
+    CustomValueChange,
+    FreeFieldChange,
+    ValueChanges,
+    values_of,
+)
+from premises.errors import Conflict, DomainValidation, ErrorCode, NotFound
 from premises.event.service import record_event, snapshot
 from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
+from premises.kit.commands import given, is_set
 from premises.kit.ids import new_id
 from premises.kit.numbers import NumberError, NumberOutOfRange, parse_number
 from premises.kit.time import MAX_MS, MIN_MS, ms_to_iso, now_ms, parse_instant
 from premises.models import CustomFieldDefinition, CustomFieldValue
-from premises.models.custom_field import CUSTOM_FIELD_TYPES
 
 # The permission row that guards each resource's field definitions.
 SETTING_RESOURCE = {"asset": "asset_setting"}
 EVENT_PREFIX = {"asset": "ASSET_CUSTOM_FIELD"}
-NUMERIC_TYPES = ("number", "currency")
-TEXT_LIMITS = {"singleLineText": 5_000, "multiLineText": 100_000, "dropdown": 200}
+CUSTOM_FIELD_TYPES = values_of(CustomFieldType)
+NUMERIC_TYPES = (CustomFieldType.NUMBER, CustomFieldType.CURRENCY)
+TEXT_LIMITS = {
+    CustomFieldType.SINGLE_LINE_TEXT: 5_000,
+    CustomFieldType.MULTI_LINE_TEXT: 100_000,
+    CustomFieldType.DROPDOWN: 200,
+}
 MAX_OPTIONS = 500
 MAX_PRECISION = 5
 FREE_FIELD_LIMITS = {"name": 200, "value": 5_000, "unit": 100}
@@ -61,9 +75,9 @@ def _event(session: Session, principal: Principal, definition: CustomFieldDefini
 def _name(session: Session, account_id: str, resource: str, value: Any, exclude_id: str | None) -> str:
     name = str(value or "").strip()
     if not name:
-        raise DomainValidation("name cannot be null", field="name")
+        raise DomainValidation(ErrorCode.REQUIRED, field="name")
     if len(name) > 200:
-        raise DomainValidation("name is too long", field="name")
+        raise DomainValidation(ErrorCode.TOO_LONG, field="name")
     statement = select(CustomFieldDefinition.id).where(
         CustomFieldDefinition.account_id == account_id,
         CustomFieldDefinition.resource == resource,
@@ -73,31 +87,29 @@ def _name(session: Session, account_id: str, resource: str, value: Any, exclude_
     if exclude_id is not None:
         statement = statement.where(CustomFieldDefinition.id != exclude_id)
     if session.scalar(statement) is not None:
-        raise Conflict("a custom field with this name already exists", field="name")
+        raise Conflict(ErrorCode.DUPLICATE, field="name", record="custom field")
     return name
 
 
 def _options(value: Any) -> list[str]:
     if value is None:
-        raise DomainValidation("options cannot be null for a dropdown field", field="options")
+        raise DomainValidation(ErrorCode.OPTIONS_REQUIRED, field="options")
     if not isinstance(value, list) or not all(isinstance(o, str) for o in value):
-        raise DomainValidation("options must be an array of strings", field="options")
+        raise DomainValidation(ErrorCode.WRONG_TYPE, field="options", expected="an array of strings")
     options = list(dict.fromkeys(o.strip() for o in value))
     if not options or any(not o for o in options):
-        raise DomainValidation("options must be non-empty strings, at least one", field="options")
-    if len(options) > MAX_OPTIONS or any(len(o) > TEXT_LIMITS["dropdown"] for o in options):
-        raise DomainValidation("options has too many or too long entries", field="options")
+        raise DomainValidation(ErrorCode.EMPTY_OPTIONS, field="options")
+    if len(options) > MAX_OPTIONS or any(len(o) > TEXT_LIMITS[CustomFieldType.DROPDOWN] for o in options):
+        raise DomainValidation(ErrorCode.TOO_MANY_OPTIONS, field="options", maximum=MAX_OPTIONS)
     return options
 
 
 def _precision(value: Any) -> int:
     if value is None:
-        raise DomainValidation(
-            "decimalPrecision cannot be null for number and currency fields", field="decimalPrecision"
-        )
+        raise DomainValidation(ErrorCode.PRECISION_REQUIRED, field="decimal_precision")
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_PRECISION:
         raise DomainValidation(
-            f"decimalPrecision must be an integer from 0 to {MAX_PRECISION}", field="decimalPrecision"
+            ErrorCode.WRONG_TYPE, field="decimal_precision", expected=f"an integer from 0 to {MAX_PRECISION}"
         )
     return value
 
@@ -106,37 +118,37 @@ def _load_definition(session: Session, principal: Principal, resource: str, fiel
     principal.require(SETTING_RESOURCE[resource], "write")
     definition = session.get(CustomFieldDefinition, (principal.account_id, field_id), with_for_update=True)
     if definition is None or definition.deleted_at is not None or definition.resource != resource:
-        raise NotFound("custom field not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="custom field")
     return definition
 
 
 def create_definition(
-    session: Session, principal: Principal, resource: str, fields: Mapping[str, Any]
+    session: Session, principal: Principal, resource: str, command: CustomFieldCreate
 ) -> CustomFieldDefinition:
     principal.require(SETTING_RESOURCE[resource], "write")
-    field_type = fields.get("type")
+    field_type = command.type
+    if field_type is None:
+        raise DomainValidation(ErrorCode.REQUIRED, field="type")
     if field_type not in CUSTOM_FIELD_TYPES:
-        raise DomainValidation("type must be one of " + ", ".join(CUSTOM_FIELD_TYPES), field="type")
-    name = _name(session, principal.account_id, resource, fields.get("name"), None)
+        raise DomainValidation(ErrorCode.NOT_ONE_OF, field="type", choices=", ".join(CUSTOM_FIELD_TYPES))
+    name = _name(session, principal.account_id, resource, command.name, None)
     options: list[str] | None = None
-    if field_type == "dropdown":
-        options = _options(fields.get("options"))
-    elif fields.get("options") is not None:
-        raise DomainValidation("options can only be set for dropdown fields", field="options")
+    if field_type == CustomFieldType.DROPDOWN:
+        options = _options(command.options)
+    elif command.options is not None:
+        raise DomainValidation(ErrorCode.ONLY_FOR_DROPDOWNS, field="options")
     precision: int | None = None
     if field_type in NUMERIC_TYPES:
-        precision = _precision(fields.get("decimal_precision"))
-    elif fields.get("decimal_precision") is not None:
-        raise DomainValidation(
-            "decimalPrecision can only be set for number and currency fields", field="decimalPrecision"
-        )
+        precision = _precision(command.decimal_precision)
+    elif command.decimal_precision is not None:
+        raise DomainValidation(ErrorCode.ONLY_FOR_NUMBERS, field="decimal_precision")
     now = now_ms()
     definition = CustomFieldDefinition(
         account_id=principal.account_id,
         id=new_id(),
         resource=resource,
         name=name,
-        type=field_type,
+        type=CustomFieldType(field_type).value,
         options=None if options is None else jsonutil.dumps(options),
         decimal_precision=precision,
         created_by_user_id=principal.user_id,
@@ -149,15 +161,16 @@ def create_definition(
 
 
 def update_definition(
-    session: Session, principal: Principal, resource: str, field_id: str, changes: Mapping[str, Any]
+    session: Session, principal: Principal, resource: str, field_id: str, command: CustomFieldChanges
 ) -> CustomFieldDefinition:
     """Rename a field, or replace a dropdown's options (values already chosen are kept)."""
     definition = _load_definition(session, principal, resource, field_id)
+    changes = given(command)
     if "name" in changes:
         definition.name = _name(session, principal.account_id, resource, changes["name"], definition.id)
     if "options" in changes:
-        if definition.type != "dropdown":
-            raise DomainValidation("options can only be set for dropdown fields", field="options")
+        if definition.type != CustomFieldType.DROPDOWN:
+            raise DomainValidation(ErrorCode.ONLY_FOR_DROPDOWNS, field="options")
         definition.options = jsonutil.dumps(_options(changes["options"]))
     definition.updated_at = now_ms()
     _event(session, principal, definition, "UPDATED")
@@ -191,33 +204,36 @@ def _number_text(number: float) -> str:
 
 
 def _typed(definition: CustomFieldDefinition, raw: Any, where: str) -> tuple[str, float | None, int | None]:
-    """Validate one raw value for the definition; return (text, number_value, date_value)."""
+    """Validate one raw value for the definition; return (text, number_value, date_value).
+
+    ``where`` is the domain path of the value in the command (``custom_fields[0].value.number``, ``value``).
+    """
     field_type = definition.type
     if field_type in NUMERIC_TYPES:
         try:
             number = parse_number(raw)
         except NumberOutOfRange:
-            raise DomainValidation(f"{where} must be a finite number", field="customFields") from None
+            raise DomainValidation(ErrorCode.WRONG_TYPE, field=where, expected="a finite number") from None
         except NumberError:
-            raise DomainValidation(f"{where} must be a number", field="customFields") from None
+            raise DomainValidation(ErrorCode.WRONG_TYPE, field=where, expected="a number") from None
         number = round(number, definition.decimal_precision if definition.decimal_precision is not None else 2)
         return _number_text(number), number, None
-    if field_type == "date":
+    if field_type == CustomFieldType.DATE:
         try:
             ms = parse_instant(raw)
         except ValueError:
-            raise DomainValidation(f"{where} must be an ISO 8601 timestamp", field="customFields") from None
+            raise DomainValidation(ErrorCode.WRONG_TYPE, field=where, expected="an ISO 8601 timestamp") from None
         if not MIN_MS <= ms <= MAX_MS:
-            raise DomainValidation(f"{where} is out of range", field="customFields")
+            raise DomainValidation(ErrorCode.OUT_OF_RANGE, field=where)
         return ms_to_iso(ms) or "", None, ms
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         raw = str(raw)
     if not isinstance(raw, str):
-        raise DomainValidation(f"{where} must be a string", field="customFields")
-    if len(raw) > TEXT_LIMITS[field_type]:
-        raise DomainValidation(f"{where} is too long", field="customFields")
-    if field_type == "dropdown" and raw not in (jsonutil.loads(definition.options) or []):
-        raise DomainValidation(f"{where} must be one of the field's options", field="customFields")
+        raise DomainValidation(ErrorCode.WRONG_TYPE, field=where, expected="a string")
+    if len(raw) > TEXT_LIMITS[CustomFieldType(field_type)]:
+        raise DomainValidation(ErrorCode.TOO_LONG, field=where)
+    if field_type == CustomFieldType.DROPDOWN and raw not in (jsonutil.loads(definition.options) or []):
+        raise DomainValidation(ErrorCode.NOT_A_FIELD_OPTION, field=where)
     return raw, None, None
 
 
@@ -231,12 +247,14 @@ def put_values(
     principal: Principal,
     owner_type: str,
     owner_id: str,
-    items: Sequence[Mapping[str, Any]],
+    items: Sequence[CustomValueChange],
     now: int,
 ) -> None:
-    """Set typed values: items are ``{"definition_id", "type", "value"}``; ``type`` is the field type the
-    caller named (None when it named none), ``value`` None clears the value. Other fields are untouched."""
-    wanted = list(dict.fromkeys(str(item["definition_id"]) for item in items))
+    """Set typed values (``value`` None clears one); the record's other fields are untouched.
+
+    An item naming a type other than the field's is refused. Errors name the item's domain path:
+    ``custom_fields[0].definition_id``, ``custom_fields[0].value`` and ``custom_fields[0].value.<type>``."""
+    wanted = list(dict.fromkeys(str(item.definition_id) for item in items))
     definitions = {
         d.id: d
         for d in session.scalars(
@@ -260,19 +278,17 @@ def put_values(
         )
     }
     for index, item in enumerate(items):
-        definition = definitions.get(str(item["definition_id"]))
+        definition = definitions.get(str(item.definition_id))
         if definition is None:
-            raise DomainValidation(f"customFields[{index}].id {item['definition_id']} not found", field="customFields")
-        named = item.get("type")
-        if named is not None and named != definition.type:
             raise DomainValidation(
-                f"customFields[{index}].fieldValue must set {definition.type}Value for this {definition.type} field",
-                field="customFields",
+                ErrorCode.NOT_FOUND, field=f"custom_fields[{index}].definition_id", id=item.definition_id
             )
-        raw = item.get("value")
-        typed = (
-            None if raw is None else _typed(definition, raw, f"customFields[{index}].fieldValue.{definition.type}Value")
-        )
+        if item.type is not None and item.type != definition.type:
+            raise DomainValidation(
+                ErrorCode.VALUE_OF_OTHER_TYPE, field=f"custom_fields[{index}].value", type=definition.type
+            )
+        raw = item.value
+        typed = None if raw is None else _typed(definition, raw, f"custom_fields[{index}].value.{definition.type}")
         value = existing.get(definition.id)
         if value is None:
             value = CustomFieldValue(
@@ -289,21 +305,22 @@ def put_values(
         _set_typed(value, typed, now)
 
 
-def change_value(session: Session, value: CustomFieldValue, changes: Mapping[str, Any], now: int) -> None:
+def change_value(session: Session, value: CustomFieldValue, command: ValueChanges, now: int) -> None:
     """The older single-field update: ``name``/``value``/``unit`` of a free field; only ``value`` of a typed one."""
     definition = live_definition(session, value)
+    changes = given(command)
     if definition is None:
         if "name" in changes and (changes["name"] is None or not str(changes["name"]).strip()):
-            raise DomainValidation("name cannot be null", field="name")
+            raise DomainValidation(ErrorCode.REQUIRED, field="name")
         for name in ("name", "value", "unit"):
             if name in changes:
                 setattr(value, name, changes[name])
         value.updated_at = now
         return
     if "name" in changes:
-        raise DomainValidation("the name of a typed custom field is changed on its definition", field="name")
+        raise DomainValidation(ErrorCode.CHANGED_ON_DEFINITION, field="name")
     if changes.get("unit") is not None:
-        raise DomainValidation("a typed custom field has no unit", field="unit")
+        raise DomainValidation(ErrorCode.NOT_OF_TYPED_FIELDS, field="unit")
     if "value" in changes:
         raw = changes["value"]
         _set_typed(value, None if raw is None else _typed(definition, raw, "value"), now)
@@ -317,11 +334,13 @@ def put_free_fields(
     principal: Principal,
     owner_type: str,
     owner_id: str,
-    items: Sequence[Mapping[str, Any]],
+    items: Sequence[FreeFieldChange],
     now: int,
-    label: str = "customFieldsAsset",
+    label: str = "free_fields",
 ) -> None:
-    """Add free fields; an item naming an existing one (by ``id``, else by ``name``) updates it."""
+    """Add free fields; an item naming an existing one (by ``id``, else by ``name``) updates it.
+
+    Errors name the item's domain path: ``free_fields[0].id``, ``free_fields[0].name``."""
     existing = list(
         session.scalars(
             select(CustomFieldValue).where(
@@ -336,16 +355,17 @@ def put_free_fields(
     by_name = {f.name: f for f in existing}
     for index, item in enumerate(items):
         field: CustomFieldValue | None
-        if item.get("id") is not None:
-            field = by_id.get(item["id"])
+        parts = given(item)
+        if item.id is not None:
+            field = by_id.get(item.id)
             if field is None:
-                raise DomainValidation(f"{label}[{index}].id {item['id']} not found", field=label)
+                raise DomainValidation(ErrorCode.NOT_FOUND, field=f"{label}[{index}].id", id=item.id)
         else:
-            if not str(item.get("name") or "").strip():
-                raise DomainValidation(f"{label}[{index}].name cannot be null", field=label)
-            field = by_name.get(item["name"])
-        if "name" in item and (item["name"] is None or not str(item["name"]).strip()):
-            raise DomainValidation(f"{label}[{index}].name cannot be null", field=label)
+            if not is_set(item.name) or not str(item.name or "").strip():
+                raise DomainValidation(ErrorCode.REQUIRED, field=f"{label}[{index}].name")
+            field = by_name.get(str(item.name))
+        if "name" in parts and (item.name is None or not str(item.name).strip()):
+            raise DomainValidation(ErrorCode.REQUIRED, field=f"{label}[{index}].name")
         if field is None:
             field = CustomFieldValue(
                 account_id=principal.account_id,
@@ -358,8 +378,8 @@ def put_free_fields(
             session.add(field)
             by_id[field.id] = field
         for name in ("name", "value", "unit"):
-            if name in item:
-                setattr(field, name, item[name])
+            if name in parts:
+                setattr(field, name, parts[name])
         field.updated_at = now
         if field.name is not None:
             by_name[field.name] = field

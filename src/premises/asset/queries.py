@@ -1,18 +1,21 @@
 """Assets, read side: lists and details, their files, custom field values, assignments and sub-assets.
 
-Location-based principals (``principal.location_ids`` is not None) see only the assets whose
-location is in that set (assets without a location are invisible to them).
+Every function takes the principal and applies the tenant, the role (``asset: read``) and the
+visibility rule itself. Location-based principals (``principal.location_ids`` is not None) see only
+the assets whose location is in that set (assets without a location are invisible to them):
+``_restrict`` is the SQL form of ``asset.service.visible`` (tests/domain/asset prove they agree).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from premises.assignment.service import MEMBER_TYPES
 from premises.db.reader import Reader
 from premises.db.sql import Select
-from premises.errors import NotFound
+from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.kit.listing import ListQuery
@@ -89,7 +92,7 @@ DEFINITION_COLUMNS = (
     "updated_at",
 )
 STATUS_COLUMNS = ("id", "name", "created_at", "updated_at")
-LINK_TYPES = ("user", "team", "customer", "vendor")
+LINK_TYPES = MEMBER_TYPES
 
 # Filter kinds of the ``customFields`` list filter and the value column each compares.
 CUSTOM_FILTER_KINDS = ("text", "dropdown", "number", "currency", "date")
@@ -124,9 +127,13 @@ def _select(account_id: str) -> Select:
     return select
 
 
-def _restrict(select: Select, principal: Principal) -> Select:
+def _restrict(select: Select, principal: Principal, column: str = "{a}.location_id") -> Select:
+    """Only the assets the principal sees: the SQL form of ``asset.service.visible`` (``column``: the asset's place)."""
     if principal.location_ids is not None:
-        select.where_in("location_id", sorted(principal.location_ids))
+        places = sorted(principal.location_ids)
+        if not places:
+            return select.where("1 = 0")
+        select.where(f"{column} IN ({', '.join(['{}'] * len(places))})", *places)
     return select
 
 
@@ -178,26 +185,36 @@ async def get_asset(reader: Reader, principal: Principal, asset_id: str) -> dict
     select = _base(principal).where_eq("id", asset_id)
     row = await reader.fetchrow(select.sql(), select.params)
     if row is None:
-        raise NotFound("asset not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="asset")
     return _row(row)
 
 
-async def assets_by_ids(reader: Reader, account_id: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Live assets by id, for expansions; no permission or location check (callers do that)."""
+async def assets_by_ids(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The live assets among ``ids`` that the principal sees, by id (for expansions); none without ``asset: read``."""
     wanted = sorted(set(ids))
-    if not wanted:
+    if not wanted or not principal.may("asset", "read"):
         return {}
-    select = _select(account_id).where_in("id", wanted)
+    select = _restrict(_select(principal.account_id), principal).where_in("id", wanted)
     return {r["id"]: r for r in (_row(v) for v in await reader.fetch(select.sql(), select.params))}
 
 
-async def asset_files(reader: Reader, account_id: str, asset_ids: Iterable[str]) -> dict[str, list[str]]:
-    """The live files attached to these assets, in their order, by asset id."""
+def _of_visible_assets(select: Select, principal: Principal, asset_column: str) -> Select:
+    """Rows of a child table only for live assets the principal may read and see."""
+    principal.require("asset", "read")
+    select.join(
+        f"JOIN assets va ON va.account_id = {{a}}.account_id AND va.id = {{a}}.{asset_column} AND va.deleted_at IS NULL"
+    )
+    return _restrict(select, principal, "va.location_id")
+
+
+async def asset_files(reader: Reader, principal: Principal, asset_ids: Iterable[str]) -> dict[str, list[str]]:
+    """The live files attached to these assets (those the principal sees), in their order, by asset id."""
     wanted = sorted(set(asset_ids))
     out: dict[str, list[str]] = {i: [] for i in wanted}
     if not wanted:
         return out
-    select = Select("asset_files", ("asset_id", "file_id"), account_id, alias="af").where_in("asset_id", wanted)
+    select = Select("asset_files", ("asset_id", "file_id"), principal.account_id, alias="af")
+    _of_visible_assets(select.where_in("asset_id", wanted), principal, "asset_id")
     select.join("JOIN files f ON f.account_id = {a}.account_id AND f.id = {a}.file_id")
     select.where("f.deleted_at IS NULL")
     select.order_by("position", False).order_by("file_id", False)
@@ -229,8 +246,10 @@ def _value_row(values: Iterable[Any]) -> dict[str, Any]:
     return row
 
 
-async def custom_values(reader: Reader, account_id: str, asset_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
-    """Custom field values of these assets, oldest first, by asset id.
+async def custom_values(
+    reader: Reader, principal: Principal, asset_ids: Iterable[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Custom field values of these assets (those the principal sees), oldest first, by asset id.
 
     A row with ``definition_id`` is a value of a typed field (``definition_*`` describe the field);
     one without is a free ``name``/``value``/``unit`` triple (UpKeep's older ``customFieldsAsset``).
@@ -239,7 +258,7 @@ async def custom_values(reader: Reader, account_id: str, asset_ids: Iterable[str
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
     if not wanted:
         return out
-    select = _value_select(account_id).where_in("owner_id", wanted)
+    select = _of_visible_assets(_value_select(principal.account_id).where_in("owner_id", wanted), principal, "owner_id")
     select.order_by("created_at", False).order_by("id", False)
     for values in await reader.fetch(select.sql(), select.params):
         row = _value_row(values)
@@ -255,14 +274,15 @@ async def get_asset_custom_field(reader: Reader, principal: Principal, asset_id:
     select.order_by("created_at", False).order_by("id", False)
     rows = [_value_row(v) for v in await reader.fetch(select.sql(), select.params)]
     if not rows:
-        raise NotFound("custom field not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="custom field")
     return next((r for r in rows if r["id"] == field_id), rows[0])
 
 
-async def links(reader: Reader, account_id: str, asset_id: str) -> dict[str, list[str]]:
-    """The users, teams, customers and vendors assigned to an asset, by link type, oldest first."""
+async def links(reader: Reader, principal: Principal, asset_id: str) -> dict[str, list[str]]:
+    """The users, teams, customers and vendors assigned to an asset the principal sees, by type, oldest first."""
     out: dict[str, list[str]] = {t: [] for t in LINK_TYPES}
-    select = Select("asset_links", ("link_type", "member_id"), account_id, alias="l").where_eq("asset_id", asset_id)
+    select = Select("asset_links", ("link_type", "member_id"), principal.account_id, alias="l")
+    _of_visible_assets(select.where_eq("asset_id", asset_id), principal, "asset_id")
     select.order_by("created_at", False).order_by("member_id", False)
     for link_type, member_id in await reader.fetch(select.sql(), select.params):
         out.setdefault(link_type, []).append(member_id)
@@ -270,9 +290,36 @@ async def links(reader: Reader, account_id: str, asset_id: str) -> dict[str, lis
 
 
 async def sub_asset_ids(reader: Reader, principal: Principal, asset_id: str) -> list[str]:
+    """The live sub-assets of an asset that the principal sees, oldest first."""
+    principal.require("asset", "read")
     select = _restrict(Select("assets", ("id",), principal.account_id).where_live(), principal)
     select.where_eq("parent_asset_id", asset_id).order_by("created_at", False).order_by("id", False)
     return [r[0] for r in await reader.fetch(select.sql(), select.params)]
+
+
+@dataclass(frozen=True, slots=True)
+class AssetDetail:
+    """One asset as its detail page shows it: the row, its files, custom values, sub-assets and members."""
+
+    asset: dict[str, Any]
+    file_ids: list[str]
+    values: list[dict[str, Any]]  # custom field values, as ``custom_values`` returns them
+    sub_asset_ids: list[str]
+    members: dict[str, list[str]] = field(default_factory=dict)  # by member type (``links``)
+
+
+async def asset_detail(reader: Reader, principal: Principal, asset_id: str) -> AssetDetail:
+    """The detail read model of a visible asset; NotFound for a missing or invisible one."""
+    row = await get_asset(reader, principal, asset_id)
+    files = await asset_files(reader, principal, [row["id"]])
+    values = await custom_values(reader, principal, [row["id"]])
+    return AssetDetail(
+        asset=row,
+        file_ids=files[row["id"]],
+        values=values[row["id"]],
+        sub_asset_ids=await sub_asset_ids(reader, principal, row["id"]),
+        members=await links(reader, principal, row["id"]),
+    )
 
 
 # ------------------------------------------------------------------------------------------ settings
@@ -302,7 +349,7 @@ async def get_custom_field_definition(reader: Reader, principal: Principal, fiel
     select = _definition_select(principal).where_eq("id", field_id)
     row = await reader.fetchrow(select.sql(), select.params)
     if row is None:
-        raise NotFound("custom field not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="custom field")
     return _definition_row(row)
 
 
@@ -320,5 +367,5 @@ async def get_downtime_status(reader: Reader, principal: Principal, status_id: s
     select = _status_select(principal).where_eq("id", status_id)
     row = await reader.fetchrow(select.sql(), select.params)
     if row is None:
-        raise NotFound("asset downtime status not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="asset downtime status")
     return dict(zip(STATUS_COLUMNS, row, strict=True))

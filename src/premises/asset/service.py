@@ -13,11 +13,22 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from premises.asset import custom_fields
+from premises.asset.commands import (
+    AssetChanges,
+    AssetCreate,
+    AssetStatus,
+    Availability,
+    UsefulLife,
+    UsefulLifeUnit,
+    ValueChanges,
+    values_of,
+)
 from premises.assignment.service import Assignments
-from premises.errors import DomainValidation, NotFound
+from premises.errors import DomainValidation, ErrorCode, NotFound
 from premises.event.service import record_event, snapshot
 from premises.event.types import EventType
 from premises.identity.principal import Principal
+from premises.kit.commands import given
 from premises.kit.ids import new_id
 from premises.kit.references import require_all_live, require_live
 from premises.kit.time import now_ms
@@ -35,14 +46,10 @@ from premises.models import (
 )
 from premises.place.service import check_location, require_location
 
-ASSET_STATUSES = ("active", "inactive")
-BUILT_IN_DOWNTIME_STATUSES = ("available", "not-available")
-USEFUL_LIFE_UNITS = ("days", "weeks", "months", "years")
-IMAGE_FIELDS = {
-    "image_file_id": "image",
-    "purchase_receipt_file_id": "purchaseReceipt",
-    "warranty_file_id": "warrantyFile",
-}
+ASSET_STATUSES = values_of(AssetStatus)
+BUILT_IN_DOWNTIME_STATUSES = values_of(Availability)
+USEFUL_LIFE_UNITS = values_of(UsefulLifeUnit)
+IMAGE_FIELDS = ("image_file_id", "purchase_receipt_file_id", "warranty_file_id")
 SIMPLE_FIELDS = (
     "description",
     "model",
@@ -69,16 +76,16 @@ SIMPLE_FIELDS = (
 
 
 def visible(principal: Principal, asset: Asset) -> bool:
-    return principal.location_ids is None or (
-        asset.location_id is not None and asset.location_id in principal.location_ids
-    )
+    """The asset visibility rule (the read side's ``queries._restrict`` is its SQL form; a test keeps them equal):
+    a location-based principal sees only the assets at its places, none without a place."""
+    return principal.sees_place(asset.location_id)
 
 
-def check_asset(session: Session, principal: Principal, asset_id: str, field: str = "asset") -> Asset:
-    """An asset another record names in a body: live and visible to the principal, else 400 "not found"."""
+def check_asset(session: Session, principal: Principal, asset_id: str, field: str = "asset_id") -> Asset:
+    """An asset another record names in a body: live and visible to the principal, else DomainValidation NOT_FOUND."""
     asset = session.get(Asset, (principal.account_id, asset_id))
     if asset is None or asset.deleted_at is not None or not visible(principal, asset):
-        raise DomainValidation(f"{field} {asset_id} not found", field=field)
+        raise DomainValidation(ErrorCode.NOT_FOUND, field=field, id=asset_id)
     return asset
 
 
@@ -87,7 +94,7 @@ def load_asset(session: Session, principal: Principal, asset_id: str, action: st
     principal.require("asset", action)
     asset = session.get(Asset, (principal.account_id, asset_id), with_for_update=True)
     if asset is None or asset.deleted_at is not None or not visible(principal, asset):
-        raise NotFound("asset not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="asset")
     return asset
 
 
@@ -112,21 +119,17 @@ def _check_category(session: Session, account_id: str, name: str) -> None:
         select(Category.id).where(Category.account_id == account_id, Category.kind == "asset", Category.name == name)
     )
     if found is None:
-        raise DomainValidation(f"category {name} is not one of the account's asset categories", field="category")
+        raise DomainValidation(ErrorCode.NOT_A_CATEGORY, field="category", value=name, kind="asset")
 
 
 def _check_parent(session: Session, principal: Principal, asset_id: str | None, parent_id: str) -> None:
     """The parent must be a live asset the principal sees, and neither the asset nor one of its descendants."""
-    parent = session.get(Asset, (principal.account_id, parent_id))
-    if parent is None or parent.deleted_at is not None or not visible(principal, parent):
-        raise DomainValidation(f"parentAsset {parent_id} not found", field="parentAsset")
+    parent = check_asset(session, principal, parent_id, "parent_asset_id")
     seen: set[str] = set()
     current: Asset | None = parent
     while current is not None and current.id not in seen:
         if current.id == asset_id:
-            raise DomainValidation(
-                "parentAsset cannot be the asset itself or one of its sub-assets", field="parentAsset"
-            )
+            raise DomainValidation(ErrorCode.ASSET_UNDER_ITSELF, field="parent_asset_id")
         seen.add(current.id)
         current = (
             session.get(Asset, (principal.account_id, current.parent_asset_id)) if current.parent_asset_id else None
@@ -136,7 +139,7 @@ def _check_parent(session: Session, principal: Principal, asset_id: str | None, 
 def _check_vendor(session: Session, account_id: str, vendor_id: str) -> None:
     contact = session.get(Contact, (account_id, vendor_id))
     if contact is None or contact.deleted_at is not None or not contact.is_vendor:
-        raise DomainValidation(f"manufacturerVendor {vendor_id} not found", field="manufacturerVendor")
+        raise DomainValidation(ErrorCode.NOT_FOUND, field="manufacturer_vendor_id", id=vendor_id)
 
 
 def _downtime_status(session: Session, account_id: str, value: str) -> str:
@@ -144,34 +147,31 @@ def _downtime_status(session: Session, account_id: str, value: str) -> str:
         return value
     status = session.get(AssetDowntimeStatus, (account_id, value))
     if status is None or status.deleted_at is not None:
-        raise DomainValidation(
-            "downtimeStatus must be available, not-available or the ID of an asset downtime status",
-            field="downtimeStatus",
-        )
+        raise DomainValidation(ErrorCode.NOT_A_DOWNTIME_STATUS, field="downtime_status", value=value)
     return status.id
 
 
-def _useful_life(value: Mapping[str, Any] | None) -> tuple[int | None, str | None]:
+def _useful_life(value: UsefulLife | None) -> tuple[int | None, str | None]:
     if value is None:
         return None, None
-    quantity, units = value.get("quantity"), value.get("units")
+    quantity, units = value.quantity, value.units
     if quantity is None:
-        raise DomainValidation("usefulLife.quantity cannot be null", field="usefulLife")
+        raise DomainValidation(ErrorCode.REQUIRED, field="useful_life.quantity")
     if units is None:
-        raise DomainValidation("usefulLife.units cannot be null", field="usefulLife")
+        raise DomainValidation(ErrorCode.REQUIRED, field="useful_life.units")
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0 or quantity > 1_000_000:
-        raise DomainValidation("usefulLife.quantity must be a non-negative integer", field="usefulLife")
+        raise DomainValidation(ErrorCode.WRONG_TYPE, field="useful_life.quantity", expected="a non-negative integer")
     if units not in USEFUL_LIFE_UNITS:
-        raise DomainValidation("usefulLife.units must be one of " + ", ".join(USEFUL_LIFE_UNITS), field="usefulLife")
-    return quantity, units
+        raise DomainValidation(ErrorCode.NOT_ONE_OF, field="useful_life.units", choices=", ".join(USEFUL_LIFE_UNITS))
+    return quantity, str(units)
 
 
 def _check_fields(session: Session, principal: Principal, asset_id: str | None, fields: Mapping[str, Any]) -> None:
     account_id = principal.account_id
     if "name" in fields and (fields["name"] is None or not str(fields["name"]).strip()):
-        raise DomainValidation("name cannot be null", field="name")
+        raise DomainValidation(ErrorCode.REQUIRED, field="name")
     if "status" in fields and fields["status"] not in ASSET_STATUSES:
-        raise DomainValidation("status must be either active or inactive", field="status")
+        raise DomainValidation(ErrorCode.NOT_ONE_OF, field="status", choices=", ".join(ASSET_STATUSES))
     if fields.get("category"):
         _check_category(session, account_id, fields["category"])
     if fields.get("location_id"):
@@ -183,17 +183,16 @@ def _check_fields(session: Session, principal: Principal, asset_id: str | None, 
     if fields.get("manufacturer_vendor_id"):
         _check_vendor(session, account_id, fields["manufacturer_vendor_id"])
     if fields.get("assigned_to_user_id"):
-        require_live(session, User, account_id, fields["assigned_to_user_id"], "assignedToUser")
-    for column, wire in IMAGE_FIELDS.items():
+        require_live(session, User, account_id, fields["assigned_to_user_id"], "assigned_to_user_id")
+    for column in IMAGE_FIELDS:
         if fields.get(column):
-            require_live(session, StoredFile, account_id, fields[column], wire)
+            require_live(session, StoredFile, account_id, fields[column], column)
     if fields.get("file_ids"):
         require_all_live(session, StoredFile, account_id, fields["file_ids"], "file")
     for column in ("purchase_price", "residual_value"):
         value = fields.get(column)
         if value is not None and value < 0:
-            wire = "purchasePrice" if column == "purchase_price" else "residualValue"
-            raise DomainValidation(f"{wire} must not be negative", field=wire)
+            raise DomainValidation(ErrorCode.NEGATIVE, field=column)
 
 
 # ------------------------------------------------------------------------------------------ create / update
@@ -213,7 +212,7 @@ def _record_downtime_change(session: Session, principal: Principal, asset: Asset
             account_id=asset.account_id,
             id=new_id(),
             asset_id=asset.id,
-            status="not-available" if custom else asset.downtime_status,
+            status=Availability.NOT_AVAILABLE.value if custom else asset.downtime_status,
             status_category_id=asset.downtime_status if custom else None,
             user_id=principal.user_id,
             recorded_on=now,
@@ -226,9 +225,11 @@ def _apply(asset: Asset, fields: Mapping[str, Any]) -> None:
     for name in SIMPLE_FIELDS:
         if name in fields:
             setattr(asset, name, fields[name])
-    for name in ("status", "location_id", "parent_asset_id"):
+    for name in ("location_id", "parent_asset_id"):
         if name in fields:
             setattr(asset, name, fields[name])
+    if "status" in fields:
+        asset.status = AssetStatus(fields["status"]).value
     if "name" in fields:
         asset.name = str(fields["name"]).strip()
     if "category" in fields:
@@ -239,16 +240,17 @@ def _apply(asset: Asset, fields: Mapping[str, Any]) -> None:
         asset.useful_life_quantity, asset.useful_life_units = _useful_life(fields["useful_life"])
 
 
-def create_asset(session: Session, principal: Principal, fields: Mapping[str, Any]) -> Asset:
+def create_asset(session: Session, principal: Principal, command: AssetCreate) -> Asset:
     principal.require("asset", "create")
+    fields = given(command)
     require_location(principal, fields.get("location_id"))
     _check_fields(session, principal, None, fields)
     now = now_ms()
     asset = Asset(
         account_id=principal.account_id,
         id=new_id(),
-        status="active",
-        downtime_status="available",
+        status=AssetStatus.ACTIVE.value,
+        downtime_status=Availability.AVAILABLE.value,
         availability_tracking_on=False,
         created_by_user_id=principal.user_id,
         created_at=now,
@@ -259,19 +261,20 @@ def create_asset(session: Session, principal: Principal, fields: Mapping[str, An
         asset.downtime_status = _downtime_status(session, principal.account_id, fields["downtime_status"])
     session.add(asset)
     session.flush()
-    if asset.downtime_status != "available":
+    if asset.downtime_status != Availability.AVAILABLE:
         _record_downtime_change(session, principal, asset, now)
     _set_files(session, asset, fields.get("file_ids") or [])
-    if fields.get("custom_fields"):
-        custom_fields.put_values(session, principal, "asset", asset.id, fields["custom_fields"], now)
-    if fields.get("legacy_custom_fields"):
-        custom_fields.put_free_fields(session, principal, "asset", asset.id, fields["legacy_custom_fields"], now)
+    if command.custom_fields:
+        custom_fields.put_values(session, principal, "asset", asset.id, command.custom_fields, now)
+    if command.free_fields:
+        custom_fields.put_free_fields(session, principal, "asset", asset.id, command.free_fields, now)
     _event(session, principal, asset, EventType.ASSET_CREATED)
     return asset
 
 
-def update_asset(session: Session, principal: Principal, asset_id: str, changes: Mapping[str, Any]) -> Asset:
+def update_asset(session: Session, principal: Principal, asset_id: str, command: AssetChanges) -> Asset:
     asset = load_asset(session, principal, asset_id, "update")
+    changes = given(command)
     _check_fields(session, principal, asset.id, changes)
     now = now_ms()
     _apply(asset, changes)
@@ -284,8 +287,8 @@ def update_asset(session: Session, principal: Principal, asset_id: str, changes:
         _set_files(session, asset, changes["file_ids"] or [])
     if changes.get("custom_fields"):
         custom_fields.put_values(session, principal, "asset", asset.id, changes["custom_fields"], now)
-    if changes.get("legacy_custom_fields"):
-        custom_fields.put_free_fields(session, principal, "asset", asset.id, changes["legacy_custom_fields"], now)
+    if changes.get("free_fields"):
+        custom_fields.put_free_fields(session, principal, "asset", asset.id, changes["free_fields"], now)
     asset.updated_at = now
     _event(session, principal, asset, EventType.ASSET_UPDATED)
     return asset
@@ -337,12 +340,12 @@ def _load_value(session: Session, principal: Principal, asset: Asset, field_id: 
             )
         ).first()
     if value is None or (value.definition_id is not None and custom_fields.live_definition(session, value) is None):
-        raise NotFound("custom field not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="custom field")
     return value
 
 
 def update_custom_field(
-    session: Session, principal: Principal, asset_id: str, field_id: str, changes: Mapping[str, Any]
+    session: Session, principal: Principal, asset_id: str, field_id: str, changes: ValueChanges
 ) -> CustomFieldValue:
     asset = load_asset(session, principal, asset_id, "update")
     value = _load_value(session, principal, asset, field_id)

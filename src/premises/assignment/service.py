@@ -10,16 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
-from premises.errors import DomainValidation, NotFound
+from premises.errors import DomainValidation, ErrorCode, NotFound
 from premises.identity.principal import Principal
 from premises.kit.time import now_ms
 from premises.models import Asset, AssetLink, Contact, Place, PlaceLink, Team, User
 
-MEMBER_TYPES = ("user", "team", "customer", "vendor")
+
+class MemberType(StrEnum):
+    """What may be assigned to a record (the ``link_type`` stored in the link rows)."""
+
+    USER = "user"
+    TEAM = "team"
+    CUSTOMER = "customer"
+    VENDOR = "vendor"
+
+
+MEMBER_TYPES = tuple(member.value for member in MemberType)
 
 Record = TypeVar("Record", Asset, Place)
 
@@ -49,21 +60,23 @@ class Assignments(Generic[Record]):
 
     def _load(self, session: Session, principal: Principal, record_id: str, link_type: str) -> Record:
         if link_type not in MEMBER_TYPES:
-            raise DomainValidation(f"cannot assign a {link_type} to {self.noun}")
+            raise DomainValidation(
+                ErrorCode.NOT_ASSIGNABLE, field="member_type", member_type=link_type, record=self.noun
+            )
         return self.load(session, principal, record_id)
 
     def assign(self, session: Session, principal: Principal, record_id: str, link_type: str, member_id: str) -> None:
         """Assign a user, team, customer or vendor to the record (idempotent)."""
         record = self._load(session, principal, record_id, link_type)
         if not member_is_live(session, principal.account_id, link_type, member_id):
-            raise NotFound(f"{link_type} not found")
+            raise NotFound(ErrorCode.RECORD_NOT_FOUND, record=str(link_type))
         if session.get(self.link, (principal.account_id, record.id, link_type, member_id)) is not None:
             return
         now = now_ms()
         session.add(
             self.link(
                 account_id=principal.account_id,
-                link_type=link_type,
+                link_type=str(link_type),
                 member_id=member_id,
                 created_at=now,
                 **{self.record_column: record.id},
@@ -78,7 +91,7 @@ class Assignments(Generic[Record]):
         link = session.get(self.link, (principal.account_id, record.id, link_type, member_id))
         if link is None:
             if not member_is_live(session, principal.account_id, link_type, member_id):
-                raise NotFound(f"{link_type} not found")
+                raise NotFound(ErrorCode.RECORD_NOT_FOUND, record=str(link_type))
             return
         session.delete(link)
         record.updated_at = now_ms()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from premises.account.service import create_account
 from premises.asset import service as assets
+from premises.asset.commands import AssetCreate, AssetStatus
 from premises.contact import service as contacts
 from premises.db.engine import Database
 from premises.identity.permissions import Role
@@ -222,14 +223,14 @@ def _structure(session: Session, rng: random.Random) -> Demo:
             asset = assets.create_asset(
                 session,
                 admin,
-                {
-                    "name": f"{name} {b_index + 1}",
-                    "category": category,
-                    "model": model,
-                    "location_id": building_id,
-                    "serial_number": f"SN-{rng.randrange(10**6, 10**7)}",
-                    "status": "active",
-                },
+                AssetCreate(
+                    name=f"{name} {b_index + 1}",
+                    category=category,
+                    model=model,
+                    location_id=building_id,
+                    serial_number=f"SN-{rng.randrange(10**6, 10**7)}",
+                    status=AssetStatus.ACTIVE,
+                ),
             )
             asset_ids.append(asset.id)
         places.assign_member(session, admin, building_id, "vendor", vendor_ids[b_index % len(vendor_ids)])

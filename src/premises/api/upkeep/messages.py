@@ -16,6 +16,7 @@ from functools import cache
 
 from premises.api.kit.body import SPECS
 from premises.api.kit.errors import WireInputError
+from premises.asset.commands import CustomFieldType
 from premises.errors import TEMPLATES, ErrorCode, PremisesError, render
 
 # UpKeep's own wording of some codes (documented in UpKeep's API reference).
@@ -27,6 +28,8 @@ UPKEEP_TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.INVALID_INCLUDE: "invalid includes value: {value}",
     ErrorCode.INVALID_SORT: "{field} must be 'field ASC|DESC' with field one of {choices}",
     ErrorCode.INVALID_SORT_DIRECTION: "{field} direction must be ASC or DESC",
+    # Assets: a custom field value sent under another type's key (fieldValue.numberValue for a date field).
+    ErrorCode.VALUE_OF_OTHER_TYPE: "{field} must set {type}Value for this {type} field",
 }
 
 # Domain names -> UpKeep names that no body Spec declares, or that several declare differently
@@ -36,6 +39,10 @@ EXTRA_NAMES: dict[str, str] = {
     "name": "name",
     "address": "address",
     "custom_fields": "customFields",
+    # Assets: a typed custom field value is customFields[i].fieldValue.<type>Value on the wire.
+    "custom_fields[].definition_id": "id",
+    "custom_fields[].value": "fieldValue",
+    **{f"custom_fields[].value.{kind}": f"{kind}Value" for kind in map(str, CustomFieldType)},
 }
 
 _SEGMENT = re.compile(r"^(?P<name>[^\[\]]+)(?P<index>(\[\d*\])*)$")

@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+import orjson
 
 from premises.api.kit.body import COERCERS, Field, Spec
 from premises.api.kit.expand import expander, objects_for_columns
 from premises.api.upkeep.mappers.common import BOOL, DATE, ID_OR_OBJECT, IDS, NINT, NNUM, NSTR, STR, iso, obj
 from premises.asset import queries
-from premises.asset.downtime import DowntimeOutcome
+from premises.asset.commands import (
+    AssetChanges,
+    AssetCreate,
+    AssetStatus,
+    CustomFieldChanges,
+    CustomFieldCreate,
+    CustomFieldType,
+    CustomValueChange,
+    DowntimeEvent,
+    DowntimeStatusChanges,
+    DowntimeStatusCreate,
+    FreeFieldChange,
+    UsefulLife,
+    ValueChanges,
+    values_of,
+)
+from premises.asset.downtime import DowntimeOutcome, RowError
 from premises.db.reader import Reader
-from premises.errors import DomainValidation
+from premises.errors import DomainValidation, ErrorCode
 from premises.identity.principal import Principal
+from premises.kit.commands import build
 from premises.models import Asset, AssetDowntimeStatus, CustomFieldDefinition, CustomFieldValue
-from premises.models.custom_field import CUSTOM_FIELD_TYPES
 
-STATUSES = ("active", "inactive")
+CUSTOM_FIELD_TYPES = values_of(CustomFieldType)
+STATUSES = values_of(AssetStatus)
 IMAGES = {"image": "image_file_id", "purchaseReceipt": "purchase_receipt_file_id", "warrantyFile": "warranty_file_id"}
 VALUE_KEYS = {f"{t}Value": t for t in CUSTOM_FIELD_TYPES}
 # Keys of a customFields item as GET returns it; a client that sends such an item back is not refused.
@@ -54,7 +74,7 @@ _COMMON = (
     Field("assignedToUser", "id", to="assigned_to_user_id"),
     Field("customFields", "object_list", to="custom_fields"),
     # The older free fields ({name, value, unit}); a production client still sends them.
-    Field("customFieldsAsset", "object_list", to="legacy_custom_fields"),
+    Field("customFieldsAsset", "object_list", to="free_fields"),
 )
 CREATE = Spec(Field("name", required=True, max_length=300), *_COMMON, model=Asset)
 UPDATE = Spec(Field("name", max_length=300, nullable=False), *_COMMON, model=Asset)
@@ -85,22 +105,22 @@ UPDATE_DEFINITION = Spec(
 # ------------------------------------------------------------------------------------------ parsing
 
 
-def _useful_life(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
+def _useful_life(value: Mapping[str, Any] | None) -> UsefulLife | None:
     if value is None:
         return None
     for key in value:
         if key not in ("quantity", "units"):
             raise DomainValidation(f"usefulLife.{key} not in schema", field="usefulLife")
-    out: dict[str, Any] = {"quantity": None, "units": None}
+    quantity, units = None, None
     if value.get("quantity") is not None:
-        out["quantity"] = COERCERS["integer"]("usefulLife.quantity", value["quantity"])
+        quantity = COERCERS["integer"]("usefulLife.quantity", value["quantity"])
     if value.get("units") is not None:
-        out["units"] = COERCERS["string"]("usefulLife.units", value["units"])
-    return out
+        units = COERCERS["string"]("usefulLife.units", value["units"])
+    return UsefulLife(quantity=quantity, units=units)
 
 
-def parse_custom_fields(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """``[{id, fieldValue: {<type>Value: v}}]`` -> ``[{definition_id, type, value}]``."""
+def parse_custom_fields(items: Sequence[Mapping[str, Any]]) -> list[CustomValueChange]:
+    """``[{id, fieldValue: {<type>Value: v}}]``: the value's key names the type the client believes the field has."""
     out = []
     for index, item in enumerate(items):
         where = f"customFields[{index}]"
@@ -132,14 +152,14 @@ def parse_custom_fields(items: Sequence[Mapping[str, Any]]) -> list[dict[str, An
                 field_type, value = VALUE_KEYS[present[0][0]], present[0][1]
             elif len(given) == 1:
                 field_type = VALUE_KEYS[given[0][0]]
-        out.append({"definition_id": definition_id, "type": field_type, "value": value})
+        out.append(CustomValueChange(definition_id=definition_id, value=value, type=field_type))
     return out
 
 
 _FREE_FIELD_KEYS = {"name": 200, "value": 5000, "unit": 100}
 
 
-def parse_free_fields(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def parse_free_fields(items: Sequence[Mapping[str, Any]]) -> list[FreeFieldChange]:
     """``customFieldsAsset`` items: ``{name, value, unit}``, with ``id`` to change an existing one."""
     out = []
     for index, item in enumerate(items):
@@ -160,26 +180,62 @@ def parse_free_fields(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]
             if len(text) > _FREE_FIELD_KEYS[key]:
                 raise DomainValidation(f"{where}.{key} is too long", field="customFieldsAsset")
             parsed[key] = text
-        out.append(parsed)
+        out.append(FreeFieldChange(**parsed))
     return out
 
 
 def _finish(fields: dict[str, Any]) -> dict[str, Any]:
     if "useful_life" in fields:
         fields["useful_life"] = _useful_life(fields["useful_life"])
-    if fields.get("custom_fields"):
-        fields["custom_fields"] = parse_custom_fields(fields["custom_fields"])
-    if fields.get("legacy_custom_fields"):
-        fields["legacy_custom_fields"] = parse_free_fields(fields["legacy_custom_fields"])
+    for name, parse in (("custom_fields", parse_custom_fields), ("free_fields", parse_free_fields)):
+        if name in fields:
+            fields[name] = parse(fields[name] or [])
     return fields
 
 
-def parse_create(body: Mapping[str, Any]) -> dict[str, Any]:
-    return _finish(CREATE.parse(body))
+def parse_create(body: Mapping[str, Any]) -> AssetCreate:
+    return build(AssetCreate, _finish(CREATE.parse(body)))
 
 
-def parse_update(body: Mapping[str, Any]) -> dict[str, Any]:
-    return _finish(UPDATE.parse(body, partial=True))
+def parse_update(body: Mapping[str, Any]) -> AssetChanges:
+    return build(AssetChanges, _finish(UPDATE.parse(body, partial=True)))
+
+
+def parse_value_update(body: Mapping[str, Any]) -> ValueChanges:
+    """PATCH /assets/{id}/custom-fields/{id}: ``name``, ``value``, ``unit``."""
+    return build(ValueChanges, UPDATE_CUSTOM_FIELD.parse(body, partial=True))
+
+
+def parse_status_create(body: Mapping[str, Any]) -> DowntimeStatusCreate:
+    return build(DowntimeStatusCreate, CREATE_STATUS.parse(body))
+
+
+def parse_status_update(body: Mapping[str, Any]) -> DowntimeStatusChanges:
+    return build(DowntimeStatusChanges, UPDATE_STATUS.parse(body, partial=True))
+
+
+def _options(fields: dict[str, Any]) -> dict[str, Any]:
+    """Form bodies send options as ``options[]=a&options[]=b`` (a list already) or as one JSON array."""
+    value = fields.get("options")
+    if isinstance(value, str) and value.strip().startswith("["):
+        with contextlib.suppress(orjson.JSONDecodeError):
+            fields["options"] = orjson.loads(value)
+    return fields
+
+
+def parse_definition_create(body: Mapping[str, Any]) -> CustomFieldCreate:
+    fields = _options(CREATE_DEFINITION.parse(body))
+    return CustomFieldCreate(
+        name=fields.get("name"),
+        type=fields.get("type"),
+        options=fields.get("options"),
+        decimal_precision=fields.get("decimal_precision"),
+    )
+
+
+def parse_definition_update(body: Mapping[str, Any]) -> CustomFieldChanges:
+    # type and decimalPrecision are declared (patchable=False) so that the body parser refuses them.
+    return build(CustomFieldChanges, _options(UPDATE_DEFINITION.parse(body, partial=True)))
 
 
 DOWNTIME_KEYS = {
@@ -191,7 +247,7 @@ DOWNTIME_KEYS = {
 }
 
 
-def parse_downtime_events(body: Any) -> list[dict[str, Any]]:
+def parse_downtime_events(body: Any) -> list[DowntimeEvent]:
     """The body of POST /assets/downtime: an array of event objects (one bare object is accepted too)."""
     if isinstance(body, dict):
         body = [body]
@@ -202,9 +258,31 @@ def parse_downtime_events(body: Any) -> list[dict[str, Any]]:
         if not isinstance(item, dict):
             raise DomainValidation(f"downtime event {index + 1} must be an object")
         parsed: dict[str, Any] = {target: item.get(wire) for wire, target in DOWNTIME_KEYS.items()}
-        parsed["unknown_keys"] = [k for k in item if k not in DOWNTIME_KEYS]
-        out.append(parsed)
+        out.append(DowntimeEvent(**parsed, unknown_fields=[k for k in item if k not in DOWNTIME_KEYS]))
     return out
+
+
+# UpKeep's message and slug for each reason an event is refused, by (code, domain field).
+DOWNTIME_ERRORS: dict[tuple[ErrorCode, str], tuple[str, str]] = {
+    (ErrorCode.REQUIRED, "asset_id"): ("assetId is required", "missing-asset-id"),
+    (ErrorCode.NOT_FOUND, "asset_id"): ("Asset not found", "asset-not-found"),
+    (ErrorCode.NOT_ONE_OF, "status"): ("Invalid status: must be available or not-available", "invalid-status"),
+    (ErrorCode.WRONG_TYPE, "recorded_on"): ("Invalid recordedOn date", "invalid-recorded-on"),
+    (ErrorCode.NOT_FOUND, "status_category_id"): ("Invalid statusCategory", "invalid-status-category"),
+    (ErrorCode.CATEGORY_ONLY_WHEN_NOT_AVAILABLE, "status_category_id"): (
+        "statusCategory is only allowed with status not-available",
+        "invalid-status-category",
+    ),
+    (ErrorCode.NOT_FOUND, "user_id"): ("User not found", "user-not-found"),
+}
+
+
+def _downtime_error(error: RowError) -> dict[str, Any]:
+    if error.code is ErrorCode.UNKNOWN_FIELD:  # the field as the client sent it
+        message, slug = f"{error.field} not in schema", "not-in-schema"
+    else:
+        message, slug = DOWNTIME_ERRORS[(error.code, error.field)]
+    return {"message": message, "slug": slug, "value": error.value}
 
 
 def downtime_results(items: Sequence[Mapping[str, Any]], outcomes: Sequence[DowntimeOutcome]) -> list[dict[str, Any]]:
@@ -212,7 +290,7 @@ def downtime_results(items: Sequence[Mapping[str, Any]], outcomes: Sequence[Down
     for item, outcome in zip(items, outcomes, strict=True):
         result = {**item, "row": outcome.row}
         if outcome.errors:
-            result["errors"] = [{"message": m, "slug": s, "value": v} for m, s, v in outcome.errors]
+            result["errors"] = [_downtime_error(e) for e in outcome.errors]
         else:
             result["statusMessage"] = "Insert new asset activity update"
             result["statusSlug"] = "insert-asset-activity-update"
@@ -355,20 +433,38 @@ def to_upkeep(
 async def render(reader: Reader, principal: Principal, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Wire objects for a page of assets: files and custom field values come in one query each."""
     ids = [r["id"] for r in rows]
-    files = await queries.asset_files(reader, principal.account_id, ids)
-    values = await queries.custom_values(reader, principal.account_id, ids)
+    files = await queries.asset_files(reader, principal, ids)
+    values = await queries.custom_values(reader, principal, ids)
     images = await objects_for_columns("file", reader, principal, rows, IMAGES.values())
     return [to_upkeep(row, files.get(row["id"], ()), values.get(row["id"], ()), images) for row in rows]
 
 
+MEMBER_KEYS = {
+    "user": "assignedUsers",
+    "team": "assignedTeams",
+    "customer": "assignedCustomers",
+    "vendor": "assignedVendors",
+}
+
+
+async def render_detail(reader: Reader, principal: Principal, detail: queries.AssetDetail) -> dict[str, Any]:
+    """The wire object of one asset with its sub-assets and assigned members (``GET /assets/{id}``)."""
+    row = detail.asset
+    images = await objects_for_columns("file", reader, principal, [row], IMAGES.values())
+    item = to_upkeep(row, detail.file_ids, detail.values, images)
+    item["subAssets"] = detail.sub_asset_ids
+    item["parts"] = []  # parts inventory arrives with a later release
+    item["formItems"] = []
+    for member_type, key in MEMBER_KEYS.items():
+        item[key] = detail.members.get(member_type, [])
+    return item
+
+
 @expander("asset")
 async def expand_assets(reader: Reader, principal: Principal, ids: set[str]) -> dict[str, dict[str, Any]]:
-    """Assets by id for ``includes``; assets outside a location-based user's places stay ids."""
-    if not principal.may("asset", "read"):
-        return {}
-    rows = await queries.assets_by_ids(reader, principal.account_id, ids)
-    visible = [r for r in rows.values() if principal.location_ids is None or r["location_id"] in principal.location_ids]
-    return {item["id"]: item for item in await render(reader, principal, visible)}
+    """Assets by id for ``includes``; assets the principal may not see stay ids."""
+    rows = await queries.assets_by_ids(reader, principal, ids)
+    return {item["id"]: item for item in await render(reader, principal, list(rows.values()))}
 
 
 # ------------------------------------------------------------------------------------------ schemas

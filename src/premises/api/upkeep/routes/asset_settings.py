@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Mapping
-from typing import Any
-
-import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -39,8 +34,8 @@ DEFINITION_ITEM = responses(result_schema(wire.DEFINITION_SCHEMA))
 
 @router.post("/asset-downtime-statuses", responses=STATUS_ITEM, openapi_extra=wire.CREATE_STATUS.openapi())
 async def create_downtime_status(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    fields = wire.CREATE_STATUS.parse(await read_body(request))
-    status_id = await runtime.write(lambda s: downtime.create_status(s, principal, fields).id)
+    command = wire.parse_status_create(await read_body(request))
+    status_id = await runtime.write(lambda s: downtime.create_status(s, principal, command).id)
     return ok_result(wire.status_to_upkeep(await queries.get_downtime_status(runtime.reader, principal, status_id)))
 
 
@@ -71,7 +66,7 @@ async def get_downtime_status(
 async def update_downtime_status(
     status_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
 ) -> Response:
-    changes = wire.UPDATE_STATUS.parse(await read_body(request), partial=True)
+    changes = wire.parse_status_update(await read_body(request))
     await runtime.write(lambda s: downtime.update_status(s, principal, status_id, changes).id)
     return ok_result(wire.status_to_upkeep(await queries.get_downtime_status(runtime.reader, principal, status_id)))
 
@@ -85,24 +80,10 @@ async def delete_downtime_status(status_id: str, runtime: RuntimeDep, principal:
 # ------------------------------------------------------------------------------------------ custom field definitions
 
 
-def _options(fields: dict[str, Any]) -> dict[str, Any]:
-    """Form bodies send options as ``options[]=a&options[]=b`` (a list already) or as one JSON array."""
-    value = fields.get("options")
-    if isinstance(value, str) and value.strip().startswith("["):
-        with contextlib.suppress(orjson.JSONDecodeError):
-            fields["options"] = orjson.loads(value)
-    return fields
-
-
-def _parse_definition(body: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
-    spec = wire.UPDATE_DEFINITION if partial else wire.CREATE_DEFINITION
-    return _options(spec.parse(body, partial=partial))
-
-
 @router.post("/custom-fields/assets", responses=DEFINITION_ITEM, openapi_extra=wire.CREATE_DEFINITION.openapi())
 async def create_custom_field(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    fields = _parse_definition(await read_body(request), partial=False)
-    field_id = await runtime.write(lambda s: custom_fields.create_definition(s, principal, "asset", fields).id)
+    command = wire.parse_definition_create(await read_body(request))
+    field_id = await runtime.write(lambda s: custom_fields.create_definition(s, principal, "asset", command).id)
     row = await queries.get_custom_field_definition(runtime.reader, principal, field_id)
     return ok_result(wire.definition_to_upkeep(row))
 
@@ -134,7 +115,7 @@ async def get_custom_field(field_id: str, request: Request, runtime: RuntimeDep,
 async def update_custom_field(
     field_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
 ) -> Response:
-    changes = _parse_definition(await read_body(request), partial=True)
+    changes = wire.parse_definition_update(await read_body(request))
     await runtime.write(lambda s: custom_fields.update_definition(s, principal, "asset", field_id, changes).id)
     row = await queries.get_custom_field_definition(runtime.reader, principal, field_id)
     return ok_result(wire.definition_to_upkeep(row))

@@ -96,7 +96,6 @@ KINDS = {
     "createdByUser": "user",
     "assignedToUser": "user",
 }
-LINKS = {"assignedUsers": "user", "assignedTeams": "team", "assignedCustomers": "customer", "assignedVendors": "vendor"}
 ITEM = responses(result_schema(wire.SCHEMA))
 GET_PARAMS = {
     "parameters": [
@@ -119,14 +118,7 @@ DAY_MS = 86_400_000
 
 
 async def _detail(reader: Reader, principal: Principal, asset_id: str, includes: set[str]) -> dict[str, Any]:
-    row = await queries.get_asset(reader, principal, asset_id)
-    [item] = await wire.render(reader, principal, [row])
-    item["subAssets"] = await queries.sub_asset_ids(reader, principal, row["id"])
-    item["parts"] = []  # parts inventory arrives with a later release
-    item["formItems"] = []
-    links = await queries.links(reader, principal.account_id, row["id"])
-    for name, link_type in LINKS.items():
-        item[name] = links[link_type]
+    item = await wire.render_detail(reader, principal, await queries.asset_detail(reader, principal, asset_id))
     if includes:
         await expand(reader, principal, [item], KINDS, includes)
     return item
@@ -286,6 +278,7 @@ add_custom_field_routes(
     "asset",
     schema=wire.FREE_FIELD_SCHEMA,
     update_spec=wire.UPDATE_CUSTOM_FIELD,
+    parse_update=wire.parse_value_update,
     read=queries.get_asset_custom_field,
     render=wire.free_field_to_upkeep,
     update=service.update_custom_field,

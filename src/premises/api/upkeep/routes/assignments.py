@@ -12,9 +12,10 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import PrincipalDep, RuntimeDep
 from premises.api.upkeep.wire import MESSAGE_SCHEMA, ok_message, responses
+from premises.assignment.service import MemberType
 from premises.identity.principal import Principal
 
-MEMBERS = (("users", "user"), ("teams", "team"), ("customers", "customer"), ("vendors", "vendor"))
+MEMBERS = tuple((f"{member}s", member) for member in MemberType)
 
 # (session, principal, resource id, link type, member id): the domain's assign or unassign.
 Change = Callable[[Session, Principal, str, str, str], None]
@@ -27,7 +28,7 @@ def add_assignment_routes(router: APIRouter, resource: str, *, assign: Change, u
 
 
 def _add_routes(
-    router: APIRouter, resource: str, segment: str, link_type: str, assign: Change, unassign: Change
+    router: APIRouter, resource: str, segment: str, link_type: MemberType, assign: Change, unassign: Change
 ) -> None:
     id_name = f"{resource}_id"
     path = f"/{resource}s/{{{id_name}}}/{segment}/{{member_id}}"

@@ -22,7 +22,8 @@ from premises.models import CustomFieldValue
 # The resource's read (reader, principal, resource id, field id), its wire rendering and its write side.
 Read = Callable[[Reader, Principal, str, str], Awaitable[dict[str, Any]]]
 Render = Callable[[Mapping[str, Any]], dict[str, Any]]
-Update = Callable[[Session, Principal, str, str, Mapping[str, Any]], CustomFieldValue]
+Update = Callable[[Session, Principal, str, str, Any], CustomFieldValue]  # the last argument: the parsed changes
+ParseUpdate = Callable[[Mapping[str, Any]], Any]  # the body -> the changes ``update`` takes
 Delete = Callable[[Session, Principal, str, str], None]
 
 
@@ -36,9 +37,11 @@ def add_custom_field_routes(
     render: Render,
     update: Update,
     delete: Delete,
+    parse_update: ParseUpdate | None = None,
 ) -> None:
     """Register the get, update and delete routes of one custom field of ``resource`` ("asset", "location");
-    ``schema`` is the field's wire shape, ``update_spec`` the body an update may carry."""
+    ``schema`` is the field's wire shape, ``update_spec`` the body an update may carry, ``parse_update``
+    what turns that body into the changes ``update`` takes (default: the spec's dict of domain names)."""
     id_name = f"{resource}_id"
     path = f"/{resource}s/{{{id_name}}}/custom-fields/{{field_id}}"
 
@@ -61,7 +64,8 @@ def add_custom_field_routes(
         runtime: RuntimeDep,
         principal: PrincipalDep,
     ) -> Response:
-        changes = update_spec.parse(await read_body(request), partial=True)
+        body = await read_body(request)
+        changes = parse_update(body) if parse_update is not None else update_spec.parse(body, partial=True)
         await runtime.write(lambda s: update(s, principal, resource_id, field_id, changes).id)
         return ok_result(render(await read(runtime.reader, principal, resource_id, field_id)))
 
