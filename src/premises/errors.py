@@ -115,7 +115,7 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.OPERATOR_NOT_ALLOWED: "{field} cannot be filtered with {operator}",
     ErrorCode.NOT_SORTABLE: "{field} cannot be sorted on",
     ErrorCode.NOT_SEARCHABLE: "{field}: this list cannot be searched",
-    ErrorCode.INVALID_PATTERN: "{field}: a pattern uses % for any text, _ for one character, \\ before a literal %, _ or \\",
+    ErrorCode.INVALID_PATTERN: "{field}: use % for any text, _ for one character, \\ before a literal %, _ or \\",
     ErrorCode.TOO_MANY_VALUES: "{field} takes at most {maximum} values",
     ErrorCode.BETWEEN_BOUNDS: "{field} between needs a lower and an upper bound",
     ErrorCode.INVALID_CURSOR: "{field} is not a valid cursor for this list and sort",

@@ -2,6 +2,12 @@
 
 It exists so that every read statement starts from ``account_id = :account_id`` and so that
 filters, ordering and paging are composed the same way for every resource.
+
+``apply(query)`` compiles a ``ListQuery`` (``premises.kit.listing``): the simple form as it always
+has, and the catalogued form's validated conditions, search, sort keys and cursor. Values are always
+parameters; identifiers come only from the fields of the query's catalogue (checked here by
+identity); the SQL is the same on SQLite and PostgreSQL. ``count_sql()`` is the COUNT statement with
+the same joins and WHERE, without the cursor's keyset condition and without paging.
 """
 
 from __future__ import annotations
@@ -9,7 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from premises.kit.listing import ListQuery
+from premises.kit.fields import Catalogue, Field, FieldType, Op
+from premises.kit.listing import Condition, ListQuery, SortKey
+
+_COMPARISONS = {Op.EQ: "=", Op.LT: "<", Op.LE: "<=", Op.GT: ">", Op.GE: ">="}
+_TEXT_TYPES = frozenset({FieldType.STRING, FieldType.TEXT, FieldType.ID, FieldType.ENUM})
 
 
 class Select:
@@ -22,6 +32,7 @@ class Select:
         self.order: list[str] = []
         self.joins: list[str] = []
         self.extra_columns: list[str] = []
+        self.keyset: list[str] = []  # a cursor's position: in sql(), not in count_sql()
         self.limit: int | None = None
         self.offset: int | None = None
 
@@ -70,10 +81,15 @@ class Select:
         self.offset, self.limit = offset, limit
         return self
 
+    def _from(self) -> str:
+        joins = "".join(f" {j}" for j in self.joins)
+        return f" FROM {self.table} {self.alias}{joins} WHERE " + " AND ".join(self.conditions)
+
     def sql(self) -> str:
         cols = ", ".join([*(f"{self.alias}.{c}" for c in self.columns), *self.extra_columns])
-        joins = "".join(f" {j}" for j in self.joins)
-        text = f"SELECT {cols} FROM {self.table} {self.alias}{joins} WHERE " + " AND ".join(self.conditions)
+        text = f"SELECT {cols}" + self._from()
+        if self.keyset:
+            text += "".join(f" AND {k}" for k in self.keyset)
         if self.order:
             text += " ORDER BY " + ", ".join(self.order)
         if self.limit is not None:
@@ -82,6 +98,10 @@ class Select:
             text += " LIMIT :limit OFFSET :offset"
         return text
 
+    def count_sql(self) -> str:
+        """How many rows match the filters (joins and WHERE shared with ``sql()``; no cursor, no page)."""
+        return "SELECT COUNT(*)" + self._from()
+
     def apply(self, query: ListQuery, *, handled: frozenset[str] = frozenset()) -> Select:
         """Add a ListQuery's filters, sort and page. Columns in ``handled`` were filtered by the caller."""
         for column, value in query.equals.items():
@@ -89,7 +109,98 @@ class Select:
                 self.where_eq(column, value)
         for column, operator, value in query.ranges:
             self.where(f"{{a}}.{column} {operator} {{}}", value)
-        self.order_by(query.order_column, query.descending)
-        if query.order_column != "id":
-            self.order_by("id", query.descending)
+        if query.conditions or query.search or query.sort:
+            catalogue = query.catalogue
+            if catalogue is None:
+                raise ValueError("a catalogued ListQuery needs its catalogue")
+            for condition in query.conditions:
+                self.conditions.append(self._condition(catalogue, condition))
+            if query.search:
+                self.conditions.append(self._search(catalogue, query.search))
+        keys = query.sort_keys()
+        if keys:
+            self._order_keys(query.catalogue, keys)
+            if query.cursor is not None:
+                self.keyset.append(self._after(keys, query.cursor))
+        else:
+            self.order_by(query.order_column, query.descending)
+            if query.order_column != "id":
+                self.order_by("id", query.descending)
         return self.page(query.offset, query.limit)
+
+    def _own(self, catalogue: Catalogue | None, f: Field) -> str:
+        if catalogue is None or not catalogue.owns(f):
+            raise ValueError(f"{f.name} is not a field of this query's catalogue")
+        return f.sql(self.alias)
+
+    def _lowered(self, f: Field, column: str) -> str:
+        return f"LOWER({column})" if f.type in _TEXT_TYPES else f"LOWER(CAST({column} AS TEXT))"
+
+    def _condition(self, catalogue: Catalogue, condition: Condition) -> str:
+        f, op, value = condition.field, condition.op, condition.value
+        column = self._own(catalogue, f)
+        or_null = f" OR {column} IS NULL" if f.nullable else ""
+        if op in _COMPARISONS:
+            return f"{column} {_COMPARISONS[op]} {self._param(value)}"
+        if op is Op.NE:
+            return f"({column} <> {self._param(value)}{or_null})"
+        if op is Op.IS_NULL:
+            return f"{column} IS NULL"
+        if op is Op.IS_NOT_NULL:
+            return f"{column} IS NOT NULL"
+        if op is Op.BETWEEN:
+            return f"{column} BETWEEN {self._param(value[0])} AND {self._param(value[1])}"
+        if op in (Op.IN, Op.NOT_IN):
+            if not value:
+                return "1 = 0" if op is Op.IN else "1 = 1"
+            listed = ", ".join(self._param(v) for v in value)
+            return f"{column} IN ({listed})" if op is Op.IN else f"({column} NOT IN ({listed}){or_null})"
+        like = f"{self._lowered(f, column)} LIKE LOWER({self._param(value)}) ESCAPE '\\'"
+        if op is Op.LIKE:
+            return like
+        if op is Op.NOT_LIKE:
+            return f"(NOT ({like}){or_null})"
+        raise ValueError(f"operator {op} is not compiled")
+
+    def _search(self, catalogue: Catalogue, patterns: Sequence[str]) -> str:
+        """Each term in at least one searchable field."""
+        fields = [(f, self._own(catalogue, f)) for f in catalogue.searchable]
+        terms = []
+        for pattern in patterns:
+            p = self._param(pattern)
+            anywhere = " OR ".join(f"{self._lowered(f, c)} LIKE LOWER({p}) ESCAPE '\\'" for f, c in fields)
+            terms.append(f"({anywhere})")
+        return "(" + " AND ".join(terms) + ")"
+
+    def _order_keys(self, catalogue: Catalogue | None, keys: Sequence[SortKey]) -> None:
+        for key in keys:
+            column = self._own(catalogue, key.field)
+            direction = "DESC" if key.descending else "ASC"
+            if key.field.nullable:  # NULL is the largest value on both engines
+                direction += " NULLS FIRST" if key.descending else " NULLS LAST"
+            self.order.append(f"{column} {direction}")
+
+    def _after(self, keys: Sequence[SortKey], values: Sequence[Any]) -> str:
+        """The keyset condition: rows strictly after ``values`` in the order of ``keys``."""
+        columns = [key.field.sql(self.alias) for key in keys]
+        params = [None if v is None else self._param(v) for v in values]
+        same_direction = len({key.descending for key in keys}) == 1
+        if same_direction and not any(k.field.nullable for k in keys) and None not in values:
+            operator = "<" if keys[0].descending else ">"
+            return f"({', '.join(columns)}) {operator} ({', '.join(p for p in params if p)})"
+        disjuncts: list[str] = []
+        for i, key in enumerate(keys):
+            column, param = columns[i], params[i]
+            if param is None:
+                if not key.descending:
+                    continue  # nothing sorts after NULL ascending
+                later = f"{column} IS NOT NULL"
+            elif key.descending:
+                later = f"{column} < {param}"
+            else:
+                later = f"({column} > {param}" + (f" OR {column} IS NULL)" if key.field.nullable else ")")
+            before = [
+                f"{c} IS NULL" if p is None else f"{c} = {p}" for c, p in zip(columns[:i], params[:i], strict=True)
+            ]
+            disjuncts.append("(" + " AND ".join([*before, later]) + ")")
+        return "(" + " OR ".join(disjuncts) + ")" if disjuncts else "1 = 0"

@@ -1,0 +1,77 @@
+"""The work-order fields, declared once (``premises.kit.fields``): domain names, columns, types, capabilities.
+
+Every column of ``work_order.queries.COLUMNS`` is declared here, in the same order
+(``tests/kit/test_fields.py`` keeps them in step), plus ``is_complete``, an
+expression over ``status``. Dialects attach their own names and renderers with
+``WORK_ORDERS.attach(...)``; nothing here knows a wire name.
+"""
+
+from __future__ import annotations
+
+from premises.kit.fields import ORDERED, Catalogue, Field, FieldType, Op
+from premises.models.work_order import WORK_ORDER_STATUSES
+
+ID, INSTANT, NUMBER = FieldType.ID, FieldType.INSTANT, FieldType.NUMBER
+PRIORITIES = (0, 1, 2, 3)  # lowest .. highest
+DECREASE_INVENTORY = ("auto", "manual")
+
+
+def _id(name: str, *, writable: bool = True) -> Field:
+    return Field(name, ID, writable=writable, sortable=False)
+
+
+WORK_ORDERS = Catalogue(
+    "work_order",
+    (
+        Field("id", ID, nullable=False),
+        Field("work_order_no", FieldType.INTEGER, nullable=False, searchable=True),
+        Field("title", FieldType.STRING, nullable=False, max_length=500, searchable=True, writable=True),
+        Field("description", FieldType.TEXT, searchable=True, writable=True),
+        Field("status", FieldType.ENUM, nullable=False, choices=WORK_ORDER_STATUSES, writable=True),
+        Field("priority", FieldType.ENUM, nullable=False, choices=PRIORITIES, ops=ORDERED, writable=True),
+        Field("category", FieldType.STRING, max_length=200, writable=True),
+        Field("start_date", INSTANT, writable=True),
+        Field("due_date", INSTANT, writable=True),
+        Field("end_due_date", INSTANT, writable=True),
+        Field("date_completed", INSTANT),
+        Field("first_status_change_at", INSTANT),
+        _id("location_id"),
+        _id("asset_id"),
+        _id("team_id"),
+        _id("assigned_to_user_id"),
+        _id("assigned_by_user_id", writable=False),
+        _id("completed_by_user_id", writable=False),
+        _id("created_by_user_id", writable=False),
+        _id("requested_by_user_id", writable=False),
+        _id("request_id", writable=False),
+        Field("public_requester_email", FieldType.STRING, max_length=320, searchable=True),
+        _id("custom_status_id"),
+        _id("form_template_id"),
+        Field("estimated_duration_hours", NUMBER, writable=True),
+        Field("time_spent", NUMBER, writable=True),
+        Field("cost", NUMBER, writable=True),
+        Field("archived", FieldType.BOOLEAN, nullable=False, writable=True),
+        Field("requires_signature", FieldType.BOOLEAN, nullable=False, writable=True),
+        Field("decrease_inventory", FieldType.ENUM, nullable=False, choices=DECREASE_INVENTORY, writable=True),
+        _id("image_file_id"),
+        _id("image2_file_id"),
+        _id("image3_file_id"),
+        _id("image4_file_id"),
+        _id("image5_file_id"),
+        _id("signature_file_id"),
+        Field("additional_user_ids", FieldType.ID_LIST, nullable=False, writable=True),
+        Field("file_ids", FieldType.ID_LIST, nullable=False, writable=True),
+        Field("form_items", FieldType.JSON, nullable=False, writable=True),
+        Field("created_at", INSTANT, nullable=False),
+        Field("updated_at", INSTANT, nullable=False),
+        Field(
+            "is_complete",
+            FieldType.BOOLEAN,
+            expression="({a}.status = 'complete')",
+            nullable=False,
+            ops=frozenset({Op.EQ, Op.NE}),
+            sortable=False,
+        ),
+    ),
+    default_sort=(("created_at", True),),
+)
