@@ -107,7 +107,6 @@ SENTENCE_ERRORS_NOT_YET_CONVERTED = frozenset(
         "kit/references.py",
         "place/service.py",
         "request/service.py",
-        "user/service.py",
         "work_order/form_items.py",
         "work_order/service.py",
         "contact/service.py",
@@ -115,12 +114,9 @@ SENTENCE_ERRORS_NOT_YET_CONVERTED = frozenset(
         "db/integrity.py",
         "file/queries.py",
         "file/storage.py",
-        "identity/principal.py",
-        "identity/service.py",
         "place/queries.py",
         "request/queries.py",
         "team/queries.py",
-        "user/queries.py",
         "work_order/queries.py",
     }
 )

@@ -67,6 +67,22 @@ class ErrorCode(StrEnum):
     LOCATION_REQUIRED_FOR_LOCATION_BASED = "location_required_for_location_based"
     # Users, teams and identity
     NOT_A_MEMBER = "not_a_member"
+    CREDENTIALS_REQUIRED = "credentials_required"  # no resolver recognised the request's credentials
+    INVALID_CREDENTIALS = "invalid_credentials"  # a token or signature that is unknown, expired or revoked
+    LOGIN_FAILED = "login_failed"
+    UNKNOWN_SESSION = "unknown_session"
+    INSUFFICIENT_SCOPE = "insufficient_scope"  # the role allows it, the credentials' scopes do not
+    ROLE_MAY_NOT = "role_may_not"
+    EMAIL_TAKEN = "email_taken"
+    SITE_NOT_FOUND = "site_not_found"
+    NOT_A_SITE = "not_a_site"
+    OWN_SCOPE_CHANGE = "own_scope_change"  # nobody changes their own role
+    SCOPED_ADMIN_MAY_NOT_CHANGE = "scoped_admin_may_not_change"
+    SCOPED_ADMIN_OUTSIDE_SITES = "scoped_admin_outside_sites"
+    SCOPED_ADMIN_OWN_SITES = "scoped_admin_own_sites"
+    SCOPED_ADMIN_SITES_NOT_HELD = "scoped_admin_sites_not_held"
+    SCOPED_ADMIN_CREATES_SCOPED = "scoped_admin_creates_scoped"
+    SELF_DEACTIVATION = "self_deactivation"
     # Assets, custom fields, downtime
     ASSET_UNDER_ITSELF = "asset_under_itself"  # a parent that is the asset itself or one of its sub-assets
     NOT_A_DOWNTIME_STATUS = "not_a_downtime_status"
@@ -128,6 +144,22 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.RATE_LIMITED: "too many requests",
     ErrorCode.TOO_LARGE: "{field} is too large",
     ErrorCode.NOT_A_MEMBER: "{record} is not a member of this {of}",
+    ErrorCode.CREDENTIALS_REQUIRED: "credentials required",
+    ErrorCode.INVALID_CREDENTIALS: "invalid or expired {credential}",
+    ErrorCode.LOGIN_FAILED: "invalid email or password",
+    ErrorCode.UNKNOWN_SESSION: "invalid session token",
+    ErrorCode.INSUFFICIENT_SCOPE: "the credentials' scopes do not allow {scope}",
+    ErrorCode.ROLE_MAY_NOT: "{role} users may not {action} {resource}s",
+    ErrorCode.EMAIL_TAKEN: "a user with this email already exists",
+    ErrorCode.SITE_NOT_FOUND: "site {id} not found",
+    ErrorCode.NOT_A_SITE: "{field} may only name sites (top-level places)",
+    ErrorCode.OWN_SCOPE_CHANGE: "users may not change their own {field}",
+    ErrorCode.SCOPED_ADMIN_MAY_NOT_CHANGE: "location-based admins may not change {field}",
+    ErrorCode.SCOPED_ADMIN_OUTSIDE_SITES: "location-based admins may only manage users within their locations",
+    ErrorCode.SCOPED_ADMIN_OWN_SITES: "location-based admins may not change their own locations",
+    ErrorCode.SCOPED_ADMIN_SITES_NOT_HELD: "location-based admins may only give access to their own locations",
+    ErrorCode.SCOPED_ADMIN_CREATES_SCOPED: "location-based admins may only create location-based users",
+    ErrorCode.SELF_DEACTIVATION: "users may not deactivate themselves",
     ErrorCode.LOCATION_REQUIRED_FOR_LOCATION_BASED: "{field} cannot be null for location-based users",
     # Assets, custom fields, downtime
     ErrorCode.ASSET_UNDER_ITSELF: "{field} cannot be the asset itself or one of its sub-assets",

@@ -19,6 +19,7 @@ from premises.identity.permissions import Role
 from premises.identity.principal import Principal
 from premises.kit.ids import new_id
 from premises.models import Event
+from premises.user.commands import UserCreate
 from premises.user.service import create_user_unchecked
 
 T = TypeVar("T")
@@ -37,12 +38,12 @@ class DomainAccount:
             user = create_user_unchecked(
                 session,
                 self.account_id,
-                {
-                    "email": f"{role.lower()}-{new_id().lower()}@example.test",
-                    "account_type": role.value,
-                    "first_name": role.title(),
-                    "is_location_based": location_ids is not None,
-                },
+                UserCreate(
+                    email=f"{role.lower()}-{new_id().lower()}@example.test",
+                    account_type=role,
+                    first_name=role.title(),
+                    is_location_based=location_ids is not None,
+                ),
                 PASSWORD,
             )
             user_id = user.id

@@ -9,7 +9,9 @@ from fastapi.testclient import TestClient
 
 from premises.account.service import create_account
 from premises.db.engine import Database
+from premises.identity.permissions import Role
 from premises.kit.ids import new_id
+from premises.user.commands import UserCreate
 from premises.user.service import create_user_unchecked
 
 PASSWORD = "correct horse battery staple"
@@ -67,12 +69,9 @@ class Tenant:
             user = create_user_unchecked(
                 session,
                 self.account_id,
-                {
-                    "email": email,
-                    "account_type": role,
-                    "first_name": role.title(),
-                    "is_location_based": location_based,
-                },
+                UserCreate(
+                    email=email, account_type=Role(role), first_name=role.title(), is_location_based=location_based
+                ),
                 PASSWORD,
             )
             user_id = user.id

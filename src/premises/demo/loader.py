@@ -30,6 +30,7 @@ from premises.place import service as places
 from premises.request import service as requests
 from premises.team import service as teams
 from premises.team.commands import TeamCreate
+from premises.user.commands import UserCreate
 from premises.user.service import create_user_unchecked, set_user_locations
 from premises.work_order import service as work_orders
 
@@ -151,14 +152,14 @@ def _structure(session: Session, rng: random.Random) -> Demo:
         user = create_user_unchecked(
             session,
             account_id,
-            {
-                "email": f"{handle}@{DEMO_DOMAIN}",
-                "account_type": role,
-                "first_name": first,
-                "last_name": last,
-                "job_title": title,
-                "is_location_based": handle.startswith("site."),
-            },
+            UserCreate(
+                email=f"{handle}@{DEMO_DOMAIN}",
+                account_type=Role(role),
+                first_name=first,
+                last_name=last,
+                job_title=title,
+                is_location_based=handle.startswith("site."),
+            ),
             DEMO_PASSWORD,
         )
         principals[handle] = Principal(account_id, user.id, Role(role))

@@ -1,8 +1,10 @@
 """Who may do what: the one permission table (rendered into docs/permissions.md).
 
-Roles are UpKeep's account types. A grant is either ``ALL`` records of the account or only the
-principal's ``OWN`` records (what "own" means is defined per resource in ``OWN_MEANS``).
-Location-based users are further restricted to their places (see ``Principal.location_ids``).
+Roles are UpKeep's account types plus Onsite's site roles (Admin is our ADMIN; MANAGER and STAFF
+are derived below, docs/adr/0009-identity-for-three-dialects.md). A grant is either ``ALL`` records
+of the account or only the principal's ``OWN`` records (what "own" means is defined per resource in
+``OWN_MEANS``). Location-based users are further restricted to their places (see
+``Principal.location_ids``) and may hold a different role per site (``Principal.site_roles``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,13 @@ class Role(StrEnum):
     LIMITED_TECH = "LIMITED_TECH"
     VIEW_ONLY = "VIEW_ONLY"
     REQUESTER = "REQUESTER"
+    # Onsite's site roles (Onsite's Admin is ADMIN). Not UpKeep account types: /api/v2 refuses them.
+    MANAGER = "MANAGER"
+    STAFF = "STAFF"
+
+
+# The account types UpKeep knows, in its order (what /api/v2 accepts as ``accountType``).
+UPKEEP_ROLES = (Role.ADMIN, Role.TECH, Role.LIMITED_TECH, Role.VIEW_ONLY, Role.REQUESTER)
 
 
 class Grant(StrEnum):
@@ -68,6 +77,16 @@ PERMISSIONS: dict[tuple[str, str], dict[Role, Grant]] = {
     ("work_order", "comment"): {ADMIN: A, TECH: A, LTECH: OWN},
     ("cost_category", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
 }
+
+# Onsite's site roles (reference §2.2): Manager is "everything except managing users", Staff is "most
+# features". Derived, so they follow the table: MANAGER has ADMIN's grants but the user-management
+# rows; STAFF has TECH's grants (create and update, decide requests, assign; no deletes, no settings).
+USER_MANAGEMENT = {("user", "create"), ("user", "update"), ("user", "set_locations")}
+for _key, _grants in PERMISSIONS.items():
+    if ADMIN in _grants and _key not in USER_MANAGEMENT:
+        _grants[Role.MANAGER] = _grants[ADMIN]
+    if TECH in _grants:
+        _grants[Role.STAFF] = _grants[TECH]
 
 OWN_MEANS = {
     "user": "the user's own record",

@@ -9,15 +9,15 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from premises.db.reader import Reader
-from premises.errors import Unauthenticated
+from premises.errors import ErrorCode, Unauthenticated
 from premises.identity.passwords import check_password, hash_password, needs_rehash, run_off_loop
 from premises.identity.permissions import Role
-from premises.identity.principal import Principal
+from premises.identity.principal import Principal, SubjectKind
 from premises.identity.sessions import new_session_token, token_hash
 from premises.kit.time import now_ms
 from premises.models import AuthSession, Login, User
 
-# A resolved principal (role, teams, visible places) is reused for this many seconds per process.
+# A resolved principal (role, teams, visible places and their roles) is reused for this many seconds per process.
 # Revocation and role or place changes of the user take effect at once everywhere (the session row
 # is read on every request); team membership and place-tree changes within the TTL.
 PRINCIPAL_CACHE_TTL_S = 5.0
@@ -65,7 +65,7 @@ async def check_credentials(reader: Reader, email: str, password: str) -> Checke
 
     ok, new_hash = await run_off_loop(verify)
     if not ok or row is None or stored is None:
-        raise Unauthenticated("invalid email or password")
+        raise Unauthenticated(ErrorCode.LOGIN_FAILED)
     return CheckedLogin(email, row[0], row[1], stored, new_hash)
 
 
@@ -78,10 +78,10 @@ def open_session(session: Session, checked: CheckedLogin, *, ttl_hours: int) -> 
         or login_row.password_hash != checked.password_hash
         or (login_row.account_id, login_row.user_id) != (checked.account_id, checked.user_id)
     ):
-        raise Unauthenticated("invalid email or password")
+        raise Unauthenticated(ErrorCode.LOGIN_FAILED)
     user = session.get(User, (checked.account_id, checked.user_id), with_for_update=True)
     if user is None or user.deleted_at is not None:
-        raise Unauthenticated("invalid email or password")
+        raise Unauthenticated(ErrorCode.LOGIN_FAILED)
     now = now_ms()
     if checked.new_hash is not None:
         login_row.password_hash = checked.new_hash
@@ -107,7 +107,7 @@ def login(session: Session, email: str, password: str, *, ttl_hours: int) -> New
     login_row = session.get(Login, email.strip().lower())
     stored = login_row.password_hash if login_row is not None else None
     if login_row is None or not check_password(stored, password):
-        raise Unauthenticated("invalid email or password")
+        raise Unauthenticated(ErrorCode.LOGIN_FAILED)
     new_hash = hash_password(password) if needs_rehash(login_row.password_hash) else None
     checked = CheckedLogin(login_row.email, login_row.account_id, login_row.user_id, login_row.password_hash, new_hash)
     return open_session(session, checked, ttl_hours=ttl_hours)
@@ -122,7 +122,7 @@ def logout(session: Session, token: str) -> None:
     )
     _principal_cache.pop(digest, None)
     if result.rowcount == 0:  # type: ignore[attr-defined]
-        raise Unauthenticated("invalid session token")
+        raise Unauthenticated(ErrorCode.UNKNOWN_SESSION)
 
 
 def revoke_user_sessions(session: Session, account_id: str, user_id: str, *, keep_token: str | None = None) -> int:
@@ -169,42 +169,67 @@ _USER_SQL = (
     "WHERE u.account_id = :account_id AND u.id = :user_id"
 )
 _TEAMS_SQL = "SELECT m.team_id FROM team_members m WHERE m.account_id = :account_id AND m.user_id = :user_id"
+# The places under the user's site memberships, each with the role of its nearest membership.
 _PLACES_SQL = """
-WITH RECURSIVE visible(id) AS (
-  SELECT l.place_id FROM user_locations l WHERE l.account_id = :account_id AND l.user_id = :user_id
+WITH RECURSIVE visible(id, role, depth) AS (
+  SELECT m.place_id, m.role, 0 FROM site_memberships m WHERE m.account_id = :account_id AND m.user_id = :user_id
   UNION
-  SELECT p.id FROM places p JOIN visible v ON p.parent_id = v.id
-  WHERE p.account_id = :account_id AND p.deleted_at IS NULL
+  SELECT p.id, v.role, v.depth + 1 FROM places p JOIN visible v ON p.parent_id = v.id
+  WHERE p.account_id = :account_id AND p.deleted_at IS NULL AND v.depth < 64
 )
-SELECT id FROM visible
+SELECT id, role, depth FROM visible
 """
+SESSION_TOKEN = "session token"  # what INVALID_CREDENTIALS names for the session-token resolver
+
+
+async def load_principal(
+    reader: Reader,
+    account_id: str,
+    user_id: str,
+    *,
+    subject: SubjectKind = SubjectKind.USER,
+    scopes: frozenset[str] | None = None,
+) -> Principal | None:
+    """The principal of a live user (role, teams, site memberships), whatever authenticated it;
+    None when the user is missing or deactivated. Every resolver ends here."""
+    ids = {"account_id": account_id, "user_id": user_id}
+    user = await reader.fetchrow(_USER_SQL, ids)
+    if user is None or user[2] is not None:
+        return None
+    role = Role(user[0])
+    teams = frozenset(r[0] for r in await reader.fetch(_TEAMS_SQL, ids))
+    places: frozenset[str] | None = None
+    site_roles: dict[str, Role] = {}
+    if user[1]:
+        nearest: dict[str, tuple[int, str]] = {}
+        for place_id, place_role, depth in await reader.fetch(_PLACES_SQL, ids):
+            if place_id not in nearest or depth < nearest[place_id][0]:
+                nearest[place_id] = (depth, place_role)
+        places = frozenset(nearest)
+        site_roles = {p: Role(r) for p, (_, r) in nearest.items() if r != role.value}
+    return Principal(account_id, user_id, role, places, teams, subject, scopes, site_roles)
 
 
 async def resolve_principal(reader: Reader, token: str) -> Principal:
     """The principal of a live session token, or Unauthenticated.
 
-    The session row is read on every request; the rest (role, teams, visible places) is cached for
-    ``PRINCIPAL_CACHE_TTL_S`` and rebuilt at once when the session's ``access_version`` moved.
+    The session row is read on every request; the rest (role, teams, visible places and their
+    roles) is cached for ``PRINCIPAL_CACHE_TTL_S`` and rebuilt at once when the session's
+    ``access_version`` moved.
     """
     digest = token_hash(token)
     row = await reader.fetchrow(_SESSION_SQL, {"h": digest})
     if row is None or row[3] is not None or row[2] <= now_ms():
         _principal_cache.pop(digest, None)
-        raise Unauthenticated("invalid or expired session token")
+        raise Unauthenticated(ErrorCode.INVALID_CREDENTIALS, credential=SESSION_TOKEN)
     account_id, user_id, version = row[0], row[1], row[4]
     cached = _principal_cache.get(digest)
     if cached is not None and cached[1] > time.monotonic() and cached[2] == version:
         return cached[0]
-    ids = {"account_id": account_id, "user_id": user_id}
-    user = await reader.fetchrow(_USER_SQL, ids)
-    if user is None or user[2] is not None:
+    principal = await load_principal(reader, account_id, user_id)
+    if principal is None:
         _principal_cache.pop(digest, None)
-        raise Unauthenticated("invalid or expired session token")
-    teams = frozenset(r[0] for r in await reader.fetch(_TEAMS_SQL, ids))
-    places = None
-    if user[1]:
-        places = frozenset(r[0] for r in await reader.fetch(_PLACES_SQL, ids))
-    principal = Principal(account_id, user_id, Role(user[0]), places, teams)
+        raise Unauthenticated(ErrorCode.INVALID_CREDENTIALS, credential=SESSION_TOKEN)
     _principal_cache[digest] = (principal, time.monotonic() + PRINCIPAL_CACHE_TTL_S, version)
     return principal
 
@@ -213,7 +238,7 @@ def principal_for_user(session: Session, account_id: str, user_id: str) -> Princ
     """Build a principal on the write side (CLI, jobs, demo loader)."""
     user = session.get(User, (account_id, user_id))
     if user is None:
-        raise Unauthenticated("no such user")
+        raise Unauthenticated(ErrorCode.RECORD_NOT_FOUND, record="user")
     return Principal(account_id, user_id, Role(user.account_type))
 
 

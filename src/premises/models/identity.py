@@ -32,15 +32,23 @@ class User(TenantMixin, TimestampMixin, Base):
     )
 
 
-class UserLocation(Base):
-    """Places a location-based user may see (each place includes its descendants)."""
+class SiteMembership(Base):
+    """A user's membership of a site (a place, usually top-level) with its role there.
 
-    __tablename__ = "user_locations"
+    A location-based user sees only the places under its memberships (each includes its
+    descendants) and acts there with the membership's role. On /api/v2 every membership carries
+    the user's ``account_type`` ("same role on these sites"); /v1 may give a role per site
+    (docs/adr/0009-identity-for-three-dialects.md). ``role`` is a ``premises.identity.permissions.Role``.
+    """
+
+    __tablename__ = "site_memberships"
     account_id: Mapped[str] = mapped_column(IdColumn())
     user_id: Mapped[str] = mapped_column(IdColumn())
     place_id: Mapped[str] = mapped_column(IdColumn())
+    role: Mapped[str] = mapped_column(String(20))
     __table_args__ = (
         PrimaryKeyConstraint("account_id", "user_id", "place_id"),
+        Index("ix_site_memberships_account_place", "account_id", "place_id"),
         tenant_fk("user_id", "users"),
         tenant_fk("place_id", "places"),
     )

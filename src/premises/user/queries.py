@@ -7,7 +7,7 @@ from typing import Any
 
 from premises.db.reader import Reader
 from premises.db.sql import Select
-from premises.errors import NotFound
+from premises.errors import ErrorCode, NotFound
 from premises.identity.permissions import Grant
 from premises.identity.principal import Principal
 from premises.kit.listing import ListQuery
@@ -49,7 +49,7 @@ async def get_user(reader: Reader, principal: Principal, user_id: str) -> dict[s
     select = _visible(principal).where_eq("id", user_id)
     row = await reader.fetchrow(select.sql(), select.params)
     if row is None:
-        raise NotFound("user not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="user")
     return dict(zip(COLUMNS, row, strict=True))
 
 
@@ -65,8 +65,19 @@ async def users_by_ids(reader: Reader, account_id: str, ids: Iterable[str]) -> d
 async def user_location_ids(reader: Reader, principal: Principal, user_id: str) -> list[str]:
     await get_user(reader, principal, user_id)
     rows = await reader.fetch(
-        "SELECT l.place_id FROM user_locations l WHERE l.account_id = :account_id AND l.user_id = :user_id "
-        "ORDER BY l.place_id",
+        "SELECT m.place_id FROM site_memberships m WHERE m.account_id = :account_id AND m.user_id = :user_id "
+        "ORDER BY m.place_id",
         {"account_id": principal.account_id, "user_id": user_id},
     )
     return [r[0] for r in rows]
+
+
+async def user_site_roles(reader: Reader, principal: Principal, user_id: str) -> dict[str, str]:
+    """The user's site memberships: site id -> role there."""
+    await get_user(reader, principal, user_id)
+    rows = await reader.fetch(
+        "SELECT m.place_id, m.role FROM site_memberships m WHERE m.account_id = :account_id AND m.user_id = :user_id "
+        "ORDER BY m.place_id",
+        {"account_id": principal.account_id, "user_id": user_id},
+    )
+    return {r[0]: r[1] for r in rows}

@@ -1,65 +1,74 @@
-"""Staff users: create, update, location access."""
+"""Staff users: create, update, site memberships (location access), passwords, deactivation.
+
+Scope rules (who may change a user's role, ``is_location_based`` and sites) are ``SCOPE_RULE`` in
+``identity/permissions.py`` (docs/permissions.md). Site memberships: docs/adr/0009. A changed email,
+role or password and a deactivation end the user's sessions; a changed ``is_location_based`` or
+membership applies from the sessions' next request (``identity.service.access_changed``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from premises.errors import Conflict, DomainValidation, NotFound, PermissionDenied
+from premises.errors import Conflict, DomainValidation, ErrorCode, NotFound, PermissionDenied
 from premises.identity.passwords import hash_password
 from premises.identity.permissions import Role
 from premises.identity.principal import Principal
 from premises.identity.service import access_changed, invalidate_principals, revoke_user_sessions
+from premises.kit.commands import build, given
 from premises.kit.emails import clean_email
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
-from premises.models import Login, Place, User, UserLocation
+from premises.models import Login, Place, SiteMembership, User
+from premises.user.commands import SiteRole, UserChanges, UserCreate
 
-USER_FIELDS = (
-    "email",
-    "account_type",
-    "first_name",
-    "last_name",
-    "phone_number",
-    "job_title",
-    "is_location_based",
-)
+PROFILE_FIELDS = ("first_name", "last_name", "phone_number", "job_title")
 
 
 def _normalise_email(email: str) -> str:
     return clean_email(email).lower()
 
 
-def _role(value: str) -> Role:
+def _role(value: Role | str) -> Role:
     try:
         return Role(value)
     except ValueError:
         allowed = ", ".join(r.value for r in Role)
-        raise DomainValidation(f"accountType must be one of {allowed}", field="accountType") from None
+        raise DomainValidation(ErrorCode.NOT_ONE_OF, field="account_type", choices=allowed) from None
 
 
-def create_user_unchecked(session: Session, account_id: str, fields: Mapping[str, Any], password: str) -> User:
-    """Create a user without a permission check (account bootstrap, CLI, demo)."""
-    email = _normalise_email(str(fields["email"]))
-    role = _role(str(fields["account_type"]))
-    if not password:
-        raise DomainValidation("password cannot be null", field="password")
+def _email_free(session: Session, email: str) -> None:
     if session.get(Login, email) is not None:
-        raise Conflict("a user with this email already exists", field="email")
+        raise Conflict(ErrorCode.EMAIL_TAKEN, field="email")
+
+
+def create_user_unchecked(
+    session: Session, account_id: str, command: UserCreate | Mapping[str, Any], password: str
+) -> User:
+    """Create a user without a permission check (account bootstrap, CLI, demo). ``command`` may be
+    a mapping of domain names (bootstrap callers), built into a ``UserCreate``."""
+    if not isinstance(command, UserCreate):
+        command = build(UserCreate, dict(command))
+    email = _normalise_email(str(command.email))
+    role = _role(command.account_type)
+    if not password:
+        raise DomainValidation(ErrorCode.REQUIRED, field="password")
+    _email_free(session, email)
     now = now_ms()
     user = User(
         account_id=account_id,
         id=new_id(),
         email=email,
         account_type=role.value,
-        first_name=fields.get("first_name"),
-        last_name=fields.get("last_name"),
-        phone_number=fields.get("phone_number"),
-        job_title=fields.get("job_title"),
-        is_location_based=bool(fields.get("is_location_based", False)),
+        first_name=command.first_name,
+        last_name=command.last_name,
+        phone_number=command.phone_number,
+        job_title=command.job_title,
+        is_location_based=bool(command.is_location_based),
         created_at=now,
         updated_at=now,
     )
@@ -78,17 +87,12 @@ def create_user_unchecked(session: Session, account_id: str, fields: Mapping[str
     return user
 
 
-# Who may change a user's scope (role, isLocationBased, locations): docs/permissions.md, SCOPE_RULE
-# in identity/permissions.py. Admins that are not location-based may change anyone's but their own
-# role; a location-based admin manages only location-based users within its own places, may not
-# change anyone's role or isLocationBased, may not change its own places, and may not widen anyone's
-# places beyond its own.
-
-
 def _user_place_ids(session: Session, account_id: str, user_id: str) -> set[str]:
     return set(
         session.scalars(
-            select(UserLocation.place_id).where(UserLocation.account_id == account_id, UserLocation.user_id == user_id)
+            select(SiteMembership.place_id).where(
+                SiteMembership.account_id == account_id, SiteMembership.user_id == user_id
+            )
         )
     )
 
@@ -99,67 +103,90 @@ def _require_manages(session: Session, principal: Principal, user: User) -> None
         return
     places = _user_place_ids(session, principal.account_id, user.id)
     if not user.is_location_based or not places <= principal.location_ids:
-        raise PermissionDenied("location-based admins may only manage users within their locations")
+        raise PermissionDenied(ErrorCode.SCOPED_ADMIN_OUTSIDE_SITES)
 
 
-def _check_scope_change(session: Session, principal: Principal, user: User, changes: Mapping[str, Any]) -> None:
-    if "account_type" in changes and changes["account_type"] is not None:
-        new_role = _role(str(changes["account_type"])).value
-        if new_role != user.account_type:
-            if user.id == principal.user_id:
-                raise PermissionDenied("users may not change their own accountType")
-            if principal.location_ids is not None:
-                raise PermissionDenied("location-based admins may not change accountType")
-    lifts = "is_location_based" in changes and bool(changes["is_location_based"]) != bool(user.is_location_based)
+def _check_role_change(principal: Principal, user: User, role: Role, field: str = "account_type") -> None:
+    if role.value == user.account_type:
+        return
+    if user.id == principal.user_id:
+        raise PermissionDenied(ErrorCode.OWN_SCOPE_CHANGE, field=field)
+    if principal.location_ids is not None:
+        raise PermissionDenied(ErrorCode.SCOPED_ADMIN_MAY_NOT_CHANGE, field=field)
+
+
+def _check_scope_change(session: Session, principal: Principal, user: User, fields: Mapping[str, Any]) -> None:
+    if fields.get("account_type") is not None:
+        _check_role_change(principal, user, _role(fields["account_type"]))
+    lifts = "is_location_based" in fields and bool(fields["is_location_based"]) != bool(user.is_location_based)
     if lifts and principal.location_ids is not None:
-        raise PermissionDenied("location-based admins may not change isLocationBased")
+        raise PermissionDenied(ErrorCode.SCOPED_ADMIN_MAY_NOT_CHANGE, field="is_location_based")
     _require_manages(session, principal, user)
 
 
-def create_user(session: Session, principal: Principal, fields: Mapping[str, Any], password: str) -> User:
+def create_user(session: Session, principal: Principal, command: UserCreate, password: str) -> User:
     principal.require("user", "create")
-    if principal.location_ids is not None and not fields.get("is_location_based", False):
-        raise PermissionDenied("location-based admins may only create location-based users")
-    return create_user_unchecked(session, principal.account_id, fields, password)
+    if principal.location_ids is not None and not command.is_location_based:
+        raise PermissionDenied(ErrorCode.SCOPED_ADMIN_CREATES_SCOPED)
+    return create_user_unchecked(session, principal.account_id, command, password)
 
 
 def get_user_for_write(session: Session, principal: Principal, user_id: str) -> User:
     user = session.get(User, (principal.account_id, user_id), with_for_update=True)
     if user is None or user.deleted_at is not None:
-        raise NotFound("user not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="user")
     return user
 
 
-def update_user(session: Session, principal: Principal, user_id: str, changes: Mapping[str, Any]) -> User:
+def _change_email(session: Session, user: User, value: Any) -> bool:
+    """Move the user's login to a new email; True when it changed."""
+    if value is None:
+        raise DomainValidation(ErrorCode.REQUIRED, field="email")
+    email = _normalise_email(str(value))
+    if email == user.email:
+        return False
+    _email_free(session, email)
+    login = session.scalars(select(Login).where(Login.account_id == user.account_id, Login.user_id == user.id)).one()
+    login.email = email  # primary key change: SQLAlchemy issues UPDATE ... SET email
+    user.email = email
+    return True
+
+
+def _change_role(session: Session, user: User, value: Any) -> bool:
+    """Set the user's role, on the account and on every site it is a member of (an account type is
+    "the same role on all its sites"); True when it changed."""
+    if value is None:
+        raise DomainValidation(ErrorCode.REQUIRED, field="account_type")
+    role = _role(value).value
+    sites = session.execute(
+        update(SiteMembership)
+        .where(SiteMembership.account_id == user.account_id, SiteMembership.user_id == user.id)
+        .where(SiteMembership.role != role)
+        .values(role=role)
+    )
+    changed = role != user.account_type
+    if not changed and sites.rowcount:  # type: ignore[attr-defined]
+        access_changed(session, user.account_id, user.id)  # site roles that differed now follow the account's
+    user.account_type = role
+    return changed
+
+
+def update_user(session: Session, principal: Principal, user_id: str, changes: UserChanges) -> User:
     principal.require("user", "update")
     user = get_user_for_write(session, principal, user_id)
-    _check_scope_change(session, principal, user, changes)
+    fields = given(changes)
+    _check_scope_change(session, principal, user, fields)
     revoke = False
-    if "email" in changes:
-        if changes["email"] is None:
-            raise DomainValidation("email cannot be null", field="email")
-        email = _normalise_email(str(changes["email"]))
-        if email != user.email:
-            if session.get(Login, email) is not None:
-                raise Conflict("a user with this email already exists", field="email")
-            login = session.scalars(
-                select(Login).where(Login.account_id == user.account_id, Login.user_id == user.id)
-            ).one()
-            login.email = email  # primary key change: SQLAlchemy issues UPDATE ... SET email
-            user.email = email
-            revoke = True
-    if "account_type" in changes:
-        if changes["account_type"] is None:
-            raise DomainValidation("accountType cannot be null", field="accountType")
-        role = _role(str(changes["account_type"])).value
-        revoke = revoke or role != user.account_type
-        user.account_type = role
-    for name in ("first_name", "last_name", "phone_number", "job_title"):
-        if name in changes:
-            setattr(user, name, changes[name])
-    scope_changed = "is_location_based" in changes and bool(changes["is_location_based"]) != user.is_location_based
-    if "is_location_based" in changes:
-        user.is_location_based = bool(changes["is_location_based"])
+    if "email" in fields:
+        revoke = _change_email(session, user, fields["email"])
+    if "account_type" in fields:
+        revoke = _change_role(session, user, fields["account_type"]) or revoke
+    for name in PROFILE_FIELDS:
+        if name in fields:
+            setattr(user, name, fields[name])
+    scope_changed = "is_location_based" in fields and bool(fields["is_location_based"]) != user.is_location_based
+    if "is_location_based" in fields:
+        user.is_location_based = bool(fields["is_location_based"])
     user.updated_at = now_ms()
     # A new email or role ends every session of the user (they log in again); a scope change
     # takes effect on the sessions' next request, in every process.
@@ -171,37 +198,56 @@ def update_user(session: Session, principal: Principal, user_id: str, changes: M
     return user
 
 
-def set_user_locations(session: Session, principal: Principal, user_id: str, place_ids: Sequence[str]) -> list[str]:
-    """Replace the places a location-based user may see. Only top-level places (sites) are allowed."""
+def _check_sites(session: Session, principal: Principal, place_ids: Sequence[str]) -> None:
+    """Every place exists in the account, is live and is a site (top-level)."""
+    if not place_ids:
+        return
+    rows = session.execute(
+        select(Place.id, Place.parent_id).where(
+            Place.account_id == principal.account_id, Place.id.in_(place_ids), Place.deleted_at.is_(None)
+        )
+    ).all()
+    found = {r.id: r.parent_id for r in rows}
+    for place_id in place_ids:
+        if place_id not in found:
+            raise DomainValidation(ErrorCode.SITE_NOT_FOUND, field="location_ids", id=place_id)
+        if found[place_id] is not None:
+            raise DomainValidation(ErrorCode.NOT_A_SITE, field="location_ids")
+
+
+def set_site_memberships(session: Session, principal: Principal, user_id: str, sites: Sequence[SiteRole]) -> list[str]:
+    """Replace the user's site memberships, each with its role (None: the user's role). Only sites
+    (top-level places) are allowed; a site given twice keeps its first role. Returns the site ids."""
     principal.require("user", "set_locations")
     user = get_user_for_write(session, principal, user_id)
-    unique_ids = list(dict.fromkeys(place_ids))
+    roles = {site.place_id: _role(site.role or user.account_type) for site in reversed(sites)}
+    unique_ids = list(dict.fromkeys(site.place_id for site in sites))
     if principal.location_ids is not None:
         if user.id == principal.user_id:
-            raise PermissionDenied("location-based admins may not change their own locations")
+            raise PermissionDenied(ErrorCode.SCOPED_ADMIN_OWN_SITES)
         _require_manages(session, principal, user)
         if not set(unique_ids) <= principal.location_ids:
-            raise PermissionDenied("location-based admins may only give access to their own locations")
-    if unique_ids:
-        rows = session.execute(
-            select(Place.id, Place.parent_id).where(
-                Place.account_id == principal.account_id, Place.id.in_(unique_ids), Place.deleted_at.is_(None)
-            )
-        ).all()
-        found = {r.id: r.parent_id for r in rows}
-        for place_id in unique_ids:
-            if place_id not in found:
-                raise DomainValidation(f"location {place_id} not found", field="locationIds")
-            if found[place_id] is not None:
-                raise DomainValidation("only parent location IDs are allowed", field="locationIds")
+            raise PermissionDenied(ErrorCode.SCOPED_ADMIN_SITES_NOT_HELD)
+    for role in roles.values():
+        _check_role_change(principal, user, role, field="role")
+    _check_sites(session, principal, unique_ids)
     session.execute(
-        delete(UserLocation).where(UserLocation.account_id == principal.account_id, UserLocation.user_id == user_id)
+        delete(SiteMembership).where(
+            SiteMembership.account_id == principal.account_id, SiteMembership.user_id == user_id
+        )
     )
     for place_id in unique_ids:
-        session.add(UserLocation(account_id=principal.account_id, user_id=user_id, place_id=place_id))
+        session.add(
+            SiteMembership(account_id=principal.account_id, user_id=user_id, place_id=place_id, role=roles[place_id])
+        )
     user.updated_at = now_ms()
     access_changed(session, principal.account_id, user_id)
     return unique_ids
+
+
+def set_user_locations(session: Session, principal: Principal, user_id: str, place_ids: Sequence[str]) -> list[str]:
+    """UpKeep's location list: memberships of these sites, each with the user's role."""
+    return set_site_memberships(session, principal, user_id, [SiteRole(place_id) for place_id in place_ids])
 
 
 def set_password(
@@ -213,7 +259,7 @@ def set_password(
         select(Login).where(Login.account_id == account_id, Login.user_id == user_id).with_for_update()
     ).first()
     if login is None:
-        raise NotFound("user not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="user")
     login.password_hash = password_hash
     login.updated_at = now_ms()
     revoke_user_sessions(session, account_id, user_id, keep_token=keep_token)
@@ -224,7 +270,7 @@ def deactivate_user(session: Session, principal: Principal, user_id: str) -> Non
     principal.require("user", "update")
     user = get_user_for_write(session, principal, user_id)
     if user.id == principal.user_id:
-        raise PermissionDenied("users may not deactivate themselves")
+        raise PermissionDenied(ErrorCode.SELF_DEACTIVATION)
     _require_manages(session, principal, user)
     user.deleted_at = user.updated_at = now_ms()
     revoke_user_sessions(session, user.account_id, user.id)

@@ -8,9 +8,8 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
 
 from premises.api.runtime import Runtime
-from premises.errors import Unauthenticated
+from premises.identity.authentication import SESSION_TOKEN, Credentials, Resolver, authenticate
 from premises.identity.principal import Principal
-from premises.identity.service import resolve_principal
 
 # Declared as a security scheme so the OpenAPI document tells clients how to authenticate.
 session_token_header = APIKeyHeader(name="Session-Token", auto_error=False)
@@ -25,11 +24,14 @@ async def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
-async def get_principal(request: Request, token: Annotated[str | None, Depends(session_token_header)]) -> Principal:
-    if not token:
-        raise Unauthenticated("session token required: send the Session-Token header")
+async def get_principal(request: Request, _token: Annotated[str | None, Depends(session_token_header)]) -> Principal:
+    """The principal from the resolvers the dialect's app declares in ``app.state.resolvers``
+    (``identity.authentication``; the session token when it declares none). The header parameter
+    only declares the security scheme in the OpenAPI document."""
     runtime = await get_runtime(request)
-    return await resolve_principal(runtime.reader, token.strip())
+    resolvers: tuple[Resolver, ...] = getattr(request.app.state, "resolvers", (SESSION_TOKEN,))
+    credentials = Credentials(request.headers, request.method, request.scope["path"])
+    return await authenticate(runtime.reader, credentials, resolvers)
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]

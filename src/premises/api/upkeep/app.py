@@ -21,6 +21,7 @@ from premises.api.upkeep.routes import (
     work_orders,
 )
 from premises.errors import DomainValidation, NotFound
+from premises.identity.authentication import SESSION_TOKEN
 
 CURRENT_VERSION = "2022-09-14"
 
@@ -70,6 +71,7 @@ def create_upkeep_app(runtime: Runtime | None) -> FastAPI:
         dependencies=[Depends(reject_nul)],
     )
     app.state.runtime = runtime
+    app.state.resolvers = (SESSION_TOKEN,)  # how /api/v2 authenticates (premises.api.kit.auth.get_principal)
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -23,6 +23,10 @@ from premises.errors import TEMPLATES, ErrorCode, PremisesError, render
 UPKEEP_TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.UNKNOWN_FIELD: "{field} not in schema",
     ErrorCode.READ_ONLY: "{field} is not allowed to be set!",
+    # Identity: UpKeep says location where the domain says site, and names its header.
+    ErrorCode.CREDENTIALS_REQUIRED: "session token required: send the Session-Token header",
+    ErrorCode.SITE_NOT_FOUND: "location {id} not found",
+    ErrorCode.NOT_A_SITE: "only parent location IDs are allowed",
     # List parameters (the kit's codes, UpKeep's documented words and its orderBy convention).
     ErrorCode.UNKNOWN_PARAMETER: "invalid filter key: {field}",
     ErrorCode.INVALID_INCLUDE: "invalid includes value: {value}",

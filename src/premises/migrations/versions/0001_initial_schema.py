@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 06:11:09.030797
+Create Date: 2026-12-02 13:53:33.593697
 """
 
 from __future__ import annotations
@@ -467,6 +467,27 @@ def upgrade() -> None:
         batch_op.create_index("ix_place_links_member", ["account_id", "member_id"], unique=False)
 
     op.create_table(
+        "site_memberships",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("user_id", sa.String(length=24), nullable=False),
+        sa.Column("place_id", sa.String(length=24), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "place_id"],
+            ["places.account_id", "places.id"],
+            name=op.f("fk_site_memberships_account_id_place_id_places"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_site_memberships_account_id_user_id_users"),
+        ),
+        sa.PrimaryKeyConstraint("account_id", "user_id", "place_id", name=op.f("pk_site_memberships")),
+    )
+    with op.batch_alter_table("site_memberships", schema=None) as batch_op:
+        batch_op.create_index("ix_site_memberships_account_place", ["account_id", "place_id"], unique=False)
+
+    op.create_table(
         "team_members",
         sa.Column("account_id", sa.String(length=24), nullable=False),
         sa.Column("team_id", sa.String(length=24), nullable=False),
@@ -483,23 +504,6 @@ def upgrade() -> None:
             name=op.f("fk_team_members_account_id_user_id_users"),
         ),
         sa.PrimaryKeyConstraint("account_id", "team_id", "user_id", name=op.f("pk_team_members")),
-    )
-    op.create_table(
-        "user_locations",
-        sa.Column("account_id", sa.String(length=24), nullable=False),
-        sa.Column("user_id", sa.String(length=24), nullable=False),
-        sa.Column("place_id", sa.String(length=24), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["account_id", "place_id"],
-            ["places.account_id", "places.id"],
-            name=op.f("fk_user_locations_account_id_place_id_places"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "user_id"],
-            ["users.account_id", "users.id"],
-            name=op.f("fk_user_locations_account_id_user_id_users"),
-        ),
-        sa.PrimaryKeyConstraint("account_id", "user_id", "place_id", name=op.f("pk_user_locations")),
     )
     op.create_table(
         "asset_downtimes",
@@ -904,8 +908,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_asset_downtimes_account_asset")
 
     op.drop_table("asset_downtimes")
-    op.drop_table("user_locations")
     op.drop_table("team_members")
+    with op.batch_alter_table("site_memberships", schema=None) as batch_op:
+        batch_op.drop_index("ix_site_memberships_account_place")
+
+    op.drop_table("site_memberships")
     with op.batch_alter_table("place_links", schema=None) as batch_op:
         batch_op.drop_index("ix_place_links_member")
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from premises.api.kit.body import Field, Spec
 from premises.api.kit.expand import expander
 from premises.api.upkeep.mappers.common import BOOL, DATE, NSTR, STR, iso, obj
 from premises.db.reader import Reader
-from premises.identity.permissions import Grant, Role, grant_for
+from premises.identity.permissions import UPKEEP_ROLES, Grant, Role
 from premises.identity.principal import Principal
+from premises.kit.commands import build
 from premises.models import User
+from premises.user.commands import UserChanges, UserCreate
 from premises.user.queries import users_by_ids
 
-ROLES = tuple(r.value for r in Role)
+# UpKeep's account types only: Onsite's MANAGER and STAFF are refused as accountType values.
+ROLES = tuple(r.value for r in UPKEEP_ROLES)
+# How /api/v2 shows a user whose role UpKeep does not know: the UpKeep type that grants no more.
+UPKEEP_ACCOUNT_TYPE = {Role.MANAGER.value: Role.TECH.value, Role.STAFF.value: Role.TECH.value}
 
 CREATE = Spec(
     Field("email", required=True, max_length=320),
@@ -37,6 +43,25 @@ UPDATE = Spec(
     Field("isLocationBased", "boolean", to="is_location_based", nullable=False),
     model=User,
 )
+
+
+def parse_create(body: Mapping[str, Any]) -> tuple[UserCreate, str]:
+    """The command and the password (kept out of the command)."""
+    fields = CREATE.parse(body)
+    password = fields.pop("password")
+    return build(UserCreate, _typed(fields)), password
+
+
+def parse_update(body: Mapping[str, Any]) -> UserChanges:
+    return build(UserChanges, _typed(UPDATE.parse(body, partial=True)))
+
+
+def _typed(fields: dict[str, Any]) -> dict[str, Any]:
+    if fields.get("account_type") is not None:
+        fields["account_type"] = Role(fields["account_type"])
+    return fields
+
+
 SET_LOCATIONS = Spec(Field("locationIds", "id_list", to="location_ids", required=True))
 
 SCHEMA = obj(
@@ -60,7 +85,7 @@ SCHEMA = obj(
 def to_upkeep(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"],
-        "accountType": row["account_type"],
+        "accountType": UPKEEP_ACCOUNT_TYPE.get(row["account_type"], row["account_type"]),
         "email": row["email"],
         "firstName": row["first_name"],
         "lastName": row["last_name"],
@@ -76,9 +101,9 @@ def to_upkeep(row: dict[str, Any]) -> dict[str, Any]:
 
 @expander("user")
 async def expand_users(reader: Reader, principal: Principal, ids: set[str]) -> dict[str, dict[str, Any]]:
-    grant = grant_for(principal.role, "user", "read")
-    if grant is None:
+    if not principal.may("user", "read"):
         return {}
+    grant = principal.require("user", "read")
     if grant is Grant.OWN:
         ids = ids & {principal.user_id}
     return {i: to_upkeep(row) for i, row in (await users_by_ids(reader, principal.account_id, ids)).items()}

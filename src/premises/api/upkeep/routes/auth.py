@@ -9,7 +9,7 @@ from premises.api.kit.auth import RuntimeDep, session_token_header
 from premises.api.kit.body import Field, Spec, read_body
 from premises.api.upkeep.mappers.common import DATE, STR, obj
 from premises.api.upkeep.wire import MESSAGE_SCHEMA, ok_message, ok_result, responses, result_schema
-from premises.errors import Unauthenticated
+from premises.errors import ErrorCode, Unauthenticated
 from premises.identity import service as identity
 from premises.kit.time import ms_to_iso
 
@@ -37,6 +37,6 @@ async def log_out(request: Request, runtime: RuntimeDep) -> Response:
         body = await read_body(request)
         token = body.get("sessionToken") or body.get("Session-Token")
     if not isinstance(token, str) or not token:
-        raise Unauthenticated("session token required: send the Session-Token header")
+        raise Unauthenticated(ErrorCode.CREDENTIALS_REQUIRED)
     await runtime.write(lambda s: identity.logout(s, token.strip()))
     return ok_message("session deleted")

@@ -19,7 +19,6 @@ from premises.api.upkeep.wire import (
     result_schema,
     results_schema,
 )
-from premises.identity.permissions import Role
 from premises.user import queries, service
 
 router = APIRouter(tags=["users"])
@@ -27,7 +26,7 @@ router = APIRouter(tags=["users"])
 LIST = ListSpec(
     filters=(
         Filter("email", "email", description="Only the user with this email."),
-        Filter("accountType", "account_type", choices=tuple(r.value for r in Role)),
+        Filter("accountType", "account_type", choices=wire.ROLES),
     )
 )
 LOCATIONS_SCHEMA = results_schema({"type": "object", "properties": {"locationId": {"type": "string"}}})
@@ -35,9 +34,8 @@ LOCATIONS_SCHEMA = results_schema({"type": "object", "properties": {"locationId"
 
 @router.post("/users", responses=responses(result_schema(wire.SCHEMA)), openapi_extra=wire.CREATE.openapi())
 async def create_user(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    fields = wire.CREATE.parse(await read_body(request))
-    password = fields.pop("password")
-    user = await runtime.write(lambda s: service.create_user(s, principal, fields, password).id)
+    command, password = wire.parse_create(await read_body(request))
+    user = await runtime.write(lambda s: service.create_user(s, principal, command, password).id)
     return ok_result(wire.to_upkeep(await queries.get_user(runtime.reader, principal, user)))
 
 
@@ -60,7 +58,7 @@ async def get_user(user_id: str, request: Request, runtime: RuntimeDep, principa
     openapi_extra=wire.UPDATE.openapi(partial=True),
 )
 async def update_user(user_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    changes = wire.UPDATE.parse(await read_body(request), partial=True)
+    changes = wire.parse_update(await read_body(request))
     await runtime.write(lambda s: service.update_user(s, principal, user_id, changes).id)
     return ok_result(wire.to_upkeep(await queries.get_user(runtime.reader, principal, user_id)))
 
