@@ -3,7 +3,7 @@
 A value row with ``definition_id`` holds a typed value: the text of every type in ``value`` (numbers
 without a trailing ``.0``, dates as ISO 8601), and also ``number_value`` (number, currency) or
 ``date_value`` (date, epoch ms) so range filters compare natively. A value row without a definition
-is a free ``name``/``value``/``unit`` triple (UpKeep's older ``customFieldsAsset``).
+is a free ``name``/``value``/``unit`` triple (a *free field*: ``commands.FreeFieldChange``).
 """
 
 from __future__ import annotations

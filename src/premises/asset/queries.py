@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from premises.assignment.service import MEMBER_TYPES
@@ -94,8 +95,19 @@ DEFINITION_COLUMNS = (
 STATUS_COLUMNS = ("id", "name", "created_at", "updated_at")
 LINK_TYPES = MEMBER_TYPES
 
-# Filter kinds of the ``customFields`` list filter and the value column each compares.
-CUSTOM_FILTER_KINDS = ("text", "dropdown", "number", "currency", "date")
+
+class CustomFilterKind(StrEnum):
+    """How a custom field filter compares: a substring of the text (text, dropdown) or a range of the value."""
+
+    TEXT = "text"
+    DROPDOWN = "dropdown"
+    NUMBER = "number"
+    CURRENCY = "currency"
+    DATE = "date"
+
+
+CUSTOM_FILTER_KINDS = tuple(kind.value for kind in CustomFilterKind)
+SUBSTRING_KINDS = (CustomFilterKind.TEXT, CustomFilterKind.DROPDOWN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +115,7 @@ class CustomFieldFilter:
     """Assets whose value of one typed custom field matches: a substring (text, dropdown) or a range."""
 
     definition_id: str
-    kind: str  # one of CUSTOM_FILTER_KINDS
+    kind: CustomFilterKind
     contains: str | None = None
     minimum: float | None = None
     maximum: float | None = None
@@ -156,18 +168,19 @@ def _custom_filter(select: Select, index: int, spec: CustomFieldFilter) -> None:
         f"AND {alias}.owner_type = 'asset' AND {alias}.owner_id = {{a}}.id AND {alias}.definition_id = {{}}"
     )
     values: list[Any] = [spec.definition_id]
-    if spec.kind in ("text", "dropdown"):
+    if spec.kind in SUBSTRING_KINDS:
         escaped = (spec.contains or "").lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         condition += f" AND LOWER({alias}.value) LIKE {{}} ESCAPE '\\'"
         values.append(f"%{escaped}%")
     else:
-        column = f"{alias}.date_value" if spec.kind == "date" else f"{alias}.number_value"
+        dated = spec.kind == CustomFilterKind.DATE
+        column = f"{alias}.date_value" if dated else f"{alias}.number_value"
         if spec.minimum is not None:
             condition += f" AND {column} >= {{}}"
-            values.append(int(spec.minimum) if spec.kind == "date" else spec.minimum)
+            values.append(int(spec.minimum) if dated else spec.minimum)
         if spec.maximum is not None:
             condition += f" AND {column} <= {{}}"
-            values.append(int(spec.maximum) if spec.kind == "date" else spec.maximum)
+            values.append(int(spec.maximum) if dated else spec.maximum)
     select.where(condition + ")", *values)
 
 
@@ -252,7 +265,7 @@ async def custom_values(
     """Custom field values of these assets (those the principal sees), oldest first, by asset id.
 
     A row with ``definition_id`` is a value of a typed field (``definition_*`` describe the field);
-    one without is a free ``name``/``value``/``unit`` triple (UpKeep's older ``customFieldsAsset``).
+    one without is a free field (a ``name``/``value``/``unit`` triple).
     """
     wanted = sorted(set(asset_ids))
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}

@@ -28,7 +28,7 @@ from premises.api.upkeep.wire import (
     results_schema,
 )
 from premises.asset import downtime, queries, service
-from premises.asset.queries import CUSTOM_FILTER_KINDS, CustomFieldFilter
+from premises.asset.queries import CUSTOM_FILTER_KINDS, SUBSTRING_KINDS, CustomFieldFilter, CustomFilterKind
 from premises.db.reader import Reader
 from premises.errors import DomainValidation
 from premises.identity.principal import Principal
@@ -148,17 +148,18 @@ def _custom_filter(index: int, given: dict[str, str]) -> CustomFieldFilter:
             raise DomainValidation(f"invalid filter key: {where}[{key}]", field="customFields")
     if not given.get("id"):
         raise DomainValidation(f"{where}[id] cannot be null", field="customFields")
-    kind = given.get("type")
-    if kind not in CUSTOM_FILTER_KINDS:
+    named = given.get("type")
+    if named not in CUSTOM_FILTER_KINDS:
         raise DomainValidation(f"{where}[type] must be one of " + ", ".join(CUSTOM_FILTER_KINDS), field="customFields")
-    if kind in ("text", "dropdown"):
+    kind = CustomFilterKind(named)
+    if kind in SUBSTRING_KINDS:
         if not given.get("value"):
             raise DomainValidation(f"{where}[value] cannot be null", field="customFields")
         return CustomFieldFilter(given["id"], kind, contains=given["value"])
     low, high = given.get("minValue"), given.get("maxValue")
     if not low and not high:
         raise DomainValidation(f"{where} needs minValue or maxValue", field="customFields")
-    if kind == "date":
+    if kind == CustomFilterKind.DATE:
         minimum = _filter_date(f"{where}[minValue]", low, end_of_day=False) if low else None
         maximum = _filter_date(f"{where}[maxValue]", high, end_of_day=True) if high else None
     else:
