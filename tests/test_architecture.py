@@ -106,18 +106,13 @@ SENTENCE_ERRORS_NOT_YET_CONVERTED = frozenset(
         "kit/emails.py",
         "kit/references.py",
         "place/service.py",
-        "request/service.py",
-        "work_order/form_items.py",
-        "work_order/service.py",
         "contact/service.py",
         "contact/queries.py",
         "db/integrity.py",
         "file/queries.py",
         "file/storage.py",
         "place/queries.py",
-        "request/queries.py",
         "team/queries.py",
-        "work_order/queries.py",
     }
 )
 DOMAIN_ERRORS = {"DomainValidation", "NotFound", "Conflict", "InvalidState", "PermissionDenied", "Unauthenticated"}

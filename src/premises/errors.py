@@ -102,6 +102,13 @@ class ErrorCode(StrEnum):
     TOO_MANY_GIVEN = "too_many_given"  # a batch over its limit
     NOT_ASSIGNABLE = "not_assignable"  # a kind of member a record cannot have
     # Requests and work orders
+    NOT_A_CATEGORY = "not_a_category"  # a category name the account does not define for this kind
+    NOT_A_COST_CATEGORY = "not_a_cost_category"
+    NOT_AN_OPTION = "not_an_option"  # a multiple-choice value outside the line's options
+    NOT_AVAILABLE_YET = "not_available_yet"
+    ROLE_MAY_NOT_CHANGE = "role_may_not_change"  # an OWN grant changes only what its holder works on
+    NOT_ASSIGNED = "not_assigned"
+    NOT_OPEN = "not_open"  # a decided request (approved, rejected, cancelled) is final
 
 
 TEMPLATES: dict[ErrorCode, str] = {
@@ -181,6 +188,14 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.NONE_GIVEN: "at least one {item} is required",
     ErrorCode.TOO_MANY_GIVEN: "at most {maximum} {items} per request",
     ErrorCode.NOT_ASSIGNABLE: "cannot assign a {member_type} to {record}",
+    # Requests and work orders
+    ErrorCode.NOT_A_CATEGORY: "{field} {value} is not one of the account's {kind} categories",
+    ErrorCode.NOT_A_COST_CATEGORY: "{field} {value} is not a cost category",
+    ErrorCode.NOT_AN_OPTION: "{field} must be one of its options",
+    ErrorCode.NOT_AVAILABLE_YET: "{field} are not available yet: {reason}",
+    ErrorCode.ROLE_MAY_NOT_CHANGE: "{role} users may not change {name}",
+    ErrorCode.NOT_ASSIGNED: "{record} is not assigned to this {to}",
+    ErrorCode.NOT_OPEN: "only open {records} can be {verb}; this {record} is {status}",
 }
 
 

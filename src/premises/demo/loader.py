@@ -28,11 +28,13 @@ from premises.kit.time import now_ms
 from premises.models import WorkOrder, WorkRequest
 from premises.place import service as places
 from premises.request import service as requests
+from premises.request.commands import RequestApproval, RequestCreate
 from premises.team import service as teams
 from premises.team.commands import TeamCreate
 from premises.user.commands import UserCreate
 from premises.user.service import create_user_unchecked, set_user_locations
 from premises.work_order import service as work_orders
+from premises.work_order.commands import CostAdd, FormItem, FormItemType, Status, WorkOrderChanges, WorkOrderCreate
 
 DEMO_DOMAIN = "demo.premises.test"
 DEMO_PASSWORD = "demo-password"
@@ -254,17 +256,18 @@ def _requests(session: Session, rng: random.Random, demo: Demo) -> None:
         request = requests.create_request(
             session,
             requester,
-            {
-                "title": title,
-                "description": "Reported at the front desk.",
-                "category": category,
-                "priority": rng.randrange(4),
-                "location_id": rng.choice(demo.units),
-            },
+            RequestCreate(
+                title=title,
+                description="Reported at the front desk.",
+                category=category,
+                priority=rng.randrange(4),
+                location_id=rng.choice(demo.units),
+            ),
         )
         _backdate(session, WorkRequest, demo.admin.account_id, request.id, now_ms() - rng.randrange(1, 60) * DAY_MS)
         if outcome == "approved":
-            requests.approve_request(session, demo.admin, request.id, {"assigned_to_user_id": rng.choice(demo.techs)})
+            approval = RequestApproval(assigned_to_user_id=rng.choice(demo.techs))
+            requests.approve_request(session, demo.admin, request.id, approval)
         elif outcome == "rejected":
             requests.reject_request(session, demo.admin, request.id, "Resident's own responsibility")
         elif outcome == "cancelled":
@@ -293,27 +296,27 @@ def _work_order(session: Session, rng: random.Random, demo: Demo, index: int) ->
         fields["team_id"] = rng.choice(demo.teams)
     if rng.random() < 0.3:
         fields["form_items"] = [
-            {"name": "Isolate supply", "type": "TASK"},
-            {"name": "Condition after repair", "type": "CHECKLIST"},
+            FormItem(name="Isolate supply", type=FormItemType.TASK),
+            FormItem(name="Condition after repair", type=FormItemType.CHECKLIST),
         ]
-    work_order = work_orders.create_work_order(session, demo.admin, fields)
+    work_order = work_orders.create_work_order(session, demo.admin, WorkOrderCreate(**fields))
     status = rng.choice(STATUS_MIX)
     if status != "open":
-        changes: dict[str, Any] = {"status": status}
+        changes: dict[str, Any] = {"status": Status(status)}
         if status == "complete":
             changes["time_spent"] = rng.choice((0.5, 1, 1.5, 3))
             if rng.random() < 0.5:
                 changes["additional_costs"] = [
-                    {
-                        "amount": float(rng.randrange(20, 400)),
-                        "info": "Parts and call-out",
-                        "category": "Parts Cost",
-                        "assigned_to_user_id": fields.get("assigned_to_user_id", demo.admin.user_id),
-                    }
+                    CostAdd(
+                        amount=float(rng.randrange(20, 400)),
+                        info="Parts and call-out",
+                        category="Parts Cost",
+                        assigned_to_user_id=fields.get("assigned_to_user_id", demo.admin.user_id),
+                    )
                 ]
-        work_orders.update_work_order(session, demo.admin, work_order.id, changes)
+        work_orders.update_work_order(session, demo.admin, work_order.id, WorkOrderChanges(**changes))
     if rng.random() < 0.2:
         work_orders.add_update_message(session, demo.admin, work_order.id, "Parts ordered, back on Thursday.")
     if rng.random() < 0.05:
-        work_orders.update_work_order(session, demo.admin, work_order.id, {"archived": True})
+        work_orders.update_work_order(session, demo.admin, work_order.id, WorkOrderChanges(archived=True))
     _backdate(session, WorkOrder, demo.admin.account_id, work_order.id, created_at)

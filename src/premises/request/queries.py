@@ -1,4 +1,8 @@
-"""Work requests, read side: one query per page (the assignee's email joined in)."""
+"""Work requests, read side: one query per page (the assignee's email joined in).
+
+Every query takes the principal: the read permission, the tenant and ``request.visibility``'s rule
+(the same SQL the write side checks) are applied here.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,11 @@ from typing import Any
 
 from premises.db.reader import Reader
 from premises.db.sql import Select
-from premises.errors import NotFound
-from premises.identity.permissions import Grant
+from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.kit.listing import ListQuery
+from premises.request import visibility
 
 COLUMNS = (
     "id",
@@ -43,21 +47,14 @@ ALL_COLUMNS = COLUMNS + JOINED
 
 
 def _base(principal: Principal) -> Select:
-    """The requests the principal may read (mirrors ``service.visible``)."""
+    """The requests the principal may read and sees."""
     grant = principal.require("request", "read")
     select = Select("requests", COLUMNS, principal.account_id).where_live()
     select.join(
         "LEFT JOIN users uto ON uto.account_id = {a}.account_id AND uto.id = {a}.assigned_to_user_id",
         "uto.email",
     )
-    me = principal.user_id
-    if grant is Grant.OWN:
-        select.where("{a}.requested_by_user_id = {}", me)
-    if principal.location_ids is not None:
-        places = sorted(principal.location_ids)
-        in_places = "{a}.location_id IN (" + ", ".join("{}" for _ in places) + ") OR " if places else ""
-        select.where("(" + in_places + "{a}.requested_by_user_id = {})", *places, me)
-    return select
+    return visibility.restrict(select, principal, grant)
 
 
 def _row(values: Iterable[Any]) -> dict[str, Any]:
@@ -75,7 +72,7 @@ async def get_request(reader: Reader, principal: Principal, request_id: str) -> 
     select = _base(principal).where_eq("id", request_id)
     row = await reader.fetchrow(select.sql(), select.params)
     if row is None:
-        raise NotFound("request not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="request")
     return _row(row)
 
 

@@ -3,78 +3,55 @@
 A request is ``open`` until someone decides it; ``approved``, ``rejected`` and ``cancelled`` are
 final. Every change records its event in the same transaction: REQUEST_CREATED, REQUEST_UPDATED
 (cancel), REQUEST_APPROVED (plus the WORK_ORDER_CREATED of the new work order), REQUEST_REJECTED
-and REQUEST_DELETED.
+and REQUEST_DELETED. Services take typed commands (``request.commands``) and raise coded errors
+with domain field names; which requests a principal sees is ``request.visibility``'s rule, shared
+with the read side.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from premises.errors import DomainValidation, InvalidState, NotFound
+from premises.errors import DomainValidation, ErrorCode, InvalidState, NotFound
 from premises.event.service import record_event, snapshot
 from premises.event.types import EventType
 from premises.file.service import require_readable_files
-from premises.identity.permissions import Grant, Role
+from premises.identity.permissions import Role
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
+from premises.kit.commands import given
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
 from premises.models import WorkOrder, WorkRequest
+from premises.request import visibility
+from premises.request.commands import RequestApproval, RequestCreate, Status
+from premises.work_order.commands import WorkOrderCreate
 from premises.work_order.service import check_category, check_common_references, check_priority, create_work_order
-
-# Work-order fields an approver may set when approving; everything else comes from the request.
-APPROVAL_FIELDS = frozenset(
-    {
-        "title",
-        "description",
-        "priority",
-        "category",
-        "start_date",
-        "due_date",
-        "location_id",
-        "asset_id",
-        "team_id",
-        "assigned_to_user_id",
-        "additional_user_ids",
-        "estimated_duration_hours",
-    }
-)
-
 
 # ------------------------------------------------------------------------------------------ loading
 
 
-def visible(principal: Principal, request: WorkRequest, grant: Grant) -> bool:
-    """OWN grants see the requests they raised; location-based users their places' requests and their own."""
-    mine = request.requested_by_user_id == principal.user_id
-    if grant is Grant.OWN and not mine:
-        return False
-    if principal.location_ids is not None:
-        return mine or request.location_id in principal.location_ids
-    return True
-
-
 def _load(session: Session, principal: Principal, request_id: str, action: str) -> WorkRequest:
+    """The live request, locked, if the principal may ``action`` it and sees it; else NotFound."""
     grant = principal.require("request", action)
     request = session.get(WorkRequest, (principal.account_id, request_id), with_for_update=True)
-    if request is None or request.deleted_at is not None or not visible(principal, request, grant):
-        raise NotFound("request not found")
+    if request is None or request.deleted_at is not None or not visibility.sees(session, principal, grant, request.id):
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="request")
     return request
 
 
 def _require_open(request: WorkRequest, verb: str) -> None:
-    if request.status != "open":
-        raise InvalidState(f"only open requests can be {verb}; this request is {request.status}")
+    if request.status != Status.OPEN:
+        raise InvalidState(ErrorCode.NOT_OPEN, records="requests", record="request", verb=verb, status=request.status)
 
 
 # ------------------------------------------------------------------------------------------ validation
 
 
-def _check_references(session: Session, principal: Principal, fields: Mapping[str, Any]) -> None:
+def _check_references(session: Session, principal: Principal, fields: dict[str, Any]) -> None:
     """Requests use the account's work-order categories (they become work orders)."""
     account_id = principal.account_id
     check_common_references(session, principal, fields)
@@ -86,7 +63,7 @@ def _check_references(session: Session, principal: Principal, fields: Mapping[st
 
 def _check_dates(due_date: int | None, end_due_date: int | None) -> None:
     if due_date is not None and end_due_date is not None and end_due_date < due_date:
-        raise DomainValidation("endDueDate must not be before dueDate", field="endDueDate")
+        raise DomainValidation(ErrorCode.NOT_BEFORE, field="end_due_date", other_field="due_date")
 
 
 def _event(session: Session, principal: Principal, type_: EventType, request: WorkRequest) -> None:
@@ -105,11 +82,12 @@ def _event(session: Session, principal: Principal, type_: EventType, request: Wo
 # ------------------------------------------------------------------------------------------ commands
 
 
-def create_request(session: Session, principal: Principal, fields: Mapping[str, Any]) -> WorkRequest:
+def create_request(session: Session, principal: Principal, command: RequestCreate) -> WorkRequest:
     principal.require("request", "create")
-    title = fields.get("title")
+    fields = given(command)
+    title = command.title
     if not title or not str(title).strip():
-        raise DomainValidation("title cannot be null", field="title")
+        raise DomainValidation(ErrorCode.REQUIRED, field="title")
     _check_references(session, principal, fields)
     _check_dates(fields.get("due_date"), fields.get("end_due_date"))
     now = now_ms()
@@ -119,8 +97,8 @@ def create_request(session: Session, principal: Principal, fields: Mapping[str, 
         id=new_id(),
         title=title,
         description=fields.get("description"),
-        status="open",
-        priority=check_priority(fields.get("priority")),
+        status=Status.OPEN.value,
+        priority=int(check_priority(command.priority)),
         category=fields.get("category"),
         due_date=fields.get("due_date"),
         end_due_date=fields.get("end_due_date"),
@@ -144,7 +122,7 @@ def cancel_request(session: Session, principal: Principal, request_id: str, reas
     request = _load(session, principal, request_id, "cancel")
     _require_open(request, "cancelled")
     now = now_ms()
-    request.status = "cancelled"
+    request.status = Status.CANCELLED.value
     request.decided_by_user_id = principal.user_id
     request.decided_at = now
     request.decision_reason = reason
@@ -166,7 +144,7 @@ def reject_request(session: Session, principal: Principal, request_id: str, reas
     request = _load(session, principal, request_id, "decide")
     _require_open(request, "rejected")
     now = now_ms()
-    request.status = "rejected"
+    request.status = Status.REJECTED.value
     request.decided_by_user_id = principal.user_id
     request.decided_at = now
     request.decision_reason = reason
@@ -176,22 +154,19 @@ def reject_request(session: Session, principal: Principal, request_id: str, reas
 
 
 def approve_request(
-    session: Session, principal: Principal, request_id: str, overrides: Mapping[str, Any] | None = None
+    session: Session, principal: Principal, request_id: str, approval: RequestApproval | None = None
 ) -> tuple[WorkRequest, WorkOrder]:
     """Approve an open request: create its work order (linked both ways) in this transaction.
 
-    ``overrides`` are work-order fields (domain names, see APPROVAL_FIELDS) that replace the
-    request's values on the new work order. The approver needs request/decide, not
-    work_order/create: deciding a request is what entitles them to create its work order.
+    ``approval`` gives work-order fields that replace the request's values on the new work order.
+    The approver needs request/decide, not work_order/create: deciding a request is what entitles
+    them to create its work order.
     """
     request = _load(session, principal, request_id, "decide")
     _require_open(request, "approved")
-    overrides = dict(overrides or {})
-    unknown = sorted(set(overrides) - APPROVAL_FIELDS)
-    if unknown:
-        raise DomainValidation(f"{unknown[0]} cannot be set when approving a request", field=unknown[0])
+    overrides = given(approval or RequestApproval())
     if "title" in overrides and not (overrides["title"] or "").strip():
-        raise DomainValidation("title cannot be null", field="title")
+        raise DomainValidation(ErrorCode.REQUIRED, field="title")
     fields: dict[str, Any] = {
         "title": request.title,
         "description": request.description,
@@ -207,15 +182,14 @@ def approve_request(
         "requested_by_user_id": request.requested_by_user_id,
         "public_requester_email": request.public_requester_email,
         "request_id": request.id,
+        "end_due_date": None if "due_date" in overrides else request.end_due_date,
         **overrides,
     }
     # The same user (actor, location access) with a role that may create work orders.
     creator = dataclasses.replace(principal, role=Role.ADMIN)
-    work_order = create_work_order(session, creator, fields)
-    if request.end_due_date is not None and "due_date" not in overrides:
-        work_order.end_due_date = request.end_due_date
+    work_order = create_work_order(session, creator, WorkOrderCreate(**fields))
     now = now_ms()
-    request.status = "approved"
+    request.status = Status.APPROVED.value
     request.work_order_id = work_order.id
     request.decided_by_user_id = principal.user_id
     request.decided_at = now

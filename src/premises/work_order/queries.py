@@ -1,17 +1,24 @@
-"""Work orders, read side: one query per page (assignee names and custom status joined in)."""
+"""Work orders, read side: one query per page (assignee names and custom status joined in).
+
+Every query takes the principal: the read permission, the tenant and ``work_order.visibility``'s
+rule (the same SQL the write side checks) are applied here. ``work_order_detail`` is the read model
+of one work order with its cost lines and update messages.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from premises.db.reader import Reader
 from premises.db.sql import Select
-from premises.errors import NotFound
-from premises.identity.permissions import Grant
+from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.kit.listing import ListQuery
+from premises.work_order import visibility
+from premises.work_order.commands import Status
 
 COLUMNS = (
     "id",
@@ -87,24 +94,7 @@ def _base(principal: Principal) -> Select:
         "cs.created_by_user_id",
         "cs.deleted_by_user_id",
     )
-    me = principal.user_id
-    if grant is Grant.OWN:
-        teams = sorted(principal.team_ids)
-        team_clause = ""
-        if teams:
-            team_clause = " OR {a}.team_id IN (" + ", ".join("{}" for _ in teams) + ")"
-        select.where(
-            "({a}.assigned_to_user_id = {}" + team_clause + " OR EXISTS (SELECT 1 FROM work_order_users wu "
-            "WHERE wu.account_id = {a}.account_id AND wu.work_order_id = {a}.id AND wu.user_id = {}))",
-            me,
-            *teams,
-            me,
-        )
-    if principal.location_ids is not None:
-        places = sorted(principal.location_ids)
-        in_places = "{a}.location_id IN (" + ", ".join("{}" for _ in places) + ") OR " if places else ""
-        select.where("(" + in_places + "{a}.assigned_to_user_id = {})", *places, me)
-    return select
+    return visibility.restrict(select, principal, grant)
 
 
 def _row(values: Iterable[Any]) -> dict[str, Any]:
@@ -121,7 +111,7 @@ async def list_work_orders(reader: Reader, principal: Principal, query: ListQuer
     equals = dict(query.equals)
     is_complete = equals.pop(IS_COMPLETE, None)
     if is_complete is not None:
-        select.where("{a}.status = {}" if is_complete else "{a}.status <> {}", "complete")
+        select.where("{a}.status = {}" if is_complete else "{a}.status <> {}", Status.COMPLETE.value)
     archived = equals.pop(ARCHIVED, None)
     if archived is not None:
         select.where("{a}.archived = {}", bool(archived))
@@ -133,7 +123,7 @@ async def get_work_order(reader: Reader, principal: Principal, work_order_id: st
     select = _base(principal).where_eq("id", work_order_id)
     row = await reader.fetchrow(select.sql(), select.params)
     if row is None:
-        raise NotFound("work order not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="work order")
     return _row(row)
 
 
@@ -149,7 +139,7 @@ async def work_orders_by_ids(reader: Reader, principal: Principal, ids: Iterable
 COST_COLUMNS = ("id", "amount", "info", "category", "assigned_to_user_id", "date", "included_in_total_cost")
 
 
-async def costs(reader: Reader, account_id: str, work_order_id: str) -> list[dict[str, Any]]:
+async def _costs(reader: Reader, account_id: str, work_order_id: str) -> list[dict[str, Any]]:
     select = Select("work_order_costs", COST_COLUMNS, account_id).where_eq("work_order_id", work_order_id)
     select.order_by("position", False).order_by("id", False)
     rows = [dict(zip(COST_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
@@ -161,10 +151,28 @@ async def costs(reader: Reader, account_id: str, work_order_id: str) -> list[dic
 UPDATE_COLUMNS = ("id", "text", "created_by_user_id", "created_at")
 
 
-async def update_messages(reader: Reader, account_id: str, work_order_id: str) -> list[dict[str, Any]]:
+async def _update_messages(reader: Reader, account_id: str, work_order_id: str) -> list[dict[str, Any]]:
     select = Select("work_order_updates", UPDATE_COLUMNS, account_id).where_eq("work_order_id", work_order_id)
     select.order_by("created_at", False).order_by("id", False)
     return [dict(zip(UPDATE_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkOrderDetail:
+    """One work order as its detail page shows it: the row, its cost lines, its update messages (oldest first)."""
+
+    work_order: dict[str, Any]
+    costs: list[dict[str, Any]]
+    update_messages: list[dict[str, Any]]
+
+
+async def work_order_detail(reader: Reader, principal: Principal, work_order_id: str) -> WorkOrderDetail:
+    """The work order, if the principal may read and sees it (else NotFound), with its costs and messages."""
+    row = await get_work_order(reader, principal, work_order_id)
+    account_id = principal.account_id
+    return WorkOrderDetail(
+        row, await _costs(reader, account_id, row["id"]), await _update_messages(reader, account_id, row["id"])
+    )
 
 
 async def cost_categories(reader: Reader, principal: Principal) -> list[dict[str, Any]]:

@@ -1,25 +1,29 @@
 """Work orders, write side: create, update (status machine, costs, checklists), assign, comment, delete.
 
-Every change records its event (WORK_ORDER_CREATED / _UPDATED / _STATUS_UPDATED / _DELETED) in
-the same transaction.
+Services take typed commands (``work_order.commands``) and raise coded errors with domain field
+names. Every change records its event (WORK_ORDER_CREATED / _UPDATED / _STATUS_UPDATED / _DELETED)
+in the same transaction. Which work orders a principal sees is ``work_order.visibility``'s rule,
+shared with the read side.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from premises.asset.service import check_asset
-from premises.errors import DomainValidation, NotFound, PermissionDenied
+from premises.errors import DomainValidation, ErrorCode, NotFound, PermissionDenied
 from premises.event.service import record_event, snapshot
 from premises.event.types import EventType
 from premises.file.service import require_readable_files
 from premises.identity.permissions import Grant
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
+from premises.kit.commands import given
 from premises.kit.counters import next_value
 from premises.kit.ids import new_id
 from premises.kit.references import require_all_live, require_live
@@ -34,9 +38,19 @@ from premises.models import (
     WorkOrderUpdate,
     WorkOrderUser,
 )
-from premises.models.work_order import WORK_ORDER_STATUSES
 from premises.place.service import check_location, require_location
-from premises.work_order import form_items
+from premises.work_order import form_items, visibility
+from premises.work_order.commands import (
+    CostAdd,
+    CostChange,
+    CostDelete,
+    CostModify,
+    DecreaseInventory,
+    Priority,
+    Status,
+    WorkOrderChanges,
+    WorkOrderCreate,
+)
 
 IMAGE_FIELDS = (
     "image_file_id",
@@ -68,38 +82,25 @@ OWN_EDITABLE = frozenset(
         "file_ids",
         "description",
         "additional_costs",
+        "remove_all_costs",
     }
     | set(IMAGE_FIELDS)
 )
+WORK_ORDER = "work order"  # the record name in NotFound errors
 
 
 # ------------------------------------------------------------------------------------------ loading
 
 
 def _load(session: Session, principal: Principal, work_order_id: str, action: str) -> WorkOrder:
+    """The live work order, locked, if the principal may ``action`` it and sees it; else NotFound."""
     grant = principal.require("work_order", action)
     work_order = session.get(WorkOrder, (principal.account_id, work_order_id), with_for_update=True)
     if work_order is None or work_order.deleted_at is not None:
-        raise NotFound("work order not found")
-    if not _visible(session, principal, work_order, grant):
-        raise NotFound("work order not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record=WORK_ORDER)
+    if not visibility.sees(session, principal, grant, work_order.id):
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record=WORK_ORDER)
     return work_order
-
-
-def _is_own(session: Session, principal: Principal, work_order: WorkOrder) -> bool:
-    if work_order.assigned_to_user_id == principal.user_id:
-        return True
-    if work_order.team_id is not None and work_order.team_id in principal.team_ids:
-        return True
-    return session.get(WorkOrderUser, (principal.account_id, work_order.id, principal.user_id)) is not None
-
-
-def _visible(session: Session, principal: Principal, work_order: WorkOrder, grant: Grant) -> bool:
-    if grant is Grant.OWN and not _is_own(session, principal, work_order):
-        return False
-    if principal.location_ids is not None:
-        return work_order.location_id in principal.location_ids or (work_order.assigned_to_user_id == principal.user_id)
-    return True
 
 
 # ------------------------------------------------------------------------------------------ validation
@@ -108,13 +109,13 @@ def _visible(session: Session, principal: Principal, work_order: WorkOrder, gran
 # Requests validate with the same checks: an approved request becomes a work order.
 
 
-def check_priority(value: Any) -> int:
+def check_priority(value: Any) -> Priority:
     """0 to 3; None means 0."""
     if value is None:
-        return 0
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 3:
-        raise DomainValidation("priority must be one of 0, 1, 2, 3", field="priority")
-    return value
+        return Priority.LOWEST
+    if not isinstance(value, int) or isinstance(value, bool) or value not in tuple(Priority):
+        raise DomainValidation(ErrorCode.NOT_ONE_OF, field="priority", choices=", ".join(str(int(p)) for p in Priority))
+    return Priority(value)
 
 
 def check_category(session: Session, account_id: str, name: str | None) -> None:
@@ -127,10 +128,10 @@ def check_category(session: Session, account_id: str, name: str | None) -> None:
         )
     )
     if found is None:
-        raise DomainValidation(f"category {name} is not one of the account's work order categories", field="category")
+        raise DomainValidation(ErrorCode.NOT_A_CATEGORY, field="category", value=name, kind="work order")
 
 
-def check_common_references(session: Session, principal: Principal, fields: Mapping[str, Any]) -> None:
+def check_common_references(session: Session, principal: Principal, fields: dict[str, Any]) -> None:
     """The references requests and work orders share: location and asset (ones the principal sees), team, assignee.
 
     A place or asset outside a location-based principal's places is "not found", like a missing one.
@@ -146,7 +147,7 @@ def check_common_references(session: Session, principal: Principal, fields: Mapp
         require_live(session, User, account_id, fields["assigned_to_user_id"], "assignedToUser")
 
 
-def _check_references(session: Session, principal: Principal, fields: Mapping[str, Any]) -> None:
+def _check_references(session: Session, principal: Principal, fields: dict[str, Any]) -> None:
     account_id = principal.account_id
     check_common_references(session, principal, fields)
     if fields.get("additional_user_ids"):
@@ -157,36 +158,37 @@ def _check_references(session: Session, principal: Principal, fields: Mapping[st
         check_category(session, account_id, fields["category"])
     if fields.get("parts"):
         raise DomainValidation(
-            "parts are not available yet: parts inventory arrives with a later release", field="parts"
+            ErrorCode.NOT_AVAILABLE_YET, field="parts", reason="parts inventory arrives with a later release"
         )
     if fields.get("form_template_id"):
         # Form templates arrive with a later release; until then no id names one.
-        raise DomainValidation(f"formTemplate {fields['form_template_id']} not found", field="formTemplate")
+        raise DomainValidation(ErrorCode.NOT_FOUND, field="form_template_id", id=fields["form_template_id"])
 
 
 def _custom_status(session: Session, account_id: str, status_id: str) -> WorkOrderStatus:
     status = session.get(WorkOrderStatus, (account_id, status_id))
     if status is None or status.deleted_at is not None:
-        raise DomainValidation(f"customWOStatusId {status_id} not found", field="customWOStatusId")
+        raise DomainValidation(ErrorCode.NOT_FOUND, field="custom_status_id", id=status_id)
     return status
 
 
 # ------------------------------------------------------------------------------------------ create
 
 
-def create_work_order(session: Session, principal: Principal, fields: Mapping[str, Any]) -> WorkOrder:
+def create_work_order(session: Session, principal: Principal, command: WorkOrderCreate) -> WorkOrder:
     principal.require("work_order", "create")
     account_id = principal.account_id
-    require_location(principal, fields.get("location_id"))
+    fields = given(command)
+    require_location(principal, command.location_id)
     _check_references(session, principal, fields)
     now = now_ms()
     work_order = WorkOrder(
         account_id=account_id,
         id=new_id(),
         work_order_no=next_value(session, account_id, "work_order_no"),
-        title=fields["title"],
-        status="open",
-        priority=check_priority(fields.get("priority")),
+        title=command.title,
+        status=Status.OPEN.value,
+        priority=int(check_priority(command.priority)),
         category=fields.get("category"),
         location_id=fields.get("location_id"),
         asset_id=fields.get("asset_id"),
@@ -202,20 +204,20 @@ def create_work_order(session: Session, principal: Principal, fields: Mapping[st
         created_at=now,
         updated_at=now,
     )
-    for name in (*SIMPLE_FIELDS, *IMAGE_FIELDS):
+    for name in (*SIMPLE_FIELDS, *IMAGE_FIELDS, "end_due_date"):
         if fields.get(name) is not None:
-            setattr(work_order, name, fields[name])
+            setattr(work_order, name, _stored(fields[name]))
     if work_order.decrease_inventory is None:
-        work_order.decrease_inventory = "auto"
-    work_order.form_items = jsonutil.dumps(form_items.normalise(fields.get("form_items") or []))
-    work_order.file_ids = jsonutil.dumps(list(fields.get("file_ids") or []))
-    if fields.get("custom_status_id"):
-        custom = _custom_status(session, account_id, fields["custom_status_id"])
+        work_order.decrease_inventory = DecreaseInventory.AUTO.value
+    work_order.form_items = jsonutil.dumps(form_items.normalise(command.form_items or []))
+    work_order.file_ids = jsonutil.dumps(list(command.file_ids or []))
+    if command.custom_status_id:
+        custom = _custom_status(session, account_id, command.custom_status_id)
         work_order.custom_status_id = custom.id
         _set_status(work_order, custom.type, principal, now)
     session.add(work_order)
     session.flush()
-    _set_additional_users(session, work_order, fields.get("additional_user_ids") or [])
+    _set_additional_users(session, work_order, command.additional_user_ids or [])
     record_event(
         session,
         account_id=account_id,
@@ -269,16 +271,22 @@ def _project_additional_users(session: Session, work_order: WorkOrder) -> None:
     work_order.additional_user_ids = jsonutil.dumps(_additional_users(session, work_order))
 
 
+def _stored(value: Any) -> Any:
+    """Enum members are stored as their plain values."""
+    return value.value if isinstance(value, Enum) else value
+
+
 def _set_status(work_order: WorkOrder, status: str, principal: Principal, now: int) -> bool:
     """Move to ``status``; returns whether it changed. Completion stamps date and user; reopening clears them."""
-    if status not in WORK_ORDER_STATUSES:
-        raise DomainValidation("status must be one of " + ", ".join(WORK_ORDER_STATUSES), field="status")
+    if status not in tuple(Status):
+        raise DomainValidation(ErrorCode.NOT_ONE_OF, field="status", choices=", ".join(Status))
+    status = Status(status).value
     if status == work_order.status:
         return False
     work_order.status = status
     if work_order.first_status_change_at is None:
         work_order.first_status_change_at = now
-    if status == "complete":
+    if status == Status.COMPLETE:
         work_order.date_completed = now
         work_order.completed_by_user_id = principal.user_id
     else:
@@ -291,16 +299,17 @@ def _set_status(work_order: WorkOrder, status: str, principal: Principal, now: i
 
 
 def update_work_order(
-    session: Session, principal: Principal, work_order_id: str, changes: Mapping[str, Any]
+    session: Session, principal: Principal, work_order_id: str, command: WorkOrderChanges
 ) -> WorkOrder:
     work_order = _load(session, principal, work_order_id, "update")
+    changes = given(command)
     if principal.require("work_order", "update") is Grant.OWN:
         forbidden = sorted(set(changes) - OWN_EDITABLE)
         if forbidden:
-            raise PermissionDenied(f"{principal.role.value} users may not change {forbidden[0]}")
+            raise PermissionDenied(ErrorCode.ROLE_MAY_NOT_CHANGE, role=principal.role.value, name=forbidden[0])
     account_id = principal.account_id
     if "title" in changes and not changes["title"]:
-        raise DomainValidation("title cannot be null", field="title")
+        raise DomainValidation(ErrorCode.REQUIRED, field="title")
     if "location_id" in changes:
         require_location(principal, changes["location_id"])
     # A place or asset the work order already has is not re-checked (an assignee may see a work order
@@ -313,9 +322,9 @@ def update_work_order(
     status_changed = False
     for name in (*SIMPLE_FIELDS, *IMAGE_FIELDS, "category", "location_id", "asset_id", "team_id"):
         if name in changes:
-            setattr(work_order, name, changes[name])
+            setattr(work_order, name, _stored(changes[name]))
     if "priority" in changes:
-        work_order.priority = check_priority(changes["priority"])
+        work_order.priority = int(check_priority(changes["priority"]))
     if "assigned_to_user_id" in changes and changes["assigned_to_user_id"] != work_order.assigned_to_user_id:
         work_order.assigned_to_user_id = changes["assigned_to_user_id"]
         work_order.assigned_by_user_id = principal.user_id if changes["assigned_to_user_id"] else None
@@ -338,8 +347,10 @@ def update_work_order(
         status_changed = _set_status(work_order, changes["status"], principal, now) or status_changed
         if work_order.custom_status_id is not None and "custom_status_id" not in changes:
             work_order.custom_status_id = None  # a plain status change leaves the custom status
+    if changes.get("remove_all_costs"):
+        _remove_all_costs(session, work_order)
     if "additional_costs" in changes:
-        _apply_costs(session, principal, work_order, changes["additional_costs"] or [], now)
+        _apply_costs(session, principal, work_order, changes["additional_costs"], now)
     work_order.updated_at = now
     session.flush()
     payload = snapshot(work_order)
@@ -365,31 +376,27 @@ def update_work_order(
     return work_order
 
 
-COST_KEYS = frozenset(
-    {
-        "id",
-        "amount",
-        "info",
-        "category",
-        "assignedToUser",
-        "date",
-        "includedInTotalCost",
-        "deleteAdditionalCostItem",
-    }
-)
+def _remove_all_costs(session: Session, work_order: WorkOrder) -> None:
+    session.execute(
+        delete(WorkOrderCost).where(
+            WorkOrderCost.account_id == work_order.account_id, WorkOrderCost.work_order_id == work_order.id
+        )
+    )
+
+
+# A new cost line needs these (in this order of checking).
+COST_REQUIRED = ("amount", "info", "category", "assigned_to_user_id")
+COST_FIELDS = (*COST_REQUIRED, "date", "included_in_total_cost")
 
 
 def _apply_costs(
     session: Session,
     principal: Principal,
     work_order: WorkOrder,
-    items: Sequence[Mapping[str, Any]],
+    changes: Sequence[CostChange],
     now: int,
 ) -> None:
-    """UpKeep's additionalCosts semantics: [] removes all; no id creates; id modifies; id + delete flag deletes.
-
-    Items arrive already coerced by the dialect (amount float, date epoch ms, booleans).
-    """
+    """Add, modify and delete cost lines, in order; ``additional_costs[i]`` names the i-th change in errors."""
     account_id = principal.account_id
     existing = {
         c.id: c
@@ -399,37 +406,32 @@ def _apply_costs(
             )
         )
     }
-    if not items:
-        for stale in existing.values():
-            session.delete(stale)
-        return
     next_position = max((c.position for c in existing.values()), default=-1) + 1
     cost_categories = set(
         session.scalars(select(Category.name).where(Category.account_id == account_id, Category.kind == "cost"))
     )
-    for index, item in enumerate(items):
-        if item.get("category") is not None and item["category"] not in cost_categories:
-            raise DomainValidation(
-                f"additionalCosts[{index}].category {item['category']} is not a cost category",
-                field="additionalCosts",
-            )
-        if item.get("assigned_to_user_id") is not None:
-            require_live(session, User, account_id, item["assigned_to_user_id"], "additionalCosts.assignedToUser")
-        cost_id = item.get("id")
+    for index, change in enumerate(changes):
+        path = f"additional_costs[{index}]"
+        values = {} if isinstance(change, CostDelete) else given(change)
+        category = values.get("category")
+        if category is not None and category not in cost_categories:
+            raise DomainValidation(ErrorCode.NOT_A_COST_CATEGORY, field=f"{path}.category", value=category)
+        if values.get("assigned_to_user_id") is not None:
+            require_live(session, User, account_id, values["assigned_to_user_id"], "additionalCosts.assignedToUser")
         cost: WorkOrderCost
-        if cost_id is not None:
-            found = existing.get(cost_id)
+        if isinstance(change, (CostDelete, CostModify)):
+            found = existing.get(change.id)
             if found is None:
-                raise DomainValidation(f"additionalCosts[{index}].id {cost_id} not found", field="additionalCosts")
+                raise DomainValidation(ErrorCode.NOT_FOUND, field=f"{path}.id", id=change.id)
             cost = found
-            if item.get("delete"):
+            if isinstance(change, CostDelete):
                 session.delete(cost)
                 continue
         else:
-            for required in ("amount", "info", "category", "assigned_to_user_id"):
-                if item.get(required) is None:
-                    wire = {"assigned_to_user_id": "assignedToUser"}.get(required, required)
-                    raise DomainValidation(f"additionalCosts[{index}].{wire} cannot be null", field="additionalCosts")
+            assert isinstance(change, CostAdd)
+            for required in COST_REQUIRED:
+                if values.get(required) is None:
+                    raise DomainValidation(ErrorCode.REQUIRED, field=f"{path}.{required}")
             cost = WorkOrderCost(
                 account_id=account_id,
                 id=new_id(),
@@ -440,9 +442,9 @@ def _apply_costs(
                 created_at=now,
             )
             next_position += 1
-        for name in ("amount", "info", "category", "assigned_to_user_id", "date", "included_in_total_cost"):
-            if item.get(name) is not None:
-                setattr(cost, name, item[name])
+        for name in COST_FIELDS:
+            if values.get(name) is not None:
+                setattr(cost, name, values[name])
         cost.updated_at = now
         session.add(cost)
 
@@ -483,7 +485,7 @@ def _touch(session: Session, principal: Principal, work_order: WorkOrder) -> Non
 def add_update_message(session: Session, principal: Principal, work_order_id: str, text: str) -> WorkOrderUpdate:
     work_order = _load(session, principal, work_order_id, "comment")
     if not text.strip():
-        raise DomainValidation("text cannot be null", field="text")
+        raise DomainValidation(ErrorCode.REQUIRED, field="text")
     update = WorkOrderUpdate(
         account_id=principal.account_id,
         id=new_id(),
@@ -502,7 +504,7 @@ def add_worker(session: Session, principal: Principal, work_order_id: str, user_
     work_order = _load(session, principal, work_order_id, "assign")
     user = session.get(User, (principal.account_id, user_id))
     if user is None or user.deleted_at is not None:
-        raise NotFound("user not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="user")
     if session.get(WorkOrderUser, (principal.account_id, work_order.id, user_id)) is None:
         last = session.scalar(
             select(func.max(WorkOrderUser.position)).where(
@@ -525,7 +527,7 @@ def remove_worker(session: Session, principal: Principal, work_order_id: str, us
     work_order = _load(session, principal, work_order_id, "assign")
     link = session.get(WorkOrderUser, (principal.account_id, work_order.id, user_id))
     if link is None:
-        raise NotFound("user is not assigned to this work order")
+        raise NotFound(ErrorCode.NOT_ASSIGNED, record="user", to=WORK_ORDER)
     session.delete(link)
     _project_additional_users(session, work_order)
     _touch(session, principal, work_order)
@@ -535,7 +537,7 @@ def assign_team(session: Session, principal: Principal, work_order_id: str, team
     work_order = _load(session, principal, work_order_id, "assign")
     team = session.get(Team, (principal.account_id, team_id))
     if team is None or team.deleted_at is not None:
-        raise NotFound("team not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="team")
     work_order.team_id = team_id
     _touch(session, principal, work_order)
 
@@ -543,6 +545,6 @@ def assign_team(session: Session, principal: Principal, work_order_id: str, team
 def remove_team(session: Session, principal: Principal, work_order_id: str, team_id: str) -> None:
     work_order = _load(session, principal, work_order_id, "assign")
     if work_order.team_id != team_id:
-        raise NotFound("team is not assigned to this work order")
+        raise NotFound(ErrorCode.NOT_ASSIGNED, record="team", to=WORK_ORDER)
     work_order.team_id = None
     _touch(session, principal, work_order)

@@ -43,6 +43,8 @@ EXTRA_NAMES: dict[str, str] = {
     "name": "name",
     "address": "address",
     "custom_fields": "customFields",
+    # Work orders: cost lines (additionalCosts items are no body Spec).
+    "additional_costs[].assigned_to_user_id": "assignedToUser",
     # Assets: a typed custom field value is customFields[i].fieldValue.<type>Value on the wire.
     "custom_fields[].definition_id": "id",
     "custom_fields[].value": "fieldValue",

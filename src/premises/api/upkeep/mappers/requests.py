@@ -17,9 +17,11 @@ from premises.api.kit.expand import expander, objects_for_columns
 from premises.api.upkeep.mappers.common import DATE, ID_OR_OBJECT, IDS, NSTR, STR, iso, obj
 from premises.db.reader import Reader
 from premises.identity.principal import Principal
+from premises.kit.commands import build
 from premises.models.request import REQUEST_STATUSES, WorkRequest
 from premises.models.work_order import WorkOrder
 from premises.request import queries
+from premises.request.commands import RequestApproval, RequestCreate
 
 PRIORITIES = (0, 1, 2, 3)
 
@@ -57,6 +59,14 @@ APPROVE = Spec(
 )
 # Rejecting and cancelling take an optional reason.
 DECISION = Spec(Field("reason", max_length=10_000))
+
+
+def parse_create(body: Mapping[str, Any]) -> RequestCreate:
+    return build(RequestCreate, CREATE.parse(body))
+
+
+def parse_approval(body: Mapping[str, Any]) -> RequestApproval:
+    return build(RequestApproval, APPROVE.parse(body, partial=True))
 
 
 def _decision(row: Mapping[str, Any], status: str) -> tuple[str | None, str | None, str | None]:

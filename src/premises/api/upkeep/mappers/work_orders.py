@@ -1,4 +1,9 @@
-"""Work order <-> UpKeep wire shape."""
+"""Work order <-> UpKeep wire shape.
+
+UpKeep's patch conventions become typed domain commands here: ``additionalCosts`` items with no
+``id`` add a cost line, with an ``id`` modify it, with ``deleteAdditionalCostItem`` delete it, and
+an empty (or null) ``additionalCosts`` removes every line; ``archivedStatus`` "0"/"1" is a boolean.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from premises.api.kit.body import COERCERS, Field, Spec, bounded, check_length
+from premises.api.kit.errors import WireInputError
 from premises.api.kit.expand import expander, objects_for_columns
 from premises.api.upkeep.mappers.common import (
     BOOL,
@@ -20,10 +26,22 @@ from premises.api.upkeep.mappers.common import (
     obj,
 )
 from premises.db.reader import Reader
-from premises.errors import DomainValidation
+from premises.errors import ErrorCode
 from premises.identity.principal import Principal
+from premises.kit.commands import build
 from premises.models.work_order import WORK_ORDER_STATUSES, WorkOrder, WorkOrderCost, WorkOrderUpdate
 from premises.work_order import queries
+from premises.work_order.commands import (
+    CostAdd,
+    CostChange,
+    CostDelete,
+    CostModify,
+    DecreaseInventory,
+    FormItem,
+    Status,
+    WorkOrderChanges,
+    WorkOrderCreate,
+)
 
 IMAGES = {
     "image": "image_file_id",
@@ -83,30 +101,75 @@ _COST_FIELDS = {
 }
 
 
-def parse_costs(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Coerce additionalCosts items to domain names; unknown keys are 'not in schema'."""
+def _cost_change(parsed: dict[str, Any]) -> CostChange:
+    """No id: a new line; an id: change the line (null leaves a value), or delete it when flagged."""
+    delete = parsed.pop("delete", None)
+    cost_id = parsed.pop("id", None)
+    if cost_id is None:
+        return CostAdd(**parsed)
+    if delete:
+        return CostDelete(cost_id)
+    return CostModify(cost_id, **{name: value for name, value in parsed.items() if value is not None})
+
+
+def parse_costs(items: Sequence[Mapping[str, Any]]) -> list[CostChange]:
+    """additionalCosts items as cost changes; unknown keys are 'not in schema'."""
     out = []
     for index, item in enumerate(items):
         parsed: dict[str, Any] = {}
         for key, value in item.items():
             if key not in _COST_FIELDS:
-                raise DomainValidation(f"additionalCosts[{index}].{key} not in schema", field="additionalCosts")
+                raise WireInputError(ErrorCode.UNKNOWN_FIELD, field=f"additionalCosts[{index}].{key}")
             field = _COST_FIELDS[key]
             name = f"additionalCosts[{index}].{key}"
             converted = None if value is None else COERCERS[field.kind](name, value)
             check_length(field, converted, name)
             parsed[field.target] = converted
-        out.append(parsed)
+        out.append(_cost_change(parsed))
     return out
 
 
-def parse_update(body: Mapping[str, Any]) -> dict[str, Any]:
-    changes = UPDATE.parse(body, partial=True)
+FORM_ITEM_KEYS = ("id", "name", "type", "value", "options", "meter")
+
+
+def parse_form_items(items: Sequence[Mapping[str, Any]] | None) -> list[FormItem] | None:
+    """formItems as the domain's form items (each checked by the service); unknown keys are 'not in schema'."""
+    if items is None:
+        return None
+    out = []
+    for index, item in enumerate(items):
+        unknown = sorted(set(item) - set(FORM_ITEM_KEYS))
+        if unknown:
+            raise WireInputError(ErrorCode.UNKNOWN_FIELD, field=f"formItems[{index}].{unknown[0]}")
+        out.append(FormItem(**{key: item.get(key) for key in FORM_ITEM_KEYS}))
+    return out
+
+
+def _domain_values(fields: dict[str, Any]) -> dict[str, Any]:
+    if "form_items" in fields:
+        fields["form_items"] = parse_form_items(fields["form_items"])
+    if fields.get("decrease_inventory") is not None:
+        fields["decrease_inventory"] = DecreaseInventory(fields["decrease_inventory"])
+    return fields
+
+
+def parse_create(body: Mapping[str, Any]) -> WorkOrderCreate:
+    return build(WorkOrderCreate, _domain_values(CREATE.parse(body)))
+
+
+def parse_update(body: Mapping[str, Any]) -> WorkOrderChanges:
+    changes = _domain_values(UPDATE.parse(body, partial=True))
     if "archived" in changes:
         changes["archived"] = changes["archived"] == "1"
-    if changes.get("additional_costs"):
-        changes["additional_costs"] = parse_costs(changes["additional_costs"])
-    return changes
+    if "status" in changes:
+        changes["status"] = Status(changes["status"])
+    if "additional_costs" in changes:
+        items = changes.pop("additional_costs")
+        if items:
+            changes["additional_costs"] = parse_costs(items)
+        else:
+            changes["remove_all_costs"] = True
+    return build(WorkOrderChanges, changes)
 
 
 def _number_text(value: float | None) -> str | None:

@@ -99,8 +99,8 @@ async def _detail(runtime: Runtime, principal: Principal, request_id: str, inclu
 
 @router.post("/requests", responses=ITEM, openapi_extra=wire.CREATE.openapi())
 async def create_request(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    fields = wire.CREATE.parse(await read_body(request))
-    request_id = await runtime.write(lambda s: service.create_request(s, principal, fields).id)
+    command = wire.parse_create(await read_body(request))
+    request_id = await runtime.write(lambda s: service.create_request(s, principal, command).id)
     return ok_result(await _detail(runtime, principal, request_id, set()))
 
 
@@ -149,8 +149,8 @@ async def cancel_request_patch(
 @router.patch("/requests/{request_id}/approve", responses=ITEM, openapi_extra=wire.APPROVE.openapi(partial=True))
 async def approve_request(request_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     """Approve an open request: its work order is created in the same transaction (Premises endpoint)."""
-    overrides = wire.APPROVE.parse(await read_body(request), partial=True)
-    await runtime.write(lambda s: service.approve_request(s, principal, request_id, overrides)[0].id)
+    approval = wire.parse_approval(await read_body(request))
+    await runtime.write(lambda s: service.approve_request(s, principal, request_id, approval)[0].id)
     return ok_result(await _detail(runtime, principal, request_id, {"workOrder"}))
 
 

@@ -98,12 +98,10 @@ GET_PARAMS = {
 
 async def _detail(runtime: Any, principal: Principal, work_order_id: str, includes: set[str]) -> dict[str, Any]:
     reader = runtime.reader
-    row = await queries.get_work_order(reader, principal, work_order_id)
-    [item] = await wire.render(reader, principal, [row])
-    item["additionalCosts"] = [
-        wire.cost_to_upkeep(c) for c in await queries.costs(reader, principal.account_id, row["id"])
-    ]
-    messages = await queries.update_messages(reader, principal.account_id, row["id"])
+    detail = await queries.work_order_detail(reader, principal, work_order_id)
+    [item] = await wire.render(reader, principal, [detail.work_order])
+    item["additionalCosts"] = [wire.cost_to_upkeep(c) for c in detail.costs]
+    messages = detail.update_messages
     if "arrayOfUpdateItems" in includes:
         item["arrayOfUpdateItems"] = [
             {
@@ -124,8 +122,8 @@ async def _detail(runtime: Any, principal: Principal, work_order_id: str, includ
 
 @router.post("/work-orders", responses=ITEM, openapi_extra=wire.CREATE.openapi())
 async def create_work_order(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    fields = wire.CREATE.parse(await read_body(request))
-    work_order_id = await runtime.write(lambda s: service.create_work_order(s, principal, fields).id)
+    command = wire.parse_create(await read_body(request))
+    work_order_id = await runtime.write(lambda s: service.create_work_order(s, principal, command).id)
     return ok_result(await _detail(runtime, principal, work_order_id, set()))
 
 
