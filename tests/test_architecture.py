@@ -146,3 +146,51 @@ def test_domain_errors_carry_codes_and_domain_field_names() -> None:
             offenders.append(f"{relative}:{lines}")
     assert not offenders, f"raise domain errors with an ErrorCode: {offenders}"
     assert not converted, f"converted, remove from SENTENCE_ERRORS_NOT_YET_CONVERTED: {converted}"
+
+
+# Dialects (issue 6): each dialect is a package under api/ (today upkeep); everything else under api/ is
+# shared (the kit, the root app, limits, headers). No module outside a dialect's package imports it,
+# so /v1 and onOffice never lean on UpKeep code. The one exception is the list of mounted dialects.
+API = SRC / "api"
+DIALECT_LIST = "api/dialects_installed.py"
+SHARED_API_PACKAGES = frozenset({"kit"})
+
+
+def _dialect_packages() -> list[str]:
+    return sorted(p.name for p in API.iterdir() if (p / "__init__.py").exists() and p.name not in SHARED_API_PACKAGES)
+
+
+def _imported(path: Path) -> set[str]:
+    """Modules ``path`` imports, with ``from a import b`` also counted as ``a.b`` (b may be a module)."""
+    names = _imports(path)
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_no_module_outside_a_dialect_imports_it() -> None:
+    dialects = _dialect_packages()
+    assert "upkeep" in dialects
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        relative = path.relative_to(SRC).as_posix()
+        if relative == DIALECT_LIST:
+            continue
+        for dialect in dialects:
+            if relative.startswith(f"api/{dialect}/"):
+                continue
+            package = f"premises.api.{dialect}"
+            offenders += [f"{relative}: {n}" for n in _imported(path) if n == package or n.startswith(package + ".")]
+    assert offenders == [], f"only {DIALECT_LIST} may import a dialect's package"
+
+
+def test_the_api_kit_imports_no_dialect() -> None:
+    dialects = tuple(f"premises.api.{d}" for d in _dialect_packages())
+    offenders = [
+        f"{path.relative_to(SRC)}: {name}"
+        for path in (API / "kit").rglob("*.py")
+        for name in _imported(path)
+        if name.startswith(dialects)
+    ]
+    assert offenders == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -14,12 +14,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from premises import datadir
-from premises.api import bench, files_download
+from premises.api import files_download
+from premises.api.dialects_installed import DIALECTS
 from premises.api.headers import HeadAsGet, StandardHeaders
+from premises.api.kit.dialects import Dialect, check_distinct, dialect_for
 from premises.api.limits import UPLOAD_OVERHEAD_BYTES, BodyLimit, BodyLimits
 from premises.api.runtime import Runtime
-from premises.api.upkeep import errors as upkeep_errors
-from premises.api.upkeep.app import create_upkeep_app
 from premises.config import Settings, get_settings
 from premises.db.engine import Database, make_engine
 from premises.db.reader import open_reader
@@ -45,7 +45,10 @@ class StripTrailingSlash:
         await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, dialects: Sequence[Dialect] = DIALECTS) -> FastAPI:
+    """The root app: every dialect of ``dialects`` (by default those of ``premises.api.dialects_installed``)
+    mounted at its prefix, /healthz and the signed file downloads."""
+    check_distinct(dialects)
     settings = settings or get_settings()
     url = settings.resolved_database_url
     runtime = Runtime(settings=settings, db=Database(make_engine(url, pool_size=settings.db_pool_size)))
@@ -67,9 +70,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Premises",
         version="0.1.0",
-        summary="Property and facilities management. Dialects: /api/v2 (UpKeep-compatible).",
+        summary="Property and facilities management. Dialects: "
+        + ", ".join(f"{d.prefix} ({d.summary})" for d in dialects)
+        + ".",
         lifespan=lifespan,
-        # Each dialect serves its own document (/api/v2/docs, /api/v2/openapi.json); the root has none.
+        # Each dialect serves its own document (e.g. /api/v2/docs, /api/v2/openapi.json); the root has none.
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
@@ -80,16 +85,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    bench.install(app)  # GET /_bench/bare, only when PREMISES_BENCH_ENDPOINTS=1 (docs/benchmarks.md)
-    upkeep_app = create_upkeep_app(runtime)
-    app.mount("/api/v2", upkeep_app)
+    for dialect in dialects:
+        if dialect.install_root is not None:
+            dialect.install_root(app)
+        app.mount(dialect.prefix, dialect.create_app(runtime))
     files_download.install(app, settings)  # GET /files/{account}/{file}/{name}?expires=&signature= (signed links)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         # A path the mount cannot route (e.g. control characters in an id) still gets its dialect's format.
-        if request.url.path.startswith("/api/v2"):
-            return await upkeep_errors.http_error(request, exc)
+        dialect = dialect_for(request.url.path, dialects)
+        if dialect is not None:
+            return await dialect.render_http_error(request, exc)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
 
     app.add_middleware(

@@ -21,8 +21,7 @@ from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from premises.api.runtime import Runtime
-from premises.api.upkeep.mappers.files import CURRENT_SETTINGS
+from premises.api.runtime import CURRENT_SETTINGS, Runtime
 from premises.config import Settings
 from premises.errors import NotFound
 from premises.file.links import LinkCheck, links_for

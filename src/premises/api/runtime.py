@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -14,6 +15,10 @@ from premises.db.engine import Database
 from premises.db.reader import Reader
 
 T = TypeVar("T")
+
+# The settings of the app serving the current request (``premises.api.files_download`` sets them), for
+# code that has no Runtime at hand, such as expanders rendering signed file links.
+CURRENT_SETTINGS: ContextVar[Settings | None] = ContextVar("premises_current_settings", default=None)
 
 
 @dataclass

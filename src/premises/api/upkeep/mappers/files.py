@@ -9,10 +9,10 @@ principal, so the settings of the app serving the request travel in ``CURRENT_SE
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextvars import ContextVar
 from typing import Any
 
 from premises.api.kit.expand import expander
+from premises.api.runtime import CURRENT_SETTINGS
 from premises.api.upkeep.mappers.common import DATE, STR, iso, obj
 from premises.config import Settings, get_settings
 from premises.db.reader import Reader
@@ -20,8 +20,6 @@ from premises.file.links import links_for
 from premises.file.queries import files_by_ids
 from premises.identity.permissions import Grant, grant_for
 from premises.identity.principal import Principal
-
-CURRENT_SETTINGS: ContextVar[Settings | None] = ContextVar("premises_current_settings", default=None)
 
 SCHEMA = obj(
     {

@@ -1,0 +1,88 @@
+"""The registry of dialects: the root app mounts each at its prefix and renders an HTTP error on a
+path under a prefix in that dialect's format (not only UpKeep's)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from premises.api.app import create_app
+from premises.api.dialects_installed import DIALECTS
+from premises.api.kit.dialects import Dialect, check_distinct, dialect_for
+from premises.api.runtime import Runtime
+from premises.api.upkeep.dialect import UPKEEP
+from premises.config import Settings
+
+
+def _second_app(_runtime: Runtime | None) -> FastAPI:
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/ping")
+    async def ping() -> dict[str, str]:
+        return {"pong": "second"}
+
+    return app
+
+
+async def _second_error(_request: Request, exc: HTTPException) -> Response:
+    return JSONResponse({"error": {"status": exc.status_code, "dialect": "second"}}, status_code=exc.status_code)
+
+
+SECOND = Dialect(
+    name="second", prefix="/v1", summary="a second dialect", create_app=_second_app, render_http_error=_second_error
+)
+
+
+@pytest.fixture
+def two_dialects(settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
+    own = Settings(database_url=settings.database_url, data_dir=tmp_path)
+    with TestClient(create_app(own, dialects=(UPKEEP, SECOND))) as client:
+        yield client
+
+
+def test_upkeep_is_installed_at_api_v2() -> None:
+    assert [(d.name, d.prefix) for d in DIALECTS] == [("upkeep", "/api/v2")]
+
+
+def test_every_dialect_is_mounted_at_its_prefix(two_dialects: TestClient) -> None:
+    assert two_dialects.get("/v1/ping").json() == {"pong": "second"}
+    assert two_dialects.get("/api/v2/docs").status_code == 200
+    assert two_dialects.get("/api/v2/openapi.json").json()["info"]["title"].startswith("Premises")
+    root = two_dialects.app
+    assert isinstance(root, FastAPI)
+    assert root.summary is not None
+    assert root.summary.endswith("Dialects: /api/v2 (UpKeep-compatible), /v1 (a second dialect).")
+
+
+def test_a_path_the_mount_cannot_route_gets_its_dialects_error_format(two_dialects: TestClient) -> None:
+    # A newline in the path matches no mount: the root app answers, in the format of the path's dialect.
+    upkeep = two_dialects.get("/api/v2/work-orders/a%0Ab")
+    assert (upkeep.status_code, upkeep.json()) == (404, {"success": False, "message": "not found"})
+    second = two_dialects.get("/v1/things/a%0Ab")
+    assert (second.status_code, second.json()) == (404, {"error": {"status": 404, "dialect": "second"}})
+    root = two_dialects.get("/other/a%0Ab")
+    assert (root.status_code, root.json()) == (404, {"detail": "Not Found"})
+
+
+def test_the_longest_prefix_owns_a_path() -> None:
+    nested = Dialect(
+        name="nested", prefix="/api/v2/x", summary="", create_app=_second_app, render_http_error=_second_error
+    )
+    assert dialect_for("/api/v2/x/y", (UPKEEP, nested)) is nested
+    assert dialect_for("/api/v2/xy", (UPKEEP, nested)) is UPKEEP
+    assert dialect_for("/api/v2", (UPKEEP, nested)) is UPKEEP
+    assert dialect_for("/api/v20", (UPKEEP, nested)) is None
+
+
+def test_two_dialects_may_not_share_a_prefix_or_a_name() -> None:
+    with pytest.raises(ValueError, match="prefix"):
+        check_distinct((UPKEEP, SECOND, Dialect("third", "/v1", "", _second_app, _second_error)))
+    with pytest.raises(ValueError, match="name"):
+        check_distinct((UPKEEP, Dialect("upkeep", "/v3", "", _second_app, _second_error)))
