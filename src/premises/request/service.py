@@ -38,7 +38,11 @@ def _load(session: Session, principal: Principal, request_id: str, action: str) 
     """The live request, locked, if the principal may ``action`` it and sees it; else NotFound."""
     grant = principal.require("request", action)
     request = session.get(WorkRequest, (principal.account_id, request_id), with_for_update=True)
-    if request is None or request.deleted_at is not None or not visibility.sees(session, principal, grant, request.id):
+    if (
+        request is None
+        or request.deleted_at is not None
+        or not visibility.sees(session, principal, grant, action, request.id)
+    ):
         raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="request")
     return request
 

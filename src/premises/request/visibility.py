@@ -1,7 +1,8 @@
 """Which requests a principal sees: the one rule, as one SQL predicate for the read and the write side.
 
 - a grant of ``OWN`` (requesters) sees the requests its holder raised;
-- a location-based principal sees the requests at its places and those it raised.
+- a location-based principal sees, at each of its places, what the grant its role there gives, and
+  the requests it raised wherever they are (``work_order.visibility.restrict_by_grants``).
 """
 
 from __future__ import annotations
@@ -11,16 +12,16 @@ from sqlalchemy.orm import Session
 from premises.db.sql import Select
 from premises.identity.permissions import Grant
 from premises.identity.principal import Principal
-from premises.work_order.visibility import passes, restrict_to_places
+from premises.work_order.visibility import passes, restrict_by_grants
 
 
-def restrict(select: Select, principal: Principal, grant: Grant) -> Select:
-    """Only the requests ``principal`` holding ``grant`` sees (``select`` is over ``requests``)."""
-    if grant is Grant.OWN:
-        select.where("{a}.requested_by_user_id = {}", principal.user_id)
-    return restrict_to_places(select, principal, "requested_by_user_id")
+def restrict(select: Select, principal: Principal, grant: Grant, action: str = "read") -> Select:
+    """Only the requests ``principal`` holding ``grant`` for ``action`` sees (``select`` is over ``requests``)."""
+    own = ("{a}.requested_by_user_id = {}", [principal.user_id])
+    place_grants = principal.places_granted("request", action)
+    return restrict_by_grants(select, principal, grant, place_grants, own, "requested_by_user_id")
 
 
-def sees(session: Session, principal: Principal, grant: Grant, request_id: str) -> bool:
-    """Whether ``principal`` holding ``grant`` sees the request (the write side's check, same SQL)."""
-    return passes(session, "requests", restrict, principal, grant, request_id)
+def sees(session: Session, principal: Principal, grant: Grant, action: str, request_id: str) -> bool:
+    """Whether ``principal`` holding ``grant`` for ``action`` sees the request (the write side's check)."""
+    return passes(session, "requests", restrict, principal, grant, action, request_id)

@@ -98,7 +98,7 @@ def _load(session: Session, principal: Principal, work_order_id: str, action: st
     work_order = session.get(WorkOrder, (principal.account_id, work_order_id), with_for_update=True)
     if work_order is None or work_order.deleted_at is not None:
         raise NotFound(ErrorCode.RECORD_NOT_FOUND, record=WORK_ORDER)
-    if not visibility.sees(session, principal, grant, work_order.id):
+    if not visibility.sees(session, principal, grant, action, work_order.id):
         raise NotFound(ErrorCode.RECORD_NOT_FOUND, record=WORK_ORDER)
     return work_order
 

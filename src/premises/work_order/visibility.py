@@ -2,15 +2,20 @@
 
 - a grant of ``OWN`` (limited technicians) sees the work orders assigned to its holder, to one of
   its teams, or naming it as an additional user;
-- a location-based principal sees the work orders at its places and those assigned to it.
+- a location-based principal sees, at each of its places, what the grant its role there gives
+  (``Principal.places_granted``: all the work orders, its own, or none), and the work orders
+  assigned to it wherever they are. With one role on every place (UpKeep's location-based users)
+  that is "the work orders at its places, and those assigned to it".
 
 ``restrict`` adds the rule to a read-side ``Select``; ``sees`` runs the same predicate on the write
 side's session (after the service has locked the row), so both sides cannot drift apart.
+``restrict_by_grants`` is the shape requests share (``request.visibility``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -19,46 +24,71 @@ from premises.db.sql import Select
 from premises.identity.permissions import Grant
 from premises.identity.principal import Principal
 
-Rule = Callable[[Select, Principal, Grant], Select]
+Rule = Callable[[Select, Principal, Grant, str], Select]
+PlaceGrants = dict[Grant, frozenset[str]] | None
 
 
 def _placeholders(values: list[str]) -> str:
     return ", ".join("{}" for _ in values)
 
 
-def restrict_to_places(select: Select, principal: Principal, owner_column: str) -> Select:
-    """A location-based principal sees records at its places, and those whose ``owner_column`` is itself."""
-    if principal.location_ids is not None:
-        places = sorted(principal.location_ids)
-        in_places = "{a}.location_id IN (" + _placeholders(places) + ") OR " if places else ""
-        select.where("(" + in_places + "{a}." + owner_column + " = {})", *places, principal.user_id)
-    return select
+# A condition on the record (``{a}`` its alias, ``{}`` each value) with its values.
+Clause = tuple[str, list[Any]]
 
 
-def restrict(select: Select, principal: Principal, grant: Grant) -> Select:
-    """Only the work orders ``principal`` holding ``grant`` sees (``select`` is over ``work_orders``)."""
+def restrict_by_grants(
+    select: Select, principal: Principal, grant: Grant, place_grants: PlaceGrants, own: Clause, owner_column: str
+) -> Select:
+    """Records the principal sees: with ``grant`` OWN only its ``own``; a location-based principal,
+    at each place what its grant there allows (``place_grants``), and everywhere the records whose
+    ``owner_column`` is itself."""
+    if place_grants is None:
+        if grant is Grant.OWN:
+            select.where("(" + own[0] + ")", *own[1])
+        return select
+    parts: list[str] = []
+    values: list[Any] = []
+    everything = sorted(place_grants.get(Grant.ALL, ()))
+    if everything:
+        parts.append("{a}.location_id IN (" + _placeholders(everything) + ")")
+        values += everything
+    owned = sorted(place_grants.get(Grant.OWN, ()))
+    if owned:
+        parts.append("({a}.location_id IN (" + _placeholders(owned) + ") AND (" + own[0] + "))")
+        values += [*owned, *own[1]]
+    parts.append("{a}." + owner_column + " = {}")
+    values.append(principal.user_id)
+    return select.where("(" + " OR ".join(parts) + ")", *values)
+
+
+def _own(principal: Principal) -> Clause:
+    """Assigned to the principal, to one of its teams, or naming it as an additional user."""
     me = principal.user_id
-    if grant is Grant.OWN:
-        teams = sorted(principal.team_ids)
-        team_clause = " OR {a}.team_id IN (" + _placeholders(teams) + ")" if teams else ""
-        select.where(
-            "({a}.assigned_to_user_id = {}" + team_clause + " OR EXISTS (SELECT 1 FROM work_order_users wu "
-            "WHERE wu.account_id = {a}.account_id AND wu.work_order_id = {a}.id AND wu.user_id = {}))",
-            me,
-            *teams,
-            me,
-        )
-    return restrict_to_places(select, principal, "assigned_to_user_id")
+    teams = sorted(principal.team_ids)
+    team_clause = " OR {a}.team_id IN (" + _placeholders(teams) + ")" if teams else ""
+    sql = (
+        "{a}.assigned_to_user_id = {}" + team_clause + " OR EXISTS (SELECT 1 FROM work_order_users wu "
+        "WHERE wu.account_id = {a}.account_id AND wu.work_order_id = {a}.id AND wu.user_id = {})"
+    )
+    return sql, [me, *teams, me]
 
 
-def passes(session: Session, table: str, rule: Rule, principal: Principal, grant: Grant, record_id: str) -> bool:
+def restrict(select: Select, principal: Principal, grant: Grant, action: str = "read") -> Select:
+    """Only the work orders ``principal`` holding ``grant`` for ``action`` sees (``select`` is over ``work_orders``)."""
+    place_grants = principal.places_granted("work_order", action)
+    return restrict_by_grants(select, principal, grant, place_grants, _own(principal), "assigned_to_user_id")
+
+
+def passes(
+    session: Session, table: str, rule: Rule, principal: Principal, grant: Grant, action: str, record_id: str
+) -> bool:
     """Whether the record passes ``rule`` on the write side: the read side's SQL, run in ``session``."""
     if grant is not Grant.OWN and principal.location_ids is None:
         return True  # the predicate would be empty
-    select = rule(Select(table, ("id",), principal.account_id).where_eq("id", record_id), principal, grant)
+    select = rule(Select(table, ("id",), principal.account_id).where_eq("id", record_id), principal, grant, action)
     return session.execute(text(select.sql()), select.params).first() is not None
 
 
-def sees(session: Session, principal: Principal, grant: Grant, work_order_id: str) -> bool:
-    """Whether ``principal`` holding ``grant`` sees the work order (the write side's check, same SQL)."""
-    return passes(session, "work_orders", restrict, principal, grant, work_order_id)
+def sees(session: Session, principal: Principal, grant: Grant, action: str, work_order_id: str) -> bool:
+    """Whether ``principal`` holding ``grant`` for ``action`` sees the work order (the write side's check)."""
+    return passes(session, "work_orders", restrict, principal, grant, action, work_order_id)

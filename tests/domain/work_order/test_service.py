@@ -13,6 +13,9 @@ from premises.identity.permissions import Role
 from premises.identity.principal import Principal
 from premises.kit.listing import ListQuery
 from premises.models import WorkOrder, WorkOrderCost
+from premises.models.request import REQUEST_STATUSES
+from premises.models.work_order import FORM_ITEM_TYPES, WORK_ORDER_STATUSES
+from premises.request.commands import Status as RequestStatus
 from premises.team import service as teams
 from premises.team.commands import TeamCreate
 from premises.work_order import queries, service
@@ -21,6 +24,7 @@ from premises.work_order.commands import (
     CostDelete,
     CostModify,
     FormItem,
+    FormItemType,
     Status,
     WorkOrderChanges,
     WorkOrderCreate,
@@ -50,6 +54,12 @@ def _costs(account: DomainAccount, work_order_id: str) -> list[tuple[float, str]
         return [(cost.amount, cost.info) for cost in rows]
 
     return account.write(run)
+
+
+def test_the_enums_are_the_stored_values() -> None:
+    assert tuple(Status) == WORK_ORDER_STATUSES
+    assert tuple(FormItemType) == FORM_ITEM_TYPES
+    assert tuple(RequestStatus) == REQUEST_STATUSES
 
 
 # ------------------------------------------------------------------------------------------ numbering, events
@@ -261,3 +271,21 @@ def test_the_read_side_and_the_write_side_see_the_same_work_orders(database_url:
     for principal, names in expected:
         listed, writable = _visible_on_both_sides(database_url, account, principal, ids)
         assert listed == writable == {orders[name].id for name in names}
+
+
+def test_a_role_per_site_decides_what_is_seen_at_that_site(database_url: str, account: DomainAccount) -> None:
+    """A technician everywhere but a limited technician at site B sees all of A, its own at B, and its own."""
+    site_a, site_b = (make_place(account.db, account.account_id, name) for name in ("A", "B"))
+    user = account.principal(Role.TECH)
+    tech = Principal(
+        account.account_id, user.user_id, Role.TECH, frozenset({site_a, site_b}), site_roles={site_b: Role.LIMITED_TECH}
+    )
+    orders = {
+        "at_a": _create(account, location_id=site_a),
+        "at_b": _create(account, location_id=site_b),
+        "mine_at_b": _create(account, location_id=site_b, additional_user_ids=[tech.user_id]),
+        "assigned_elsewhere": _create(account, assigned_to_user_id=tech.user_id),
+        "elsewhere": _create(account),
+    }
+    listed, writable = _visible_on_both_sides(database_url, account, tech, [o.id for o in orders.values()])
+    assert listed == writable == {orders[name].id for name in ("at_a", "mine_at_b", "assigned_elsewhere")}
