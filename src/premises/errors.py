@@ -63,8 +63,18 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
     RATE_LIMITED = "rate_limited"
     TOO_LARGE = "too_large"
+    CONFLICTING_CHANGE = "conflicting_change"  # a constraint no rule explains (db.integrity)
     # Places
     LOCATION_REQUIRED_FOR_LOCATION_BASED = "location_required_for_location_based"
+    NOT_BETWEEN = "not_between"  # a number outside {min}..{max} (latitude, longitude)
+    PLACE_UNDER_ITSELF = "place_under_itself"  # a parent that is the place itself or one of its sub-places
+    HAS_SUB_PLACES = "has_sub_places"
+    TOP_LEVEL_CREATE_FOR_LOCATION_BASED = "top_level_create_for_location_based"
+    TOP_LEVEL_MOVE_FOR_LOCATION_BASED = "top_level_move_for_location_based"
+    CUSTOM_FIELD_ITEM_NOT_FOUND = "custom_field_item_not_found"  # an item of a place's custom_fields names no field
+    # Contacts and files
+    NOT_IN_ROLE = "not_in_role"  # a contact field that belongs to another role (a vendor_type for a customer)
+    FILE_TOO_LARGE = "file_too_large"
     # Users, teams and identity
     NOT_A_MEMBER = "not_a_member"
     CREDENTIALS_REQUIRED = "credentials_required"  # no resolver recognised the request's credentials
@@ -150,6 +160,7 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.UNAUTHENTICATED: "authentication required",
     ErrorCode.RATE_LIMITED: "too many requests",
     ErrorCode.TOO_LARGE: "{field} is too large",
+    ErrorCode.CONFLICTING_CHANGE: "the change conflicts with the current data; reload and try again",
     ErrorCode.NOT_A_MEMBER: "{record} is not a member of this {of}",
     ErrorCode.CREDENTIALS_REQUIRED: "credentials required",
     ErrorCode.INVALID_CREDENTIALS: "invalid or expired {credential}",
@@ -168,6 +179,16 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.SCOPED_ADMIN_CREATES_SCOPED: "location-based admins may only create location-based users",
     ErrorCode.SELF_DEACTIVATION: "users may not deactivate themselves",
     ErrorCode.LOCATION_REQUIRED_FOR_LOCATION_BASED: "{field} cannot be null for location-based users",
+    ErrorCode.NOT_BETWEEN: "{field} must be between {min} and {max}",
+    ErrorCode.PLACE_UNDER_ITSELF: "{field} cannot be the location itself or one of its sub-locations",
+    ErrorCode.HAS_SUB_PLACES: "{record} has sub-locations",
+    ErrorCode.TOP_LEVEL_CREATE_FOR_LOCATION_BASED: (
+        "location-based users may only create sub-locations of their locations"
+    ),
+    ErrorCode.TOP_LEVEL_MOVE_FOR_LOCATION_BASED: "location-based users cannot make a location top-level",
+    ErrorCode.CUSTOM_FIELD_ITEM_NOT_FOUND: "{field} custom field {id} not found",
+    ErrorCode.NOT_IN_ROLE: "{field} is not a field of a {role}",
+    ErrorCode.FILE_TOO_LARGE: "{field} is too large: the maximum size is {max_size}",
     # Assets, custom fields, downtime
     ErrorCode.ASSET_UNDER_ITSELF: "{field} cannot be the asset itself or one of its sub-assets",
     ErrorCode.NOT_A_DOWNTIME_STATUS: (

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from premises.errors import DomainValidation
+from premises.errors import DomainValidation, ErrorCode
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
 from premises.models import Account, AccountCounter, Category
@@ -39,7 +39,7 @@ class NewAccount:
 
 def create_account(session: Session, *, name: str, admin_email: str, admin_password: str) -> NewAccount:
     if not name.strip():
-        raise DomainValidation("name cannot be null", field="name")
+        raise DomainValidation(ErrorCode.REQUIRED, field="name")
     now = now_ms()
     account = Account(id=new_id(), name=name.strip(), settings="{}", created_at=now, updated_at=now)
     session.add(account)

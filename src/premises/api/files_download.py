@@ -25,7 +25,7 @@ from premises.api.runtime import CURRENT_SETTINGS, Runtime
 from premises.config import Settings
 from premises.errors import NotFound
 from premises.file.links import LinkCheck, links_for
-from premises.file.queries import files_by_ids
+from premises.file.queries import file_for_signed_link
 from premises.file.storage import store_for
 
 router = APIRouter(include_in_schema=False)
@@ -60,7 +60,7 @@ async def download(account_id: str, file_id: str, filename: str, request: Reques
         return _error(403, "link expired")
     if verdict is not LinkCheck.VALID:
         return _error(403, "invalid signature")
-    row = (await files_by_ids(runtime.reader, account_id, [file_id])).get(file_id)
+    row = await file_for_signed_link(runtime.reader, account_id, file_id)
     if row is None or row["filename"] != filename:
         return _error(404, "file not found")
     media_type: str = row["content_type"]

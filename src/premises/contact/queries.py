@@ -1,7 +1,9 @@
 """Contacts, read side: people and organisations, seen in one of their roles (customer, vendor, ...).
 
 A contact appears in a role's list only while the role's flag is set; the same row may later carry
-other roles (resident, contractor, address-book entry) without changing these queries.
+other roles (resident, contractor, address-book entry) without changing these queries. Every query
+takes the principal and the role: the role's read permission decides (contacts are not place-bound).
+Rows carry their free-form ``custom_fields``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 from premises.db.reader import Reader
 from premises.db.sql import Select
-from premises.errors import NotFound
+from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
 from premises.kit.listing import ListQuery
 
@@ -54,20 +56,21 @@ def _flag(role: str) -> str:
         raise ValueError(f"unknown contact role: {role}") from None
 
 
-def _in_role(account_id: str, role: str | None) -> Select:
-    select = Select("contacts", COLUMNS, account_id).where_live()
-    if role is not None:
-        select.where_eq(_flag(role), True)
-    return select
+def _in_role(account_id: str, role: str) -> Select:
+    return Select("contacts", COLUMNS, account_id).where_live().where_eq(_flag(role), True)
 
 
-def _rows(rows: Iterable[Any]) -> list[dict[str, Any]]:
+async def _rows(reader: Reader, account_id: str, rows: Iterable[Any]) -> list[dict[str, Any]]:
+    """Rows as dicts, each with its ``custom_fields`` (one query for all)."""
     out = []
     for values in rows:
         row = dict(zip(COLUMNS, values, strict=True))
         row["is_customer"] = bool(row["is_customer"])
         row["is_vendor"] = bool(row["is_vendor"])
         out.append(row)
+    values_by_contact = await _custom_fields(reader, account_id, [row["id"] for row in out])
+    for row in out:
+        row["custom_fields"] = values_by_contact.get(row["id"], [])
     return out
 
 
@@ -75,7 +78,7 @@ async def list_contacts(reader: Reader, principal: Principal, role: str, query: 
     """Contacts in ``role`` the principal may read: all of the account (contacts are not place-bound)."""
     principal.require(role, "read")
     select = _in_role(principal.account_id, role).apply(query)
-    return _rows(await reader.fetch(select.sql(), select.params))
+    return await _rows(reader, principal.account_id, await reader.fetch(select.sql(), select.params))
 
 
 async def get_contact(reader: Reader, principal: Principal, role: str, contact_id: str) -> dict[str, Any]:
@@ -83,23 +86,24 @@ async def get_contact(reader: Reader, principal: Principal, role: str, contact_i
     select = _in_role(principal.account_id, role).where_eq("id", contact_id)
     row = await reader.fetchrow(select.sql(), select.params)
     if row is None:
-        raise NotFound(f"{role} not found")
-    return _rows([row])[0]
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record=str(role))
+    return (await _rows(reader, principal.account_id, [row]))[0]
 
 
 async def contacts_by_ids(
-    reader: Reader, account_id: str, ids: Iterable[str], *, role: str | None = None
+    reader: Reader, principal: Principal, role: str, ids: Iterable[str]
 ) -> dict[str, dict[str, Any]]:
-    """Live contacts by id (only those in ``role`` when given), for expansions; no permission check."""
+    """The live contacts in ``role`` among ``ids``, for expansions (none if the principal may not read the role)."""
     wanted = sorted(set(ids))
-    if not wanted:
+    if not wanted or not principal.may(role, "read"):
         return {}
-    select = _in_role(account_id, role).where_in("id", wanted)
-    return {r["id"]: r for r in _rows(await reader.fetch(select.sql(), select.params))}
+    select = _in_role(principal.account_id, role).where_in("id", wanted)
+    rows = await _rows(reader, principal.account_id, await reader.fetch(select.sql(), select.params))
+    return {r["id"]: r for r in rows}
 
 
-async def custom_fields(reader: Reader, account_id: str, contact_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
-    """The free-form custom field values of these contacts, oldest first, keyed by contact id."""
+async def _custom_fields(reader: Reader, account_id: str, contact_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The free-form custom field values of contacts already read with the principal, oldest first, by contact id."""
     wanted = sorted(set(contact_ids))
     if not wanted:
         return {}

@@ -2,7 +2,8 @@
 
 A role is both the flag on the contact row (``is_customer``, ``is_vendor``) and the permission
 resource. Creating in a role makes a new contact with that flag; updating in a role only finds
-contacts that have it. Every change records ``<ROLE>_CREATED`` / ``<ROLE>_UPDATED``.
+contacts that have it. A field of another role is refused (``NOT_IN_ROLE``). Every change records
+``<ROLE>_CREATED`` / ``<ROLE>_UPDATED``.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from premises.contact.commands import ContactChanges, ContactCreate, ContactKind, ContactRole
 from premises.contact.queries import ROLE_FLAGS
-from premises.errors import DomainValidation, NotFound
+from premises.errors import DomainValidation, ErrorCode, NotFound
 from premises.event.service import record_event, snapshot
 from premises.event.types import EventType
 from premises.identity.principal import Principal
+from premises.kit.commands import given
 from premises.kit.counters import next_value
 from premises.kit.emails import clean_email
 from premises.kit.ids import new_id
@@ -25,31 +28,41 @@ from premises.models import Contact
 
 # Fields every contact has, and those that only mean something in one role.
 COMMON_FIELDS = ("name", "email", "phone_number", "address", "website", "description")
-ROLE_FIELDS = {
-    "customer": (
+ROLE_FIELDS: dict[ContactRole, tuple[str, ...]] = {
+    ContactRole.CUSTOMER: (
         "customer_type",
         "billing_name",
         "billing_address_line1",
         "billing_address_line2",
         "billing_address_line3",
     ),
-    "vendor": ("vendor_type", "main_point_of_contact"),
+    ContactRole.VENDOR: ("vendor_type", "main_point_of_contact"),
 }
 # What a new contact created in a role is: a customer may be a person or a company (person by
 # default), a vendor is a business.
-ROLE_KIND = {"customer": "person", "vendor": "organisation"}
+ROLE_KIND = {ContactRole.CUSTOMER: ContactKind.PERSON, ContactRole.VENDOR: ContactKind.ORGANISATION}
 
 
-def _fields_of(role: str) -> tuple[str, ...]:
-    if role not in ROLE_FLAGS:
-        raise ValueError(f"unknown contact role: {role}")
-    return COMMON_FIELDS + ROLE_FIELDS[role]
+def _role(role: ContactRole | str) -> ContactRole:
+    try:
+        return ContactRole(role)
+    except ValueError:
+        raise ValueError(f"unknown contact role: {role}") from None
+
+
+def _in_role(role: ContactRole, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields given, refusing any that belongs to another role."""
+    allowed = COMMON_FIELDS + ROLE_FIELDS[role]
+    for name in fields:
+        if name not in allowed:
+            raise DomainValidation(ErrorCode.NOT_IN_ROLE, field=name, role=role.value)
+    return dict(fields)
 
 
 def _clean_name(value: Any) -> str:
     name = value.strip() if isinstance(value, str) else ""
     if not name:
-        raise DomainValidation("name cannot be empty", field="name")
+        raise DomainValidation(ErrorCode.REQUIRED, field="name")
     return name
 
 
@@ -62,11 +75,8 @@ def _clean_email(value: Any) -> str | None:
     return clean_email(email)
 
 
-def _apply(contact: Contact, role: str, fields: Mapping[str, Any]) -> None:
-    for name in _fields_of(role):
-        if name not in fields:
-            continue
-        value = fields[name]
+def _apply(contact: Contact, fields: Mapping[str, Any]) -> None:
+    for name, value in fields.items():
         if name == "name":
             value = _clean_name(value)
         elif name == "email":
@@ -74,7 +84,7 @@ def _apply(contact: Contact, role: str, fields: Mapping[str, Any]) -> None:
         setattr(contact, name, value)
 
 
-def _event(session: Session, principal: Principal, role: str, what: str, contact: Contact) -> None:
+def _event(session: Session, principal: Principal, role: ContactRole, what: str, contact: Contact) -> None:
     record_event(
         session,
         account_id=principal.account_id,
@@ -86,47 +96,50 @@ def _event(session: Session, principal: Principal, role: str, what: str, contact
     )
 
 
-def create_contact(session: Session, principal: Principal, role: str, fields: Mapping[str, Any]) -> Contact:
-    """Create a contact in ``role``; ``fields`` uses domain names (``name`` is required)."""
-    _fields_of(role)
+def create_contact(session: Session, principal: Principal, role: ContactRole | str, command: ContactCreate) -> Contact:
+    """Create a contact in ``role`` (``name`` is required)."""
+    role = _role(role)
     principal.require(role, "create")
+    fields = _in_role(role, {name: value for name, value in given(command).items() if value is not None})
     account_id = principal.account_id
     now = now_ms()
     contact = Contact(
         account_id=account_id,
         id=new_id(),
         record_no=next_value(session, account_id, "record_no"),
-        kind=ROLE_KIND[role],
+        kind=ROLE_KIND[role].value,
         is_customer=False,
         is_vendor=False,
-        name=_clean_name(fields.get("name")),
+        name=_clean_name(command.name),
         created_by_user_id=principal.user_id,
         created_at=now,
         updated_at=now,
     )
     setattr(contact, ROLE_FLAGS[role], True)
-    _apply(contact, role, fields)
+    _apply(contact, fields)
     session.add(contact)
     session.flush()
     _event(session, principal, role, "CREATED", contact)
     return contact
 
 
-def get_contact_for_write(session: Session, principal: Principal, role: str, contact_id: str) -> Contact:
+def get_contact_for_write(session: Session, principal: Principal, role: ContactRole | str, contact_id: str) -> Contact:
+    role = _role(role)
     contact = session.get(Contact, (principal.account_id, contact_id), with_for_update=True)
     if contact is None or contact.deleted_at is not None or not getattr(contact, ROLE_FLAGS[role]):
-        raise NotFound(f"{role} not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record=role.value)
     return contact
 
 
 def update_contact(
-    session: Session, principal: Principal, role: str, contact_id: str, changes: Mapping[str, Any]
+    session: Session, principal: Principal, role: ContactRole | str, contact_id: str, changes: ContactChanges
 ) -> Contact:
-    """Change the given fields (domain names; ``None`` erases, except for ``name``)."""
-    _fields_of(role)
+    """Change the given fields (``None`` erases, except for ``name``)."""
+    role = _role(role)
     principal.require(role, "update")
+    fields = _in_role(role, given(changes))
     contact = get_contact_for_write(session, principal, role, contact_id)
-    _apply(contact, role, changes)
+    _apply(contact, fields)
     contact.updated_at = max(now_ms(), contact.updated_at)
     _event(session, principal, role, "UPDATED", contact)
     return contact

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from premises.errors import Conflict
+from premises.errors import Conflict, ErrorCode
 from premises.models import Base
 from premises.models._helpers import UNIQUE_RULES
 
@@ -60,11 +60,11 @@ def constraint_name(error: IntegrityError) -> str | None:
 
 
 def as_conflict(error: IntegrityError) -> Conflict:
-    """The domain error a constraint violation stands for (a generic Conflict when it is not registered)."""
+    """The domain error a constraint violation stands for (``CONFLICTING_CHANGE`` when it is not registered)."""
     rule = UNIQUE_RULES.get(constraint_name(error) or "")
     if rule is None:
-        return Conflict("the change conflicts with the current data; reload and try again")
-    return Conflict(rule.message, field=rule.field)
+        return Conflict(ErrorCode.CONFLICTING_CHANGE)
+    return Conflict(ErrorCode.DUPLICATE, field=rule.field, record=rule.record)
 
 
 def is_retryable(error: BaseException) -> bool:

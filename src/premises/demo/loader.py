@@ -20,6 +20,7 @@ from premises.account.service import create_account
 from premises.asset import service as assets
 from premises.asset.commands import AssetCreate, AssetStatus
 from premises.contact import service as contacts
+from premises.contact.commands import ContactCreate, ContactRole
 from premises.db.engine import Database
 from premises.identity.permissions import Role
 from premises.identity.principal import Principal
@@ -27,6 +28,7 @@ from premises.identity.service import find_login, principal_for_user
 from premises.kit.time import now_ms
 from premises.models import WorkOrder, WorkRequest
 from premises.place import service as places
+from premises.place.commands import PlaceCreate, PlaceKind
 from premises.request import service as requests
 from premises.request.commands import RequestApproval, RequestCreate
 from premises.team import service as teams
@@ -167,31 +169,35 @@ def _structure(session: Session, rng: random.Random) -> Demo:
         principals[handle] = Principal(account_id, user.id, Role(role))
     sites, buildings, units = [], [], []
     for site_name, address in SITES:
-        site = places.create_location(session, admin, {"name": site_name, "address": address, "kind": "site"})
+        site = places.create_location(session, admin, PlaceCreate(name=site_name, address=address, kind=PlaceKind.SITE))
         sites.append(site.id)
         for building_name in ("Building A", "Building B"):
             building = places.create_location(
-                session, admin, {"name": f"{site_name} — {building_name}", "parent_id": site.id, "kind": "building"}
+                session,
+                admin,
+                PlaceCreate(name=f"{site_name} — {building_name}", parent_id=site.id, kind=PlaceKind.BUILDING),
             )
             buildings.append(building.id)
             places.create_location(
-                session, admin, {"name": f"{building_name} Plant Room", "parent_id": building.id, "kind": "area"}
+                session,
+                admin,
+                PlaceCreate(name=f"{building_name} Plant Room", parent_id=building.id, kind=PlaceKind.AREA),
             )
             for floor_no in range(1, 4):
                 floor = places.create_location(
                     session,
                     admin,
-                    {"name": f"{building_name} Level {floor_no}", "parent_id": building.id, "kind": "floor"},
+                    PlaceCreate(name=f"{building_name} Level {floor_no}", parent_id=building.id, kind=PlaceKind.FLOOR),
                 )
                 for unit_no in range(1, 5):
                     unit = places.create_location(
                         session,
                         admin,
-                        {
-                            "name": f"Unit {building_name[-1]}{floor_no}0{unit_no}",
-                            "parent_id": floor.id,
-                            "kind": "unit",
-                        },
+                        PlaceCreate(
+                            name=f"Unit {building_name[-1]}{floor_no}0{unit_no}",
+                            parent_id=floor.id,
+                            kind=PlaceKind.UNIT,
+                        ),
                     )
                     units.append(unit.id)
     set_user_locations(session, admin, principals["site.tech.kim"].user_id, [sites[1]])
@@ -205,19 +211,22 @@ def _structure(session: Session, rng: random.Random) -> Demo:
     vendor_ids = []
     for name, email, kind in VENDORS:
         vendor = contacts.create_contact(
-            session, admin, "vendor", {"name": name, "email": email, "vendor_type": kind, "phone_number": "555-0100"}
+            session,
+            admin,
+            ContactRole.VENDOR,
+            ContactCreate(name=name, email=email, vendor_type=kind, phone_number="555-0100"),
         )
         vendor_ids.append(vendor.id)
     for index, name in enumerate(CUSTOMERS):
         customer = contacts.create_contact(
             session,
             admin,
-            "customer",
-            {
-                "name": name,
-                "email": name.lower().replace(" ", ".").replace("'", "") + "@residents.example",
-                "customer_type": "Owner" if index % 3 == 0 else "Tenant",
-            },
+            ContactRole.CUSTOMER,
+            ContactCreate(
+                name=name,
+                email=name.lower().replace(" ", ".").replace("'", "") + "@residents.example",
+                customer_type="Owner" if index % 3 == 0 else "Tenant",
+            ),
         )
         places.assign_member(session, admin, units[index * 7 % len(units)], "customer", customer.id)
     asset_ids = []

@@ -1,4 +1,6 @@
-"""Reading files' metadata (lean read path). REQUESTER users see only the files they uploaded."""
+"""Reading files' metadata (lean read path), always as a principal: roles with an OWN grant (requesters)
+see only the files they uploaded. The one exception is ``file_for_signed_link``, whose permission is the
+link's signature."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from typing import Any
 
 from premises.db.reader import Reader
 from premises.db.sql import Select
-from premises.errors import NotFound
+from premises.errors import ErrorCode, NotFound
 from premises.identity.permissions import Grant
 from premises.identity.principal import Principal
 from premises.kit.listing import ListQuery
@@ -46,14 +48,22 @@ async def get_file(reader: Reader, principal: Principal, file_id: str) -> dict[s
     select = _visible(principal).where_eq("id", file_id)
     row = await reader.fetchrow(select.sql(), select.params)
     if row is None:
-        raise NotFound("file not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="file")
     return dict(zip(COLUMNS, row, strict=True))
 
 
-async def files_by_ids(reader: Reader, account_id: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Live files by id, for expansions, file objects and downloads; no permission check."""
-    wanted = list(set(ids))
-    if not wanted:
+async def files_by_ids(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The live files among ``ids`` the principal may read, for expansions and file objects."""
+    wanted = sorted(set(ids))
+    if not wanted or not principal.may("file", "read"):
         return {}
-    select = Select("files", COLUMNS, account_id).where_in("id", wanted).where_live()
+    select = _visible(principal).where_in("id", wanted)
     return {r["id"]: r for r in _rows(await reader.fetch(select.sql(), select.params))}
+
+
+async def file_for_signed_link(reader: Reader, account_id: str, file_id: str) -> dict[str, Any] | None:
+    """The live file a signed download link names (``premises.file.links``): the valid signature is the
+    permission, given when the link was rendered for a principal who could read the file."""
+    select = Select("files", COLUMNS, account_id).where_eq("id", file_id).where_live()
+    row = await reader.fetchrow(select.sql(), select.params)
+    return None if row is None else dict(zip(COLUMNS, row, strict=True))

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from premises.errors import DomainValidation
+from premises.errors import DomainValidation, ErrorCode
 from premises.event.service import record_event, snapshot
 from premises.event.types import EventType
+from premises.file.commands import FileUpload
 from premises.file.names import display_name, media_type
 from premises.file.storage import FileStore, storage_key
 from premises.identity.permissions import Grant, grant_for
@@ -30,20 +29,10 @@ from premises.models import StoredFile
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
 
-@dataclass(frozen=True)
-class Upload:
-    """One uploaded file as the client sent it."""
-
-    source: BinaryIO
-    requested_name: str | None  # UpKeep's ``filename`` field
-    uploaded_name: str | None  # the name in the multipart part
-    declared_type: str | None
-
-
 def require_readable_files(session: Session, principal: Principal, file_ids: Iterable[str], field: str) -> None:
-    """Files a body attaches: live files of the account the principal may read (``file.queries`` rule), else 400.
-
-    A file the principal may not read is reported exactly like a missing one.
+    """Files a body attaches in ``field`` (a domain name): live files of the account the principal may read
+    (the ``file.queries`` rule), else ``NOT_FOUND``. A file the principal may not read is reported exactly
+    like a missing one.
     """
     wanted = list(dict.fromkeys(file_ids))
     if not wanted:
@@ -57,11 +46,11 @@ def require_readable_files(session: Session, principal: Principal, file_ids: Ite
     found = set(session.scalars(statement)) if grant is not None else set()
     for file_id in wanted:
         if file_id not in found:
-            raise DomainValidation(f"{field} {file_id} not found", field=field)
+            raise DomainValidation(ErrorCode.NOT_FOUND, field=field, id=file_id)
 
 
 def upload_file(
-    unit_of_work: UnitOfWork, store: FileStore, principal: Principal, upload: Upload, *, max_bytes: int
+    unit_of_work: UnitOfWork, store: FileStore, principal: Principal, upload: FileUpload, *, max_bytes: int
 ) -> str:
     """Store the bytes, then record the file in one transaction; return the new file's id. Blocking."""
     principal.require("file", "create")

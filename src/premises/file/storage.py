@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from premises.config import Settings
-from premises.errors import NotFound, TooLarge
+from premises.errors import ErrorCode, NotFound, TooLarge
 
 _KEY = re.compile(r"^[A-Za-z0-9]{1,24}/[A-Za-z0-9]{1,24}$")
 CHUNK = 1024 * 1024
@@ -27,7 +27,7 @@ PART_SUFFIX = ".part"
 
 class FileTooLarge(TooLarge):
     def __init__(self, max_bytes: int) -> None:
-        super().__init__(f"file is too large: the maximum size is {describe_size(max_bytes)}", field="file")
+        super().__init__(ErrorCode.FILE_TOO_LARGE, field="file", max_size=describe_size(max_bytes))
         self.max_bytes = max_bytes
 
 
@@ -97,7 +97,7 @@ class LocalFileStore:
         try:
             return open(self._path(key), "rb")
         except FileNotFoundError:
-            raise NotFound("file not found") from None
+            raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="file") from None
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)

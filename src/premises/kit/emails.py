@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from premises.errors import DomainValidation
+from premises.errors import DomainValidation, ErrorCode
 
 
 def is_plausible_email(email: str) -> bool:
@@ -19,8 +19,8 @@ def is_plausible_email(email: str) -> bool:
 
 
 def clean_email(value: object, *, field: str = "email") -> str:
-    """``value`` stripped of surrounding spaces, or DomainValidation (400 on the wire)."""
+    """``value`` stripped of surrounding spaces, or ``INVALID_EMAIL`` for ``field`` (a domain name)."""
     email = str(value).strip()
     if not is_plausible_email(email):
-        raise DomainValidation(f"{field} is not a valid email address", field=field)
+        raise DomainValidation(ErrorCode.INVALID_EMAIL, field=field)
     return email

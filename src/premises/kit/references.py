@@ -1,7 +1,8 @@
 """Checking that ids given in a request body name live records of the same account.
 
-A reference in a body that names nothing is bad input (DomainValidation, 400 in UpKeep), unlike an
-id in the path, which is NotFound.
+A reference in a body that names nothing is bad input (``DomainValidation`` with ``ErrorCode.NOT_FOUND``,
+400 in UpKeep), unlike an id in the path, which is NotFound. ``field`` is the domain name of the field
+that holds the reference (``assigned_to_user_id``); each dialect words the message with its own name.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from premises.errors import DomainValidation
+from premises.errors import DomainValidation, ErrorCode
 
 M = TypeVar("M")
 
@@ -20,7 +21,7 @@ M = TypeVar("M")
 def require_live(session: Session, model: type[M], account_id: str, record_id: str, field: str) -> M:
     record = session.get(model, (account_id, record_id))
     if record is None or getattr(record, "deleted_at", None) is not None:
-        raise DomainValidation(f"{field} {record_id} not found", field=field)
+        raise DomainValidation(ErrorCode.NOT_FOUND, field=field, id=record_id)
     return record
 
 
@@ -34,4 +35,4 @@ def require_all_live(session: Session, model: Any, account_id: str, ids: Iterabl
     found = set(session.scalars(statement))
     for record_id in wanted:
         if record_id not in found:
-            raise DomainValidation(f"{field} {record_id} not found", field=field)
+            raise DomainValidation(ErrorCode.NOT_FOUND, field=field, id=record_id)

@@ -15,23 +15,25 @@ def tenant_fk(column: str, table: str, *, ondelete: str | None = None) -> Foreig
 
 @dataclass(frozen=True)
 class UniqueRule:
-    """What a violation of one unique index or key means in domain words (``errors.Conflict``)."""
+    """What a violation of one unique index or key means in domain words: ``errors.Conflict`` with
+    ``ErrorCode.DUPLICATE``, the domain ``field`` that must be unique and the ``record`` it belongs to
+    (UpKeep says "a {record} with this {field} already exists")."""
 
-    message: str
-    field: str | None = None
+    record: str
+    field: str
 
 
 # Unique index / constraint name -> the Conflict a violation becomes (db.integrity reads this).
 UNIQUE_RULES: dict[str, UniqueRule] = {}
 
 
-def unique_rule(constraint_name: str, message: str, field: str | None = None) -> str:
+def unique_rule(constraint_name: str, *, record: str, field: str) -> str:
     """Register what violating ``constraint_name`` means; returns the name for use in the model."""
-    UNIQUE_RULES[constraint_name] = UniqueRule(message, field)
+    UNIQUE_RULES[constraint_name] = UniqueRule(record, field)
     return constraint_name
 
 
-def unique_live_name_index(name: str, *columns: str, message: str) -> Index:
+def unique_live_name_index(name: str, *columns: str, record: str) -> Index:
     """Case-insensitive uniqueness of ``name`` among live rows (soft-deleted rows free the name).
 
     ``UNIQUE (account_id, *columns, name_key) WHERE deleted_at IS NULL`` on both engines, where
@@ -40,7 +42,7 @@ def unique_live_name_index(name: str, *columns: str, message: str) -> Index:
     """
     where = text("deleted_at IS NULL")
     return Index(
-        unique_rule(name, message, "name"),
+        unique_rule(name, record=record, field="name"),
         "account_id",
         *columns,
         "name_key",

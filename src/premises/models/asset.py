@@ -96,9 +96,7 @@ class AssetDowntimeStatus(TenantMixin, TimestampMixin, Base):
 
     deleted_at: Mapped[int | None] = mapped_column(BigInteger)
     __table_args__ = (
-        unique_live_name_index(
-            "uq_asset_downtime_statuses_live_name", message="a downtime status with this name already exists"
-        ),
+        unique_live_name_index("uq_asset_downtime_statuses_live_name", record="downtime status"),
     )
 
 

@@ -33,7 +33,7 @@ class CustomFieldDefinition(TenantMixin, TimestampMixin, Base):
         unique_live_name_index(
             "uq_custom_field_definitions_live_name",
             "resource",
-            message="a custom field with this name already exists",
+            record="custom field",
         ),
     )
 

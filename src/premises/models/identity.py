@@ -28,7 +28,7 @@ class User(TenantMixin, TimestampMixin, Base):
     date_of_last_login: Mapped[int | None] = mapped_column(BigInteger)
     deleted_at: Mapped[int | None] = mapped_column(BigInteger)
     __table_args__ = (
-        Index(unique_rule("ix_users_account_email", EMAIL_TAKEN, "email"), "account_id", "email", unique=True),
+        Index(unique_rule("ix_users_account_email", record="user", field="email"), "account_id", "email", unique=True),
     )
 
 
@@ -65,7 +65,7 @@ class Login(Base):
     created_at: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[int] = mapped_column(BigInteger)
     __table_args__ = (
-        PrimaryKeyConstraint("email", name=unique_rule("pk_logins", EMAIL_TAKEN, "email")),
+        PrimaryKeyConstraint("email", name=unique_rule("pk_logins", record="user", field="email")),
         Index("ix_logins_account_user", "account_id", "user_id", unique=True),
     )
 

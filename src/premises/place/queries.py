@@ -1,17 +1,20 @@
 """Places, read side: lists and details of the place hierarchy, custom fields, assignments.
 
-Location-based principals (``principal.location_ids`` is not None) see only the places in that set,
-which the identity service resolved with every descendant of the user's places.
+Every query takes the principal: the role must allow reading locations, and location-based
+principals (``principal.location_ids`` is not None) see only the places in that set, which the
+identity service resolved with every descendant of the user's places. A place the principal may
+not see is NotFound, like a missing one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
 from premises.db.reader import Reader
 from premises.db.sql import Select
-from premises.errors import NotFound
+from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
 from premises.kit.listing import ListQuery
 
@@ -92,27 +95,60 @@ async def get_location(reader: Reader, principal: Principal, location_id: str) -
     select = _base(principal).where_eq("id", location_id)
     row = await reader.fetchrow(select.sql(), select.params)
     if row is None:
-        raise NotFound("location not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="location")
     return _row(row)
 
 
-async def places_by_ids(reader: Reader, account_id: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Live places by id, for expansions and denormalised names; no permission check (callers have one)."""
-    wanted = sorted(set(ids))
+def seeing_created(principal: Principal, location_id: str) -> Principal:
+    """The principal, also seeing a place it has just created.
+
+    The service only lets a location-based principal create places under its places, so the new
+    place is one of them; but the principal's place set was resolved when its session was (cached
+    for up to 5 s) and may predate the place.
+    """
+    if principal.location_ids is None:
+        return principal
+    return dataclasses.replace(principal, location_ids=principal.location_ids | {location_id})
+
+
+async def get_location_detail(
+    reader: Reader, principal: Principal, location_id: str, *, created: bool = False
+) -> dict[str, Any]:
+    """One place with what its detail shows: ``custom_fields``, ``sub_location_ids`` (those the principal
+    sees) and ``links`` (live assigned members by link type). ``created``: the principal has just
+    created it (``seeing_created``)."""
+    if created:
+        principal = seeing_created(principal, location_id)
+    row = await get_location(reader, principal, location_id)
+    row["custom_fields"] = (await custom_fields(reader, principal, [location_id]))[location_id]
+    row["sub_location_ids"] = await sub_location_ids(reader, principal, location_id)
+    row["links"] = await _links(reader, principal.account_id, location_id)
+    return row
+
+
+async def places_by_ids(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The live places among ``ids`` the principal may read (none if its role may not read locations)."""
+    if not principal.may("location", "read"):
+        return {}
+    wanted = sorted(i for i in set(ids) if principal.sees_place(i))
     if not wanted:
         return {}
-    select = _with_creator(Select("places", COLUMNS, account_id).where_live()).where_in("id", wanted)
+    select = _with_creator(Select("places", COLUMNS, principal.account_id).where_live()).where_in("id", wanted)
     return {r["id"]: r for r in (_row(v) for v in await reader.fetch(select.sql(), select.params))}
 
 
-async def custom_fields(reader: Reader, account_id: str, place_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
-    """The free name/value/unit custom fields of these places, oldest first, by place id."""
+async def custom_fields(
+    reader: Reader, principal: Principal, place_ids: Iterable[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """The free name/value/unit custom fields of these places, oldest first, by place id (places the
+    principal may not read have none)."""
     wanted = sorted(set(place_ids))
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
-    if not wanted:
+    readable = [i for i in wanted if principal.sees_place(i)] if principal.may("location", "read") else []
+    if not readable:
         return out
-    select = Select("custom_field_values", CUSTOM_FIELD_COLUMNS, account_id)
-    select.where_eq("owner_type", "place").where_in("owner_id", wanted)
+    select = Select("custom_field_values", CUSTOM_FIELD_COLUMNS, principal.account_id)
+    select.where_eq("owner_type", "place").where_in("owner_id", readable)
     select.order_by("created_at", False).order_by("id", False)
     for values in await reader.fetch(select.sql(), select.params):
         row = dict(zip(CUSTOM_FIELD_COLUMNS, values, strict=True))
@@ -126,7 +162,7 @@ async def get_custom_field(reader: Reader, principal: Principal, location_id: st
     select.where_eq("owner_type", "place").where_eq("owner_id", location_id).where_eq("id", field_id)
     row = await reader.fetchrow(select.sql(), select.params)
     if row is None:
-        raise NotFound("custom field not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="custom field")
     return dict(zip(CUSTOM_FIELD_COLUMNS, row, strict=True))
 
 
@@ -147,8 +183,9 @@ ORDER BY l.created_at, l.member_id
 """
 
 
-async def links(reader: Reader, account_id: str, place_id: str) -> dict[str, list[str]]:
-    """Live members assigned to a place, by link type (user, team, customer, vendor, file), oldest first."""
+async def _links(reader: Reader, account_id: str, place_id: str) -> dict[str, list[str]]:
+    """Live members assigned to a place, by link type (user, team, customer, vendor, file), oldest first.
+    Only for a place the caller has read with the principal (``get_location_detail``)."""
     out: dict[str, list[str]] = {t: [] for t in LINK_TYPES}
     rows = await reader.fetch(_LINKS_SQL, {"account_id": account_id, "place_id": place_id, "yes": True})
     for link_type, member_id in rows:

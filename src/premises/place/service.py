@@ -23,17 +23,18 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from premises.assignment.service import Assignments
-from premises.errors import Conflict, DomainValidation, NotFound, PermissionDenied
+from premises.errors import Conflict, DomainValidation, ErrorCode, NotFound, PermissionDenied
 from premises.event.service import record_event, snapshot
 from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.identity.service import invalidate_principals
+from premises.kit.commands import given
 from premises.kit.counters import next_value
 from premises.kit.ids import new_id
 from premises.kit.references import require_all_live
 from premises.kit.time import now_ms
 from premises.models import CustomFieldValue, Place, PlaceLink, StoredFile
-from premises.models.place import PLACE_KINDS
+from premises.place.commands import CustomFieldChanges, CustomFieldPut, PlaceChanges, PlaceCreate, PlaceKind
 
 SIMPLE_FIELDS = ("name", "address", "latitude", "longitude", "hide_map")
 MAX_DEPTH = 1000  # a guard against corrupt data; real hierarchies are a handful of levels deep
@@ -63,46 +64,54 @@ def _load(session: Session, principal: Principal, place_id: str, action: str) ->
     principal.require("location", action)
     place = session.get(Place, (principal.account_id, place_id), with_for_update=True)
     if place is None or place.deleted_at is not None or not _sees(session, principal, place):
-        raise NotFound("location not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="location")
     return place
 
 
 def _parent(session: Session, principal: Principal, parent_id: str) -> Place:
     parent = session.get(Place, (principal.account_id, parent_id))
     if parent is None or parent.deleted_at is not None or not _sees(session, principal, parent):
-        raise DomainValidation(f"parentLocation {parent_id} not found", field="parentLocation")
+        raise DomainValidation(ErrorCode.NOT_FOUND, field="parent_id", id=parent_id)
     return parent
 
 
 # ------------------------------------------------------------------------------------------ validation
 
 
-def check_location(session: Session, principal: Principal, location_id: str, field: str = "location") -> Place:
-    """A place another record names in a body: live and among the principal's places, else 400 "not found".
-
-    A place a location-based principal may not see is reported exactly like a missing one.
+def check_location(session: Session, principal: Principal, location_id: str, field: str = "location_id") -> Place:
+    """A place another record names in ``field`` (a domain name): live and among the principal's places,
+    else ``NOT_FOUND``. A place a location-based principal may not see is reported exactly like a missing one.
     """
     place = session.get(Place, (principal.account_id, location_id))
     if place is None or place.deleted_at is not None or not _sees(session, principal, place):
-        raise DomainValidation(f"{field} {location_id} not found", field=field)
+        raise DomainValidation(ErrorCode.NOT_FOUND, field=field, id=location_id)
     return place
 
 
 def require_location(principal: Principal, location_id: str | None) -> None:
     """Location-based principals must put what they create at one of their places (else they could not see it)."""
     if principal.location_ids is not None and not location_id:
-        raise DomainValidation("location cannot be null for location-based users", field="location")
+        raise DomainValidation(ErrorCode.LOCATION_REQUIRED_FOR_LOCATION_BASED, field="location_id")
 
 
-def _check_fields(fields: Mapping[str, Any]) -> None:
-    if "name" in fields and (fields["name"] is None or not str(fields["name"]).strip()):
-        raise DomainValidation("name cannot be null", field="name")
-    latitude = fields.get("latitude")
-    if latitude is not None and not -90 <= latitude <= 90:
-        raise DomainValidation("latitude must be between -90 and 90", field="latitude")
-    longitude = fields.get("longitude")
-    if longitude is not None and not -180 <= longitude <= 180:
-        raise DomainValidation("longitude must be between -180 and 180", field="longitude")
+def _clean_name(value: Any) -> str:
+    name = value.strip() if isinstance(value, str) else ""
+    if not name:
+        raise DomainValidation(ErrorCode.REQUIRED, field="name")
+    return name
+
+
+def _require_name(value: Any, field: str) -> None:
+    """Custom field names are stored as given, but never blank."""
+    if not isinstance(value, str) or not value.strip():
+        raise DomainValidation(ErrorCode.REQUIRED, field=field)
+
+
+def _check_coordinates(fields: Mapping[str, Any]) -> None:
+    for name, limit in (("latitude", 90), ("longitude", 180)):
+        value = fields.get(name)
+        if value is not None and not -limit <= value <= limit:
+            raise DomainValidation(ErrorCode.NOT_BETWEEN, field=name, min=-limit, max=limit)
 
 
 def _event(session: Session, principal: Principal, place: Place, type: EventType) -> None:
@@ -121,7 +130,7 @@ def _event(session: Session, principal: Principal, place: Place, type: EventType
 
 
 def _put_custom_fields(
-    session: Session, principal: Principal, place: Place, items: Sequence[Mapping[str, Any]], now: int
+    session: Session, principal: Principal, place: Place, items: Sequence[CustomFieldPut], now: int
 ) -> None:
     """Add custom fields; an item naming an existing field (by ``id``, else by ``name``) updates it."""
     existing = list(
@@ -135,25 +144,26 @@ def _put_custom_fields(
     )
     by_id = {f.id: f for f in existing}
     by_name = {f.name: f for f in existing}
-    for item in items:
+    for index, item in enumerate(items):
+        changes = {name: value for name, value in given(item).items() if name != "id"}
+        if "name" in changes or item.id is None:
+            _require_name(changes.get("name"), f"custom_fields[{index}].name")
         field: CustomFieldValue | None
-        if item.get("id") is not None:
-            field = by_id.get(item["id"])
+        if item.id is not None:
+            field = by_id.get(item.id)
             if field is None:
-                raise DomainValidation(
-                    f"customFieldsLocation custom field {item['id']} not found", field="customFieldsLocation"
-                )
+                raise DomainValidation(ErrorCode.CUSTOM_FIELD_ITEM_NOT_FOUND, field="custom_fields", id=item.id)
         else:
-            field = by_name.get(item["name"])
+            field = by_name.get(changes["name"])
         if field is None:
             field = CustomFieldValue(
                 account_id=principal.account_id,
                 id=new_id(),
                 owner_type="place",
                 owner_id=place.id,
-                name=item["name"],
-                value=item.get("value"),
-                unit=item.get("unit"),
+                name=changes["name"],
+                value=changes.get("value"),
+                unit=changes.get("unit"),
                 created_by_user_id=principal.user_id,
                 created_at=now,
                 updated_at=now,
@@ -161,9 +171,8 @@ def _put_custom_fields(
             session.add(field)
             by_id[field.id] = field
         else:
-            for name in ("name", "value", "unit"):
-                if name in item:
-                    setattr(field, name, item[name])
+            for name, value in changes.items():
+                setattr(field, name, value)
             field.updated_at = now
         if field.name is not None:
             by_name[field.name] = field
@@ -172,21 +181,21 @@ def _put_custom_fields(
 def _load_custom_field(session: Session, principal: Principal, place: Place, field_id: str) -> CustomFieldValue:
     field = session.get(CustomFieldValue, (principal.account_id, field_id))
     if field is None or field.owner_type != "place" or field.owner_id != place.id:
-        raise NotFound("custom field not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="custom field")
     return field
 
 
 def update_custom_field(
-    session: Session, principal: Principal, place_id: str, field_id: str, changes: Mapping[str, Any]
+    session: Session, principal: Principal, place_id: str, field_id: str, changes: CustomFieldChanges
 ) -> CustomFieldValue:
     place = _load(session, principal, place_id, "update")
     field = _load_custom_field(session, principal, place, field_id)
-    if "name" in changes and (changes["name"] is None or not str(changes["name"]).strip()):
-        raise DomainValidation("name cannot be null", field="name")
+    fields = given(changes)
+    if "name" in fields:
+        _require_name(fields["name"], "name")
     now = now_ms()
-    for name in ("name", "value", "unit"):
-        if name in changes:
-            setattr(field, name, changes[name])
+    for name, value in fields.items():
+        setattr(field, name, value)
     field.updated_at = now
     place.updated_at = now
     _event(session, principal, place, EventType.LOCATION_UPDATED)
@@ -207,7 +216,7 @@ def delete_custom_field(session: Session, principal: Principal, place_id: str, f
 def _set_files(session: Session, principal: Principal, place: Place, file_ids: Sequence[str], now: int) -> None:
     """Replace the files attached to a place (kept as ``place_links`` of type ``file``)."""
     wanted = list(dict.fromkeys(file_ids))
-    require_all_live(session, StoredFile, principal.account_id, wanted, "files")
+    require_all_live(session, StoredFile, principal.account_id, wanted, "file_ids")
     session.execute(
         delete(PlaceLink).where(
             PlaceLink.account_id == principal.account_id,
@@ -231,39 +240,47 @@ def _set_files(session: Session, principal: Principal, place: Place, file_ids: S
 # ------------------------------------------------------------------------------------------ places
 
 
-def create_location(session: Session, principal: Principal, fields: Mapping[str, Any]) -> Place:
+def _kind(value: PlaceKind | str | None) -> PlaceKind | None:
+    if value is None:
+        return None
+    try:
+        return PlaceKind(value)
+    except ValueError:
+        raise DomainValidation(ErrorCode.NOT_ONE_OF, field="kind", choices=", ".join(PlaceKind)) from None
+
+
+def create_location(session: Session, principal: Principal, command: PlaceCreate) -> Place:
     principal.require("location", "create")
-    _check_fields({"name": fields.get("name"), **fields})
-    kind = fields.get("kind")
-    if kind is not None and kind not in PLACE_KINDS:
-        raise DomainValidation("kind must be one of " + ", ".join(PLACE_KINDS), field="kind")
-    parent_id = fields.get("parent_id")
+    name = _clean_name(command.name)
+    _check_coordinates({"latitude": command.latitude, "longitude": command.longitude})
+    kind = _kind(command.kind)
+    parent_id = command.parent_id or None
     if parent_id:
         _parent(session, principal, parent_id)
     elif principal.location_ids is not None:
-        raise PermissionDenied("location-based users may only create sub-locations of their locations")
+        raise PermissionDenied(ErrorCode.TOP_LEVEL_CREATE_FOR_LOCATION_BASED)
     now = now_ms()
     place = Place(
         account_id=principal.account_id,
         id=new_id(),
         record_no=next_value(session, principal.account_id, "record_no"),
-        kind=kind or ("location" if parent_id else "site"),
-        parent_id=parent_id or None,
-        name=str(fields["name"]).strip(),
-        address=fields.get("address"),
-        latitude=fields.get("latitude"),
-        longitude=fields.get("longitude"),
-        hide_map=bool(fields.get("hide_map") or False),
+        kind=(kind or (PlaceKind.LOCATION if parent_id else PlaceKind.SITE)).value,
+        parent_id=parent_id,
+        name=name,
+        address=command.address,
+        latitude=command.latitude,
+        longitude=command.longitude,
+        hide_map=bool(command.hide_map),
         created_by_user_id=principal.user_id,
         created_at=now,
         updated_at=now,
     )
     session.add(place)
     session.flush()
-    if fields.get("custom_fields"):
-        _put_custom_fields(session, principal, place, fields["custom_fields"], now)
-    if fields.get("file_ids"):
-        _set_files(session, principal, place, fields["file_ids"], now)
+    if command.custom_fields:
+        _put_custom_fields(session, principal, place, command.custom_fields, now)
+    if command.file_ids:
+        _set_files(session, principal, place, command.file_ids, now)
     _event(session, principal, place, EventType.LOCATION_CREATED)
     invalidate_principals(principal.account_id)
     return place
@@ -275,40 +292,36 @@ def _move(session: Session, principal: Principal, place: Place, parent_id: str |
     if parent_id is None:
         if principal.location_ids is not None:
             # Top-level places are granted per user: a detached place would leave the user's reach.
-            raise PermissionDenied("location-based users cannot make a location top-level")
+            raise PermissionDenied(ErrorCode.TOP_LEVEL_MOVE_FOR_LOCATION_BASED)
         place.parent_id = None
-        if place.kind == "location":
-            place.kind = "site"
+        if place.kind == PlaceKind.LOCATION:
+            place.kind = PlaceKind.SITE.value
         return
     parent = _parent(session, principal, parent_id)
     if any(node.id == place.id for node in _ancestry(session, parent)):
-        raise DomainValidation(
-            "parentLocation cannot be the location itself or one of its sub-locations", field="parentLocation"
-        )
+        raise DomainValidation(ErrorCode.PLACE_UNDER_ITSELF, field="parent_id")
     place.parent_id = parent.id
-    if place.kind == "site":
-        place.kind = "location"
+    if place.kind == PlaceKind.SITE:
+        place.kind = PlaceKind.LOCATION.value
 
 
-def update_location(session: Session, principal: Principal, place_id: str, changes: Mapping[str, Any]) -> Place:
+def update_location(session: Session, principal: Principal, place_id: str, changes: PlaceChanges) -> Place:
     place = _load(session, principal, place_id, "update")
-    _check_fields(changes)
+    fields = given(changes)
+    _check_coordinates(fields)
+    if "name" in fields:
+        fields["name"] = _clean_name(fields["name"])
     now = now_ms()
     for name in SIMPLE_FIELDS:
-        if name in changes:
-            value = changes[name]
-            if name == "name":
-                value = str(value).strip()
-            elif name == "hide_map":
-                value = bool(value)
-            setattr(place, name, value)
-    if "parent_id" in changes:
-        _move(session, principal, place, changes["parent_id"] or None)
+        if name in fields:
+            setattr(place, name, bool(fields[name]) if name == "hide_map" else fields[name])
+    if "parent_id" in fields:
+        _move(session, principal, place, fields["parent_id"] or None)
         invalidate_principals(principal.account_id)
-    if changes.get("custom_fields"):  # null does not delete custom fields (UpKeep)
-        _put_custom_fields(session, principal, place, changes["custom_fields"], now)
-    if "file_ids" in changes:
-        _set_files(session, principal, place, changes["file_ids"] or [], now)
+    if fields.get("custom_fields"):  # null does not delete custom fields (UpKeep)
+        _put_custom_fields(session, principal, place, fields["custom_fields"], now)
+    if "file_ids" in fields:
+        _set_files(session, principal, place, fields["file_ids"] or (), now)
     place.updated_at = now
     _event(session, principal, place, EventType.LOCATION_UPDATED)
     return place
@@ -322,7 +335,7 @@ def delete_location(session: Session, principal: Principal, place_id: str) -> No
         .limit(1)
     )
     if child is not None:
-        raise Conflict("location has sub-locations")
+        raise Conflict(ErrorCode.HAS_SUB_PLACES, record="location")
     now = now_ms()
     place.deleted_at = now
     place.updated_at = now

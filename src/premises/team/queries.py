@@ -1,4 +1,5 @@
-"""Teams, read side: teams and their members."""
+"""Teams, read side: teams and their members, always as a principal (teams are not place-bound: the
+role's read permission decides)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from premises.db.reader import Reader
 from premises.db.sql import Select
-from premises.errors import NotFound
+from premises.errors import ErrorCode, NotFound
 from premises.identity.permissions import Grant
 from premises.identity.principal import Principal
 from premises.kit.listing import ListQuery
@@ -34,25 +35,26 @@ async def get_team(reader: Reader, principal: Principal, team_id: str) -> dict[s
     select = _visible(principal).where_eq("id", team_id)
     row = await reader.fetchrow(select.sql(), select.params)
     if row is None:
-        raise NotFound("team not found")
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="team")
     return _rows([row])[0]
 
 
-async def teams_by_ids(reader: Reader, account_id: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Live teams by id, for expansions and names; no permission check (callers already have one)."""
+async def teams_by_ids(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The live teams among ``ids``, for expansions and names (none if the principal may not read teams)."""
     wanted = sorted(set(ids))
-    if not wanted:
+    if not wanted or not principal.may("team", "read"):
         return {}
-    select = Select("teams", COLUMNS, account_id).where_live().where_in("id", wanted)
+    select = _visible(principal).where_in("id", wanted)
     return {r["id"]: r for r in _rows(await reader.fetch(select.sql(), select.params))}
 
 
-async def member_ids(reader: Reader, account_id: str, team_ids: Iterable[str]) -> dict[str, list[str]]:
-    """The live users of each team, by team id (teams without members are absent)."""
+async def member_ids(reader: Reader, principal: Principal, team_ids: Iterable[str]) -> dict[str, list[str]]:
+    """The live users of each team, by team id (teams without members are absent; none if the principal
+    may not read teams)."""
     wanted = sorted(set(team_ids))
-    if not wanted:
+    if not wanted or not principal.may("team", "read"):
         return {}
-    select = Select("team_members", ("team_id", "user_id"), account_id, alias="m")
+    select = Select("team_members", ("team_id", "user_id"), principal.account_id, alias="m")
     select.join("JOIN users u ON u.account_id = {a}.account_id AND u.id = {a}.user_id")
     select.where_in("team_id", wanted).where("u.deleted_at IS NULL")
     select.order_by("created_at", False).order_by("user_id", False)

@@ -19,6 +19,7 @@ from premises.api.app import create_app
 from premises.config import Settings
 from premises.db.engine import Database
 from premises.file import service
+from premises.file.commands import FileUpload
 from premises.file.links import LINK_TTL_SECONDS, links_for
 from premises.file.names import clean_filename, display_name
 from premises.file.storage import FileTooLarge, LocalFileStore
@@ -489,7 +490,7 @@ class TestNoOrphans:
                 yield session
                 raise RuntimeError("commit failed")
 
-        upload_ = service.Upload(io.BytesIO(PNG), "x", "x.png", "image/png")
+        upload_ = FileUpload(io.BytesIO(PNG), "x", "x.png", "image/png")
         with pytest.raises(RuntimeError):
             service.upload_file(failing_unit_of_work, store, _principal(tenant), upload_, max_bytes=10_000)
         assert list((tmp_path / tenant.account_id).iterdir()) == []
@@ -499,7 +500,7 @@ class TestNoOrphans:
 
     def test_too_large_stores_nothing(self, tenant: Tenant, db: Database, tmp_path: Path) -> None:
         store = LocalFileStore(tmp_path)
-        upload_ = service.Upload(io.BytesIO(PNG), "x", "x.png", "image/png")
+        upload_ = FileUpload(io.BytesIO(PNG), "x", "x.png", "image/png")
         with pytest.raises(FileTooLarge, match="file is too large"):
             service.upload_file(db.unit_of_work, store, _principal(tenant), upload_, max_bytes=100)
         assert list((tmp_path / tenant.account_id).iterdir()) == []

@@ -23,6 +23,10 @@ from premises.errors import TEMPLATES, ErrorCode, PremisesError, render
 UPKEEP_TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.UNKNOWN_FIELD: "{field} not in schema",
     ErrorCode.READ_ONLY: "{field} is not allowed to be set!",
+    # Places and contacts: the unique rules (db.integrity) and services say which record; locations name their
+    # custom fields customFieldsLocation.
+    ErrorCode.DUPLICATE: "a {record} with this {field} already exists",
+    ErrorCode.CUSTOM_FIELD_ITEM_NOT_FOUND: "customFieldsLocation custom field {id} not found",
     # Identity: UpKeep says location where the domain says site, and names its header.
     ErrorCode.CREDENTIALS_REQUIRED: "session token required: send the Session-Token header",
     ErrorCode.SITE_NOT_FOUND: "location {id} not found",

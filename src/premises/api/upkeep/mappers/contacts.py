@@ -13,17 +13,19 @@ from premises.api.kit.body import Field, Spec
 from premises.api.kit.expand import expander
 from premises.api.upkeep.mappers.common import DATE, NSTR, STR, iso, obj
 from premises.contact import queries
+from premises.contact.commands import ContactChanges, ContactCreate, ContactRole
 from premises.db.reader import Reader
 from premises.errors import DomainValidation
 from premises.identity.principal import Principal
+from premises.kit.commands import build
 from premises.models import Contact
 
 
 class ContactWire:
     """One contact kind on the wire; ``fields`` are its optional string fields, after the name."""
 
-    def __init__(self, role: str, name_field: str, fields: Sequence[Field]) -> None:
-        self.role = role
+    def __init__(self, role: ContactRole, name_field: str, fields: Sequence[Field]) -> None:
+        self.role: str = role.value  # a plain str: it is also a key of the wire objects
         self.name_field = name_field
         self.fields = tuple(fields)
         self.custom_fields_key = "customFields" + role.capitalize()
@@ -57,11 +59,11 @@ class ContactWire:
         name = Field(self.name_field, to="name", required=not update, nullable=not update, max_length=300)
         return (name, *self.fields)
 
-    def parse_create(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        return self._check_name(self.create.parse(body))
+    def parse_create(self, body: Mapping[str, Any]) -> ContactCreate:
+        return build(ContactCreate, self._check_name(self.create.parse(body)))
 
-    def parse_update(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        return self._check_name(self.update.parse(body, partial=True))
+    def parse_update(self, body: Mapping[str, Any]) -> ContactChanges:
+        return build(ContactChanges, self._check_name(self.update.parse(body, partial=True)))
 
     def _check_name(self, fields: dict[str, Any]) -> dict[str, Any]:
         if "name" in fields and not str(fields["name"]).strip():
@@ -80,26 +82,21 @@ class ContactWire:
             "updatedAt": iso(value["updated_at"]),
         }
 
-    def to_upkeep(self, row: Mapping[str, Any], custom_fields: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    def to_upkeep(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """A contact row (``contact.queries``, with its ``custom_fields``) on the wire."""
         return {
             "id": row["id"],
             self.name_field: row["name"],
             **{f.name: row[f.target] for f in self.fields},
-            self.custom_fields_key: [self.custom_field_to_upkeep(v) for v in custom_fields],
+            self.custom_fields_key: [self.custom_field_to_upkeep(v) for v in row["custom_fields"]],
             "createdAt": iso(row["created_at"]),
             "updatedAt": iso(row["updated_at"]),
         }
 
-    async def render(
-        self, reader: Reader, principal: Principal, rows: Sequence[Mapping[str, Any]]
-    ) -> list[dict[str, Any]]:
-        """Wire objects for these rows, with their custom fields (one query)."""
-        values = await queries.custom_fields(reader, principal.account_id, [r["id"] for r in rows])
-        return [self.to_upkeep(row, values.get(row["id"], ())) for row in rows]
+    def render(self, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        return [self.to_upkeep(row) for row in rows]
 
     async def expand(self, reader: Reader, principal: Principal, ids: set[str]) -> dict[str, dict[str, Any]]:
         """The ``includes`` expander of this role, registered under the role's name."""
-        if not principal.may(self.role, "read"):
-            return {}
-        rows = await queries.contacts_by_ids(reader, principal.account_id, ids, role=self.role)
-        return {item["id"]: item for item in await self.render(reader, principal, list(rows.values()))}
+        rows = await queries.contacts_by_ids(reader, principal, self.role, ids)
+        return {i: self.to_upkeep(row) for i, row in rows.items()}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from premises.api.kit.body import Field
 from premises.api.upkeep.mappers.contacts import ContactWire
+from premises.contact.commands import ContactRole
 
 CUSTOMERS = ContactWire(
-    role="customer",
+    role=ContactRole.CUSTOMER,
     name_field="name",
     fields=(
         Field("email", max_length=320),

@@ -18,7 +18,6 @@ from premises.config import Settings, get_settings
 from premises.db.reader import Reader
 from premises.file.links import links_for
 from premises.file.queries import files_by_ids
-from premises.identity.permissions import Grant, grant_for
 from premises.identity.principal import Principal
 
 SCHEMA = obj(
@@ -61,13 +60,6 @@ def file_object(row: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
 
 @expander("file")
 async def expand_files(reader: Reader, principal: Principal, ids: set[str]) -> dict[str, dict[str, Any]]:
-    grant = grant_for(principal.role, "file", "read")
-    if grant is None:
-        return {}
-    rows = await files_by_ids(reader, principal.account_id, ids)
+    """Files by id for ``includes``: only those the principal may read (a requester's own)."""
     settings = current_settings()
-    return {
-        i: file_object(row, settings)
-        for i, row in rows.items()
-        if grant is Grant.ALL or row["created_by_user_id"] == principal.user_id
-    }
+    return {i: file_object(row, settings) for i, row in (await files_by_ids(reader, principal, ids)).items()}

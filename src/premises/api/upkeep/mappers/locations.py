@@ -11,8 +11,10 @@ from premises.api.upkeep.mappers.common import DATE, ID_OR_OBJECT, IDS, NNUM, NS
 from premises.db.reader import Reader
 from premises.errors import DomainValidation
 from premises.identity.principal import Principal
+from premises.kit.commands import build
 from premises.models import CustomFieldValue, Place
 from premises.place import queries
+from premises.place.commands import CustomFieldChanges, CustomFieldPut, PlaceChanges, PlaceCreate
 
 _COMMON = (
     Field("address", max_length=2000),
@@ -36,7 +38,7 @@ UPDATE_CUSTOM_FIELD = Spec(
 _CUSTOM_FIELD_KEYS = {"name": 200, "value": 5000, "unit": 100}
 
 
-def parse_custom_fields(items: Sequence[Mapping[str, Any]], *, allow_id: bool) -> list[dict[str, Any]]:
+def parse_custom_fields(items: Sequence[Mapping[str, Any]], *, allow_id: bool) -> tuple[CustomFieldPut, ...]:
     """Validate ``customFieldsLocation`` items: ``{name, value, unit}`` (and ``id`` on update)."""
     out = []
     for index, item in enumerate(items):
@@ -62,21 +64,27 @@ def parse_custom_fields(items: Sequence[Mapping[str, Any]], *, allow_id: bool) -
                 raise DomainValidation(f"{where}.name cannot be null", field="customFieldsLocation")
         elif "name" in parsed and (parsed["name"] is None or not parsed["name"].strip()):
             raise DomainValidation(f"{where}.name cannot be null", field="customFieldsLocation")
-        out.append(parsed)
-    return out
+        out.append(build(CustomFieldPut, parsed))
+    return tuple(out)
 
 
-def parse_create(body: Mapping[str, Any]) -> dict[str, Any]:
+def parse_create(body: Mapping[str, Any]) -> PlaceCreate:
     fields = CREATE.parse(body)
     fields["custom_fields"] = parse_custom_fields(fields.get("custom_fields") or [], allow_id=False)
-    return fields
+    fields["file_ids"] = tuple(fields.get("file_ids") or ())
+    return build(PlaceCreate, fields)
 
 
-def parse_update(body: Mapping[str, Any]) -> dict[str, Any]:
+def parse_update(body: Mapping[str, Any]) -> PlaceChanges:
     changes = UPDATE.parse(body, partial=True)
     if changes.get("custom_fields"):
         changes["custom_fields"] = parse_custom_fields(changes["custom_fields"], allow_id=True)
-    return changes
+    return build(PlaceChanges, changes)
+
+
+def parse_custom_field_update(changes: Mapping[str, Any]) -> CustomFieldChanges:
+    """``UPDATE_CUSTOM_FIELD`` as parsed by the shared custom-field routes, as the domain's command."""
+    return build(CustomFieldChanges, dict(changes))
 
 
 def custom_field_to_upkeep(field: Mapping[str, Any]) -> dict[str, Any]:
@@ -109,19 +117,36 @@ def to_upkeep(row: Mapping[str, Any], custom_fields: Sequence[Mapping[str, Any]]
     }
 
 
-async def render(reader: Reader, account_id: str, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+async def render(reader: Reader, principal: Principal, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Wire objects for a page of places; their custom fields come in one query."""
-    fields = await queries.custom_fields(reader, account_id, (r["id"] for r in rows))
+    fields = await queries.custom_fields(reader, principal, (r["id"] for r in rows))
     return [to_upkeep(row, fields.get(row["id"], ())) for row in rows]
+
+
+# A location's assigned members and files: wire field -> the domain's link type.
+LINKS = {
+    "assignedUsers": "user",
+    "assignedTeams": "team",
+    "assignedCustomers": "customer",
+    "assignedVendors": "vendor",
+    "files": "file",
+}
+
+
+def detail_to_upkeep(detail: Mapping[str, Any]) -> dict[str, Any]:
+    """A location's detail (``queries.get_location_detail``) on the wire."""
+    item = to_upkeep(detail, detail["custom_fields"])
+    item["subLocations"] = detail["sub_location_ids"]
+    for name, link_type in LINKS.items():
+        item[name] = detail["links"][link_type]
+    return item
 
 
 @expander("location")
 async def expand_locations(reader: Reader, principal: Principal, ids: set[str]) -> dict[str, dict[str, Any]]:
-    """Locations by id for ``includes``; places outside a location-based user's places stay ids."""
-    if not principal.may("location", "read"):
-        return {}
-    rows = await queries.places_by_ids(reader, principal.account_id, (i for i in ids if principal.sees_place(i)))
-    return {item["id"]: item for item in await render(reader, principal.account_id, list(rows.values()))}
+    """Locations by id for ``includes``; places the principal may not read stay ids."""
+    rows = await queries.places_by_ids(reader, principal, ids)
+    return {item["id"]: item for item in await render(reader, principal, list(rows.values()))}
 
 
 CUSTOM_FIELD_SCHEMA = obj(

@@ -50,6 +50,4 @@ def to_upkeep(row: Mapping[str, Any]) -> dict[str, Any]:
 
 @expander("team")
 async def expand_teams(reader: Reader, principal: Principal, ids: set[str]) -> dict[str, dict[str, Any]]:
-    if not principal.may("team", "read"):
-        return {}
-    return {i: to_upkeep(row) for i, row in (await teams_by_ids(reader, principal.account_id, ids)).items()}
+    return {i: to_upkeep(row) for i, row in (await teams_by_ids(reader, principal, ids)).items()}

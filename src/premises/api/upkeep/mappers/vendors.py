@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from premises.api.kit.body import Field
 from premises.api.upkeep.mappers.contacts import ContactWire
+from premises.contact.commands import ContactRole
 
 VENDORS = ContactWire(
-    role="vendor",
+    role=ContactRole.VENDOR,
     name_field="businessName",
     fields=(
         Field("email", max_length=320),

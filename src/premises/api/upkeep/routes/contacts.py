@@ -34,9 +34,7 @@ def contact_router(
     router = APIRouter(tags=[plural])
 
     async def one(runtime: Runtime, principal: Principal, contact_id: str) -> dict[str, Any]:
-        row = await queries.get_contact(runtime.reader, principal, role, contact_id)
-        [rendered] = await wire.render(runtime.reader, principal, [row])
-        return rendered
+        return wire.to_upkeep(await queries.get_contact(runtime.reader, principal, role, contact_id))
 
     @router.post(f"/{plural}", name=f"create_{role}", responses=item, openapi_extra=wire.create.openapi())
     async def create(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
@@ -53,7 +51,7 @@ def contact_router(
     async def list_(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
         parsed = parse_list(request, list_spec, default_limit=runtime.settings.list_default_limit)
         rows = await queries.list_contacts(runtime.reader, principal, role, parsed.query)
-        return ok_results(await wire.render(runtime.reader, principal, rows))
+        return ok_results(wire.render(rows))
 
     @router.get(item_path, name=f"get_{role}", responses=item)
     async def get(

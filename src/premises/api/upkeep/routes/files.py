@@ -17,6 +17,7 @@ from premises.api.upkeep.mappers import files as wire
 from premises.api.upkeep.wire import JSON, ok_result, ok_results, responses, result_schema, results_schema
 from premises.errors import DomainValidation
 from premises.file import queries, service
+from premises.file.commands import FileUpload
 from premises.file.storage import store_for
 
 router = APIRouter(tags=["files"])
@@ -57,7 +58,7 @@ UPLOAD_BODY = {
 }
 
 
-def _upload(form: FormData) -> service.Upload:
+def _upload(form: FormData) -> FileUpload:
     for key in form:
         if key not in FIELDS:
             raise DomainValidation(f"{key} not in schema", field=key)
@@ -73,7 +74,7 @@ def _upload(form: FormData) -> service.Upload:
         raise DomainValidation("filename must be a string", field="filename")
     if not (filename or "").strip() and not (file.filename or "").strip():
         raise DomainValidation("filename cannot be null", field="filename")
-    return service.Upload(
+    return FileUpload(
         source=file.file,
         requested_name=filename,
         uploaded_name=file.filename,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -67,13 +66,6 @@ KINDS = {
     "assignedVendors": "vendor",
     "files": "file",
 }
-LINKS = {
-    "assignedUsers": "user",
-    "assignedTeams": "team",
-    "assignedCustomers": "customer",
-    "assignedVendors": "vendor",
-    "files": "file",
-}
 ITEM = responses(result_schema(wire.SCHEMA))
 GET_PARAMS = {
     "parameters": [
@@ -93,37 +85,27 @@ def _kinds() -> dict[str, str]:
     return {name: kind for name, kind in KINDS.items() if kind in EXPANDERS}
 
 
-async def _detail(reader: Reader, principal: Principal, location_id: str, includes: set[str]) -> dict[str, Any]:
-    row = await queries.get_location(reader, principal, location_id)
-    [item] = await wire.render(reader, principal.account_id, [row])
-    item["subLocations"] = await queries.sub_location_ids(reader, principal, row["id"])
-    links = await queries.links(reader, principal.account_id, row["id"])
-    for name, link_type in LINKS.items():
-        item[name] = links[link_type]
+async def _detail(
+    reader: Reader, principal: Principal, location_id: str, includes: set[str], *, created: bool = False
+) -> dict[str, Any]:
+    item = wire.detail_to_upkeep(await queries.get_location_detail(reader, principal, location_id, created=created))
     if includes:
         await expand(reader, principal, [item], _kinds(), includes)
     return item
-
-
-def _seeing(principal: Principal, location_id: str) -> Principal:
-    """The principal, also seeing a place it just created under one of its places (its cache is older)."""
-    if principal.location_ids is None:
-        return principal
-    return dataclasses.replace(principal, location_ids=principal.location_ids | {location_id})
 
 
 @router.post("/locations", responses=ITEM, openapi_extra=wire.CREATE.openapi())
 async def create_location(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     fields = wire.parse_create(await read_body(request))
     location_id = await runtime.write(lambda s: service.create_location(s, principal, fields).id)
-    return ok_result(await _detail(runtime.reader, _seeing(principal, location_id), location_id, set()))
+    return ok_result(await _detail(runtime.reader, principal, location_id, set(), created=True))
 
 
 @router.get("/locations", responses=responses(results_schema(wire.SCHEMA)), openapi_extra=LIST.openapi())
 async def list_locations(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     parsed = parse_list(request, LIST, default_limit=runtime.settings.list_default_limit)
     rows = await queries.list_locations(runtime.reader, principal, parsed.query)
-    items = await wire.render(runtime.reader, principal.account_id, rows)
+    items = await wire.render(runtime.reader, principal, rows)
     if parsed.includes:
         await expand(runtime.reader, principal, items, _kinds(), parsed.includes)
     return ok_results(items)
@@ -164,7 +146,9 @@ add_custom_field_routes(
     update_spec=wire.UPDATE_CUSTOM_FIELD,
     read=queries.get_custom_field,
     render=wire.custom_field_to_upkeep,
-    update=service.update_custom_field,
+    update=lambda s, principal, location_id, field_id, changes: service.update_custom_field(
+        s, principal, location_id, field_id, wire.parse_custom_field_update(changes)
+    ),
     delete=service.delete_custom_field,
 )
 
