@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from premises.errors import DomainValidation, ErrorCode
+from premises.identity.permissions import Role
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
 from premises.models import Account, AccountCounter, Category
+from premises.user.commands import UserCreate
 from premises.user.service import create_user_unchecked
 
 DEFAULT_CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -61,7 +63,7 @@ def create_account(session: Session, *, name: str, admin_email: str, admin_passw
     admin = create_user_unchecked(
         session,
         account.id,
-        {"email": admin_email, "account_type": "ADMIN", "first_name": "Admin"},
+        UserCreate(email=admin_email, account_type=Role.ADMIN, first_name="Admin"),
         admin_password,
     )
     return NewAccount(account.id, admin.id)
