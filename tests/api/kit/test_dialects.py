@@ -19,6 +19,7 @@ from premises.api.kit.dialects import Dialect, check_distinct, dialect_for
 from premises.api.runtime import Runtime
 from premises.api.upkeep.dialect import UPKEEP
 from premises.config import Settings
+from tests.support.client import Tenant
 
 
 def _second_app(_runtime: Runtime | None) -> FastAPI:
@@ -86,3 +87,10 @@ def test_two_dialects_may_not_share_a_prefix_or_a_name() -> None:
         check_distinct((UPKEEP, SECOND, Dialect("third", "/v1", "", _second_app, _second_error)))
     with pytest.raises(ValueError, match="name"):
         check_distinct((UPKEEP, Dialect("upkeep", "/v3", "", _second_app, _second_error)))
+
+
+def test_an_id_with_nul_is_a_404_in_the_dialects_format(tenant: Tenant) -> None:
+    # premises.api.kit.guards.reject_nul: a plain HTTP 404, which each dialect renders its own way.
+    for path in ("/work-orders/a%00b", "/teams/%00/users", "/customers/a%00b"):
+        response = tenant.admin.get(path)
+        assert (response.status_code, response.json()) == (404, {"success": False, "message": "not found"}), path

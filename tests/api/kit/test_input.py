@@ -15,11 +15,12 @@ import pytest
 from starlette.requests import Request
 
 import premises.api.app  # noqa: F401  (imports every mapper, so the UpKeep field names are all declared)
-from premises.api.kit.body import COERCERS, Field, Spec, read_body
+from premises.api.kit.body import COERCERS, Field, Spec, read_body, specs_of
 from premises.api.kit.errors import WireInputError
+from premises.api.kit.guards import reject_nul
 from premises.api.kit.listing import Filter, check_keys
 from premises.api.upkeep.listing import ListSpec, parse_includes, parse_list
-from premises.api.upkeep.messages import message_for
+from premises.api.upkeep.messages import message_for, wire_name
 from premises.errors import TEMPLATES, DomainValidation, ErrorCode
 from premises.kit.ids import ID_COLUMN_LENGTH
 
@@ -169,6 +170,13 @@ CASES: list[tuple[str, Callable[[], object], ErrorCode, str | None, str]] = [
         "someField must be an array of objects",
     ),
     ("object", _coerce("object", 1), ErrorCode.WRONG_TYPE, "someField", "someField must be an object"),
+    (
+        "NUL in a query",
+        lambda: asyncio.run(reject_nul(_request(b"name=a%00"))),
+        ErrorCode.QUERY_CONTAINS_NUL,
+        None,
+        "query parameters must not contain NUL characters",
+    ),
     ("unknown filter", _list(b"colour=red"), ErrorCode.UNKNOWN_PARAMETER, "colour", "invalid filter key: colour"),
     (
         "unknown parameter",
@@ -252,3 +260,13 @@ def test_the_list_parser_produces_the_domains_list_query() -> None:
     assert query.ranges == [("created_at", ">=", 5)]
     assert (query.order_column, query.descending, query.offset, query.limit) == ("updated_at", False, 2, 5000)
     assert parsed.includes == {"location"}
+
+
+def test_a_dialect_takes_field_names_only_from_its_own_specs() -> None:
+    # SPEC is declared here, outside UpKeep's package: its names never become UpKeep's.
+    assert SPEC.declared_in == __name__
+    upkeep_specs = specs_of("premises.api.upkeep")
+    assert upkeep_specs and SPEC not in upkeep_specs
+    assert all(spec.declared_in.startswith("premises.api.upkeep.") for spec in upkeep_specs)
+    assert wire_name("priority_level") == "priority_level"
+    assert message_for(DomainValidation(ErrorCode.REQUIRED, field="priority_level")) == "priority_level cannot be null"

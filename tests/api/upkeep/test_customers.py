@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from premises.api.kit.expand import EXPANDERS
+from premises.api.upkeep.expanders import EXPANDERS
 from premises.db.engine import Database
 from premises.db.reader import open_reader
 from premises.identity.permissions import Role

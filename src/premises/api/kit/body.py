@@ -10,6 +10,7 @@ its own messages.
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -297,8 +298,14 @@ def not_one_of(name: str, choices: Sequence[Any]) -> WireInputError:
     return WireInputError(ErrorCode.NOT_ONE_OF, field=name, choices=", ".join(str(c) for c in choices))
 
 
-# Every Spec ever built: the dialect's domain -> wire field names derive from them (messages.py).
+# Every Spec ever built. A dialect derives its domain -> wire field names from its own, those whose
+# ``declared_in`` (the module that built the Spec) is in its package (``specs_of``).
 SPECS: list[Spec] = []
+
+
+def specs_of(package: str) -> list[Spec]:
+    """The Specs built by modules of ``package`` (e.g. ``premises.api.upkeep``), in declaration order."""
+    return [spec for spec in SPECS if spec.declared_in == package or spec.declared_in.startswith(package + ".")]
 
 
 class Spec:
@@ -311,6 +318,7 @@ class Spec:
     def __init__(self, *fields: Field, ignore: Sequence[str] = (), model: Any = None) -> None:
         self.fields = {f.name: bounded(f, model) for f in fields}
         self.ignore = frozenset(ignore)  # accepted and dropped (e.g. sessionToken in a logout body)
+        self.declared_in: str = sys._getframe(1).f_globals.get("__name__", "")  # the module building it
         SPECS.append(self)
 
     def parse(self, body: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:

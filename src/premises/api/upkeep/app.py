@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI
 
+from premises.api.kit.guards import reject_nul
 from premises.api.runtime import Runtime
 from premises.api.upkeep import errors
 from premises.api.upkeep.routes import (
@@ -20,22 +21,9 @@ from premises.api.upkeep.routes import (
     vendors,
     work_orders,
 )
-from premises.errors import DomainValidation, NotFound
 from premises.identity.authentication import SESSION_TOKEN
 
 CURRENT_VERSION = "2022-09-14"
-
-
-async def reject_nul(request: Request) -> None:
-    """PostgreSQL text cannot hold NUL, so no NUL may reach a query, on any engine.
-
-    An id with NUL names nothing (404); a query parameter with NUL is bad input (400).
-    Bodies are checked where they are parsed (``body.read_any_body``).
-    """
-    if any("\x00" in str(value) for value in request.path_params.values()):
-        raise NotFound("not found")
-    if any("\x00" in key or "\x00" in value for key, value in request.query_params.multi_items()):
-        raise DomainValidation("query parameters must not contain NUL characters")
 
 
 # Routes are matched in order, one regular expression each, so the busiest resources come first:

@@ -2,8 +2,8 @@
 
 A domain error names a domain field (``custom_status_id``, ``custom_fields[0].definition_id``);
 UpKeep clients see the wire name (``customWOStatusId``, ``customFields[0].id``). The names come
-from the body ``Spec`` declarations (``Field(wire, to=domain)``), plus ``EXTRA_NAMES`` for fields
-no single body declares. Codes without an UpKeep template use the domain's template.
+from UpKeep's body ``Spec`` declarations (``Field(wire, to=domain)``; another dialect's never), plus
+``EXTRA_NAMES`` for fields no single body declares. Codes without an UpKeep template use the domain's template.
 
 Errors the API kit raises (``premises.api.kit.errors.WireInputError``: bad bodies and query
 strings) already name the field as the client sent it, so their names are shown untranslated.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from premises.api.kit.body import SPECS
+from premises.api.kit.body import specs_of
 from premises.api.kit.errors import WireInputError
 from premises.asset.commands import CustomFieldType
 from premises.errors import TEMPLATES, ErrorCode, PremisesError, render
@@ -62,7 +62,7 @@ _SEGMENT = re.compile(r"^(?P<name>[^\[\]]+)(?P<index>(\[\d*\])*)$")
 def field_names() -> dict[str, str]:
     """Domain field name -> UpKeep wire name, from every body Spec (first declaration wins) and EXTRA_NAMES."""
     names: dict[str, str] = {}
-    for spec in SPECS:
+    for spec in specs_of("premises.api.upkeep"):
         for field in spec.fields.values():
             names.setdefault(field.target, field.name)
     names.update(EXTRA_NAMES)

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from premises.api.kit.body import COERCERS, Field, Spec
-from premises.api.kit.expand import expander, objects_for_columns
+from premises.api.upkeep.expanders import expander, objects_for_columns
 from premises.api.upkeep.mappers.common import BOOL, DATE, ID_OR_OBJECT, IDS, NINT, NNUM, NSTR, STR, iso, obj
 from premises.asset import queries
 from premises.asset.commands import (

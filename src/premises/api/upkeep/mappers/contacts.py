@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from premises.api.kit.body import Field, Spec
-from premises.api.kit.expand import expander
+from premises.api.upkeep.expanders import expander
 from premises.api.upkeep.mappers.common import DATE, NSTR, STR, iso, obj
 from premises.contact import queries
 from premises.contact.commands import ContactChanges, ContactCreate, ContactRole

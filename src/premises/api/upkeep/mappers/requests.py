@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from premises.api.kit.body import Field, Spec
-from premises.api.kit.expand import expander, objects_for_columns
+from premises.api.upkeep.expanders import expander, objects_for_columns
 from premises.api.upkeep.mappers.common import DATE, ID_OR_OBJECT, IDS, NSTR, STR, iso, obj
 from premises.db.reader import Reader
 from premises.identity.principal import Principal

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from premises.api.kit.body import Field, Spec
-from premises.api.kit.expand import expander
+from premises.api.upkeep.expanders import expander
 from premises.api.upkeep.mappers.common import DATE, NSTR, STR, iso, obj
 from premises.db.reader import Reader
 from premises.errors import DomainValidation, ErrorCode

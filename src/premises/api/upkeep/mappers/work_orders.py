@@ -12,7 +12,7 @@ from typing import Any
 
 from premises.api.kit.body import COERCERS, Field, Spec, bounded, check_length
 from premises.api.kit.errors import WireInputError
-from premises.api.kit.expand import expander, objects_for_columns
+from premises.api.upkeep.expanders import expander, objects_for_columns
 from premises.api.upkeep.mappers.common import (
     BOOL,
     DATE,

@@ -9,8 +9,8 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import PrincipalDep, RuntimeDep
 from premises.api.kit.body import read_body
-from premises.api.kit.expand import EXPANDERS, expand
 from premises.api.kit.listing import Filter, check_keys
+from premises.api.upkeep.expanders import EXPANDERS, expand
 from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
 from premises.api.upkeep.mappers import locations as wire
 from premises.api.upkeep.routes.assignments import add_assignment_routes
