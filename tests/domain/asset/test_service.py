@@ -11,8 +11,9 @@ from premises.identity.permissions import Role
 from premises.identity.principal import Principal
 from premises.kit.listing import ListQuery
 from premises.models import Asset, AssetDowntime
-from tests.domain.asset.helpers import new_asset, read
+from tests.domain.asset.helpers import new_asset
 from tests.domain.conftest import DomainAccount
+from tests.domain.reading import read
 from tests.support.factories import make_place
 
 
