@@ -10,6 +10,7 @@ import pytest
 from premises.errors import Conflict, DomainValidation, ErrorCode, NotFound, PermissionDenied
 from premises.identity.permissions import Role
 from premises.models import CustomFieldValue
+from premises.models.place import PLACE_KINDS
 from premises.place import service
 from premises.place.commands import CustomFieldChanges, CustomFieldPut, PlaceChanges, PlaceCreate, PlaceKind
 from tests.domain.conftest import DomainAccount
@@ -240,3 +241,7 @@ def test_a_refused_change_records_nothing(account: DomainAccount) -> None:
     with pytest.raises(DomainValidation):
         account.write(lambda s: service.update_location(s, account.admin, place.id, PlaceChanges(latitude=100.0)))
     assert account.event_types(place.id) == ["LOCATION_CREATED"]
+
+
+def test_the_kinds_are_the_stored_values() -> None:
+    assert tuple(PlaceKind) == PLACE_KINDS
