@@ -60,8 +60,8 @@ def _check_references(session: Session, principal: Principal, fields: dict[str, 
     account_id = principal.account_id
     check_common_references(session, principal, fields)
     if fields.get("image_file_id"):
-        require_readable_files(session, principal, [fields["image_file_id"]], "image")
-    require_readable_files(session, principal, fields.get("file_ids") or (), "files")
+        require_readable_files(session, principal, [fields["image_file_id"]], "image_file_id")
+    require_readable_files(session, principal, fields.get("file_ids") or (), "file_ids")
     check_category(session, account_id, fields.get("category"))
 
 

@@ -142,17 +142,18 @@ def check_common_references(session: Session, principal: Principal, fields: dict
     if fields.get("asset_id"):
         check_asset(session, principal, fields["asset_id"])
     if fields.get("team_id"):
-        require_live(session, Team, account_id, fields["team_id"], "team")
+        require_live(session, Team, account_id, fields["team_id"], "team_id")
     if fields.get("assigned_to_user_id"):
-        require_live(session, User, account_id, fields["assigned_to_user_id"], "assignedToUser")
+        require_live(session, User, account_id, fields["assigned_to_user_id"], "assigned_to_user_id")
 
 
 def _check_references(session: Session, principal: Principal, fields: dict[str, Any]) -> None:
     account_id = principal.account_id
     check_common_references(session, principal, fields)
     if fields.get("additional_user_ids"):
-        require_all_live(session, User, account_id, fields["additional_user_ids"], "additionalUsers")
+        require_all_live(session, User, account_id, fields["additional_user_ids"], "additional_user_ids")
     file_ids = [*(fields.get("file_ids") or ()), *(fields[f] for f in IMAGE_FIELDS if fields.get(f))]
+    # Attachments and images are checked together: an unreadable one is "file <id> not found".
     require_readable_files(session, principal, file_ids, "file")
     if "category" in fields:
         check_category(session, account_id, fields["category"])
@@ -417,7 +418,8 @@ def _apply_costs(
         if category is not None and category not in cost_categories:
             raise DomainValidation(ErrorCode.NOT_A_COST_CATEGORY, field=f"{path}.category", value=category)
         if values.get("assigned_to_user_id") is not None:
-            require_live(session, User, account_id, values["assigned_to_user_id"], "additionalCosts.assignedToUser")
+            assignee = values["assigned_to_user_id"]
+            require_live(session, User, account_id, assignee, "additional_costs.assigned_to_user_id")
         cost: WorkOrderCost
         if isinstance(change, (CostDelete, CostModify)):
             found = existing.get(change.id)

@@ -15,8 +15,8 @@ from premises.kit.listing import ListQuery
 from premises.models import WorkRequest
 from premises.request import queries, service
 from premises.request.commands import RequestApproval, RequestCreate
-from tests.domain.asset.helpers import read
 from tests.domain.conftest import DomainAccount
+from tests.domain.reading import read
 from tests.support.factories import make_place
 
 

@@ -29,8 +29,8 @@ from premises.work_order.commands import (
     WorkOrderChanges,
     WorkOrderCreate,
 )
-from tests.domain.asset.helpers import read
 from tests.domain.conftest import DomainAccount
+from tests.domain.reading import read
 from tests.support.factories import make_custom_status, make_place
 
 

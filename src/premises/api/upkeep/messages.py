@@ -49,6 +49,7 @@ EXTRA_NAMES: dict[str, str] = {
     "custom_fields": "customFields",
     # Work orders: cost lines (additionalCosts items are no body Spec).
     "additional_costs[].assigned_to_user_id": "assignedToUser",
+    "additional_costs.assigned_to_user_id": "additionalCosts.assignedToUser",  # a cost line's assignee, any line
     # Assets: a typed custom field value is customFields[i].fieldValue.<type>Value on the wire.
     "custom_fields[].definition_id": "id",
     "custom_fields[].value": "fieldValue",
