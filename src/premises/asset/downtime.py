@@ -166,7 +166,7 @@ def _check_row(
         errors.append(RowError(ErrorCode.REQUIRED, "asset_id", asset_id))
     else:
         asset = session.get(Asset, (account_id, asset_id))
-        if asset is None or asset.deleted_at is not None or not visible(principal, asset):
+        if asset is None or asset.deleted_at is not None or not visible(principal, asset, "record_downtime"):
             errors.append(RowError(ErrorCode.NOT_FOUND, "asset_id", asset_id))
             asset = None
     status = item.status

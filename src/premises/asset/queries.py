@@ -1,9 +1,8 @@
 """Assets, read side: lists and details, their files, custom field values, assignments and sub-assets.
 
 Every function takes the principal and applies the tenant, the role (``asset: read``) and the
-visibility rule itself. Location-based principals (``principal.location_ids`` is not None) see only
-the assets whose location is in that set (assets without a location are invisible to them):
-``_restrict`` is the SQL form of ``asset.service.visible`` (tests/domain/asset prove they agree).
+visibility rule itself (``asset.visibility``: a location-based principal sees the assets at the
+places where its role there lets it read them, none without a place).
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from premises.asset.visibility import restrict
 from premises.assignment.service import MEMBER_TYPES
 from premises.db.reader import Reader
 from premises.db.sql import Select
@@ -139,19 +139,9 @@ def _select(account_id: str) -> Select:
     return select
 
 
-def _restrict(select: Select, principal: Principal, column: str = "{a}.location_id") -> Select:
-    """Only the assets the principal sees: the SQL form of ``asset.service.visible`` (``column``: the asset's place)."""
-    if principal.location_ids is not None:
-        places = sorted(principal.location_ids)
-        if not places:
-            return select.where("1 = 0")
-        select.where(f"{column} IN ({', '.join(['{}'] * len(places))})", *places)
-    return select
-
-
 def _base(principal: Principal) -> Select:
     principal.require("asset", "read")
-    return _restrict(_select(principal.account_id), principal)
+    return restrict(_select(principal.account_id), principal)
 
 
 def _row(values: Iterable[Any]) -> dict[str, Any]:
@@ -207,7 +197,7 @@ async def assets_by_ids(reader: Reader, principal: Principal, ids: Iterable[str]
     wanted = sorted(set(ids))
     if not wanted or not principal.may("asset", "read"):
         return {}
-    select = _restrict(_select(principal.account_id), principal).where_in("id", wanted)
+    select = restrict(_select(principal.account_id), principal).where_in("id", wanted)
     return {r["id"]: r for r in (_row(v) for v in await reader.fetch(select.sql(), select.params))}
 
 
@@ -217,7 +207,7 @@ def _of_visible_assets(select: Select, principal: Principal, asset_column: str) 
     select.join(
         f"JOIN assets va ON va.account_id = {{a}}.account_id AND va.id = {{a}}.{asset_column} AND va.deleted_at IS NULL"
     )
-    return _restrict(select, principal, "va.location_id")
+    return restrict(select, principal, "va.location_id")
 
 
 async def asset_files(reader: Reader, principal: Principal, asset_ids: Iterable[str]) -> dict[str, list[str]]:
@@ -305,7 +295,7 @@ async def links(reader: Reader, principal: Principal, asset_id: str) -> dict[str
 async def sub_asset_ids(reader: Reader, principal: Principal, asset_id: str) -> list[str]:
     """The live sub-assets of an asset that the principal sees, oldest first."""
     principal.require("asset", "read")
-    select = _restrict(Select("assets", ("id",), principal.account_id).where_live(), principal)
+    select = restrict(Select("assets", ("id",), principal.account_id).where_live(), principal)
     select.where_eq("parent_asset_id", asset_id).order_by("created_at", False).order_by("id", False)
     return [r[0] for r in await reader.fetch(select.sql(), select.params)]
 

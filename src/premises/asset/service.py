@@ -1,7 +1,8 @@
 """Assets, write side: create, update, delete; assignments; single custom field values.
 
 Every change records ASSET_CREATED / ASSET_UPDATED / ASSET_DELETED in the same transaction.
-Location-based principals may only touch assets at their places, and may only put assets there.
+Location-based principals may only touch assets at their places where their role there allows the
+action (``asset.visibility``), and may only put assets there.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from premises.asset import custom_fields
+from premises.asset import custom_fields, visibility
 from premises.asset.commands import (
     AssetChanges,
     AssetCreate,
@@ -75,10 +76,9 @@ SIMPLE_FIELDS = (
 # ------------------------------------------------------------------------------------------ loading
 
 
-def visible(principal: Principal, asset: Asset) -> bool:
-    """The asset visibility rule (the read side's ``queries._restrict`` is its SQL form; a test keeps them equal):
-    a location-based principal sees only the assets at its places, none without a place."""
-    return principal.sees_place(asset.location_id)
+def visible(principal: Principal, asset: Asset, action: str = "read") -> bool:
+    """Whether the principal sees the asset for ``action`` (the rule: ``asset.visibility``)."""
+    return visibility.visible(principal, asset, action)
 
 
 def check_asset(session: Session, principal: Principal, asset_id: str, field: str = "asset_id") -> Asset:
@@ -93,7 +93,7 @@ def load_asset(session: Session, principal: Principal, asset_id: str, action: st
     """A live asset the principal may ``action``, locked for the rest of the transaction; else NotFound."""
     principal.require("asset", action)
     asset = session.get(Asset, (principal.account_id, asset_id), with_for_update=True)
-    if asset is None or asset.deleted_at is not None or not visible(principal, asset):
+    if asset is None or asset.deleted_at is not None or not visible(principal, asset, action):
         raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="asset")
     return asset
 
@@ -244,6 +244,8 @@ def create_asset(session: Session, principal: Principal, command: AssetCreate) -
     principal.require("asset", "create")
     fields = given(command)
     require_location(principal, fields.get("location_id"))
+    if command.location_id:
+        principal.require("asset", "create", at=command.location_id)  # the role at that place
     _check_fields(session, principal, None, fields)
     now = now_ms()
     asset = Asset(

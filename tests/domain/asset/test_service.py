@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from premises.asset import queries, service
@@ -190,6 +192,24 @@ def test_the_visibility_rule_is_the_same_on_both_sides(account: DomainAccount, d
         listed = read(database_url, lambda r, p=principal: queries.list_assets(r, p, ListQuery(limit=100)))
         by_ids = read(database_url, lambda r, p=principal: queries.assets_by_ids(r, p, ids))
         assert {row["id"] for row in listed} & set(ids) == written == set(by_ids)
+
+
+def test_the_role_at_each_place_decides(account: DomainAccount, database_url: str) -> None:
+    """A technician who is only a viewer at one site reads its assets there but may not change them."""
+    tech_site, view_site = make_place(account.db, account.account_id, "T"), make_place(account.db, account.account_id)
+    here, there = new_asset(account, "here", location_id=tech_site), new_asset(account, "there", location_id=view_site)
+    tech = replace(
+        account.principal(Role.TECH, location_ids=frozenset({tech_site, view_site})),
+        site_roles={view_site: Role.VIEW_ONLY},
+    )
+    account.write(lambda s: service.update_asset(s, tech, here.id, AssetChanges(name="changed")))
+    with pytest.raises(NotFound):
+        account.write(lambda s: service.update_asset(s, tech, there.id, AssetChanges(name="changed")))
+    with pytest.raises(PermissionDenied):
+        account.write(lambda s: service.create_asset(s, tech, AssetCreate(name="x", location_id=view_site)))
+    assert [service.visible(tech, a, "update") for a in (here, there)] == [True, False]
+    listed = read(database_url, lambda r: queries.list_assets(r, tech, ListQuery(limit=100)))
+    assert {row["id"] for row in listed} == {here.id, there.id}
 
 
 # ------------------------------------------------------------------------------------------ read models
