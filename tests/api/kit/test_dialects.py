@@ -3,6 +3,7 @@ path under a prefix in that dialect's format (not only UpKeep's)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from premises.api.app import create_app
 from premises.api.dialects_installed import DIALECTS
 from premises.api.kit.dialects import Dialect, check_distinct, dialect_for
 from premises.api.runtime import Runtime
+from premises.api.upkeep.app import create_upkeep_app
 from premises.api.upkeep.dialect import UPKEEP
 from premises.config import Settings
 from tests.support.client import Tenant
@@ -94,3 +96,21 @@ def test_an_id_with_nul_is_a_404_in_the_dialects_format(tenant: Tenant) -> None:
     for path in ("/work-orders/a%00b", "/teams/%00/users", "/customers/a%00b"):
         response = tenant.admin.get(path)
         assert (response.status_code, response.json()) == (404, {"success": False, "message": "not found"}), path
+
+
+def test_an_unexpected_error_is_logged_with_an_id_the_dialect_renders(caplog: pytest.LogCaptureFixture) -> None:
+    # premises.api.kit.errors.install_error_hooks: the kit logs and makes the id, UpKeep renders it.
+    app = create_upkeep_app(None)
+
+    async def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/boom", boom)
+    with caplog.at_level(logging.ERROR, logger="premises.api.upkeep"):
+        response = TestClient(app, raise_server_exceptions=False).get("/boom")
+    body = response.json()
+    assert response.status_code == 500
+    assert body == {"success": False, "message": "internal server error", "errorId": body["errorId"]}
+    assert len(body["errorId"]) == 32
+    assert [r.getMessage() for r in caplog.records] == [f"unexpected error {body['errorId']}"]
+    assert caplog.records[0].exc_info is not None

@@ -9,17 +9,13 @@ router cannot match) with the dialect's ``render_http_error``.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fastapi import FastAPI
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import Response
 
+from premises.api.kit.errors import HttpErrorRenderer
 from premises.api.runtime import Runtime
-
-HttpErrorRenderer = Callable[[Request, HTTPException], Awaitable[Response]]
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import uuid
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from premises.api.kit.errors import ErrorHooks, install_error_hooks
 from premises.api.upkeep.messages import message_for
 from premises.api.upkeep.wire import error
 from premises.errors import (
@@ -45,36 +45,33 @@ def status_for(exc: PremisesError) -> int:
     return 400
 
 
-async def _premises_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, PremisesError)
+async def _premises_error(_request: Request, exc: PremisesError) -> Response:
     response = error(status_for(exc), message_for(exc))
     if isinstance(exc, RateLimited):
         response.headers["Retry-After"] = "1"
     return response
 
 
-async def _validation_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
+async def _validation_error(_request: Request, exc: RequestValidationError) -> Response:
     first = exc.errors()[0] if exc.errors() else {}
     location = [str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body", "header")]
     field = ".".join(location) or "request"
     return error(400, f"{field}: {first.get('msg', 'invalid value')}")
 
 
-async def http_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, StarletteHTTPException)
+async def http_error(_request: Request, exc: StarletteHTTPException) -> Response:
     message = {404: "not found", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
     return error(exc.status_code, message)
 
 
-async def _unexpected(_request: Request, exc: Exception) -> Response:
-    error_id = uuid.uuid4().hex
-    log.exception("unexpected error %s", error_id, exc_info=exc)
+def _unexpected(_request: Request, error_id: str) -> Response:
     return error(500, "internal server error", errorId=error_id)
 
 
+HOOKS = ErrorHooks(
+    premises_error=_premises_error, validation_error=_validation_error, http_error=http_error, unexpected=_unexpected
+)
+
+
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(PremisesError, _premises_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(Exception, _unexpected)
+    install_error_hooks(app, HOOKS, log)
