@@ -87,7 +87,7 @@ def _event(session: Session, principal: Principal, type_: EventType, request: Wo
 
 
 def create_request(session: Session, principal: Principal, command: RequestCreate) -> WorkRequest:
-    principal.require("request", "create")
+    principal.require("request", "create", at=command.location_id)
     fields = given(command)
     title = command.title
     if not title or not str(title).strip():
@@ -189,8 +189,9 @@ def approve_request(
         "end_due_date": None if "due_date" in overrides else request.end_due_date,
         **overrides,
     }
-    # The same user (actor, location access) with a role that may create work orders.
-    creator = dataclasses.replace(principal, role=Role.ADMIN)
+    # The same user (actor, location access) with a role that may create work orders, everywhere and
+    # whatever its credentials' scopes: request/decide is what entitles it.
+    creator = dataclasses.replace(principal, role=Role.ADMIN, site_roles={}, scopes=None)
     work_order = create_work_order(session, creator, WorkOrderCreate(**fields))
     now = now_ms()
     request.status = Status.APPROVED.value

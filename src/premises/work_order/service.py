@@ -177,7 +177,7 @@ def _custom_status(session: Session, account_id: str, status_id: str) -> WorkOrd
 
 
 def create_work_order(session: Session, principal: Principal, command: WorkOrderCreate) -> WorkOrder:
-    principal.require("work_order", "create")
+    principal.require("work_order", "create", at=command.location_id)
     account_id = principal.account_id
     fields = given(command)
     require_location(principal, command.location_id)
@@ -304,10 +304,12 @@ def update_work_order(
 ) -> WorkOrder:
     work_order = _load(session, principal, work_order_id, "update")
     changes = given(command)
-    if principal.require("work_order", "update") is Grant.OWN:
+    if principal.require("work_order", "update", at=work_order.location_id) is Grant.OWN:
         forbidden = sorted(set(changes) - OWN_EDITABLE)
         if forbidden:
-            raise PermissionDenied(ErrorCode.ROLE_MAY_NOT_CHANGE, role=principal.role.value, name=forbidden[0])
+            raise PermissionDenied(
+                ErrorCode.ROLE_MAY_NOT_CHANGE, role=principal.role_at(work_order.location_id).value, name=forbidden[0]
+            )
     account_id = principal.account_id
     if "title" in changes and not changes["title"]:
         raise DomainValidation(ErrorCode.REQUIRED, field="title")

@@ -156,3 +156,12 @@ def test_the_read_side_and_the_write_side_see_the_same_requests(database_url: st
         listed = {row["id"] for row in read(database_url, query)}
         cancellable = {r.id for r in requests.values() if _may_cancel(account, principal, r.id)}
         assert listed == cancellable == {requests[name].id for name in names}
+
+
+def test_deciding_is_what_entitles_the_approver_to_create_the_work_order(account: DomainAccount) -> None:
+    """Credentials scoped to deciding requests approve one; the work order is created as part of it."""
+    tech = account.principal(Role.TECH)
+    scoped = Principal(account.account_id, tech.user_id, Role.TECH, scopes=frozenset({"request:decide"}))
+    request = _raise(account, account.admin)
+    _, order = account.write(lambda s: service.approve_request(s, scoped, request.id))
+    assert (order.request_id, order.created_by_user_id) == (request.id, tech.user_id)

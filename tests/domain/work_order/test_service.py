@@ -289,3 +289,21 @@ def test_a_role_per_site_decides_what_is_seen_at_that_site(database_url: str, ac
     }
     listed, writable = _visible_on_both_sides(database_url, account, tech, [o.id for o in orders.values()])
     assert listed == writable == {orders[name].id for name in ("at_a", "mine_at_b", "assigned_elsewhere")}
+
+
+def test_the_role_at_the_work_orders_site_decides_what_may_be_changed_and_created(account: DomainAccount) -> None:
+    site_a, site_b = (make_place(account.db, account.account_id, name) for name in ("A", "B"))
+    user = account.principal(Role.TECH)
+    tech = Principal(
+        account.account_id, user.user_id, Role.TECH, frozenset({site_a, site_b}), site_roles={site_b: Role.LIMITED_TECH}
+    )
+    at_a = _create(account, location_id=site_a)
+    mine_at_b = _create(account, location_id=site_b, assigned_to_user_id=tech.user_id)
+    assert _update(account, tech, at_a.id, title="Renamed").title == "Renamed"
+    assert _update(account, tech, mine_at_b.id, status=Status.COMPLETE).status == "complete"
+    with pytest.raises(PermissionDenied) as raised:
+        _update(account, tech, mine_at_b.id, title="Renamed")
+    assert raised.value.params == {"role": "LIMITED_TECH", "name": "title"}  # the role held there
+    assert _create(account, tech, location_id=site_a).location_id == site_a
+    with pytest.raises(PermissionDenied):
+        _create(account, tech, location_id=site_b)
