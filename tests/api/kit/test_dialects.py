@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated
 
 import pytest
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.security import HTTPBearer
 from fastapi.testclient import TestClient
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -16,11 +18,13 @@ from starlette.responses import JSONResponse, Response
 
 from premises.api.app import create_app
 from premises.api.dialects_installed import DIALECTS
+from premises.api.kit.auth import principal_from
 from premises.api.kit.dialects import Dialect, check_distinct, dialect_for
 from premises.api.runtime import Runtime
 from premises.api.upkeep.app import create_upkeep_app
 from premises.api.upkeep.dialect import UPKEEP
 from premises.config import Settings
+from premises.identity.principal import Principal
 from tests.support.client import Tenant
 
 
@@ -30,6 +34,10 @@ def _second_app(_runtime: Runtime | None) -> FastAPI:
     @app.get("/ping")
     async def ping() -> dict[str, str]:
         return {"pong": "second"}
+
+    @app.get("/me")
+    async def me(principal: Annotated[Principal, Depends(principal_from(HTTPBearer(auto_error=False)))]) -> str:
+        return principal.user_id
 
     return app
 
@@ -114,3 +122,11 @@ def test_an_unexpected_error_is_logged_with_an_id_the_dialect_renders(caplog: py
     assert len(body["errorId"]) == 32
     assert [r.getMessage() for r in caplog.records] == [f"unexpected error {body['errorId']}"]
     assert caplog.records[0].exc_info is not None
+
+
+def test_each_dialect_documents_its_own_credentials() -> None:
+    # premises.api.kit.auth.principal_from: the same principal dependency, the dialect's security scheme.
+    upkeep = UPKEEP.create_app(None).openapi()["components"]["securitySchemes"]
+    second = SECOND.create_app(None).openapi()["components"]["securitySchemes"]
+    assert upkeep == {"APIKeyHeader": {"type": "apiKey", "in": "header", "name": "Session-Token"}}
+    assert second == {"HTTPBearer": {"type": "http", "scheme": "bearer"}}

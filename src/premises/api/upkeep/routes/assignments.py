@@ -10,7 +10,8 @@ from fastapi import APIRouter, Path
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from premises.api.kit.auth import PrincipalDep, RuntimeDep
+from premises.api.kit.auth import RuntimeDep
+from premises.api.upkeep.security import PrincipalDep
 from premises.api.upkeep.wire import MESSAGE_SCHEMA, ok_message, responses
 from premises.assignment.service import MemberType
 from premises.identity.principal import Principal

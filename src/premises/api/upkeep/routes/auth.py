@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from premises.api.kit.auth import RuntimeDep, session_token_header
+from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Field, Spec, read_body
 from premises.api.upkeep.mappers.common import DATE, STR, obj
+from premises.api.upkeep.security import session_token_header
 from premises.api.upkeep.wire import MESSAGE_SCHEMA, ok_message, ok_result, responses, result_schema
 from premises.errors import ErrorCode, Unauthenticated
 from premises.identity import service as identity

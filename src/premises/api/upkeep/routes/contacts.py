@@ -8,12 +8,13 @@ from typing import Any
 from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
-from premises.api.kit.auth import PrincipalDep, RuntimeDep
+from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import read_body
 from premises.api.kit.listing import check_keys
 from premises.api.runtime import Runtime
 from premises.api.upkeep.listing import ListSpec, parse_list
 from premises.api.upkeep.mappers.contacts import ContactWire
+from premises.api.upkeep.security import PrincipalDep
 from premises.api.upkeep.wire import ok_result, ok_results, responses, result_schema, results_schema
 from premises.contact import queries, service
 from premises.identity.principal import Principal

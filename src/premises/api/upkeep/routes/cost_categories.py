@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from premises.api.kit.auth import PrincipalDep, RuntimeDep
+from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.listing import check_keys
 from premises.api.upkeep.mappers.common import STR
+from premises.api.upkeep.security import PrincipalDep
 from premises.api.upkeep.wire import ok_results, responses, results_schema
 from premises.work_order import queries
 

@@ -11,9 +11,10 @@ from fastapi import APIRouter, Path, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from premises.api.kit.auth import PrincipalDep, RuntimeDep
+from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Spec, read_body
 from premises.api.kit.listing import check_keys
+from premises.api.upkeep.security import PrincipalDep
 from premises.api.upkeep.wire import MESSAGE_SCHEMA, ok_message, ok_result, responses, result_schema
 from premises.db.reader import Reader
 from premises.identity.principal import Principal

@@ -9,11 +9,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
-from premises.api.kit.auth import PrincipalDep, RuntimeDep
+from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.listing import check_keys
 from premises.api.limits import takes_files
 from premises.api.upkeep.listing import ListSpec, parse_list
 from premises.api.upkeep.mappers import files as wire
+from premises.api.upkeep.security import PrincipalDep
 from premises.api.upkeep.wire import JSON, ok_result, ok_results, responses, result_schema, results_schema
 from premises.errors import DomainValidation
 from premises.file import queries, service

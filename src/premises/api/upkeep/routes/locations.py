@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from premises.api.kit.auth import PrincipalDep, RuntimeDep
+from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import read_body
 from premises.api.kit.listing import Filter, check_keys
 from premises.api.upkeep.expanders import EXPANDERS, expand
@@ -15,6 +15,7 @@ from premises.api.upkeep.listing import ListSpec, include_values, parse_includes
 from premises.api.upkeep.mappers import locations as wire
 from premises.api.upkeep.routes.assignments import add_assignment_routes
 from premises.api.upkeep.routes.custom_fields import add_custom_field_routes
+from premises.api.upkeep.security import PrincipalDep
 from premises.api.upkeep.wire import (
     JSON,
     MESSAGE_SCHEMA,

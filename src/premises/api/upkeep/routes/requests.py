@@ -13,13 +13,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from premises.api.kit.auth import PrincipalDep, RuntimeDep
+from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import read_body
 from premises.api.kit.listing import Filter, check_keys
 from premises.api.runtime import Runtime
 from premises.api.upkeep.expanders import expand
 from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
 from premises.api.upkeep.mappers import requests as wire
+from premises.api.upkeep.security import PrincipalDep
 from premises.api.upkeep.wire import (
     MESSAGE_SCHEMA,
     ok_message,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from premises.api.kit.auth import PrincipalDep, RuntimeDep
+from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import read_body
 from premises.api.kit.listing import Filter, check_keys
 from premises.api.upkeep.listing import ListSpec, parse_list
 from premises.api.upkeep.mappers import teams as wire
 from premises.api.upkeep.mappers import users as user_wire
+from premises.api.upkeep.security import PrincipalDep
 from premises.api.upkeep.wire import (
     MESSAGE_SCHEMA,
     ok_message,
