@@ -53,10 +53,10 @@ def _body(raw: bytes, content_type: str = "application/json") -> Callable[[], ob
 
 # A Spec declared here has wire names different from its domain names: the messages must keep the wire ones.
 SPEC = Spec(
-    Field("title", required=True, to="name", max_length=5),
-    Field("priority", "integer", to="priority_level", choices=(0, 1, 2)),
-    Field("locked", to="is_locked", patchable=False),
-    Field("assetIds", "id_list", to="asset_ids"),
+    Field("title", required=True, to="kit_test_name", max_length=5),
+    Field("priority", "integer", to="kit_test_priority", choices=(0, 1, 2)),
+    Field("locked", to="kit_test_locked", patchable=False),
+    Field("assetIds", "id_list", to="kit_test_asset_ids"),
 )
 LIST = ListSpec(filters=(Filter("status", "status", choices=("open", "done")),), includes=("location",))
 
@@ -268,5 +268,6 @@ def test_a_dialect_takes_field_names_only_from_its_own_specs() -> None:
     upkeep_specs = specs_of("premises.api.upkeep")
     assert upkeep_specs and SPEC not in upkeep_specs
     assert all(spec.declared_in.startswith("premises.api.upkeep.") for spec in upkeep_specs)
-    assert wire_name("priority_level") == "priority_level"
-    assert message_for(DomainValidation(ErrorCode.REQUIRED, field="priority_level")) == "priority_level cannot be null"
+    assert wire_name("kit_test_priority") == "kit_test_priority"
+    required = DomainValidation(ErrorCode.REQUIRED, field="kit_test_priority")
+    assert message_for(required) == "kit_test_priority cannot be null"
