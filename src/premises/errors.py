@@ -191,9 +191,7 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.FILE_TOO_LARGE: "{field} is too large: the maximum size is {max_size}",
     # Assets, custom fields, downtime
     ErrorCode.ASSET_UNDER_ITSELF: "{field} cannot be the asset itself or one of its sub-assets",
-    ErrorCode.NOT_A_DOWNTIME_STATUS: (
-        "{field} must be available, not-available or the ID of an asset downtime status"
-    ),
+    ErrorCode.NOT_A_DOWNTIME_STATUS: ("{field} must be available, not-available or the ID of an asset downtime status"),
     ErrorCode.BUILT_IN_DOWNTIME_STATUS: "{name} is a built-in downtime status",
     ErrorCode.OPTIONS_REQUIRED: "{field} cannot be null for a dropdown field",
     ErrorCode.PRECISION_REQUIRED: "{field} cannot be null for number and currency fields",
