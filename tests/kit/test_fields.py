@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import String
 
 from premises.kit.fields import Catalogue, Field, FieldType, Op
 from premises.models.work_order import WORK_ORDER_STATUSES, WorkOrder
 from premises.work_order import queries
 from premises.work_order.fields import WORK_ORDERS
+from tests.support.catalogues import assert_agrees_with_table
 
 
 def test_the_work_order_catalogue_declares_every_column_of_the_read_model_in_order() -> None:
@@ -16,15 +16,7 @@ def test_the_work_order_catalogue_declares_every_column_of_the_read_model_in_ord
 
 
 def test_the_work_order_catalogue_agrees_with_the_table() -> None:
-    table = WorkOrder.__table__
-    for f in WORK_ORDERS:
-        if f.expression is not None:
-            continue
-        assert f.column is not None
-        column = table.c[f.column]
-        assert f.nullable == column.nullable, f.name
-        if f.type is FieldType.STRING:
-            assert isinstance(column.type, String) and f.max_length == column.type.length, f.name
+    assert_agrees_with_table(WORK_ORDERS, WorkOrder.__table__)
     assert WORK_ORDERS.by_name["status"].choices == WORK_ORDER_STATUSES
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from premises.asset.fields import ASSETS
 from premises.asset.visibility import restrict
 from premises.assignment.service import MEMBER_TYPES
 from premises.db.reader import Reader
@@ -21,42 +22,10 @@ from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.kit.listing import ListQuery
 
-COLUMNS = (
-    "id",
-    "name",
-    "description",
-    "model",
-    "serial",
-    "serial_number",
-    "additional_information",
-    "notes",
-    "area",
-    "status",
-    "category",
-    "location_id",
-    "parent_asset_id",
-    "manufacturer_vendor_id",
-    "assigned_to_user_id",
-    "created_by_user_id",
-    "image_file_id",
-    "purchase_receipt_file_id",
-    "warranty_file_id",
-    "purchase_date",
-    "placed_in_service_date",
-    "warranty_expiration",
-    "purchase_price",
-    "residual_value",
-    "useful_life_quantity",
-    "useful_life_units",
-    "downtime_status",
-    "check_in_procedure",
-    "check_out_procedure",
-    "availability_status",
-    "availability_tracking_on",
-    "created_at",
-    "updated_at",
-)
-JOINED = ("assigned_to_email", "created_by_email", "incomplete_work_orders")
+# The read model's columns and joined values, in select order: declared once in ``asset.fields``.
+COLUMNS = ASSETS.columns
+JOINED_FIELDS = tuple(f for f in ASSETS if f.expression is not None)
+JOINED = tuple(f.name for f in JOINED_FIELDS)
 ALL_COLUMNS = COLUMNS + JOINED
 
 VALUE_COLUMNS = (
@@ -126,15 +95,11 @@ class CustomFieldFilter:
 
 def _select(account_id: str) -> Select:
     select = Select("assets", COLUMNS, account_id).where_live()
+    # The joins the JOINED fields' expressions read (uto, ucb).
     select.join(
         "LEFT JOIN users uto ON uto.account_id = {a}.account_id AND uto.id = {a}.assigned_to_user_id "
         "LEFT JOIN users ucb ON ucb.account_id = {a}.account_id AND ucb.id = {a}.created_by_user_id",
-        "uto.email",
-        "ucb.email",
-    )
-    select.extra_columns.append(
-        "(SELECT COUNT(*) FROM work_orders w WHERE w.account_id = t.account_id AND w.asset_id = t.id "
-        "AND w.deleted_at IS NULL AND w.status <> 'complete')"
+        *(f.sql(select.alias) for f in JOINED_FIELDS),
     )
     return select
 

@@ -24,6 +24,7 @@ from premises.asset.commands import (
     ValueChanges,
     values_of,
 )
+from premises.asset.fields import ASSETS, USEFUL_LIFE_MAX
 from premises.assignment.service import Assignments
 from premises.errors import DomainValidation, ErrorCode, NotFound
 from premises.event.service import record_event, snapshot
@@ -51,26 +52,20 @@ ASSET_STATUSES = values_of(AssetStatus)
 BUILT_IN_DOWNTIME_STATUSES = values_of(Availability)
 USEFUL_LIFE_UNITS = values_of(UsefulLifeUnit)
 IMAGE_FIELDS = ("image_file_id", "purchase_receipt_file_id", "warranty_file_id")
-SIMPLE_FIELDS = (
-    "description",
-    "model",
-    "serial",
-    "serial_number",
-    "additional_information",
-    "notes",
-    "area",
-    "purchase_date",
-    "placed_in_service_date",
-    "warranty_expiration",
-    "purchase_price",
-    "residual_value",
-    "check_in_procedure",
-    "check_out_procedure",
-    "availability_status",
-    "manufacturer_vendor_id",
-    "assigned_to_user_id",
-    *IMAGE_FIELDS,
+# The writable fields the service stores as given (declared writable in ``asset.fields``); the others
+# have rules of their own in ``_apply`` and the create / update functions.
+OWN_RULES = frozenset(
+    {
+        "name",
+        "status",
+        "category",
+        "availability_tracking_on",
+        "downtime_status",
+        "useful_life_quantity",
+        "useful_life_units",
+    }
 )
+SIMPLE_FIELDS = tuple(f.name for f in ASSETS if f.writable and f.name not in OWN_RULES)
 
 
 # ------------------------------------------------------------------------------------------ loading
@@ -159,7 +154,7 @@ def _useful_life(value: UsefulLife | None) -> tuple[int | None, str | None]:
         raise DomainValidation(ErrorCode.REQUIRED, field="useful_life.quantity")
     if units is None:
         raise DomainValidation(ErrorCode.REQUIRED, field="useful_life.units")
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0 or quantity > 1_000_000:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0 or quantity > USEFUL_LIFE_MAX:
         raise DomainValidation(ErrorCode.WRONG_TYPE, field="useful_life.quantity", expected="a non-negative integer")
     if units not in USEFUL_LIFE_UNITS:
         raise DomainValidation(ErrorCode.NOT_ONE_OF, field="useful_life.units", choices=", ".join(USEFUL_LIFE_UNITS))
@@ -223,9 +218,6 @@ def _record_downtime_change(session: Session, principal: Principal, asset: Asset
 
 def _apply(asset: Asset, fields: Mapping[str, Any]) -> None:
     for name in SIMPLE_FIELDS:
-        if name in fields:
-            setattr(asset, name, fields[name])
-    for name in ("location_id", "parent_asset_id"):
         if name in fields:
             setattr(asset, name, fields[name])
     if "status" in fields:

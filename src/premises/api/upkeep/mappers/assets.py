@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,12 +11,12 @@ import orjson
 
 from premises.api.kit.body import COERCERS, Field, Spec
 from premises.api.upkeep.expanders import expander, objects_for_columns
+from premises.api.upkeep.fields import Fields, Wire
 from premises.api.upkeep.mappers.common import BOOL, DATE, ID_OR_OBJECT, IDS, NINT, NNUM, NSTR, STR, iso, obj
 from premises.asset import queries
 from premises.asset.commands import (
     AssetChanges,
     AssetCreate,
-    AssetStatus,
     CustomFieldChanges,
     CustomFieldCreate,
     CustomFieldType,
@@ -29,6 +30,7 @@ from premises.asset.commands import (
     values_of,
 )
 from premises.asset.downtime import DowntimeOutcome, RowError
+from premises.asset.fields import ASSETS
 from premises.db.reader import Reader
 from premises.errors import DomainValidation, ErrorCode
 from premises.identity.principal import Principal
@@ -36,48 +38,100 @@ from premises.kit.commands import build
 from premises.models import Asset, AssetDowntimeStatus, CustomFieldDefinition, CustomFieldValue
 
 CUSTOM_FIELD_TYPES = values_of(CustomFieldType)
-STATUSES = values_of(AssetStatus)
-IMAGES = {"image": "image_file_id", "purchaseReceipt": "purchase_receipt_file_id", "warrantyFile": "warranty_file_id"}
 VALUE_KEYS = {f"{t}Value": t for t in CUSTOM_FIELD_TYPES}
 # Keys of a customFields item as GET returns it; a client that sends such an item back is not refused.
 ECHOED_KEYS = frozenset(
     {"name", "type", "decimalPrecision", "options", "createdByUser", "createdAt", "updatedAt", "subAssets"}
 )
 ECHOED_VALUE_KEYS = frozenset({"createdAt", "updatedAt", "createdBy"})
+FILE_OBJECT = {"type": ["object", "string", "null"]}
+USEFUL_LIFE_SCHEMA = {
+    "type": ["object", "null"],
+    "properties": {"quantity": {"type": "integer"}, "units": {"type": "string"}},
+}
 
-_COMMON = (
-    Field("serial", max_length=200),
-    Field("serialNumber", to="serial_number", max_length=200),
-    Field("additionalInformation", to="additional_information", max_length=100_000),
-    Field("purchaseDate", "instant", to="purchase_date"),
-    Field("placedInServiceDate", "instant", to="placed_in_service_date"),
-    Field("warrantyExpiration", "instant", to="warranty_expiration"),
-    Field("purchasePrice", "number", to="purchase_price"),
-    Field("residualValue", "number", to="residual_value"),
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+def _useful_life_of(row: Mapping[str, Any]) -> dict[str, Any] | None:
+    quantity = row["useful_life_quantity"]
+    return None if quantity is None else {"quantity": quantity, "units": row["useful_life_units"]}
+
+
+# UpKeep's name and rendering of every asset field it shows (asset.fields declares them), in the
+# order of its objects: bodies, responses, schemas and the list's filters derive from it.
+UPKEEP = Fields(
+    ASSETS.attach(
+        "upkeep",
+        {
+            "id": Wire("id"),
+            "name": Wire("name", filter="Only assets with exactly this name."),
+            "description": Wire("description"),
+            "model": Wire("model"),
+            "serial": Wire("serial", also=("barcode",), filter="Only assets with this barcode."),
+            "serial_number": Wire("serialNumber", filter="Only assets with this serial number."),
+            "additional_information": Wire("additionalInformation"),
+            "notes": Wire("notes"),
+            "area": Wire("area"),
+            "status": Wire("status", filter=""),
+            "category": Wire("category", filter="Only assets of this category."),
+            "purchase_date": Wire("purchaseDate", iso),
+            "placed_in_service_date": Wire("placedInServiceDate", iso),
+            "warranty_expiration": Wire("warrantyExpiration", iso),
+            "purchase_price": Wire("purchasePrice", _number),
+            "residual_value": Wire("residualValue", _number),
+            # usefulLife: {quantity, units} of two columns; the body's usefulLife is the mapper's own.
+            "useful_life_quantity": Wire(
+                "usefulLife", _useful_life_of, whole_row=True, body=False, schema=USEFUL_LIFE_SCHEMA
+            ),
+            "location_id": Wire("location", schema=ID_OR_OBJECT, filter="Only assets at this location."),
+            "parent_asset_id": Wire("parentAsset", schema=ID_OR_OBJECT),
+            "manufacturer_vendor_id": Wire("manufacturerVendor", then=("files",)),
+            "assigned_to_user_id": Wire(
+                "assignedToUser", schema=ID_OR_OBJECT, filter="Only assets assigned to this user."
+            ),
+            "assigned_to_email": Wire("assignedToUsername"),
+            "created_by_user_id": Wire(
+                "createdByUser", schema=ID_OR_OBJECT, filter="Only assets created by this user."
+            ),
+            "created_by_email": Wire("createdByUsername"),
+            "check_in_procedure": Wire("checkInProcedure"),
+            "check_out_procedure": Wire("checkOutProcedure"),
+            "availability_status": Wire("availabilityStatus"),
+            "downtime_status": Wire(
+                "downtimeStatus", filter="available, not-available or the ID of an asset downtime status."
+            ),
+            "availability_tracking_on": Wire("availabilityTrackingOn", bool),
+            "incomplete_work_orders": Wire("numberOfIncompleteWorkOrders", then=("customFields", "customFieldsAsset")),
+            "created_at": Wire("createdAt", iso, ordered=True),
+            "updated_at": Wire("updatedAt", iso, ordered=True),
+            "image_file_id": Wire("image", expands="file", schema=FILE_OBJECT),
+            "purchase_receipt_file_id": Wire("purchaseReceipt", expands="file", schema=FILE_OBJECT),
+            "warranty_file_id": Wire("warrantyFile", expands="file", schema=FILE_OBJECT),
+        },
+    )
+)
+IMAGE_COLUMNS = UPKEEP.expanded_columns("file")
+# The body fields that are no column of the asset.
+_OWN = (
     Field("usefulLife", "object", to="useful_life"),
-    Field("model", max_length=200),
-    Field("notes", max_length=100_000),
-    Field("manufacturerVendor", "id", to="manufacturer_vendor_id"),
-    Field("parentAsset", "id", to="parent_asset_id"),
-    Field("location", "id", to="location_id"),
-    *(Field(wire, "id", to=column) for wire, column in IMAGES.items()),
     Field("files", "id_list", to="file_ids"),
-    Field("area", max_length=200),
-    Field("status", choices=STATUSES, nullable=False),
-    Field("downtimeStatus", to="downtime_status", nullable=False, max_length=40),
-    Field("description", max_length=100_000),
-    Field("category", max_length=200),
-    Field("checkInProcedure", to="check_in_procedure", max_length=100_000),
-    Field("checkOutProcedure", to="check_out_procedure", max_length=100_000),
-    Field("availabilityStatus", to="availability_status", max_length=100),
-    Field("availabilityTrackingOn", "boolean", to="availability_tracking_on", nullable=False),
-    Field("assignedToUser", "id", to="assigned_to_user_id"),
     Field("customFields", "object_list", to="custom_fields"),
     # The older free fields ({name, value, unit}); a production client still sends them.
     Field("customFieldsAsset", "object_list", to="free_fields"),
 )
-CREATE = Spec(Field("name", required=True, max_length=300), *_COMMON, model=Asset)
-UPDATE = Spec(Field("name", max_length=300, nullable=False), *_COMMON, model=Asset)
+# What a create must say: the fields of AssetCreate without a default.
+REQUIRED_ON_CREATE = tuple(
+    f.name
+    for f in dataclasses.fields(AssetCreate)
+    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+)
+CREATE = Spec(*UPKEEP.body_fields(required=REQUIRED_ON_CREATE), *_OWN, model=Asset)
+UPDATE = Spec(*UPKEEP.body_fields(), *_OWN, model=Asset)
 UPDATE_CUSTOM_FIELD = Spec(
     Field("name", max_length=200, nullable=False),
     Field("value", max_length=5000),
@@ -302,12 +356,6 @@ def downtime_results(items: Sequence[Mapping[str, Any]], outcomes: Sequence[Down
 # ------------------------------------------------------------------------------------------ rendering
 
 
-def _number(value: float | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
-
-
 def _typed_value(value: Mapping[str, Any]) -> dict[str, Any]:
     field_type = value["definition_type"]
     out: dict[str, Any] = dict.fromkeys(VALUE_KEYS)
@@ -384,49 +432,10 @@ def to_upkeep(
     values: Sequence[Mapping[str, Any]] = (),
     images: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    images = images or {}
-    quantity, units = row["useful_life_quantity"], row["useful_life_units"]
-    out: dict[str, Any] = {
-        "id": row["id"],
-        "name": row["name"],
-        "description": row["description"],
-        "model": row["model"],
-        "serial": row["serial"],
-        "barcode": row["serial"],
-        "serialNumber": row["serial_number"],
-        "additionalInformation": row["additional_information"],
-        "notes": row["notes"],
-        "area": row["area"],
-        "status": row["status"],
-        "category": row["category"],
-        "purchaseDate": iso(row["purchase_date"]),
-        "placedInServiceDate": iso(row["placed_in_service_date"]),
-        "warrantyExpiration": iso(row["warranty_expiration"]),
-        "purchasePrice": _number(row["purchase_price"]),
-        "residualValue": _number(row["residual_value"]),
-        "usefulLife": None if quantity is None else {"quantity": quantity, "units": units},
-        "location": row["location_id"],
-        "parentAsset": row["parent_asset_id"],
-        "manufacturerVendor": row["manufacturer_vendor_id"],
-        "files": list(files),
-        "assignedToUser": row["assigned_to_user_id"],
-        "assignedToUsername": row["assigned_to_email"],
-        "createdByUser": row["created_by_user_id"],
-        "createdByUsername": row["created_by_email"],
-        "checkInProcedure": row["check_in_procedure"],
-        "checkOutProcedure": row["check_out_procedure"],
-        "availabilityStatus": row["availability_status"],
-        "downtimeStatus": row["downtime_status"],
-        "availabilityTrackingOn": bool(row["availability_tracking_on"]),
-        "numberOfIncompleteWorkOrders": row["incomplete_work_orders"],
-        "customFields": [custom_field_to_upkeep(v) for v in values if v["definition_id"] is not None],
-        "customFieldsAsset": [free_field_to_upkeep(v) for v in values if v["definition_id"] is None],
-        "createdAt": iso(row["created_at"]),
-        "updatedAt": iso(row["updated_at"]),
-    }
-    for wire, column in IMAGES.items():
-        file_id = row[column]
-        out[wire] = images.get(file_id, file_id) if file_id else None
+    out = UPKEEP.render(row, {"file": images} if images else None)
+    out["files"] = list(files)
+    out["customFields"] = [custom_field_to_upkeep(v) for v in values if v["definition_id"] is not None]
+    out["customFieldsAsset"] = [free_field_to_upkeep(v) for v in values if v["definition_id"] is None]
     return out
 
 
@@ -435,7 +444,7 @@ async def render(reader: Reader, principal: Principal, rows: Sequence[Mapping[st
     ids = [r["id"] for r in rows]
     files = await queries.asset_files(reader, principal, ids)
     values = await queries.custom_values(reader, principal, ids)
-    images = await objects_for_columns("file", reader, principal, rows, IMAGES.values())
+    images = await objects_for_columns("file", reader, principal, rows, IMAGE_COLUMNS)
     return [to_upkeep(row, files.get(row["id"], ()), values.get(row["id"], ()), images) for row in rows]
 
 
@@ -450,7 +459,7 @@ MEMBER_KEYS = {
 async def render_detail(reader: Reader, principal: Principal, detail: queries.AssetDetail) -> dict[str, Any]:
     """The wire object of one asset with its sub-assets and assigned members (``GET /assets/{id}``)."""
     row = detail.asset
-    images = await objects_for_columns("file", reader, principal, [row], IMAGES.values())
+    images = await objects_for_columns("file", reader, principal, [row], IMAGE_COLUMNS)
     item = to_upkeep(row, detail.file_ids, detail.values, images)
     item["subAssets"] = detail.sub_asset_ids
     item["parts"] = []  # parts inventory arrives with a later release
@@ -469,7 +478,6 @@ async def expand_assets(reader: Reader, principal: Principal, ids: set[str]) -> 
 
 # ------------------------------------------------------------------------------------------ schemas
 
-FILE_OBJECT = {"type": ["object", "string", "null"]}
 DEFINITION_SCHEMA = obj(
     {
         "id": STR,
@@ -516,55 +524,20 @@ FREE_FIELD_SCHEMA = obj(
 STATUS_SCHEMA = obj({"id": STR, "name": STR, "createdAt": DATE, "updatedAt": DATE}, ("id", "name"))
 SCHEMA = obj(
     {
-        "id": STR,
-        "name": STR,
-        "description": NSTR,
-        "model": NSTR,
-        "serial": NSTR,
-        "barcode": NSTR,
-        "serialNumber": NSTR,
-        "additionalInformation": NSTR,
-        "notes": NSTR,
-        "area": NSTR,
-        "status": {"enum": list(STATUSES)},
-        "category": NSTR,
-        "purchaseDate": DATE,
-        "placedInServiceDate": DATE,
-        "warrantyExpiration": DATE,
-        "purchasePrice": NNUM,
-        "residualValue": NNUM,
-        "usefulLife": {
-            "type": ["object", "null"],
-            "properties": {"quantity": {"type": "integer"}, "units": {"type": "string"}},
-        },
-        "location": ID_OR_OBJECT,
-        "parentAsset": ID_OR_OBJECT,
-        "manufacturerVendor": NSTR,
-        **dict.fromkeys(IMAGES, FILE_OBJECT),
-        "files": IDS,
-        "assignedToUser": ID_OR_OBJECT,
-        "assignedToUsername": NSTR,
-        "createdByUser": ID_OR_OBJECT,
-        "createdByUsername": NSTR,
-        "checkInProcedure": NSTR,
-        "checkOutProcedure": NSTR,
-        "availabilityStatus": NSTR,
-        "downtimeStatus": STR,
-        "availabilityTrackingOn": BOOL,
-        "numberOfIncompleteWorkOrders": {"type": "integer"},
-        "customFields": {"type": "array", "items": CUSTOM_FIELD_SCHEMA},
-        "customFieldsAsset": {"type": "array", "items": FREE_FIELD_SCHEMA},
+        **UPKEEP.schema_properties(
+            {
+                "files": IDS,
+                "customFields": {"type": "array", "items": CUSTOM_FIELD_SCHEMA},
+                "customFieldsAsset": {"type": "array", "items": FREE_FIELD_SCHEMA},
+            }
+        ),
+        # GET /assets/{id} only (render_detail)
         "subAssets": IDS,
         "parts": IDS,
         "formItems": {"type": "array"},
-        "assignedUsers": IDS,
-        "assignedTeams": IDS,
-        "assignedCustomers": IDS,
-        "assignedVendors": IDS,
-        "createdAt": DATE,
-        "updatedAt": DATE,
+        **dict.fromkeys(MEMBER_KEYS.values(), IDS),
     },
-    ("id", "name", "status", "downtimeStatus", "createdAt", "updatedAt"),
+    UPKEEP.required(),
 )
 DOWNTIME_RESULTS_SCHEMA = {
     "type": "object",

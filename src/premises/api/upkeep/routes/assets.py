@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import COERCERS, read_any_body, read_body
-from premises.api.kit.listing import Filter, check_keys
+from premises.api.kit.listing import check_keys
 from premises.api.upkeep.expanders import expand
 from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
 from premises.api.upkeep.mappers import assets as wire
@@ -38,21 +38,9 @@ from premises.kit.time import MAX_MS, MIN_MS, parse_instant
 router = APIRouter(tags=["assets"])
 
 LIST = ListSpec(
-    filters=(
-        Filter("name", "name", description="Only assets with exactly this name."),
-        Filter("serial", "serial", description="Only assets with this barcode."),
-        Filter("serialNumber", "serial_number", description="Only assets with this serial number."),
-        Filter("location", "location_id", description="Only assets at this location."),
-        Filter("status", "status", choices=wire.STATUSES),
-        Filter("category", "category", description="Only assets of this category."),
-        Filter("assignedToUser", "assigned_to_user_id", description="Only assets assigned to this user."),
-        Filter("createdByUser", "created_by_user_id", description="Only assets created by this user."),
-        Filter(
-            "downtimeStatus",
-            "downtime_status",
-            description="available, not-available or the ID of an asset downtime status.",
-        ),
-    ),
+    filters=wire.UPKEEP.filters(),
+    ranges=wire.UPKEEP.ordered(),
+    order_fields=wire.UPKEEP.ordered(),
     includes=("location", "parentAsset", "createdByUser", "assignedToUser"),
     passthrough=("customFields",),
 )
