@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 from sqlalchemy import func, select
 
-from premises.db.reader import Reader, open_reader
 from premises.identity import service as identity
 from premises.identity.permissions import Role
 from premises.identity.principal import Principal
@@ -19,8 +15,7 @@ from premises.models import AuthSession, Place
 from premises.user import service as users
 from premises.user.commands import UserCreate
 from tests.domain.conftest import PASSWORD, DomainAccount
-
-T = TypeVar("T")
+from tests.domain.reading import read
 
 
 def add_place(account: DomainAccount, parent_id: str | None = None, *, deleted: bool = False) -> str:
@@ -65,21 +60,8 @@ def live_sessions(account: DomainAccount, user_id: str) -> int:
     return account.write(lambda s: int(s.execute(statement).scalar_one()))
 
 
-def on_reader(database_url: str, work: Callable[[Reader], Awaitable[T]]) -> T:
-    """Run ``work`` on a fresh read side (what a request's dependency uses)."""
-
-    async def run() -> T:
-        reader = await open_reader(database_url)
-        try:
-            return await work(reader)
-        finally:
-            await reader.close()
-
-    return asyncio.run(run())
-
-
 def resolved(database_url: str, account: DomainAccount, user_id: str) -> Principal:
     """The principal the read side builds for the user (any resolver ends in ``load_principal``)."""
-    principal = on_reader(database_url, lambda r: identity.load_principal(r, account.account_id, user_id))
+    principal = read(database_url, lambda r: identity.load_principal(r, account.account_id, user_id))
     assert principal is not None
     return principal

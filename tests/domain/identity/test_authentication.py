@@ -17,7 +17,8 @@ from premises.identity.permissions import Role
 from premises.identity.principal import Principal, SubjectKind
 from premises.user import service as users
 from tests.domain.conftest import DomainAccount
-from tests.domain.identity.helpers import new_user, on_reader, sign_in
+from tests.domain.identity.helpers import new_user, sign_in
+from tests.domain.reading import read
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ RESOLVERS: tuple[Resolver, ...] = (SESSION_TOKEN, ApiKeyResolver())
 
 def _authenticate(database_url: str, headers: dict[str, str], resolvers: tuple[Resolver, ...] = RESOLVERS) -> Principal:
     credentials = Credentials.of(headers, "GET", "/anything")
-    return on_reader(database_url, lambda r: authenticate(r, credentials, resolvers))
+    return read(database_url, lambda r: authenticate(r, credentials, resolvers))
 
 
 def test_a_session_token_resolves_to_its_user(account: DomainAccount, database_url: str) -> None:
@@ -156,9 +157,9 @@ def test_a_signed_action_authenticates_through_credentials_fields(account: Domai
     user_id, _ = new_user(account, Role.TECH)
     resolver = ActionHmacResolver({"testtoken": ("testsecret", account.account_id, user_id)})
     credentials = Credentials.of({}, "POST", "/api/stable/api.php", SDK_ACTION)
-    principal = on_reader(database_url, lambda r: authenticate(r, credentials, (resolver,)))
+    principal = read(database_url, lambda r: authenticate(r, credentials, (resolver,)))
     assert (principal.user_id, principal.subject) == (user_id, SubjectKind.API_USER)
     forged = Credentials.of({}, "POST", "/api/stable/api.php", {**SDK_ACTION, "resourcetype": "estate"})
     with pytest.raises(Unauthenticated) as refused:
-        on_reader(database_url, lambda r: authenticate(r, forged, (resolver,)))
+        read(database_url, lambda r: authenticate(r, forged, (resolver,)))
     assert refused.value.params == {"credential": "hmac"}

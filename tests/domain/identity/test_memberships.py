@@ -13,7 +13,8 @@ from premises.models import SiteMembership
 from premises.user import service as users
 from premises.user.commands import SiteRole, UserChanges
 from tests.domain.conftest import DomainAccount
-from tests.domain.identity.helpers import add_place, new_user, on_reader, resolved, sign_in
+from tests.domain.identity.helpers import add_place, new_user, resolved, sign_in
+from tests.domain.reading import read
 
 
 def _memberships(account: DomainAccount, user_id: str) -> dict[str, str]:
@@ -97,10 +98,10 @@ def test_a_membership_change_reaches_a_cached_session_principal_at_once(
     user_id, email = new_user(account, Role.TECH, location_based=True)
     account.write(lambda s: users.set_user_locations(s, account.admin, user_id, [site_a]))
     token = sign_in(account, email)
-    first = on_reader(database_url, lambda r: identity.resolve_principal(r, token))
+    first = read(database_url, lambda r: identity.resolve_principal(r, token))
     account.write(lambda s: users.set_user_locations(s, account.admin, user_id, [site_b]))
     # Well within the cache's 5 s: the session's access_version moved, so the principal is rebuilt.
-    second = on_reader(database_url, lambda r: identity.resolve_principal(r, token))
+    second = read(database_url, lambda r: identity.resolve_principal(r, token))
     assert first.location_ids == {site_a} and second.location_ids == {site_b}
 
 
