@@ -17,24 +17,12 @@ from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
 from premises.kit.listing import ListQuery
+from premises.place.fields import PLACES
 
-COLUMNS = (
-    "id",
-    "record_no",
-    "kind",
-    "parent_id",
-    "name",
-    "code",
-    "address",
-    "latitude",
-    "longitude",
-    "hide_map",
-    "description",
-    "created_by_user_id",
-    "created_at",
-    "updated_at",
-)
-JOINED = ("created_by_email",)
+# The read model's columns and joined values, in select order: declared once in ``place.fields``.
+COLUMNS = PLACES.columns
+JOINED_FIELDS = tuple(f for f in PLACES if f.expression is not None)
+JOINED = tuple(f.name for f in JOINED_FIELDS)
 ALL_COLUMNS = COLUMNS + JOINED
 
 # Pseudo-columns a list may filter on: a custom field of the place with this name / value / unit.
@@ -56,7 +44,8 @@ LINK_TYPES = ("user", "team", "customer", "vendor", "file")
 
 def _with_creator(select: Select) -> Select:
     return select.join(
-        "LEFT JOIN users cu ON cu.account_id = {a}.account_id AND cu.id = {a}.created_by_user_id", "cu.email"
+        "LEFT JOIN users cu ON cu.account_id = {a}.account_id AND cu.id = {a}.created_by_user_id",
+        *(f.sql(select.alias) for f in JOINED_FIELDS),
     )
 
 

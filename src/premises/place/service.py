@@ -35,8 +35,12 @@ from premises.kit.references import require_all_live
 from premises.kit.time import now_ms
 from premises.models import CustomFieldValue, Place, PlaceLink, StoredFile
 from premises.place.commands import CustomFieldChanges, CustomFieldPut, PlaceChanges, PlaceCreate, PlaceKind
+from premises.place.fields import PLACES
 
-SIMPLE_FIELDS = ("name", "address", "latitude", "longitude", "hide_map")
+# The writable fields an update stores as given (declared writable in ``place.fields``); a place's
+# kind and parent change only by the hierarchy's rules (create_location, _move).
+OWN_RULES = frozenset({"kind", "parent_id"})
+SIMPLE_FIELDS = tuple(f.name for f in PLACES if f.writable and f.name not in OWN_RULES)
 MAX_DEPTH = 1000  # a guard against corrupt data; real hierarchies are a handful of levels deep
 
 

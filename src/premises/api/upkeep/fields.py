@@ -16,6 +16,7 @@ object.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -104,7 +105,10 @@ class Fields:
         for f, wire in self.items:
             if wire.expands is not None:
                 self.expanded[wire.expands] = (*self.expanded.get(wire.expands, ()), (wire.name, f.name))
-        self._render = _compile(self.items)
+        # render(row, objects={}): the wire object of one row (domain names -> values), every key in
+        # UpKeep's order. ``objects`` holds, per kind, the objects loaded for the ``expands`` fields
+        # (by id); the keys of ``then`` are None until the mapper fills them.
+        self.render: Callable[..., dict[str, Any]] = _compile(self.items)
         for f, wire in self.items:
             if wire.filter is not None and Op.EQ not in f.operators:
                 raise ValueError(f"{f.name}: UpKeep filters it, but the domain does not let it be filtered")
@@ -112,14 +116,6 @@ class Fields:
                 raise ValueError(f"{f.name}: UpKeep orders by it, but the domain does not let it be sorted")
 
     # ------------------------------------------------------------------------------------- rendering
-
-    def render(self, row: Mapping[str, Any], objects: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
-        """The wire object of one row (domain names -> values), every key in UpKeep's order.
-
-        ``objects`` holds, per kind, the objects loaded for the ``expands`` fields (by id); the keys
-        of ``then`` are None until the mapper fills them.
-        """
-        return self._render(row, objects or _NONE)
 
     def expanded_columns(self, kind: str) -> tuple[str, ...]:
         """The domain names of the fields rendered as objects of ``kind``."""
@@ -175,6 +171,15 @@ class Fields:
         return {wire.name: f.name for f, wire in self.items if wire.ordered}
 
 
+def required_of(command: type) -> tuple[str, ...]:
+    """The fields a create command must be given (its dataclass fields without a default): required in a body."""
+    return tuple(
+        f.name
+        for f in dataclasses.fields(command)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    )
+
+
 _NONE: Mapping[str, Mapping[str, Any]] = {}
 
 
@@ -190,7 +195,7 @@ def _compile(items: Sequence[tuple[DomainField, Wire]]) -> Callable[..., dict[st
     """
     namespace: dict[str, Any] = {"_expanded": _expanded}
     kinds = sorted({wire.expands for _, wire in items if wire.expands is not None})
-    lines = ["def render(row, objects):"]
+    lines = ["def render(row, objects=_NONE):"]
     lines += [f"    o{i} = objects.get({kind!r}, _NONE)" for i, kind in enumerate(kinds)]
     namespace["_NONE"] = _NONE
     entries = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -11,7 +10,7 @@ import orjson
 
 from premises.api.kit.body import COERCERS, Field, Spec
 from premises.api.upkeep.expanders import expander, objects_for_columns
-from premises.api.upkeep.fields import Fields, Wire
+from premises.api.upkeep.fields import Fields, Wire, required_of
 from premises.api.upkeep.mappers.common import BOOL, DATE, ID_OR_OBJECT, IDS, NINT, NNUM, NSTR, STR, iso, obj
 from premises.asset import queries
 from premises.asset.commands import (
@@ -124,12 +123,7 @@ _OWN = (
     # The older free fields ({name, value, unit}); a production client still sends them.
     Field("customFieldsAsset", "object_list", to="free_fields"),
 )
-# What a create must say: the fields of AssetCreate without a default.
-REQUIRED_ON_CREATE = tuple(
-    f.name
-    for f in dataclasses.fields(AssetCreate)
-    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-)
+REQUIRED_ON_CREATE = required_of(AssetCreate)
 CREATE = Spec(*UPKEEP.body_fields(required=REQUIRED_ON_CREATE), *_OWN, model=Asset)
 UPDATE = Spec(*UPKEEP.body_fields(), *_OWN, model=Asset)
 UPDATE_CUSTOM_FIELD = Spec(
@@ -432,7 +426,7 @@ def to_upkeep(
     values: Sequence[Mapping[str, Any]] = (),
     images: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    out = UPKEEP.render(row, {"file": images} if images else None)
+    out = UPKEEP.render(row, {"file": images or {}})
     out["files"] = list(files)
     out["customFields"] = [custom_field_to_upkeep(v) for v in values if v["definition_id"] is not None]
     out["customFieldsAsset"] = [free_field_to_upkeep(v) for v in values if v["definition_id"] is None]

@@ -7,7 +7,8 @@ from typing import Any
 
 from premises.api.kit.body import COERCERS, Field, Spec
 from premises.api.upkeep.expanders import expander
-from premises.api.upkeep.mappers.common import DATE, ID_OR_OBJECT, IDS, NNUM, NSTR, STR, iso, obj
+from premises.api.upkeep.fields import Fields, Wire, required_of
+from premises.api.upkeep.mappers.common import DATE, ID_OR_OBJECT, IDS, NSTR, STR, iso, obj
 from premises.db.reader import Reader
 from premises.errors import DomainValidation
 from premises.identity.principal import Principal
@@ -15,19 +16,48 @@ from premises.kit.commands import build
 from premises.models import CustomFieldValue, Place
 from premises.place import queries
 from premises.place.commands import CustomFieldChanges, CustomFieldPut, PlaceChanges, PlaceCreate
+from premises.place.fields import PLACES
 
-_COMMON = (
-    Field("address", max_length=2000),
-    Field("longitude", "number"),
-    Field("latitude", "number"),
-    Field("hideMap", "boolean", to="hide_map", nullable=False),
-    Field("parentLocation", "id", to="parent_id"),
+
+def _flag(value: bool) -> str:
+    return "1" if value else "0"
+
+
+# UpKeep's name and rendering of every place field it shows (place.fields declares them), in the
+# order of its objects: bodies, responses, schemas and the list's filters derive from it.
+UPKEEP = Fields(
+    PLACES.attach(
+        "upkeep",
+        {
+            "id": Wire("id"),
+            "created_by_user_id": Wire(
+                "createdByUser", schema=ID_OR_OBJECT, filter="Only locations created by this user."
+            ),
+            "created_by_email": Wire("createdByUsername"),
+            "name": Wire("name", filter="Only locations with exactly this name."),
+            "address": Wire("address"),
+            "longitude": Wire("longitude"),
+            "latitude": Wire("latitude"),
+            "hide_map": Wire("hideMap", _flag, schema={"enum": ["0", "1"]}),
+            "parent_id": Wire(
+                "parentLocation",
+                schema=ID_OR_OBJECT,
+                filter="Only the direct sub-locations of this location.",
+                then=("customFieldsLocation",),
+            ),
+            "created_at": Wire("createdAt", iso, ordered=True),
+            "updated_at": Wire("updatedAt", iso, ordered=True),
+        },
+    )
+)
+# The body fields that are no column of the place.
+_OWN = (
     Field("customFieldsLocation", "object_list", to="custom_fields"),
     # Local extension: UpKeep shows a location's files but documents no way to attach them.
     Field("files", "id_list", to="file_ids"),
 )
-CREATE = Spec(Field("name", required=True, max_length=300), *_COMMON, model=Place)
-UPDATE = Spec(Field("name", max_length=300, nullable=False), *_COMMON, model=Place)
+CREATE = Spec(*UPKEEP.body_fields(required=required_of(PlaceCreate)), *_OWN, model=Place)
+UPDATE = Spec(*UPKEEP.body_fields(), *_OWN, model=Place)
 UPDATE_CUSTOM_FIELD = Spec(
     Field("name", max_length=200, nullable=False),
     Field("value", max_length=5000),
@@ -101,20 +131,9 @@ def custom_field_to_upkeep(field: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def to_upkeep(row: Mapping[str, Any], custom_fields: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "createdByUser": row["created_by_user_id"],
-        "createdByUsername": row["created_by_email"],
-        "name": row["name"],
-        "address": row["address"],
-        "longitude": row["longitude"],
-        "latitude": row["latitude"],
-        "hideMap": "1" if row["hide_map"] else "0",
-        "parentLocation": row["parent_id"],
-        "customFieldsLocation": [custom_field_to_upkeep(f) for f in custom_fields],
-        "createdAt": iso(row["created_at"]),
-        "updatedAt": iso(row["updated_at"]),
-    }
+    out = UPKEEP.render(row)
+    out["customFieldsLocation"] = [custom_field_to_upkeep(f) for f in custom_fields]
+    return out
 
 
 async def render(reader: Reader, principal: Principal, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -163,24 +182,10 @@ CUSTOM_FIELD_SCHEMA = obj(
 )
 SCHEMA = obj(
     {
-        "id": STR,
-        "createdByUser": ID_OR_OBJECT,
-        "createdByUsername": NSTR,
-        "name": STR,
-        "address": NSTR,
-        "longitude": NNUM,
-        "latitude": NNUM,
-        "hideMap": {"enum": ["0", "1"]},
-        "parentLocation": ID_OR_OBJECT,
-        "customFieldsLocation": {"type": "array", "items": CUSTOM_FIELD_SCHEMA},
+        **UPKEEP.schema_properties({"customFieldsLocation": {"type": "array", "items": CUSTOM_FIELD_SCHEMA}}),
+        # GET /locations/{id} only (detail_to_upkeep)
         "subLocations": IDS,
-        "files": IDS,
-        "assignedUsers": IDS,
-        "assignedTeams": IDS,
-        "assignedCustomers": IDS,
-        "assignedVendors": IDS,
-        "createdAt": DATE,
-        "updatedAt": DATE,
+        **dict.fromkeys(LINKS, IDS),
     },
-    ("id", "name", "hideMap", "createdAt", "updatedAt"),
+    UPKEEP.required(),
 )

@@ -39,12 +39,9 @@ _CUSTOM_FIELD_FILTERS = tuple(
     for key, column in (("name", queries.CF_NAME), ("value", queries.CF_VALUE), ("unit", queries.CF_UNIT))
 )
 LIST = ListSpec(
-    filters=(
-        Filter("name", "name", description="Only locations with exactly this name."),
-        Filter("createdByUser", "created_by_user_id", description="Only locations created by this user."),
-        Filter("parentLocation", "parent_id", description="Only the direct sub-locations of this location."),
-        *_CUSTOM_FIELD_FILTERS,
-    ),
+    filters=(*wire.UPKEEP.filters(), *_CUSTOM_FIELD_FILTERS),
+    ranges=wire.UPKEEP.ordered(),
+    order_fields=wire.UPKEEP.ordered(),
     includes=("createdByUser", "parentLocation"),
 )
 GET_INCLUDES = (
