@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from premises.db import observe
+from premises.db import jsonsql, observe
 
 Row = Sequence[Any]
 _PLACEHOLDER = re.compile(r"(?<![:\w]):([A-Za-z_][A-Za-z0-9_]*)")
@@ -43,6 +43,7 @@ class SqliteReader:
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA busy_timeout=30000")
         self._conn.execute("PRAGMA query_only=ON")
+        jsonsql.install(self._conn)  # the Python renderings list pages rendered by SQLite call
 
     async def fetch(self, sql: str, params: Mapping[str, Any]) -> list[Row]:
         if observe.statement_observers:

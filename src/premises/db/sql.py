@@ -85,8 +85,12 @@ class Select:
         joins = "".join(f" {j}" for j in self.joins)
         return f" FROM {self.table} {self.alias}{joins} WHERE " + " AND ".join(self.conditions)
 
-    def sql(self) -> str:
-        cols = ", ".join([*(f"{self.alias}.{c}" for c in self.columns), *self.extra_columns])
+    def sql(self, projection: Sequence[str] | None = None) -> str:
+        """The statement; ``projection`` replaces the select list (SQL expressions from declarations)."""
+        if projection is None:
+            cols = ", ".join([*(f"{self.alias}.{c}" for c in self.columns), *self.extra_columns])
+        else:
+            cols = ", ".join(projection)
         text = f"SELECT {cols}" + self._from()
         if self.keyset:
             text += "".join(f" AND {k}" for k in self.keyset)

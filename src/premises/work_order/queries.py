@@ -7,11 +7,11 @@ of one work order with its cost lines and update messages.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from premises.db.reader import Reader
+from premises.db.reader import Reader, Row
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
@@ -63,15 +63,17 @@ COLUMNS = (
     "created_at",
     "updated_at",
 )
-JOINED = (
-    "assigned_to_email",
-    "assigned_by_email",
-    "completed_by_email",
-    "custom_status_name",
-    "custom_status_type",
-    "custom_status_created_by",
-    "custom_status_deleted_by",
-)
+# The joined columns of every read (``_base``'s joins), by name, as SQL.
+JOINED_SQL = {
+    "assigned_to_email": "uto.email",
+    "assigned_by_email": "uby.email",
+    "completed_by_email": "ucb.email",
+    "custom_status_name": "cs.name",
+    "custom_status_type": "cs.type",
+    "custom_status_created_by": "cs.created_by_user_id",
+    "custom_status_deleted_by": "cs.deleted_by_user_id",
+}
+JOINED = tuple(JOINED_SQL)
 ALL_COLUMNS = COLUMNS + JOINED
 JSON_COLUMNS = ("additional_user_ids", "file_ids", "form_items")
 # Pseudo-columns the dialects may filter on, handled here rather than by plain equality.
@@ -86,13 +88,7 @@ def _base(principal: Principal) -> Select:
         "LEFT JOIN users uby ON uby.account_id = {a}.account_id AND uby.id = {a}.assigned_by_user_id "
         "LEFT JOIN users ucb ON ucb.account_id = {a}.account_id AND ucb.id = {a}.completed_by_user_id "
         "LEFT JOIN work_order_statuses cs ON cs.account_id = {a}.account_id AND cs.id = {a}.custom_status_id",
-        "uto.email",
-        "uby.email",
-        "ucb.email",
-        "cs.name",
-        "cs.type",
-        "cs.created_by_user_id",
-        "cs.deleted_by_user_id",
+        *JOINED_SQL.values(),
     )
     return visibility.restrict(select, principal, grant)
 
@@ -106,7 +102,7 @@ def _row(values: Iterable[Any]) -> dict[str, Any]:
     return row
 
 
-async def list_work_orders(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+def _list(principal: Principal, query: ListQuery) -> Select:
     select = _base(principal)
     equals = dict(query.equals)
     is_complete = equals.pop(IS_COMPLETE, None)
@@ -115,8 +111,33 @@ async def list_work_orders(reader: Reader, principal: Principal, query: ListQuer
     archived = equals.pop(ARCHIVED, None)
     if archived is not None:
         select.where("{a}.archived = {}", bool(archived))
-    select.apply(ListQuery(equals, query.ranges, query.order_column, query.descending, query.offset, query.limit))
+    return select.apply(
+        ListQuery(equals, query.ranges, query.order_column, query.descending, query.offset, query.limit)
+    )
+
+
+async def list_work_orders(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+    select = _list(principal, query)
     return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def list_work_order_rows(reader: Reader, principal: Principal, query: ListQuery) -> list[Row]:
+    """The page ``list_work_orders`` returns, as the database returns it (``ALL_COLUMNS`` order, JSON lists
+    as text): for a dialect that renders rows itself without the read model's dicts."""
+    select = _list(principal, query)
+    return await reader.fetch(select.sql(), select.params)
+
+
+async def list_work_orders_as(
+    reader: Reader, principal: Principal, query: ListQuery, projection: Sequence[str]
+) -> list[Row]:
+    """The page ``list_work_orders`` returns (same permission, visibility, filters, order and page), each
+    row as the given SQL expressions instead: a dialect's page rendered by the database.
+
+    ``projection`` is built from field declarations (``WORK_ORDERS`` and ``JOINED_SQL``, the alias
+    ``t``), never from request values."""
+    select = _list(principal, query)
+    return await reader.fetch(select.sql(projection), select.params)
 
 
 async def get_work_order(reader: Reader, principal: Principal, work_order_id: str) -> dict[str, Any]:
