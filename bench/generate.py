@@ -31,9 +31,11 @@ from sqlalchemy import Connection, Engine, Table, event, insert, select, text, u
 from premises.account.service import create_account
 from premises.db import migrate
 from premises.db.engine import Database, make_engine
+from premises.identity.permissions import Role
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
 from premises.models import AccountCounter, Base, Category
+from premises.user.commands import UserCreate
 from premises.user.service import create_user_unchecked
 
 console = Console(stderr=True)
@@ -401,12 +403,12 @@ def main(
             create_user_unchecked(
                 session,
                 created.account_id,
-                {
-                    "email": f"tech{n + 1}-{tag}@example.com",
-                    "account_type": "TECH",
-                    "first_name": "Tech",
-                    "last_name": f"{n + 1:02d}",
-                },
+                UserCreate(
+                    email=f"tech{n + 1}-{tag}@example.com",
+                    account_type=Role.TECH,
+                    first_name="Tech",
+                    last_name=f"{n + 1:02d}",
+                ),
                 password,
             ).id
             for n in range(technicians)

@@ -19,7 +19,7 @@ from premises.identity.passwords import hash_password
 from premises.identity.permissions import Role
 from premises.identity.principal import Principal
 from premises.identity.service import access_changed, invalidate_principals, revoke_user_sessions
-from premises.kit.commands import build, given
+from premises.kit.commands import given
 from premises.kit.emails import clean_email
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
@@ -46,13 +46,8 @@ def _email_free(session: Session, email: str) -> None:
         raise Conflict(ErrorCode.EMAIL_TAKEN, field="email")
 
 
-def create_user_unchecked(
-    session: Session, account_id: str, command: UserCreate | Mapping[str, Any], password: str
-) -> User:
-    """Create a user without a permission check (account bootstrap, CLI, demo). ``command`` may be
-    a mapping of domain names (bootstrap callers), built into a ``UserCreate``."""
-    if not isinstance(command, UserCreate):
-        command = build(UserCreate, dict(command))
+def create_user_unchecked(session: Session, account_id: str, command: UserCreate, password: str) -> User:
+    """Create a user without a permission check (account bootstrap, CLI, demo)."""
     email = _normalise_email(str(command.email))
     role = _role(command.account_type)
     if not password:

@@ -62,7 +62,10 @@ def test_a_password_is_required_and_a_role_must_be_known(account: DomainAccount)
     with pytest.raises(DomainValidation) as refused:
         account.write(
             lambda s: users.create_user_unchecked(
-                s, account.account_id, {"email": "b@example.test", "account_type": "OWNER"}, PASSWORD
+                s,
+                account.account_id,
+                UserCreate(email="b@example.test", account_type="OWNER"),  # type: ignore[arg-type]
+                PASSWORD,
             )
         )
     assert (refused.value.code, refused.value.field) == (ErrorCode.NOT_ONE_OF, "account_type")
