@@ -46,11 +46,17 @@ def _email_free(session: Session, email: str) -> None:
         raise Conflict(ErrorCode.EMAIL_TAKEN, field="email")
 
 
-def create_user_unchecked(session: Session, account_id: str, command: UserCreate, password: str) -> User:
-    """Create a user without a permission check (account bootstrap, CLI, demo)."""
+def create_user_unchecked(
+    session: Session, account_id: str, command: UserCreate, password: str = "", *, password_hash: str | None = None
+) -> User:
+    """Create a user without a permission check (account bootstrap, CLI, demo).
+
+    A request hashes the password on the password pool first and passes ``password_hash`` (no slow
+    work inside the transaction); bootstrap paths may pass the plain ``password``.
+    """
     email = _normalise_email(str(command.email))
     role = _role(command.account_type)
-    if not password:
+    if password_hash is None and not password:
         raise DomainValidation(ErrorCode.REQUIRED, field="password")
     _email_free(session, email)
     now = now_ms()
@@ -74,7 +80,7 @@ def create_user_unchecked(session: Session, account_id: str, command: UserCreate
             email=email,
             account_id=account_id,
             user_id=user.id,
-            password_hash=hash_password(password),
+            password_hash=password_hash or hash_password(password),
             created_at=now,
             updated_at=now,
         )
@@ -119,11 +125,13 @@ def _check_scope_change(session: Session, principal: Principal, user: User, fiel
     _require_manages(session, principal, user)
 
 
-def create_user(session: Session, principal: Principal, command: UserCreate, password: str) -> User:
+def create_user(
+    session: Session, principal: Principal, command: UserCreate, password: str = "", *, password_hash: str | None = None
+) -> User:
     principal.require("user", "create")
     if principal.location_ids is not None and not command.is_location_based:
         raise PermissionDenied(ErrorCode.SCOPED_ADMIN_CREATES_SCOPED)
-    return create_user_unchecked(session, principal.account_id, command, password)
+    return create_user_unchecked(session, principal.account_id, command, password, password_hash=password_hash)
 
 
 def get_user_for_write(session: Session, principal: Principal, user_id: str) -> User:
