@@ -53,12 +53,16 @@ async def get_user(reader: Reader, principal: Principal, user_id: str) -> dict[s
     return dict(zip(COLUMNS, row, strict=True))
 
 
-async def users_by_ids(reader: Reader, account_id: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Users by id for expansions and denormalised names; no permission check (callers already have one)."""
-    wanted = list(set(ids))
+async def users_by_ids(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The users among ``ids`` the principal may read (deactivated ones too: records still name them)."""
+    if not principal.may("user", "read"):
+        return {}
+    wanted = set(ids)
+    if principal.require("user", "read") is Grant.OWN:
+        wanted &= {principal.user_id}
     if not wanted:
         return {}
-    select = Select("users", COLUMNS, account_id).where_in("id", wanted)
+    select = Select("users", COLUMNS, principal.account_id).where_in("id", sorted(wanted))
     return {r["id"]: r for r in _rows(await reader.fetch(select.sql(), select.params))}
 
 

@@ -9,7 +9,7 @@ from premises.api.kit.body import Field, Spec
 from premises.api.upkeep.expanders import expander
 from premises.api.upkeep.mappers.common import BOOL, DATE, NSTR, STR, iso, obj
 from premises.db.reader import Reader
-from premises.identity.permissions import UPKEEP_ROLES, Grant, Role
+from premises.identity.permissions import UPKEEP_ROLES, Role
 from premises.identity.principal import Principal
 from premises.kit.commands import build
 from premises.models import User
@@ -101,9 +101,4 @@ def to_upkeep(row: dict[str, Any]) -> dict[str, Any]:
 
 @expander("user")
 async def expand_users(reader: Reader, principal: Principal, ids: set[str]) -> dict[str, dict[str, Any]]:
-    if not principal.may("user", "read"):
-        return {}
-    grant = principal.require("user", "read")
-    if grant is Grant.OWN:
-        ids = ids & {principal.user_id}
-    return {i: to_upkeep(row) for i, row in (await users_by_ids(reader, principal.account_id, ids)).items()}
+    return {i: to_upkeep(row) for i, row in (await users_by_ids(reader, principal, ids)).items()}
