@@ -11,21 +11,9 @@ from premises.errors import ErrorCode, NotFound
 from premises.identity.permissions import Grant
 from premises.identity.principal import Principal
 from premises.kit.listing import ListQuery
+from premises.user.fields import USERS
 
-COLUMNS = (
-    "id",
-    "email",
-    "account_type",
-    "first_name",
-    "last_name",
-    "phone_number",
-    "job_title",
-    "user_status",
-    "is_location_based",
-    "date_of_last_login",
-    "created_at",
-    "updated_at",
-)
+COLUMNS = USERS.columns
 
 
 def _visible(principal: Principal) -> Select:

@@ -25,8 +25,11 @@ from premises.kit.ids import new_id
 from premises.kit.time import now_ms
 from premises.models import Login, Place, SiteMembership, User
 from premises.user.commands import SiteRole, UserChanges, UserCreate
+from premises.user.fields import USERS
 
-PROFILE_FIELDS = ("first_name", "last_name", "phone_number", "job_title")
+# Writable fields with rules of their own; the rest of the writable fields are written as given.
+OWN_RULES = frozenset({"email", "account_type", "is_location_based"})
+PROFILE_FIELDS = tuple(f.name for f in USERS if f.writable and f.name not in OWN_RULES)
 
 
 def _normalise_email(email: str) -> str:

@@ -66,7 +66,9 @@ class Wire:
     - ``also``: more keys showing the same value; ``then``: keys the mapper fills, placed right after;
     - ``schema``: the response schema when the domain type's is not it;
     - ``body``: a body field (when the domain field is writable); ``filter``: an equality list filter,
-      with this description; ``ordered``: an ``orderBy`` field with the ``...GreaterThan`` ranges.
+      with this description; ``ordered``: an ``orderBy`` field with the ``...GreaterThan`` ranges;
+    - ``choices``: the values UpKeep accepts and shows, when fewer than the domain's (body, filter
+      and schema; e.g. UpKeep's account types among the domain's roles).
     """
 
     name: str
@@ -77,15 +79,20 @@ class Wire:
     then: tuple[str, ...] = ()
     schema: Mapping[str, Any] | None = None
     body: bool = True
+    null_default: bool = False  # the body takes null for "the default"; the stored value is never null
     filter: str | None = None
     ordered: bool = False
+    choices: tuple[str, ...] | None = None
+
+    def choices_of(self, f: DomainField) -> tuple[Any, ...] | None:
+        return self.choices if self.choices is not None else (f.choices or None)
 
 
 def _schema(f: DomainField, wire: Wire) -> dict[str, Any]:
     if wire.schema is not None:
         return dict(wire.schema)
     if f.type is FieldType.ENUM:
-        return {"enum": list(f.choices)}
+        return {"enum": list(wire.choices_of(f) or ())}
     return dict(SCHEMAS[f.type][1 if f.nullable else 0])
 
 
@@ -132,8 +139,8 @@ class Fields:
                 BODY_KINDS[f.type],
                 to=f.name,
                 required=f.name in must,
-                nullable=f.nullable,
-                choices=f.choices or None,
+                nullable=f.nullable or wire.null_default,
+                choices=wire.choices_of(f),
                 max_length=f.max_length if f.type in (FieldType.STRING, FieldType.TEXT) else None,
             )
             for f, wire in self.items
@@ -161,7 +168,7 @@ class Fields:
 
     def filters(self) -> tuple[Filter, ...]:
         return tuple(
-            Filter(wire.name, f.name, BODY_KINDS[f.type], choices=f.choices or None, description=wire.filter)
+            Filter(wire.name, f.name, BODY_KINDS[f.type], choices=wire.choices_of(f), description=wire.filter)
             for f, wire in self.items
             if wire.filter is not None
         )

@@ -7,13 +7,15 @@ from typing import Any
 
 from premises.api.kit.body import Field, Spec
 from premises.api.upkeep.expanders import expander
-from premises.api.upkeep.mappers.common import BOOL, DATE, NSTR, STR, iso, obj
+from premises.api.upkeep.fields import Fields, Wire, required_of
+from premises.api.upkeep.mappers.common import iso, obj
 from premises.db.reader import Reader
 from premises.identity.permissions import UPKEEP_ROLES, Role
 from premises.identity.principal import Principal
 from premises.kit.commands import build
 from premises.models import User
 from premises.user.commands import UserChanges, UserCreate
+from premises.user.fields import USERS
 from premises.user.queries import users_by_ids
 
 # UpKeep's account types only: Onsite's MANAGER and STAFF are refused as accountType values.
@@ -21,28 +23,37 @@ ROLES = tuple(r.value for r in UPKEEP_ROLES)
 # How /api/v2 shows a user whose role UpKeep does not know: the UpKeep type that grants no more.
 UPKEEP_ACCOUNT_TYPE = {Role.MANAGER.value: Role.TECH.value, Role.STAFF.value: Role.TECH.value}
 
+
+def _account_type(value: str) -> str:
+    return UPKEEP_ACCOUNT_TYPE.get(value, value)
+
+
+# UpKeep's name and rendering of every user field it shows (user.fields declares them), in the
+# order of its objects: bodies, responses, schemas and the list's filters derive from it.
+UPKEEP = Fields(
+    USERS.attach(
+        "upkeep",
+        {
+            "id": Wire("id"),
+            "account_type": Wire("accountType", _account_type, choices=ROLES, filter=""),
+            "email": Wire("email", filter="Only the user with this email."),
+            "first_name": Wire("firstName"),
+            "last_name": Wire("lastName"),
+            "phone_number": Wire("phoneNumber"),
+            "user_status": Wire("userStatus"),
+            "job_title": Wire("jobTitle"),
+            "is_location_based": Wire("isLocationBased", bool),
+            "date_of_last_login": Wire("dateOfLastLogin", iso),
+            "created_at": Wire("createdAt", iso, ordered=True),
+            "updated_at": Wire("updatedAt", iso, ordered=True),
+        },
+    )
+)
+# The password is no field of the user (it is hashed into its login) and never shown.
 CREATE = Spec(
-    Field("email", required=True, max_length=320),
-    Field("accountType", to="account_type", required=True, choices=ROLES),
-    Field("password", required=True, max_length=500),
-    Field("firstName", to="first_name", max_length=200),
-    Field("lastName", to="last_name", max_length=200),
-    Field("phoneNumber", to="phone_number", max_length=64),
-    Field("jobTitle", to="job_title", max_length=200),
-    Field("isLocationBased", "boolean", to="is_location_based", nullable=False),
-    model=User,
+    *UPKEEP.body_fields(required=required_of(UserCreate)), Field("password", required=True, max_length=500), model=User
 )
-UPDATE = Spec(
-    Field("email", max_length=320, nullable=False),
-    Field("accountType", to="account_type", choices=ROLES, nullable=False),
-    Field("password", patchable=False),
-    Field("firstName", to="first_name", max_length=200),
-    Field("lastName", to="last_name", max_length=200),
-    Field("phoneNumber", to="phone_number", max_length=64),
-    Field("jobTitle", to="job_title", max_length=200),
-    Field("isLocationBased", "boolean", to="is_location_based", nullable=False),
-    model=User,
-)
+UPDATE = Spec(*UPKEEP.body_fields(), Field("password", patchable=False), model=User)
 
 
 def parse_create(body: Mapping[str, Any]) -> tuple[UserCreate, str]:
@@ -64,39 +75,11 @@ def _typed(fields: dict[str, Any]) -> dict[str, Any]:
 
 SET_LOCATIONS = Spec(Field("locationIds", "id_list", to="location_ids", required=True))
 
-SCHEMA = obj(
-    {
-        "id": STR,
-        "accountType": {"enum": list(ROLES)},
-        "email": STR,
-        "firstName": NSTR,
-        "lastName": NSTR,
-        "phoneNumber": NSTR,
-        "userStatus": NSTR,
-        "jobTitle": NSTR,
-        "isLocationBased": BOOL,
-        "dateOfLastLogin": DATE,
-        "createdAt": DATE,
-        "updatedAt": DATE,
-    }
-)
+SCHEMA = obj(UPKEEP.schema_properties({}), UPKEEP.required())
 
 
 def to_upkeep(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "accountType": UPKEEP_ACCOUNT_TYPE.get(row["account_type"], row["account_type"]),
-        "email": row["email"],
-        "firstName": row["first_name"],
-        "lastName": row["last_name"],
-        "phoneNumber": row["phone_number"],
-        "userStatus": row["user_status"],
-        "jobTitle": row["job_title"],
-        "isLocationBased": bool(row["is_location_based"]),
-        "dateOfLastLogin": iso(row["date_of_last_login"]),
-        "createdAt": iso(row["created_at"]),
-        "updatedAt": iso(row["updated_at"]),
-    }
+    return UPKEEP.render(row)
 
 
 @expander("user")

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import read_body
-from premises.api.kit.listing import Filter, check_keys
+from premises.api.kit.listing import check_keys
 from premises.api.upkeep.listing import ListSpec, parse_list
 from premises.api.upkeep.mappers import users as wire
 from premises.api.upkeep.security import PrincipalDep
@@ -25,12 +25,7 @@ from premises.user import queries, service
 
 router = APIRouter(tags=["users"])
 
-LIST = ListSpec(
-    filters=(
-        Filter("email", "email", description="Only the user with this email."),
-        Filter("accountType", "account_type", choices=wire.ROLES),
-    )
-)
+LIST = ListSpec(filters=wire.UPKEEP.filters(), ranges=wire.UPKEEP.ordered(), order_fields=wire.UPKEEP.ordered())
 LOCATIONS_SCHEMA = results_schema({"type": "object", "properties": {"locationId": {"type": "string"}}})
 
 
