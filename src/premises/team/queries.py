@@ -12,9 +12,11 @@ from premises.errors import ErrorCode, NotFound
 from premises.identity.permissions import Grant
 from premises.identity.principal import Principal
 from premises.kit.listing import ListQuery
+from premises.team.fields import TEAMS
 from premises.user import queries as user_queries
 
-COLUMNS = ("id", "name", "description", "created_by_user_id", "created_at", "updated_at")
+# The read model's columns, in select order: declared once in ``team.fields``.
+COLUMNS = TEAMS.columns
 
 
 def _rows(rows: Iterable[Any]) -> list[dict[str, Any]]:

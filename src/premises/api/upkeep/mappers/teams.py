@@ -5,20 +5,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from premises.api.kit.body import Field, Spec
+from premises.api.kit.body import Spec
 from premises.api.upkeep.expanders import expander
-from premises.api.upkeep.mappers.common import DATE, NSTR, STR, iso, obj
+from premises.api.upkeep.fields import Fields, Wire, required_of
+from premises.api.upkeep.mappers.common import iso, obj
 from premises.db.reader import Reader
 from premises.errors import DomainValidation, ErrorCode
 from premises.identity.principal import Principal
 from premises.kit.commands import build
 from premises.models import Team
 from premises.team.commands import TeamChanges, TeamCreate
+from premises.team.fields import TEAMS
 from premises.team.queries import teams_by_ids
 
-CREATE = Spec(Field("name", required=True, max_length=200), Field("description", max_length=5000), model=Team)
+# UpKeep's name and rendering of every team field it shows (team.fields declares them), in the
+# order of its objects: bodies, responses, schemas and the list's filters derive from it.
+UPKEEP = Fields(
+    TEAMS.attach(
+        "upkeep",
+        {
+            "id": Wire("id"),
+            "name": Wire("name", filter="Only teams with exactly this name."),
+            "description": Wire("description"),
+            "created_at": Wire("createdAt", iso, ordered=True),
+            "updated_at": Wire("updatedAt", iso, ordered=True),
+        },
+    )
+)
+CREATE = Spec(*UPKEEP.body_fields(required=required_of(TeamCreate)), model=Team)
 # The reference marks both "Required" on update too; as a PATCH that can only mean "not null" for name.
-UPDATE = Spec(Field("name", nullable=False, max_length=200), Field("description", max_length=5000), model=Team)
+UPDATE = Spec(*UPKEEP.body_fields(), model=Team)
 
 
 def parse_create(body: Mapping[str, Any]) -> TeamCreate:
@@ -35,17 +51,8 @@ def _check_name(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-SCHEMA = obj({"id": STR, "name": STR, "description": NSTR, "createdAt": DATE, "updatedAt": DATE})
-
-
-def to_upkeep(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "description": row["description"],
-        "createdAt": iso(row["created_at"]),
-        "updatedAt": iso(row["updated_at"]),
-    }
+SCHEMA = obj(UPKEEP.schema_properties({}), UPKEEP.required())
+to_upkeep = UPKEEP.render
 
 
 @expander("team")

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import read_body
-from premises.api.kit.listing import Filter, check_keys
+from premises.api.kit.listing import check_keys
 from premises.api.upkeep.listing import ListSpec, parse_list
 from premises.api.upkeep.mappers import teams as wire
 from premises.api.upkeep.mappers import users as user_wire
@@ -25,7 +25,7 @@ from premises.team import queries, service
 
 router = APIRouter(tags=["teams"])
 
-LIST = ListSpec(filters=(Filter("name", "name", description="Only teams with exactly this name."),))
+LIST = ListSpec(filters=wire.UPKEEP.filters(), ranges=wire.UPKEEP.ordered(), order_fields=wire.UPKEEP.ordered())
 USERS = ListSpec()  # paging and createdAt/updatedAt ranges of the users; the reference lists no filters
 ITEM = responses(result_schema(wire.SCHEMA))
 
