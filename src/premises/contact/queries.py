@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from premises.contact.fields import CONTACTS
 from premises.db.reader import Reader
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
@@ -20,31 +21,8 @@ from premises.kit.listing import ListQuery
 # role -> the flag column that puts a contact in that role. The role is also the permission resource.
 ROLE_FLAGS = {"customer": "is_customer", "vendor": "is_vendor"}
 
-COLUMNS = (
-    "id",
-    "record_no",
-    "kind",
-    "is_customer",
-    "is_vendor",
-    "name",
-    "first_name",
-    "last_name",
-    "email",
-    "phone_number",
-    "address",
-    "website",
-    "description",
-    "customer_type",
-    "billing_name",
-    "billing_address_line1",
-    "billing_address_line2",
-    "billing_address_line3",
-    "vendor_type",
-    "main_point_of_contact",
-    "created_by_user_id",
-    "created_at",
-    "updated_at",
-)
+# The read model's columns, in select order: declared once in ``contact.fields``.
+COLUMNS = CONTACTS.columns
 CUSTOM_FIELD_COLUMNS = ("id", "owner_id", "name", "value", "unit", "created_at", "updated_at")
 CUSTOM_FIELD_OWNER = "contact"
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from premises.contact.commands import ContactChanges, ContactCreate, ContactKind, ContactRole
+from premises.contact.fields import CONTACTS
 from premises.contact.queries import ROLE_FLAGS
 from premises.errors import DomainValidation, ErrorCode, NotFound
 from premises.event.service import record_event, snapshot
@@ -26,8 +27,8 @@ from premises.kit.ids import new_id
 from premises.kit.time import now_ms
 from premises.models import Contact
 
-# Fields every contact has, and those that only mean something in one role.
-COMMON_FIELDS = ("name", "email", "phone_number", "address", "website", "description")
+# The fields that only mean something in one role, and those every contact has (the other fields
+# declared writable in ``contact.fields``).
 ROLE_FIELDS: dict[ContactRole, tuple[str, ...]] = {
     ContactRole.CUSTOMER: (
         "customer_type",
@@ -38,6 +39,9 @@ ROLE_FIELDS: dict[ContactRole, tuple[str, ...]] = {
     ),
     ContactRole.VENDOR: ("vendor_type", "main_point_of_contact"),
 }
+COMMON_FIELDS = tuple(
+    f.name for f in CONTACTS if f.writable and not any(f.name in fields for fields in ROLE_FIELDS.values())
+)
 # What a new contact created in a role is: a customer may be a person or a company (person by
 # default), a vendor is a business.
 ROLE_KIND = {ContactRole.CUSTOMER: ContactKind.PERSON, ContactRole.VENDOR: ContactKind.ORGANISATION}

@@ -1,7 +1,8 @@
 """Contacts <-> UpKeep wire: what customers and vendors (a contact in either role) share.
 
-A contact kind differs only in its role, the wire name of its ``name`` column and its other fields;
-from these follow the body specs, the wire schema, the wire objects and the ``includes`` expander.
+A contact kind differs only in its role and the UpKeep names of its fields (``contact.fields``
+declares them), attached once per role: from that attachment follow the body specs, the wire
+schema, the wire objects, the list's filters and the ``includes`` expander.
 """
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from premises.api.kit.body import Field, Spec
+from premises.api.kit.body import Spec
 from premises.api.upkeep.expanders import expander
+from premises.api.upkeep.fields import Fields, Wire, required_of
 from premises.api.upkeep.mappers.common import DATE, NSTR, STR, iso, obj
 from premises.contact import queries
 from premises.contact.commands import ContactChanges, ContactCreate, ContactRole
+from premises.contact.fields import CONTACTS
 from premises.db.reader import Reader
 from premises.errors import DomainValidation
 from premises.identity.principal import Principal
@@ -21,16 +24,23 @@ from premises.kit.commands import build
 from premises.models import Contact
 
 
-class ContactWire:
-    """One contact kind on the wire; ``fields`` are its optional string fields, after the name."""
+def custom_fields_key(role: ContactRole) -> str:
+    """The wire key of a contact's custom fields in ``role`` (``customFieldsCustomer``)."""
+    return "customFields" + role.capitalize()
 
-    def __init__(self, role: ContactRole, name_field: str, fields: Sequence[Field]) -> None:
+
+class ContactWire:
+    """One contact kind on the wire: UpKeep's names of the contact fields in ``role``, in the order of
+    its objects (``id`` first, ``createdAt`` and ``updatedAt`` last, the custom fields before them).
+    """
+
+    def __init__(self, role: ContactRole, names: Mapping[str, Wire]) -> None:
         self.role: str = role.value  # a plain str: it is also a key of the wire objects
-        self.name_field = name_field
-        self.fields = tuple(fields)
-        self.custom_fields_key = "customFields" + role.capitalize()
-        self.create = Spec(*self._fields(update=False), model=Contact)
-        self.update = Spec(*self._fields(update=True), model=Contact)
+        self.upkeep = Fields(CONTACTS.attach(f"upkeep.{role}", names))
+        self.name_field = names["name"].name
+        self.custom_fields_key = custom_fields_key(role)
+        self.create = Spec(*self.upkeep.body_fields(required=required_of(ContactCreate)), model=Contact)
+        self.update = Spec(*self.upkeep.body_fields(), model=Contact)
         self.custom_field_schema = obj(
             {
                 "id": STR,
@@ -44,20 +54,12 @@ class ContactWire:
             }
         )
         self.schema = obj(
-            {
-                "id": STR,
-                name_field: STR,
-                **{f.name: NSTR for f in self.fields},
-                self.custom_fields_key: {"type": "array", "items": self.custom_field_schema},
-                "createdAt": DATE,
-                "updatedAt": DATE,
-            }
+            self.upkeep.schema_properties(
+                {self.custom_fields_key: {"type": "array", "items": self.custom_field_schema}}
+            ),
+            self.upkeep.required(),
         )
         expander(role)(self.expand)
-
-    def _fields(self, *, update: bool) -> tuple[Field, ...]:
-        name = Field(self.name_field, to="name", required=not update, nullable=not update, max_length=300)
-        return (name, *self.fields)
 
     def parse_create(self, body: Mapping[str, Any]) -> ContactCreate:
         return build(ContactCreate, self._check_name(self.create.parse(body)))
@@ -84,14 +86,9 @@ class ContactWire:
 
     def to_upkeep(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """A contact row (``contact.queries``, with its ``custom_fields``) on the wire."""
-        return {
-            "id": row["id"],
-            self.name_field: row["name"],
-            **{f.name: row[f.target] for f in self.fields},
-            self.custom_fields_key: [self.custom_field_to_upkeep(v) for v in row["custom_fields"]],
-            "createdAt": iso(row["created_at"]),
-            "updatedAt": iso(row["updated_at"]),
-        }
+        out = self.upkeep.render(row)
+        out[self.custom_fields_key] = [self.custom_field_to_upkeep(v) for v in row["custom_fields"]]
+        return out
 
     def render(self, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         return [self.to_upkeep(row) for row in rows]

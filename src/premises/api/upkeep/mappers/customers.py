@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from premises.api.kit.body import Field
-from premises.api.upkeep.mappers.contacts import ContactWire
+from premises.api.upkeep.fields import Wire
+from premises.api.upkeep.mappers.common import iso
+from premises.api.upkeep.mappers.contacts import ContactWire, custom_fields_key
 from premises.contact.commands import ContactRole
 
+# UpKeep's name of every contact field a customer shows (contact.fields declares them), in the
+# order of its objects: bodies, responses, schemas and the list's filters derive from it.
 CUSTOMERS = ContactWire(
-    role=ContactRole.CUSTOMER,
-    name_field="name",
-    fields=(
-        Field("email", max_length=320),
-        Field("description", max_length=5000),
-        Field("address", max_length=5000),
-        Field("phoneNumber", to="phone_number", max_length=64),
-        Field("website", max_length=500),
-        Field("type", to="customer_type", max_length=100),
-        Field("billingName", to="billing_name", max_length=300),
-        Field("billingAddressLine1", to="billing_address_line1", max_length=500),
-        Field("billingAddressLine2", to="billing_address_line2", max_length=500),
-        Field("billingAddressLine3", to="billing_address_line3", max_length=500),
-    ),
+    ContactRole.CUSTOMER,
+    {
+        "id": Wire("id"),
+        "name": Wire("name", filter="Only customers with exactly this name."),
+        "email": Wire("email"),
+        "description": Wire("description"),
+        "address": Wire("address"),
+        "phone_number": Wire("phoneNumber"),
+        "website": Wire("website"),
+        "customer_type": Wire("type"),
+        "billing_name": Wire("billingName"),
+        "billing_address_line1": Wire("billingAddressLine1"),
+        "billing_address_line2": Wire("billingAddressLine2"),
+        "billing_address_line3": Wire("billingAddressLine3", then=(custom_fields_key(ContactRole.CUSTOMER),)),
+        "created_at": Wire("createdAt", iso, ordered=True),
+        "updated_at": Wire("updatedAt", iso, ordered=True),
+    },
 )

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from premises.api.kit.body import Field
-from premises.api.upkeep.mappers.contacts import ContactWire
+from premises.api.upkeep.fields import Wire
+from premises.api.upkeep.mappers.common import iso
+from premises.api.upkeep.mappers.contacts import ContactWire, custom_fields_key
 from premises.contact.commands import ContactRole
 
+# UpKeep's name of every contact field a vendor shows (contact.fields declares them), in the order
+# of its objects: bodies, responses, schemas and the list's filters derive from it.
 VENDORS = ContactWire(
-    role=ContactRole.VENDOR,
-    name_field="businessName",
-    fields=(
-        Field("email", max_length=320),
-        Field("description", max_length=5000),
-        Field("businessAddress", to="address", max_length=5000),
-        Field("phoneNumber", to="phone_number", max_length=64),
-        Field("website", max_length=500),
-        Field("type", to="vendor_type", max_length=100),
-        Field("mainPointOfContact", to="main_point_of_contact", max_length=300),
-    ),
+    ContactRole.VENDOR,
+    {
+        "id": Wire("id"),
+        "name": Wire("businessName", filter="Only vendors with exactly this business name."),
+        "email": Wire("email"),
+        "description": Wire("description"),
+        "address": Wire("businessAddress"),
+        "phone_number": Wire("phoneNumber"),
+        "website": Wire("website"),
+        "vendor_type": Wire("type"),
+        "main_point_of_contact": Wire("mainPointOfContact", then=(custom_fields_key(ContactRole.VENDOR),)),
+        "created_at": Wire("createdAt", iso, ordered=True),
+        "updated_at": Wire("updatedAt", iso, ordered=True),
+    },
 )

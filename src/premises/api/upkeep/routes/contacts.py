@@ -20,10 +20,9 @@ from premises.contact import queries, service
 from premises.identity.principal import Principal
 
 
-def contact_router(
-    wire: ContactWire, *, plural: str, list_spec: ListSpec, other_update_paths: Sequence[str] = ()
-) -> APIRouter:
+def contact_router(wire: ContactWire, *, plural: str, other_update_paths: Sequence[str] = ()) -> APIRouter:
     """``/{plural}`` and ``/{plural}/{<role>_id}``; ``other_update_paths`` are PATCHed too (registered first).
+    The list's filters and ``orderBy`` fields are those of the kind's attachment (``wire.upkeep``).
 
     Endpoint names (hence OpenAPI operation ids and summaries) are ``create_{role}``,
     ``list_{plural}``, ``get_{role}`` and ``update_{role}``.
@@ -32,6 +31,9 @@ def contact_router(
     id_name = f"{role}_id"
     item_path = f"/{plural}/{{{id_name}}}"
     item = responses(result_schema(wire.schema))
+    list_spec = ListSpec(
+        filters=wire.upkeep.filters(), ranges=wire.upkeep.ordered(), order_fields=wire.upkeep.ordered()
+    )
     router = APIRouter(tags=[plural])
 
     async def one(runtime: Runtime, principal: Principal, contact_id: str) -> dict[str, Any]:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from premises.api.kit.listing import Filter
-from premises.api.upkeep.listing import ListSpec
 from premises.api.upkeep.mappers.customers import CUSTOMERS
 from premises.api.upkeep.routes.contacts import contact_router
 
 router = contact_router(
     CUSTOMERS,
     plural="customers",
-    list_spec=ListSpec(filters=(Filter("name", "name", description="Only customers with exactly this name."),)),
     other_update_paths=("/customer/{customer_id}",),
 )
