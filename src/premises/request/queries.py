@@ -16,33 +16,12 @@ from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.kit.listing import ListQuery
 from premises.request import visibility
+from premises.request.fields import REQUESTS
 
-COLUMNS = (
-    "id",
-    "title",
-    "description",
-    "status",
-    "priority",
-    "category",
-    "due_date",
-    "end_due_date",
-    "location_id",
-    "asset_id",
-    "team_id",
-    "assigned_to_user_id",
-    "assigned_by_user_id",
-    "requested_by_user_id",
-    "public_requester_email",
-    "image_file_id",
-    "file_ids",
-    "work_order_id",
-    "decided_by_user_id",
-    "decided_at",
-    "decision_reason",
-    "created_at",
-    "updated_at",
-)
-JOINED = ("assigned_to_email",)
+# The read model's columns and joined values, in select order: declared once in ``request.fields``.
+COLUMNS = REQUESTS.columns
+JOINED_FIELDS = tuple(f for f in REQUESTS if f.expression is not None)
+JOINED = tuple(f.name for f in JOINED_FIELDS)
 ALL_COLUMNS = COLUMNS + JOINED
 
 
@@ -52,7 +31,7 @@ def _base(principal: Principal) -> Select:
     select = Select("requests", COLUMNS, principal.account_id).where_live()
     select.join(
         "LEFT JOIN users uto ON uto.account_id = {a}.account_id AND uto.id = {a}.assigned_to_user_id",
-        "uto.email",
+        *(f.sql(select.alias) for f in JOINED_FIELDS),
     )
     return visibility.restrict(select, principal, grant)
 

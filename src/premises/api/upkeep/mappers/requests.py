@@ -14,33 +14,70 @@ from typing import Any
 
 from premises.api.kit.body import Field, Spec
 from premises.api.upkeep.expanders import expander, objects_for_columns
-from premises.api.upkeep.mappers.common import DATE, ID_OR_OBJECT, IDS, NSTR, STR, iso, obj
+from premises.api.upkeep.fields import Fields, Wire, required_of
+from premises.api.upkeep.mappers.common import DATE, ID_OR_OBJECT, IDS, NSTR, iso, obj
 from premises.db.reader import Reader
 from premises.identity.principal import Principal
 from premises.kit.commands import build
-from premises.models.request import REQUEST_STATUSES, WorkRequest
+from premises.models.request import WorkRequest
 from premises.models.work_order import WorkOrder
 from premises.request import queries
 from premises.request.commands import RequestApproval, RequestCreate
+from premises.request.fields import REQUESTS
 
-PRIORITIES = (0, 1, 2, 3)
+PRIORITIES = REQUESTS.by_name["priority"].choices
+# Keys the mapper fills: the work order's parts a request does not have yet, and the decision
+# (status, decided_by_user_id, decided_at, decision_reason) as UpKeep's approved / declined / cancelled keys.
+WORK_ORDER_PARTS = ("formItems", "parts", "arrayOfUpdateItems")
+DECISION_SCHEMA = {
+    "approvedByUser": NSTR,
+    "approvedAt": DATE,
+    "declinedByUser": NSTR,
+    "declinedAt": DATE,
+    "declineReason": NSTR,
+    "cancelledByUser": ID_OR_OBJECT,
+    "cancelledAt": DATE,
+    "cancelReason": NSTR,
+}
 
-CREATE = Spec(
-    Field("title", required=True, max_length=500),
-    Field("description", max_length=100_000),
-    Field("priority", "integer", choices=PRIORITIES),
-    Field("location", "id", to="location_id"),
-    Field("asset", "id", to="asset_id"),
-    Field("team", "id", to="team_id"),
-    Field("assignedToUser", "id", to="assigned_to_user_id"),
-    Field("dueDate", "instant", to="due_date"),
-    Field("category", max_length=200),
-    # Premises extensions: the request portal's photo and attachments, and a due window's end.
-    Field("endDueDate", "instant", to="end_due_date"),
-    Field("image", "id", to="image_file_id"),
-    Field("files", "id_list", to="file_ids"),
-    model=WorkRequest,
+# UpKeep's name and rendering of every request field it shows (request.fields declares them), in
+# the order of its objects: bodies, responses, schemas and the list's filters derive from it.
+# endDueDate, image, files, requestedByUser, status and workOrder are Premises extensions (the
+# request portal's photo and attachments, a due window's end, the decision).
+UPKEEP = Fields(
+    REQUESTS.attach(
+        "upkeep",
+        {
+            "id": Wire("id"),
+            "title": Wire("title", filter="Only requests with this title."),
+            "description": Wire("description"),
+            "status": Wire("status", filter="Premises extension."),
+            "priority": Wire("priority", null_default=True),
+            "category": Wire("category", filter="Only requests with this category."),
+            "location_id": Wire("location", schema=ID_OR_OBJECT, filter="Only requests at this location."),
+            "asset_id": Wire("asset", schema=ID_OR_OBJECT, filter="Only requests for this asset."),
+            "team_id": Wire("team", schema=ID_OR_OBJECT, filter="Only requests assigned to this team."),
+            "assigned_to_user_id": Wire(
+                "assignedToUser", schema=ID_OR_OBJECT, filter="Only requests assigned to this user."
+            ),
+            "assigned_to_email": Wire("assignedToUsername"),
+            "assigned_by_user_id": Wire("assignedByUser", schema=ID_OR_OBJECT),
+            "requested_by_user_id": Wire(
+                "requestedByUser", schema=ID_OR_OBJECT, filter="Only requests raised by this user."
+            ),
+            "public_requester_email": Wire("publicRequesterEmail", filter="Only requests from this email."),
+            "due_date": Wire("dueDate", iso, ordered=True),
+            "end_due_date": Wire("endDueDate", iso, ordered=True),
+            "image_file_id": Wire("image", expands="file", schema={"type": ["object", "string", "null"]}),
+            "file_ids": Wire("files", schema=IDS, null_default=True, then=WORK_ORDER_PARTS),
+            "work_order_id": Wire("workOrder", schema=ID_OR_OBJECT, then=tuple(DECISION_SCHEMA)),
+            "created_at": Wire("createdAt", iso, ordered=True),
+            "updated_at": Wire("updatedAt", iso, ordered=True),
+        },
+    )
 )
+IMAGE_COLUMNS = UPKEEP.expanded_columns("file")
+CREATE = Spec(*UPKEEP.body_fields(required=required_of(RequestCreate)), model=WorkRequest)
 # Work-order fields an approver may set on the work order the approval creates.
 APPROVE = Spec(
     Field("title", max_length=500, nullable=False),
@@ -76,51 +113,18 @@ def _decision(row: Mapping[str, Any], status: str) -> tuple[str | None, str | No
 
 
 def to_upkeep(row: Mapping[str, Any], files: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    files = files or {}
-    approved_by, approved_at, _ = _decision(row, "approved")
-    declined_by, declined_at, decline_reason = _decision(row, "rejected")
-    cancelled_by, cancelled_at, cancel_reason = _decision(row, "cancelled")
-    image = row["image_file_id"]
-    return {
-        "id": row["id"],
-        "title": row["title"],
-        "description": row["description"],
-        "status": row["status"],
-        "priority": row["priority"],
-        "category": row["category"],
-        "location": row["location_id"],
-        "asset": row["asset_id"],
-        "team": row["team_id"],
-        "assignedToUser": row["assigned_to_user_id"],
-        "assignedToUsername": row["assigned_to_email"],
-        "assignedByUser": row["assigned_by_user_id"],
-        "requestedByUser": row["requested_by_user_id"],
-        "publicRequesterEmail": row["public_requester_email"],
-        "dueDate": iso(row["due_date"]),
-        "endDueDate": iso(row["end_due_date"]),
-        "image": files.get(image, image) if image else None,
-        "files": row["file_ids"],
-        # Checklists, parts and update messages live on the work order an approval creates.
-        "formItems": [],
-        "parts": [],
-        "arrayOfUpdateItems": [],
-        "workOrder": row["work_order_id"],
-        "approvedByUser": approved_by,
-        "approvedAt": approved_at,
-        "declinedByUser": declined_by,
-        "declinedAt": declined_at,
-        "declineReason": decline_reason,
-        "cancelledByUser": cancelled_by,
-        "cancelledAt": cancelled_at,
-        "cancelReason": cancel_reason,
-        "createdAt": iso(row["created_at"]),
-        "updatedAt": iso(row["updated_at"]),
-    }
+    out = UPKEEP.render(row, {"file": files or {}})
+    # Checklists, parts and update messages live on the work order an approval creates.
+    out["formItems"], out["parts"], out["arrayOfUpdateItems"] = [], [], []
+    out["approvedByUser"], out["approvedAt"], _ = _decision(row, "approved")
+    out["declinedByUser"], out["declinedAt"], out["declineReason"] = _decision(row, "rejected")
+    out["cancelledByUser"], out["cancelledAt"], out["cancelReason"] = _decision(row, "cancelled")
+    return out
 
 
 async def render(reader: Reader, principal: Principal, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Wire objects for rows; ``image`` becomes a file object when the file kind is registered (one query)."""
-    files = await objects_for_columns("file", reader, principal, rows, ["image_file_id"])
+    files = await objects_for_columns("file", reader, principal, rows, IMAGE_COLUMNS)
     return [to_upkeep(row, files) for row in rows]
 
 
@@ -134,39 +138,6 @@ async def expand_requests(reader: Reader, principal: Principal, ids: set[str]) -
 
 
 SCHEMA = obj(
-    {
-        "id": STR,
-        "title": STR,
-        "description": NSTR,
-        "status": {"enum": list(REQUEST_STATUSES)},
-        "priority": {"type": "integer"},
-        "category": NSTR,
-        "location": ID_OR_OBJECT,
-        "asset": ID_OR_OBJECT,
-        "team": ID_OR_OBJECT,
-        "assignedToUser": ID_OR_OBJECT,
-        "assignedToUsername": NSTR,
-        "assignedByUser": ID_OR_OBJECT,
-        "requestedByUser": ID_OR_OBJECT,
-        "publicRequesterEmail": NSTR,
-        "dueDate": DATE,
-        "endDueDate": DATE,
-        "image": {"type": ["object", "string", "null"]},
-        "files": IDS,
-        "formItems": {"type": "array"},
-        "parts": {"type": "array"},
-        "arrayOfUpdateItems": {"type": "array"},
-        "workOrder": ID_OR_OBJECT,
-        "approvedByUser": NSTR,
-        "approvedAt": DATE,
-        "declinedByUser": NSTR,
-        "declinedAt": DATE,
-        "declineReason": NSTR,
-        "cancelledByUser": ID_OR_OBJECT,
-        "cancelledAt": DATE,
-        "cancelReason": NSTR,
-        "createdAt": DATE,
-        "updatedAt": DATE,
-    },
-    ("id", "title", "status", "priority", "createdAt", "updatedAt"),
+    UPKEEP.schema_properties({**{key: {"type": "array"} for key in WORK_ORDER_PARTS}, **DECISION_SCHEMA}),
+    UPKEEP.required(),
 )

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import read_body
-from premises.api.kit.listing import Filter, check_keys
+from premises.api.kit.listing import check_keys
 from premises.api.runtime import Runtime
 from premises.api.upkeep.expanders import expand
 from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
@@ -31,26 +31,14 @@ from premises.api.upkeep.wire import (
     results_schema,
 )
 from premises.identity.principal import Principal
-from premises.models.request import REQUEST_STATUSES
 from premises.request import queries, service
 
 router = APIRouter(tags=["requests"])
 
-DATES = {"dueDate": "due_date", "endDueDate": "end_due_date", "createdAt": "created_at", "updatedAt": "updated_at"}
 LIST = ListSpec(
-    filters=(
-        Filter("title", "title", description="Only requests with this title."),
-        Filter("location", "location_id", description="Only requests at this location."),
-        Filter("asset", "asset_id", description="Only requests for this asset."),
-        Filter("team", "team_id", description="Only requests assigned to this team."),
-        Filter("assignedToUser", "assigned_to_user_id", description="Only requests assigned to this user."),
-        Filter("category", "category", description="Only requests with this category."),
-        Filter("requestedByUser", "requested_by_user_id", description="Only requests raised by this user."),
-        Filter("publicRequesterEmail", "public_requester_email", description="Only requests from this email."),
-        Filter("status", "status", choices=REQUEST_STATUSES, description="Premises extension."),
-    ),
-    ranges=DATES,
-    order_fields=DATES,
+    filters=wire.UPKEEP.filters(),
+    ranges=wire.UPKEEP.ordered(),
+    order_fields=wire.UPKEEP.ordered(),
     # requestedByUser and workOrder are Premises extensions.
     includes=(
         "asset",
