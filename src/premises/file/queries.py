@@ -10,21 +10,14 @@ from typing import Any
 from premises.db.reader import Reader
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
+from premises.file.fields import FILES
 from premises.identity.permissions import Grant
 from premises.identity.principal import Principal
 from premises.kit.listing import ListQuery
 
-COLUMNS = (
-    "account_id",
-    "id",
-    "filename",
-    "content_type",
-    "size_bytes",
-    "storage_key",
-    "created_by_user_id",
-    "created_at",
-    "updated_at",
-)
+# The read model's columns, in select order (the tenant first: a download link names it): declared
+# once in ``file.fields``.
+COLUMNS = FILES.columns
 
 
 def _visible(principal: Principal) -> Select:

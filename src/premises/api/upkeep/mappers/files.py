@@ -13,22 +13,30 @@ from typing import Any
 
 from premises.api.runtime import CURRENT_SETTINGS
 from premises.api.upkeep.expanders import expander
-from premises.api.upkeep.mappers.common import DATE, STR, iso, obj
+from premises.api.upkeep.fields import Fields, Wire
+from premises.api.upkeep.mappers.common import iso, obj
 from premises.config import Settings, get_settings
 from premises.db.reader import Reader
+from premises.file.fields import FILES
 from premises.file.links import links_for
 from premises.file.queries import files_by_ids
 from premises.identity.principal import Principal
 
-SCHEMA = obj(
-    {
-        "id": STR,
-        "filename": STR,
-        "url": {"type": "string", "format": "uri"},
-        "mimeType": STR,
-        "createdAt": DATE,
-    }
+# UpKeep's name and rendering of every file field it shows (file.fields declares them), in the order
+# of its objects: responses and the schema derive from it. ``url``, the signed download link, needs
+# the serving app's settings: the mapper fills it.
+UPKEEP = Fields(
+    FILES.attach(
+        "upkeep",
+        {
+            "id": Wire("id"),
+            "filename": Wire("filename", then=("url",)),
+            "content_type": Wire("mimeType"),
+            "created_at": Wire("createdAt", iso),
+        },
+    )
 )
+SCHEMA = obj(UPKEEP.schema_properties({"url": {"type": "string", "format": "uri"}}), UPKEEP.required())
 
 
 def current_settings() -> Settings:
@@ -41,13 +49,9 @@ def file_url(row: Mapping[str, Any], settings: Settings) -> str:
 
 
 def to_upkeep(row: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "filename": row["filename"],
-        "url": file_url(row, settings),
-        "mimeType": row["content_type"],
-        "createdAt": iso(row["created_at"]),
-    }
+    out = UPKEEP.render(row)
+    out["url"] = file_url(row, settings)
+    return out
 
 
 def file_object(row: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
