@@ -1,20 +1,19 @@
 """Serve the application with candidate fixes patched in at run time, to measure them before anyone
 changes the code (docs/benchmarks.md, "What would fix it").
 
-    PREMISES_DATABASE_URL=... PREMISES_BENCH_ENDPOINTS=1 python bench/whatif.py --port 8765 --fast-iso --generic-plans
+    PREMISES_DATABASE_URL=... PREMISES_BENCH_ENDPOINTS=1 python bench/whatif.py --port 8765 --fast-iso
     python bench/load.py --url http://127.0.0.1:8765 --credentials /tmp/bench/pg-1m.json --only bare,list
 
 Patches (none is applied unless asked for):
   --fast-iso       ISO 8601 rendering of epoch milliseconds without datetime/strftime (a per-day
                    prefix cache and integer arithmetic); the output is identical.
-  --generic-plans  PostgreSQL reader connections with ``plan_cache_mode = force_generic_plan``, so the
-                   prepared list statement is not re-planned on every execution.
+(``--generic-plans`` measured what ``premises.db.reader`` now does itself: generic plans on PostgreSQL.)
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -60,28 +59,10 @@ def patch_fast_iso() -> None:
                     setattr(module, attribute, fast_ms_to_iso)
 
 
-def patch_generic_plans() -> None:
-    from premises.db import reader
-
-    original = reader.PostgresReader.connect
-
-    async def connect(cls: Any, dsn: str, *, min_size: int = 2, max_size: int = 10) -> Any:
-        import asyncpg
-
-        pool = await asyncpg.create_pool(
-            dsn, min_size=min_size, max_size=max_size, server_settings={"plan_cache_mode": "force_generic_plan"}
-        )
-        return cls(pool)
-
-    reader.PostgresReader.connect = classmethod(connect)  # type: ignore[method-assign, assignment]
-    assert original is not None
-
-
 @app.command()
 def main(
     port: Annotated[int, typer.Option()] = 8765,
     fast_iso: Annotated[bool, typer.Option("--fast-iso")] = False,
-    generic_plans: Annotated[bool, typer.Option("--generic-plans")] = False,
 ) -> None:
     """Migrate, patch, and serve on 127.0.0.1:PORT with one worker (like ``premises serve``)."""
     import uvicorn
@@ -94,8 +75,6 @@ def main(
     migrate.upgrade(settings.resolved_database_url)
     if fast_iso:
         patch_fast_iso()
-    if generic_plans:
-        patch_generic_plans()
     from premises.api.app import create_app
 
     uvicorn.run(create_app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)

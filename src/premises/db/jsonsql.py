@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from premises.kit import jsonutil
-from premises.kit.time import MAX_MS, MIN_MS, ms_to_iso
+from premises.kit.time import ms_to_iso
 
 # Python functions callable from the read connection's SQL: name -> (number of arguments, function).
 SQL_FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {}
@@ -72,21 +72,21 @@ def call(function: str, *arguments: str) -> Piece:
 
 
 def iso(e: str) -> Piece:
-    """Epoch milliseconds as ``kit.time.ms_to_iso`` renders them; outside its range, unsafe."""
-    return Piece(
-        f"CASE WHEN {e} BETWEEN {MIN_MS} AND {MAX_MS} THEN {ISO}({e}) END",
-        f"({e} IS NOT NULL AND {e} NOT BETWEEN {MIN_MS} AND {MAX_MS})",
-    )
+    """Epoch milliseconds as ``kit.time.ms_to_iso`` renders them (which fails outside its range, as in Python)."""
+    return call(ISO, e)
 
 
 def number(e: str) -> Piece:
-    """A float as orjson renders it."""
-    return Piece(f"CASE WHEN {e} IS NULL THEN NULL ELSE json({JSON}({e})) END")
+    """A float as orjson renders it: ``json_object`` renders a REAL with ``%!.15g``, which is orjson's
+    text for the double nearest a decimal of at most 4 places in [1e-4, 1e11) (at most 15 significant
+    digits, printed without exponent); any other float's text comes from orjson itself."""
+    decimal = f"ABS({e}) >= 0.0001 AND ABS({e}) < 1e11 AND ROUND({e} * 10000) / 10000.0 = {e}"
+    return Piece(f"CASE WHEN {e} IS NULL THEN NULL WHEN {decimal} THEN {e} ELSE json({JSON}({e})) END")
 
 
 def padded(e: str, width: int) -> Piece:
-    """An integer as text zero-padded to ``width`` (``format(n, "03d")``)."""
-    return Piece(f"printf('%0{width}d', {e})", f"{e} IS NULL")
+    """A non-null integer as text zero-padded to ``width`` (``format(n, "03d")``)."""
+    return Piece(f"printf('%0{width}d', {e})")
 
 
 def either(e: str, true: str, false: str) -> Piece:
@@ -96,16 +96,21 @@ def either(e: str, true: str, false: str) -> Piece:
 
 def json_list(e: str) -> Piece:
     """A stored JSON list (written by ``kit.jsonutil``) as it is; anything but a list is unsafe."""
-    return Piece(f"CASE WHEN substr({e}, 1, 1) = '[' THEN json({e}) END", f"({e} IS NULL OR substr({e}, 1, 1) <> '[')")
+    return Piece(
+        f"CASE WHEN {e} = '[]' THEN json_array() WHEN substr({e}, 1, 1) = '[' THEN json({e}) END",
+        f"({e} IS NULL OR substr({e}, 1, 1) <> '[')",
+    )
 
 
-def constant(json_text: str) -> Piece:
-    return Piece(f"json({literal(json_text)})")
+def empty_list() -> Piece:
+    return Piece("json_array()")
 
 
-def absent(e: str) -> Piece:
-    """null, and unsafe when ``e`` is not NULL (the caller renders that row itself)."""
-    return Piece("NULL", f"{e} IS NOT NULL")
+def absent(*columns: str) -> Piece:
+    """null, and unsafe when any of ``columns`` is not NULL (the caller renders that row itself)."""
+    return Piece(
+        "NULL", f"COALESCE({', '.join(columns)}) IS NOT NULL" if len(columns) > 1 else f"{columns[0]} IS NOT NULL"
+    )
 
 
 def json_object(members: list[tuple[str, Piece]]) -> Piece:

@@ -11,9 +11,10 @@ per distinct statement. Rows come back as tuples in select-list order.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -68,16 +69,118 @@ class _Translated:
         self.names = names
 
 
-async def _keep_connection(_connection: Any) -> None:
-    """Release a read connection without asyncpg's reset statements (an extra round trip per query).
+class Connections:
+    """asyncpg connections handed out and back without ``asyncpg.Pool``'s bookkeeping.
 
-    Nothing on a read connection carries session state: no SET, no advisory locks, no LISTEN,
-    no transactions left open (ADR 6).
+    ``Pool.fetch`` costs 40-60 µs of CPU per statement beyond the statement itself (a shielded task
+    per release, timeouts, reset hooks), two statements per list request (docs/benchmarks.md). Here
+    a free connection is taken from a list and put back; up to ``max_size`` are opened on demand and
+    further callers wait in order. Nothing on a read connection carries session state (no SET, no
+    advisory locks, no LISTEN, no transaction left open: ADR 6), so a connection is reused as it is;
+    one whose statement failed or was cancelled is closed, never reused.
     """
+
+    def __init__(self, dsn: str, max_size: int, server_settings: Mapping[str, str]) -> None:
+        self._dsn = dsn
+        self._max_size = max_size
+        self._server_settings = dict(server_settings)
+        self._idle: list[Any] = []
+        self._busy: set[Any] = set()
+        self._opening = 0
+        self._waiters: deque[asyncio.Future[Any]] = deque()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closed = False
+
+    async def _open(self) -> Any:
+        import asyncpg
+
+        self._opening += 1
+        try:
+            return await asyncpg.connect(self._dsn, server_settings=self._server_settings)
+        finally:
+            self._opening -= 1
+
+    async def acquire(self) -> Any:
+        if self._closed:
+            raise RuntimeError("the reader is closed")
+        if self._idle:
+            connection = self._idle.pop()
+        elif len(self._busy) + self._opening < self._max_size:
+            connection = await self._open()
+        else:
+            waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                connection = await waiter
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled():
+                    self._busy.add(waiter.result())
+                    self.release(waiter.result())
+                raise
+        self._busy.add(connection)
+        return connection
+
+    def release(self, connection: Any, *, broken: bool = False) -> None:
+        self._busy.discard(connection)
+        if broken or self._closed or connection.is_closed():
+            connection.terminate()
+            self._refill()
+            return
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(connection)
+                return
+        self._idle.append(connection)
+
+    def _refill(self) -> None:
+        """A connection was dropped: open one for the first caller still waiting, if any."""
+        while self._waiters and self._waiters[0].done():
+            self._waiters.popleft()
+        if not self._waiters or self._closed:
+            return
+        waiter = self._waiters.popleft()
+
+        async def hand_over() -> None:
+            try:
+                connection = await self._open()
+            except BaseException as error:
+                if not waiter.done():
+                    waiter.set_exception(error)
+                return
+            if waiter.done():
+                self._idle.append(connection)
+            else:
+                waiter.set_result(connection)
+
+        task = asyncio.get_running_loop().create_task(hand_over())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def run(self, method: str, sql: str, args: Sequence[Any]) -> Any:
+        connection = await self.acquire()
+        try:
+            result = await getattr(connection, method)(sql, *args)
+        except BaseException:
+            self.release(connection, broken=True)
+            raise
+        self.release(connection)
+        return result
+
+    async def close(self) -> None:
+        self._closed = True
+        idle, self._idle = self._idle, []
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_exception(RuntimeError("the reader is closed"))
+        for connection in idle:
+            await connection.close()
+        for connection in list(self._busy):
+            connection.terminate()
 
 
 class PostgresReader:
-    """An asyncpg pool; statements are prepared and cached per connection by asyncpg.
+    """asyncpg connections (:class:`Connections`); statements are prepared and cached per connection.
 
     The connections plan prepared statements once (``plan_cache_mode=force_generic_plan``):
     PostgreSQL would otherwise re-plan the list statement on every execution (0.6 ms of planning
@@ -95,16 +198,11 @@ class PostgresReader:
 
     @classmethod
     async def connect(cls, dsn: str, *, min_size: int = 2, max_size: int = 10) -> PostgresReader:
-        import asyncpg
-
-        pool = await asyncpg.create_pool(
-            dsn,
-            min_size=min_size,
-            max_size=max_size,
-            reset=_keep_connection,
-            server_settings={"plan_cache_mode": "force_generic_plan"},
-        )
-        return cls(pool)
+        connections = Connections(dsn, max_size, {"plan_cache_mode": "force_generic_plan"})
+        opened = [await connections.acquire() for _ in range(min(min_size, max_size))]
+        for connection in opened:
+            connections.release(connection)
+        return cls(connections)
 
     def _translate(self, sql: str) -> _Translated:
         hit = self._cache.get(sql)
@@ -128,14 +226,14 @@ class PostgresReader:
         if observe.statement_observers:
             observe.notify(sql)
         t = self._translate(sql)
-        rows: list[Row] = await self._pool.fetch(t.sql, *[params[n] for n in t.names])
+        rows: list[Row] = await self._pool.run("fetch", t.sql, [params[n] for n in t.names])
         return rows
 
     async def fetchrow(self, sql: str, params: Mapping[str, Any]) -> Row | None:
         if observe.statement_observers:
             observe.notify(sql)
         t = self._translate(sql)
-        row: Row | None = await self._pool.fetchrow(t.sql, *[params[n] for n in t.names])
+        row: Row | None = await self._pool.run("fetchrow", t.sql, [params[n] for n in t.names])
         return row
 
     async def close(self) -> None:

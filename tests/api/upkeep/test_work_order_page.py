@@ -68,16 +68,26 @@ def _flags(database_url: str, principal: Principal, expected: dict[str, int]) ->
 FLOATS = (2.0, 0.5, 0.1, 7.25, 1234.5678, 123456.789, 99999999999.9999, 0.0001, -2.5, 5.0)
 AWKWARD_FLOATS = (0.30000000000000004, 1e-05, 0.0, 1e15, 123456.78901, 1e11)
 INSTANTS = (-1, -62_135_596_800_000, 0, 1, 999, 86_399_999, 1_515_452_422_310, 1_764_684_000_123, 253_402_300_799_999)
-RESPONSE_OFFSETS = (0, 18_000, 450_000, -5, 1, 17_999, 18_001, 35_999, 3_600_000, 5_400_000, 360_000_000_123)  # ms after created_at
+RESPONSE_OFFSETS = (
+    0,
+    18_000,
+    450_000,
+    -5,
+    1,
+    17_999,
+    18_001,
+    35_999,
+    3_600_000,
+    5_400_000,
+    360_000_000_123,
+)  # ms after created_at
 
 
-def test_ordinary_rows_are_rendered_by_the_database_exactly_as_in_python(
-    tenant: Tenant, database_url: str
-) -> None:
+def test_ordinary_rows_are_rendered_by_the_database_exactly_as_in_python(tenant: Tenant, database_url: str) -> None:
     admin = Principal(tenant.account_id, tenant.admin.user_id, Role.ADMIN)
     status = make_custom_status(tenant.db, tenant.account_id, "Waiting on parts", "onHold")
     ids = []
-    for n, (number, instant, offset) in enumerate(zip(FLOATS, INSTANTS + (None,), RESPONSE_OFFSETS, strict=False)):
+    for n, (number, instant, offset) in enumerate(zip(FLOATS, (*INSTANTS, None), RESPONSE_OFFSETS, strict=False)):
         work_order_id = _new(
             tenant,
             title=f'Fix "pump" {n} \\ tab\there\nnewline \x01 é ✓ 😀',
@@ -140,7 +150,10 @@ def test_filters_order_paging_and_visibility_are_the_python_pages(tenant: Tenant
         _store(tenant, work_order_id, created_at=1_700_000_000_000 + n * 1000, status=("open", "complete")[n % 2])
     tech = tenant.as_role("LIMITED_TECH")
     mine = _new(tenant, assignedToUser=tech.user_id)
-    for client, role, user_id in ((tenant.admin, Role.ADMIN, tenant.admin.user_id), (tech, Role.LIMITED_TECH, tech.user_id)):
+    for client, role, user_id in (
+        (tenant.admin, Role.ADMIN, tenant.admin.user_id),
+        (tech, Role.LIMITED_TECH, tech.user_id),
+    ):
         principal = Principal(tenant.account_id, user_id, role)
         for params, query in (
             ({"status": "open", "limit": 2}, ListQuery({"status": "open"}, limit=2)),

@@ -233,10 +233,17 @@ def _json_list(wire: str, column: str) -> Out:
     return Out(wire, f"json_list({{{column}}})", lambda c: jsonsql.json_list(c(column)))
 
 
-def _image(wire: str, column: str) -> Out:
-    """A file object (when readable) replaces the id: rendered in Python whenever set."""
+def _image(wire: str, column: str, first: bool) -> Out:
+    """A file object (when readable) replaces the id: a row with any image is rendered in Python (the
+    first image's member says so for all of them)."""
     value = f"{{{column}}}"
-    return Out(wire, f"(files.get({value}, {value}) if {value} else None)", lambda c: jsonsql.absent(c(column)))
+    if not first:
+        return Out(wire, f"(files.get({value}, {value}) if {value} else None)", lambda c: jsonsql.Piece("NULL"))
+    return Out(
+        wire,
+        f"(files.get({value}, {value}) if {value} else None)",
+        lambda c: jsonsql.absent(*(c(image) for image in IMAGES.values())),
+    )
 
 
 _CUSTOM_STATUS = (
@@ -333,13 +340,13 @@ UPKEEP: Attachment[tuple[Out, ...]] = WORK_ORDERS.attach(
         "file_ids": (_json_list("files", "file_ids"),),
         "additional_user_ids": (
             _json_list("additionalUsers", "additional_user_ids"),
-            Out("parts", "[]", lambda c: jsonsql.constant("[]")),
-            Out("respectivePartQuantityUsed", "[]", lambda c: jsonsql.constant("[]")),
+            Out("parts", "[]", lambda c: jsonsql.empty_list()),
+            Out("respectivePartQuantityUsed", "[]", lambda c: jsonsql.empty_list()),
             Out("customWOStatus", _CUSTOM_STATUS_PY, _custom_status),
         ),
         "created_at": (_instant("createdAt", "created_at"),),
         "updated_at": (_instant("updatedAt", "updated_at"),),
-        **{column: (_image(wire, column),) for wire, column in IMAGES.items()},
+        **{column: (_image(wire, column, i == 0),) for i, (wire, column) in enumerate(IMAGES.items())},
     },
 )
 MEMBERS = tuple(out for outs in UPKEEP.entries.values() for out in outs)
