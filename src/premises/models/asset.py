@@ -95,9 +95,7 @@ class AssetDowntimeStatus(TenantMixin, TimestampMixin, Base):
         return value
 
     deleted_at: Mapped[int | None] = mapped_column(BigInteger)
-    __table_args__ = (
-        unique_live_name_index("uq_asset_downtime_statuses_live_name", record="downtime status"),
-    )
+    __table_args__ = (unique_live_name_index("uq_asset_downtime_statuses_live_name", record="downtime status"),)
 
 
 class AssetDowntime(TenantMixin, Base):
