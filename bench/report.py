@@ -62,8 +62,9 @@ def render(runs: dict[str, dict[str, Any]]) -> str:
                 f"| {title} | {_label(label)} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
                 f"{ratio:.3f} | {r['errors']} |"
             )
+    # The aim: at least 0.20 of bare on both engines (stretch 0.25); 1M within 1.3x of 10k.
     targets = ["", "| target | value | goal | met? |", "| --- | ---: | ---: | --- |"]
-    for engine, goal in (("sqlite", 0.20), ("pg", 0.25)):
+    for engine, goal in (("sqlite", 0.20), ("pg", 0.20)):
         for size in ("10k", "1m"):
             run = runs.get(f"{engine}-{size}")
             if run and "list" in run["ratios"]:

@@ -36,14 +36,18 @@ SQL_FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {}
 
 
 def sql_function(name: str, arguments: int, function: Callable[..., Any]) -> str:
-    """Register ``function`` under ``name`` for every SQLite read connection opened afterwards."""
+    """Register ``function`` under ``name`` for every SQLite read connection (``SqliteReader`` installs
+    the registry before a statement whenever it grew since the connection last did)."""
     SQL_FUNCTIONS[name] = (arguments, function)
     return name
 
 
-def install(connection: sqlite3.Connection) -> None:
-    for name, (arguments, function) in SQL_FUNCTIONS.items():
+def install(connection: sqlite3.Connection) -> int:
+    """Create the registered functions on ``connection``; returns how many there are."""
+    registered = list(SQL_FUNCTIONS.items())
+    for name, (arguments, function) in registered:
         connection.create_function(name, arguments, function, deterministic=True)
+    return len(registered)
 
 
 ISO = sql_function("premises_iso", 1, ms_to_iso)

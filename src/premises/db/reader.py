@@ -44,11 +44,13 @@ class SqliteReader:
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA busy_timeout=30000")
         self._conn.execute("PRAGMA query_only=ON")
-        jsonsql.install(self._conn)  # the Python renderings list pages rendered by SQLite call
+        self._functions = jsonsql.install(self._conn)  # Python renderings that SQLite-rendered pages call
 
     async def fetch(self, sql: str, params: Mapping[str, Any]) -> list[Row]:
         if observe.statement_observers:
             observe.notify(sql)
+        if self._functions != len(jsonsql.SQL_FUNCTIONS):  # a module registered one since
+            self._functions = jsonsql.install(self._conn)
         return self._conn.execute(sql, params).fetchall()
 
     async def fetchrow(self, sql: str, params: Mapping[str, Any]) -> Row | None:
