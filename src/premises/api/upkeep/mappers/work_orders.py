@@ -226,11 +226,13 @@ def _plain(wire: str, column: str) -> Out:
 
 
 def _instant(wire: str, column: str) -> Out:
-    return Out(wire, f"iso({{{column}}})", lambda c: jsonsql.iso(c(column)))
+    return Out(wire, f"(iso({{{column}}}) if {{{column}}} is not None else None)", lambda c: jsonsql.iso(c(column)))
 
 
 def _json_list(wire: str, column: str) -> Out:
-    return Out(wire, f"json_list({{{column}}})", lambda c: jsonsql.json_list(c(column)))
+    return Out(
+        wire, f"(EMPTY if {{{column}}} == '[]' else json_list({{{column}}}))", lambda c: jsonsql.json_list(c(column))
+    )
 
 
 def _image(wire: str, column: str, first: bool) -> Out:
@@ -311,12 +313,23 @@ UPKEEP: Attachment[tuple[Out, ...]] = WORK_ORDERS.attach(
                 lambda c: jsonsql.number(c("estimated_duration_hours")),
             ),
         ),
-        "time_spent": (Out("time", "number_text({time_spent})", lambda c: jsonsql.call(NUMBER_TEXT, c("time_spent"))),),
+        "time_spent": (
+            Out(
+                "time",
+                "(number_text({time_spent}) if {time_spent} is not None else None)",
+                lambda c: jsonsql.call(NUMBER_TEXT, c("time_spent")),
+            ),
+        ),
         "cost": (
-            Out("cost", "number_text({cost})", lambda c: jsonsql.call(NUMBER_TEXT, c("cost"))),
+            Out(
+                "cost",
+                "(number_text({cost}) if {cost} is not None else None)",
+                lambda c: jsonsql.call(NUMBER_TEXT, c("cost")),
+            ),
             Out(
                 "responseTime",
-                "response_hours({first_status_change_at}, {created_at})",
+                "(response_hours({first_status_change_at}, {created_at})"
+                " if {first_status_change_at} is not None else None)",
                 lambda c: jsonsql.Piece(
                     f"json({jsonsql.call(RESPONSE_TIME, c('first_status_change_at'), c('created_at')).sql})"
                 ),
@@ -353,7 +366,9 @@ MEMBERS = tuple(out for outs in UPKEEP.entries.values() for out in outs)
 _PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
 
 
-def _compile(name: str, value: Callable[[str], str], json_list: Callable[[Any], Any]) -> Callable[..., dict[str, Any]]:
+def _compile(
+    name: str, value: Callable[[str], str], json_list: Callable[[Any], Any], empty: Any
+) -> Callable[..., dict[str, Any]]:
     """``name(r, files=None)`` generated from ``MEMBERS`` as one dict display (as fast as a hand-written
     mapper); ``value(column)`` is the Python expression reading ``column`` from ``r``."""
     members = ", ".join(f"{out.wire!r}: {_PLACEHOLDER.sub(lambda m: value(m.group(1)), out.python)}" for out in MEMBERS)
@@ -363,6 +378,7 @@ def _compile(name: str, value: Callable[[str], str], json_list: Callable[[Any], 
         "number_text": _number_text,
         "response_hours": _response_hours,
         "json_list": json_list,
+        "EMPTY": empty,
     }
     exec(compile(source, f"{__name__}.{name}", "exec"), namespace)
     function: Callable[..., dict[str, Any]] = namespace[name]
@@ -370,9 +386,11 @@ def _compile(name: str, value: Callable[[str], str], json_list: Callable[[Any], 
 
 
 # A read-model row (``queries.list_work_orders``: a dict, JSON lists parsed) as UpKeep's object.
-to_upkeep = _compile("to_upkeep", lambda column: f"r[{column!r}]", lambda items: items)
+to_upkeep = _compile("to_upkeep", lambda column: f"r[{column!r}]", lambda items: items, None)  # lists are parsed
 # The same from a row as the database returns it (``queries.list_work_order_rows``: ALL_COLUMNS order).
-to_upkeep_row = _compile("to_upkeep_row", lambda column: f"r[{queries.ALL_COLUMNS.index(column)}]", _fragment)
+to_upkeep_row = _compile(
+    "to_upkeep_row", lambda column: f"r[{queries.ALL_COLUMNS.index(column)}]", _fragment, orjson.Fragment("[]")
+)
 _IMAGE_INDEXES = tuple(queries.ALL_COLUMNS.index(column) for column in IMAGES.values())
 
 
