@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request
-from fastapi.routing import APIRoute
 from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep, get_principal, get_runtime
 from premises.api.kit.body import read_body
 from premises.api.kit.listing import Filter, check_keys
+from premises.api.kit.routing import LeanRoute
 from premises.api.upkeep.expanders import expand
 from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
 from premises.api.upkeep.mappers import work_orders as wire
@@ -131,21 +130,6 @@ async def create_work_order(request: Request, runtime: RuntimeDep, principal: Pr
     command = wire.parse_create(await read_body(request))
     work_order_id = await runtime.write(lambda s: service.create_work_order(s, principal, command).id)
     return ok_result(await _detail(runtime, principal, work_order_id, set()))
-
-
-class LeanRoute(APIRoute):
-    """A route whose endpoint is called with the request and returns the response: no dependency
-    solving, no response serialisation. Its OpenAPI operation comes from its declaration as any
-    route's; errors reach the app's handlers as any route's.
-
-    The list is the hottest route: FastAPI's request handling (solving the runtime and principal
-    dependencies and the security scheme's, then the endpoint's wrapper) cost a sixth of a list page
-    (docs/benchmarks.md). The endpoint resolves the same things itself, in the same order, and its
-    OpenAPI operation names the security scheme they would have."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        endpoint: Callable[[Request], Coroutine[Any, Any, Response]] = self.endpoint
-        return endpoint
 
 
 async def list_work_orders(request: Request) -> Response:
