@@ -97,9 +97,6 @@ def test_upkeep_routers_can_be_ordered_by_traffic() -> None:
     assert shadowed == []
 
 
-# Domain modules that still raise errors as sentences with wire field names (issue 6, item 3).
-# The list only shrinks: a module converted to ErrorCode must leave it (the test says so).
-SENTENCE_ERRORS_NOT_YET_CONVERTED: frozenset[str] = frozenset()
 DOMAIN_ERRORS = {"DomainValidation", "NotFound", "Conflict", "InvalidState", "PermissionDenied", "Unauthenticated"}
 
 
@@ -118,19 +115,15 @@ def _sentence_error_lines(path: Path) -> list[int]:
 
 def test_domain_errors_carry_codes_and_domain_field_names() -> None:
     """``DomainValidation(ErrorCode.X, field="domain_name")``: each dialect words the message itself."""
-    offenders, converted = [], []
+    offenders = []
     for path in sorted(SRC.rglob("*.py")):
         relative = path.relative_to(SRC).as_posix()
         if relative.split("/")[0] in HTTP_LAYERS or relative == "errors.py":
             continue
         lines = _sentence_error_lines(path)
-        if relative in SENTENCE_ERRORS_NOT_YET_CONVERTED:
-            if not lines:
-                converted.append(relative)
-        elif lines:
+        if lines:
             offenders.append(f"{relative}:{lines}")
     assert not offenders, f"raise domain errors with an ErrorCode: {offenders}"
-    assert not converted, f"converted, remove from SENTENCE_ERRORS_NOT_YET_CONVERTED: {converted}"
 
 
 # Dialects (issue 6): each dialect is a package under api/ (today upkeep); everything else under api/ is

@@ -83,7 +83,6 @@ class ErrorCode(StrEnum):
     UNKNOWN_SESSION = "unknown_session"
     INSUFFICIENT_SCOPE = "insufficient_scope"  # the role allows it, the credentials' scopes do not
     ROLE_MAY_NOT = "role_may_not"
-    EMAIL_TAKEN = "email_taken"
     SITE_NOT_FOUND = "site_not_found"
     NOT_A_SITE = "not_a_site"
     OWN_SCOPE_CHANGE = "own_scope_change"  # nobody changes their own role
@@ -168,7 +167,6 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.UNKNOWN_SESSION: "invalid session token",
     ErrorCode.INSUFFICIENT_SCOPE: "the credentials' scopes do not allow {scope}",
     ErrorCode.ROLE_MAY_NOT: "{role} users may not {action} {resource}s",
-    ErrorCode.EMAIL_TAKEN: "a user with this email already exists",
     ErrorCode.SITE_NOT_FOUND: "site {id} not found",
     ErrorCode.NOT_A_SITE: "{field} may only name sites (top-level places)",
     ErrorCode.OWN_SCOPE_CHANGE: "users may not change their own {field}",
@@ -254,10 +252,6 @@ class PremisesError(Exception):
         if self.sentence is not None:
             return self.sentence
         return render(TEMPLATES.get(self.code, "{field} is not valid"), self.field, self.params)
-
-    @property
-    def data(self) -> Mapping[str, object]:
-        return {"field": self.field, **self.params}
 
 
 class NotFound(PremisesError):

@@ -47,13 +47,6 @@ from premises.kit.fields import Catalogue, Field, FieldType, Op
 from premises.kit.ids import ID_COLUMN_LENGTH
 from premises.kit.numbers import INT64_MAX, INT64_MIN, NumberError, NumberOutOfRange, parse_int, parse_number
 
-RANGE_OPERATORS = {
-    "GreaterThan": ">",
-    "LessThan": "<",
-    "GreaterThanOrEqualTo": ">=",
-    "LessThanOrEqualTo": "<=",
-}
-
 MAX_IN_VALUES = 500  # far below both engines' parameter limits
 MAX_SORT_KEYS = 5
 MAX_SEARCH_TERMS = 10

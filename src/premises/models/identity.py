@@ -12,8 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from premises.models._helpers import tenant_fk, unique_rule
 from premises.models.base import Base, IdColumn, TenantMixin, TimestampMixin
 
-EMAIL_TAKEN = "a user with this email already exists"
-
 
 class User(TenantMixin, TimestampMixin, Base):
     __tablename__ = "users"

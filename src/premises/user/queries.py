@@ -43,10 +43,11 @@ async def get_user(reader: Reader, principal: Principal, user_id: str) -> dict[s
 
 async def users_by_ids(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The users among ``ids`` the principal may read (deactivated ones too: records still name them)."""
-    if not principal.may("user", "read"):
+    grant = principal.grant_at("user", "read", None)
+    if grant is None:
         return {}
     wanted = set(ids)
-    if principal.require("user", "read") is Grant.OWN:
+    if grant is Grant.OWN:
         wanted &= {principal.user_id}
     if not wanted:
         return {}

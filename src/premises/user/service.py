@@ -46,7 +46,8 @@ def _role(value: Role | str) -> Role:
 
 def _email_free(session: Session, email: str) -> None:
     if session.get(Login, email) is not None:
-        raise Conflict(ErrorCode.EMAIL_TAKEN, field="email")
+        # The same error as the unique constraint's (models.identity), which decides under a race.
+        raise Conflict(ErrorCode.DUPLICATE, field="email", record="user")
 
 
 def create_user_unchecked(

@@ -41,7 +41,11 @@ def test_an_email_is_unique_across_accounts_and_case(account: DomainAccount, oth
                     s, w.admin, UserCreate(email=email.upper(), account_type=Role.TECH), PASSWORD
                 )
             )
-        assert (refused.value.code, refused.value.field) == (ErrorCode.EMAIL_TAKEN, "email")
+        assert (refused.value.code, refused.value.field, refused.value.params) == (
+            ErrorCode.DUPLICATE,
+            "email",
+            {"record": "user"},
+        )
 
 
 def test_changing_to_a_taken_email_is_a_conflict(account: DomainAccount) -> None:
