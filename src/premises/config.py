@@ -26,6 +26,20 @@ class Settings(BaseSettings):
     max_json_bytes: int = Field(
         default=1024 * 1024, description="Largest request body of any route that takes no files (JSON or form)."
     )
+    # Logs (premises.api.observability / the access log)
+    log_format: str = Field(default="text", description="text (human-readable) or json.")
+    log_level: str = Field(default="info", description="debug, info, warning or error.")
+    # Metrics: GET /metrics in the Prometheus text format; off unless enabled, a bearer token when one is set.
+    metrics_enabled: bool = Field(default=False, description="Serve Prometheus metrics at /metrics.")
+    metrics_token: str = Field(default="", description="When set, /metrics requires Authorization: Bearer <token>.")
+    # Browsers on other origins; comma-separated origins, or * for any.
+    cors_origins: str = Field(default="", description="Origins allowed to call the APIs from a browser (CORS).")
+    gzip_min_bytes: int = Field(default=1024, description="Responses at least this large are gzipped when accepted.")
+    # Login throttling (premises.identity.throttle): failures per window, per email and per client address.
+    login_failures_per_email: int = Field(default=5, description="Failed logins per email within the window.")
+    login_failures_per_address: int = Field(default=20, description="Failed logins per client address per window.")
+    login_window_seconds: int = Field(default=900, description="The throttling window (seconds).")
+    password_min_length: int = Field(default=10, description="Shortest password accepted when one is set.")
 
     @property
     def resolved_database_url(self) -> str:
