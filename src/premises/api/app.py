@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from premises import datadir
-from premises.api import files_download
+from premises.api import docs, files_download
 from premises.api.dialects_installed import DIALECTS
 from premises.api.headers import HeadAsGet, StandardHeaders
 from premises.api.kit.dialects import Dialect, check_distinct, dialect_for
@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None, dialects: Sequence[Dialect] = D
         + ", ".join(f"{d.prefix} ({d.summary})" for d in dialects)
         + ".",
         lifespan=lifespan,
-        # Each dialect serves its own document (e.g. /api/v2/docs, /api/v2/openapi.json); the root has none.
+        # Each dialect serves its own document (/api/v2/openapi.json); premises.api.docs the pages that lead to it.
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None, dialects: Sequence[Dialect] = D
     async def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
+    docs.install(app, dialects)  # /, /docs, each prefix and its /docs page (premises.api.docs), before the mounts
     for dialect in dialects:
         if dialect.install_root is not None:
             dialect.install_root(app)

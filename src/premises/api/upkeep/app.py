@@ -57,6 +57,8 @@ def create_upkeep_app(runtime: Runtime | None) -> FastAPI:
             f"{CURRENT_VERSION} is the current and default version."
         ),
         dependencies=[Depends(reject_nul)],
+        docs_url=None,  # the root app serves /api/v2/docs with packaged assets (premises.api.docs)
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.state.resolvers = (SESSION_TOKEN,)  # how /api/v2 authenticates (premises.api.kit.auth.get_principal)
