@@ -31,6 +31,7 @@ from sqlalchemy import Connection, Engine, Table, event, insert, select, text, u
 from premises.account.service import create_account
 from premises.db import migrate
 from premises.db.engine import Database, make_engine
+from premises.identity.passwords import NewPassword
 from premises.identity.permissions import Role
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
@@ -398,7 +399,8 @@ def main(
         _sqlite_tuning(engine)
     db = Database(engine)
     with db.unit_of_work() as session:
-        created = create_account(session, name=account_name, admin_email=email, admin_password=password)
+        admin_password = NewPassword.make(password, email=email)
+        created = create_account(session, name=account_name, admin_email=email, admin_password=admin_password)
         tech_ids = [
             create_user_unchecked(
                 session,
@@ -409,7 +411,7 @@ def main(
                     first_name="Tech",
                     last_name=f"{n + 1:02d}",
                 ),
-                password,
+                NewPassword.make(password, email=f"tech{n + 1}-{tag}@example.com"),
             ).id
             for n in range(technicians)
         ]

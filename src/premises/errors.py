@@ -92,6 +92,11 @@ class ErrorCode(StrEnum):
     SCOPED_ADMIN_SITES_NOT_HELD = "scoped_admin_sites_not_held"
     SCOPED_ADMIN_CREATES_SCOPED = "scoped_admin_creates_scoped"
     SELF_DEACTIVATION = "self_deactivation"
+    PASSWORD_BLANK = "password_blank"  # a new password of whitespace only
+    PASSWORD_TOO_SHORT = "password_too_short"  # a new password under the configured minimum length
+    PASSWORD_IS_EMAIL = "password_is_email"  # a new password equal to the email address or its local part
+    PASSWORD_TOO_COMMON = "password_too_common"  # a new password on the common-password list
+    LOGIN_THROTTLED = "login_throttled"  # too many failed logins for the email or from the client address
     # Assets, custom fields, downtime
     ASSET_UNDER_ITSELF = "asset_under_itself"  # a parent that is the asset itself or one of its sub-assets
     NOT_A_DOWNTIME_STATUS = "not_a_downtime_status"
@@ -176,6 +181,11 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.SCOPED_ADMIN_SITES_NOT_HELD: "location-based admins may only give access to their own locations",
     ErrorCode.SCOPED_ADMIN_CREATES_SCOPED: "location-based admins may only create location-based users",
     ErrorCode.SELF_DEACTIVATION: "users may not deactivate themselves",
+    ErrorCode.PASSWORD_BLANK: "{field} must not be only whitespace",
+    ErrorCode.PASSWORD_TOO_SHORT: "{field} must be at least {min_length} characters long",
+    ErrorCode.PASSWORD_IS_EMAIL: "{field} must not be the email address or its local part",
+    ErrorCode.PASSWORD_TOO_COMMON: "{field} is too common: choose one that is not on lists of common passwords",
+    ErrorCode.LOGIN_THROTTLED: "too many failed logins: try again in {retry_after} seconds",
     ErrorCode.LOCATION_REQUIRED_FOR_LOCATION_BASED: "{field} cannot be null for location-based users",
     ErrorCode.NOT_BETWEEN: "{field} must be between {min} and {max}",
     ErrorCode.PLACE_UNDER_ITSELF: "{field} cannot be the location itself or one of its sub-locations",

@@ -26,6 +26,7 @@ from premises.kit.ids import new_id
 from premises.kit.listing import ListQuery
 from premises.models import WorkOrder
 from premises.work_order.fields import WORK_ORDERS
+from tests.support.factories import new_password
 
 COLUMNS = WORK_ORDERS.columns
 T0 = 1_700_000_000_000
@@ -77,10 +78,9 @@ def _insert(db: Database, account_id: str, rows: list[dict[str, Any]], *, delete
 
 
 def _account(db: Database, name: str) -> str:
+    email = f"admin-{new_id().lower()}@example.test"
     with db.unit_of_work() as session:
-        created = create_account(
-            session, name=name, admin_email=f"admin-{new_id().lower()}@example.test", admin_password="x" * 12
-        )
+        created = create_account(session, name=name, admin_email=email, admin_password=new_password(email))
     return created.account_id
 
 

@@ -21,9 +21,10 @@ from premises.kit.ids import new_id
 from premises.models import Event
 from premises.user.commands import UserCreate
 from premises.user.service import create_user_unchecked
+from tests.support.factories import PASSWORD, new_password
 
 T = TypeVar("T")
-PASSWORD = "correct horse battery staple"
+__all__ = ["PASSWORD", "DomainAccount"]
 
 
 @dataclass
@@ -34,17 +35,15 @@ class DomainAccount:
 
     def principal(self, role: Role, *, location_ids: frozenset[str] | None = None) -> Principal:
         """A new user of ``role`` (location-based when ``location_ids`` is given) as a principal."""
+        email = f"{role.lower()}-{new_id().lower()}@example.test"
         with self.db.unit_of_work() as session:
             user = create_user_unchecked(
                 session,
                 self.account_id,
                 UserCreate(
-                    email=f"{role.lower()}-{new_id().lower()}@example.test",
-                    account_type=role,
-                    first_name=role.title(),
-                    is_location_based=location_ids is not None,
+                    email=email, account_type=role, first_name=role.title(), is_location_based=location_ids is not None
                 ),
-                PASSWORD,
+                new_password(email),
             )
             user_id = user.id
         return Principal(self.account_id, user_id, role, location_ids)
@@ -68,20 +67,15 @@ def _guarded(database_url: str, tenant_guard: None) -> Iterator[None]:
 
 @pytest.fixture
 def account(db: Database) -> DomainAccount:
+    email = f"admin-{new_id().lower()}@example.test"
     with db.unit_of_work() as session:
-        created = create_account(
-            session,
-            name="Domain Test Co",
-            admin_email=f"admin-{new_id().lower()}@example.test",
-            admin_password=PASSWORD,
-        )
+        created = create_account(session, name="Domain Test Co", admin_email=email, admin_password=new_password(email))
     return DomainAccount(db, created.account_id, Principal(created.account_id, created.user_id, Role.ADMIN))
 
 
 @pytest.fixture
 def other_account(db: Database) -> DomainAccount:
+    email = f"admin-{new_id().lower()}@example.test"
     with db.unit_of_work() as session:
-        created = create_account(
-            session, name="Other Co", admin_email=f"admin-{new_id().lower()}@example.test", admin_password=PASSWORD
-        )
+        created = create_account(session, name="Other Co", admin_email=email, admin_password=new_password(email))
     return DomainAccount(db, created.account_id, Principal(created.account_id, created.user_id, Role.ADMIN))

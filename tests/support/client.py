@@ -13,8 +13,7 @@ from premises.identity.permissions import Role
 from premises.kit.ids import new_id
 from premises.user.commands import UserCreate
 from premises.user.service import create_user_unchecked
-
-PASSWORD = "correct horse battery staple"
+from tests.support.factories import PASSWORD, new_password
 
 
 @dataclass
@@ -72,7 +71,7 @@ class Tenant:
                 UserCreate(
                     email=email, account_type=Role(role), first_name=role.title(), is_location_based=location_based
                 ),
-                PASSWORD,
+                new_password(email),
             )
             user_id = user.id
         return UpKeep(self.http, login(self.http, email), user_id, self.account_id, email)
@@ -81,6 +80,6 @@ class Tenant:
 def new_tenant(http: TestClient, db: Database, name: str = "Test Property Co") -> Tenant:
     email = f"admin-{new_id().lower()}@example.test"
     with db.unit_of_work() as session:
-        created = create_account(session, name=name, admin_email=email, admin_password=PASSWORD)
+        created = create_account(session, name=name, admin_email=email, admin_password=new_password(email))
     admin = UpKeep(http, login(http, email), created.user_id, created.account_id, email)
     return Tenant(http, db, created.account_id, admin)

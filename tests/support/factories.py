@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from premises.db.engine import Database
+from premises.identity.passwords import NewPassword
 from premises.kit.counters import next_value
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
 from premises.models import Asset, Place, Team, TeamMember, WorkOrderStatus
+
+# Every test user's password: long enough, not on the common list, not an email (the password policy).
+PASSWORD = "correct horse battery staple"
+
+
+def new_password(email: str, password: str = PASSWORD) -> NewPassword:
+    """``password`` checked against the policy and hashed for ``email``: what the services take."""
+    return NewPassword.make(password, email=email)
 
 
 def make_place(db: Database, account_id: str, name: str = "Main Site", parent_id: str | None = None) -> str:

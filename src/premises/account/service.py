@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from premises.errors import DomainValidation, ErrorCode
+from premises.identity.passwords import NewPassword
 from premises.identity.permissions import Role
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
@@ -39,7 +40,9 @@ class NewAccount:
     user_id: str
 
 
-def create_account(session: Session, *, name: str, admin_email: str, admin_password: str) -> NewAccount:
+def create_account(session: Session, *, name: str, admin_email: str, admin_password: NewPassword) -> NewAccount:
+    """A new account with its first admin. ``admin_password`` is made for ``admin_email`` beforehand
+    (``NewPassword.make``: the password policy, then the hash, outside the transaction)."""
     if not name.strip():
         raise DomainValidation(ErrorCode.REQUIRED, field="name")
     now = now_ms()

@@ -72,14 +72,17 @@ def account_create(
 ) -> None:
     """Create an account with an admin user; print {"account_id": ..., "user_id": ...} as JSON."""
     from premises.account.service import create_account
+    from premises.identity.passwords import NewPassword, PasswordPolicy
 
     settings = get_settings()
     datadir.prepare(settings)
     migrations.upgrade(settings.resolved_database_url)
     db = _database()
     try:
+        policy = PasswordPolicy(min_length=settings.password_min_length)
+        password = NewPassword.make(admin_password, email=admin_email, policy=policy)  # before the transaction
         with db.unit_of_work() as session:
-            created = create_account(session, name=name, admin_email=admin_email, admin_password=admin_password)
+            created = create_account(session, name=name, admin_email=admin_email, admin_password=password)
     except PremisesError as exc:
         _fail(exc.message)
     finally:

@@ -22,6 +22,7 @@ from premises.asset.commands import AssetCreate, AssetStatus
 from premises.contact import service as contacts
 from premises.contact.commands import ContactCreate, ContactRole
 from premises.db.engine import Database
+from premises.identity.passwords import NewPassword
 from premises.identity.permissions import Role
 from premises.identity.principal import Principal
 from premises.identity.service import find_login, principal_for_user
@@ -147,7 +148,10 @@ def _logins() -> str:
 
 def _structure(session: Session, rng: random.Random) -> Demo:
     created = create_account(
-        session, name="Harbourview Property Management", admin_email=ADMIN_EMAIL, admin_password=DEMO_PASSWORD
+        session,
+        name="Harbourview Property Management",
+        admin_email=ADMIN_EMAIL,
+        admin_password=NewPassword.make(DEMO_PASSWORD, email=ADMIN_EMAIL),
     )
     account_id = created.account_id
     admin = principal_for_user(session, account_id, created.user_id)
@@ -164,7 +168,7 @@ def _structure(session: Session, rng: random.Random) -> Demo:
                 job_title=title,
                 is_location_based=handle.startswith("site."),
             ),
-            DEMO_PASSWORD,
+            NewPassword.make(DEMO_PASSWORD, email=f"{handle}@{DEMO_DOMAIN}"),
         )
         principals[handle] = Principal(account_id, user.id, Role(role))
     sites, buildings, units = [], [], []

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from premises.errors import Conflict, DomainValidation, ErrorCode, NotFound, PermissionDenied
-from premises.identity.passwords import hash_password
+from premises.identity.passwords import NewPassword
 from premises.identity.permissions import Role
 from premises.identity.principal import Principal
 from premises.identity.service import access_changed, invalidate_principals, revoke_user_sessions
@@ -50,18 +50,15 @@ def _email_free(session: Session, email: str) -> None:
         raise Conflict(ErrorCode.DUPLICATE, field="email", record="user")
 
 
-def create_user_unchecked(
-    session: Session, account_id: str, command: UserCreate, password: str = "", *, password_hash: str | None = None
-) -> User:
+def create_user_unchecked(session: Session, account_id: str, command: UserCreate, password: NewPassword) -> User:
     """Create a user without a permission check (account bootstrap, CLI, demo).
 
-    A request hashes the password on the password pool first and passes ``password_hash`` (no slow
-    work inside the transaction); bootstrap paths may pass the plain ``password``.
+    The password is a ``NewPassword``: checked against the policy and hashed by the caller, before
+    the transaction (a request makes it on the password pool), for this user's email.
     """
     email = _normalise_email(str(command.email))
     role = _role(command.account_type)
-    if password_hash is None and not password:
-        raise DomainValidation(ErrorCode.REQUIRED, field="password")
+    password_hash = password.require_email(email)
     _email_free(session, email)
     now = now_ms()
     user = User(
@@ -84,7 +81,7 @@ def create_user_unchecked(
             email=email,
             account_id=account_id,
             user_id=user.id,
-            password_hash=password_hash or hash_password(password),
+            password_hash=password_hash,
             created_at=now,
             updated_at=now,
         )
@@ -129,13 +126,11 @@ def _check_scope_change(session: Session, principal: Principal, user: User, fiel
     _require_manages(session, principal, user)
 
 
-def create_user(
-    session: Session, principal: Principal, command: UserCreate, password: str = "", *, password_hash: str | None = None
-) -> User:
+def create_user(session: Session, principal: Principal, command: UserCreate, password: NewPassword) -> User:
     principal.require("user", "create")
     if principal.location_ids is not None and not command.is_location_based:
         raise PermissionDenied(ErrorCode.SCOPED_ADMIN_CREATES_SCOPED)
-    return create_user_unchecked(session, principal.account_id, command, password, password_hash=password_hash)
+    return create_user_unchecked(session, principal.account_id, command, password)
 
 
 def get_user_for_write(session: Session, principal: Principal, user_id: str) -> User:
@@ -258,16 +253,17 @@ def set_user_locations(session: Session, principal: Principal, user_id: str, pla
 
 
 def set_password(
-    session: Session, account_id: str, user_id: str, password_hash: str, *, keep_token: str | None = None
+    session: Session, account_id: str, user_id: str, password: NewPassword, *, keep_token: str | None = None
 ) -> None:
-    """Replace a user's password (hashed by the caller, outside the transaction) and revoke every
-    session but ``keep_token``'s: a user changing its own password stays signed in there."""
+    """Replace a user's password (a ``NewPassword``: checked and hashed by the caller, outside the
+    transaction, for the user's email) and revoke every session but ``keep_token``'s: a user
+    changing its own password stays signed in there."""
     login = session.scalars(
         select(Login).where(Login.account_id == account_id, Login.user_id == user_id).with_for_update()
     ).first()
     if login is None:
         raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="user")
-    login.password_hash = password_hash
+    login.password_hash = password.require_email(login.email)
     login.updated_at = now_ms()
     revoke_user_sessions(session, account_id, user_id, keep_token=keep_token)
 

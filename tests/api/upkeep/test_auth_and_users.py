@@ -48,7 +48,7 @@ class TestUsers:
             "/users/",
             data={
                 "email": "Marty@Example.test",
-                "password": "mypassword",
+                "password": PASSWORD,
                 "accountType": "TECH",
                 "firstName": "Marty",
                 "lastName": "McFly",
@@ -70,7 +70,7 @@ class TestUsers:
 
     def test_unknown_field_and_filter(self, tenant: Tenant) -> None:
         response = tenant.admin.post(
-            "/users", json={"email": "a@b.test", "accountType": "TECH", "password": "x", "x": 1}
+            "/users", json={"email": "a@b.test", "accountType": "TECH", "password": PASSWORD, "x": 1}
         )
         assert response.json() == {"success": False, "message": "x not in schema"}
         response = tenant.admin.get("/users", params={"colour": "red"})
@@ -89,7 +89,7 @@ class TestUsers:
     def test_tech_may_read_but_not_create(self, tenant: Tenant) -> None:
         tech = tenant.as_role("TECH")
         assert tech.get("/users").status_code == 200
-        response = tech.post("/users", json={"email": "n@b.test", "accountType": "TECH", "password": "x"})
+        response = tech.post("/users", json={"email": "n@b.test", "accountType": "TECH", "password": PASSWORD})
         assert response.status_code == 403
 
     def test_requester_sees_only_self(self, tenant: Tenant) -> None:

@@ -21,7 +21,7 @@ from premises.db.engine import Database
 from premises.identity.permissions import PERMISSIONS, Grant, Role
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
-from tests.support.client import Tenant, UpKeep, new_tenant
+from tests.support.client import PASSWORD, Tenant, UpKeep, new_tenant
 
 
 @dataclass
@@ -62,7 +62,7 @@ class Case:
 def _user(world: World, owner: UpKeep) -> str:
     return _id(
         world.admin.post(
-            "/users", json={"email": f"{new_id().lower()}@example.test", "accountType": "TECH", "password": "Pw-12345"}
+            "/users", json={"email": f"{new_id().lower()}@example.test", "accountType": "TECH", "password": PASSWORD}
         )
     )
 
@@ -96,7 +96,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("user", "read"): Case(lambda me, user_id: me.get(f"/users/{user_id}"), lambda world, owner: owner.user_id),
     ("user", "create"): Case(
         lambda me, _: me.post(
-            "/users", json={"email": f"{new_id().lower()}@example.test", "accountType": "TECH", "password": "Pw-12345"}
+            "/users", json={"email": f"{new_id().lower()}@example.test", "accountType": "TECH", "password": PASSWORD}
         )
     ),
     ("user", "update"): Case(lambda me, user_id: me.patch(f"/users/{user_id}", json={"firstName": "Sam"}), _user),

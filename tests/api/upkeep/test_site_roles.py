@@ -15,7 +15,7 @@ from premises.identity.service import principal_for_user
 from premises.models import SiteMembership
 from premises.user import service as users
 from premises.user.commands import SiteRole
-from tests.support.client import Tenant
+from tests.support.client import PASSWORD, Tenant
 
 UPKEEP_TYPES = "accountType must be one of ADMIN, TECH, LIMITED_TECH, VIEW_ONLY, REQUESTER"
 
@@ -40,7 +40,7 @@ def _roles(tenant: Tenant, user_id: str) -> dict[str, str]:
 @pytest.mark.parametrize("role", ["MANAGER", "STAFF"])
 def test_onsite_roles_are_not_account_types(tenant: Tenant, role: str) -> None:
     created = tenant.admin.post(
-        "/users", json={"email": f"{role.lower()}@example.test", "password": "p4ssw0rd!", "accountType": role}
+        "/users", json={"email": f"{role.lower()}@example.test", "password": PASSWORD, "accountType": role}
     )
     assert (created.status_code, created.json()) == (400, {"success": False, "message": UPKEEP_TYPES})
     tech = tenant.as_role("TECH")
@@ -54,7 +54,7 @@ def test_a_manager_acts_with_its_grants_and_shows_as_tech(tenant: Tenant) -> Non
     assert shown["accountType"] == "TECH"
     site = manager.post("/locations", json={"name": "Manager's"}).json()["result"]["id"]
     assert manager.delete(f"/locations/{site}").status_code == 200
-    refused = manager.post("/users", json={"email": "n@example.test", "password": "p4ssw0rd!", "accountType": "TECH"})
+    refused = manager.post("/users", json={"email": "n@example.test", "password": PASSWORD, "accountType": "TECH"})
     denied = {"success": False, "message": "MANAGER users may not create users"}
     assert (refused.status_code, refused.json()) == (403, denied)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.client import Tenant, UpKeep
+from tests.support.client import PASSWORD, Tenant, UpKeep
 
 
 def _site(tenant: Tenant, name: str) -> str:
@@ -95,12 +95,12 @@ def test_a_location_based_admin_manages_only_users_within_its_places(tenant: Ten
             "location-based admins may only manage users within their locations",
         )
     _denied(
-        admin.post("/users", json={"email": "wide@example.test", "accountType": "TECH", "password": "pw"}),
+        admin.post("/users", json={"email": "wide@example.test", "accountType": "TECH", "password": PASSWORD}),
         "location-based admins may only create location-based users",
     )
     created = admin.post(
         "/users",
-        json={"email": "narrow@example.test", "accountType": "TECH", "password": "pw", "isLocationBased": True},
+        json={"email": "narrow@example.test", "accountType": "TECH", "password": PASSWORD, "isLocationBased": True},
     )
     assert created.status_code == 200, created.text
 

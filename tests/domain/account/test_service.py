@@ -12,7 +12,8 @@ from premises.errors import Conflict, DomainValidation, ErrorCode
 from premises.identity.permissions import Role
 from premises.kit.ids import new_id
 from premises.models import AccountCounter, Category, Login, User
-from tests.domain.conftest import PASSWORD, DomainAccount
+from tests.domain.conftest import DomainAccount
+from tests.support.factories import new_password
 
 
 def test_a_new_account_has_its_admin_counters_and_default_categories(account: DomainAccount) -> None:
@@ -28,8 +29,9 @@ def test_a_new_account_has_its_admin_counters_and_default_categories(account: Do
 
 
 def test_an_account_needs_a_name(db: Database) -> None:
+    email = f"a-{new_id().lower()}@example.test"
     with pytest.raises(DomainValidation) as raised, db.unit_of_work() as session:
-        create_account(session, name="  ", admin_email=f"a-{new_id().lower()}@example.test", admin_password=PASSWORD)
+        create_account(session, name="  ", admin_email=email, admin_password=new_password(email))
     assert (raised.value.code, raised.value.field) == (ErrorCode.REQUIRED, "name")
 
 
@@ -37,7 +39,7 @@ def test_an_email_already_in_use_is_refused(account: DomainAccount, db: Database
     with db.unit_of_work() as session:
         email = session.scalars(select(Login.email).where(Login.user_id == account.admin.user_id)).one()
     with pytest.raises(Conflict) as raised, db.unit_of_work() as session:
-        create_account(session, name="Again", admin_email=email, admin_password=PASSWORD)
+        create_account(session, name="Again", admin_email=email, admin_password=new_password(email))
     assert raised.value.field == "email"
 
 

@@ -16,6 +16,7 @@ from premises.user import service as users
 from premises.user.commands import UserCreate
 from tests.domain.conftest import PASSWORD, DomainAccount
 from tests.domain.reading import read
+from tests.support.factories import new_password
 
 
 def add_place(account: DomainAccount, parent_id: str | None = None, *, deleted: bool = False) -> str:
@@ -41,7 +42,7 @@ def new_user(account: DomainAccount, role: Role, *, location_based: bool = False
     """A user created without a permission check: (user id, email)."""
     email = f"{role.lower()}-{new_id().lower()}@example.test"
     command = UserCreate(email=email, account_type=role, is_location_based=location_based)
-    user = account.write(lambda s: users.create_user_unchecked(s, account.account_id, command, PASSWORD))
+    user = account.write(lambda s: users.create_user_unchecked(s, account.account_id, command, new_password(email)))
     return user.id, email
 
 

@@ -20,7 +20,7 @@ from premises.api.upkeep.wire import (
     result_schema,
     results_schema,
 )
-from premises.identity.passwords import hash_password, run_off_loop
+from premises.identity.passwords import NewPassword, PasswordPolicy
 from premises.user import queries, service
 
 router = APIRouter(tags=["users"])
@@ -32,13 +32,12 @@ LOCATIONS_SCHEMA = results_schema({"type": "object", "properties": {"locationId"
 @router.post("/users", responses=responses(result_schema(wire.SCHEMA)), openapi_extra=wire.CREATE.openapi())
 async def create_user(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     command, password = wire.parse_create(await read_body(request))
-    # Hashed on the password pool before the transaction (no slow work under the write lock), and
-    # only for a principal that may create users (the service refuses the others first).
-    hashing = password and principal.may("user", "create")
-    password_hash = await run_off_loop(lambda: hash_password(password)) if hashing else None
-    user = await runtime.write(
-        lambda s: service.create_user(s, principal, command, password, password_hash=password_hash).id
-    )
+    # Only for a principal that may create users (the service checks again): the policy, then the
+    # hash on the password pool, before the transaction (no slow work under the write lock).
+    principal.require("user", "create")
+    policy = PasswordPolicy(min_length=runtime.settings.password_min_length)
+    new_password = await NewPassword.make_off_loop(password, email=command.email, policy=policy)
+    user = await runtime.write(lambda s: service.create_user(s, principal, command, new_password).id)
     return ok_result(wire.to_upkeep(await queries.get_user(runtime.reader, principal, user)))
 
 
