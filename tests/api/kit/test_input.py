@@ -187,13 +187,21 @@ CASES: list[tuple[str, Callable[[], object], ErrorCode, str | None, str]] = [
     ),
     ("filter choice", _list(b"status=lost"), ErrorCode.NOT_ONE_OF, "status", "status must be one of open, done"),
     ("offset", _list(b"offset=-1"), ErrorCode.WRONG_TYPE, "offset", "offset must be a non-negative integer"),
-    ("limit", _list(b"limit=x"), ErrorCode.WRONG_TYPE, "limit", "limit must be a non-negative integer"),
+    ("limit", _list(b"limit=x"), ErrorCode.WRONG_TYPE, "limit", "limit must be an integer between 1 and 5000"),
+    ("limit zero", _list(b"limit=0"), ErrorCode.NOT_BETWEEN, "limit", "limit must be between 1 and 5000"),
+    (
+        "limit past 64 bits",
+        _list(b"limit=9223372036854775808"),
+        ErrorCode.NOT_BETWEEN,
+        "limit",
+        "limit must be between 1 and 5000",
+    ),
     (
         "range",
         _list(b"createdAtGreaterThan=x"),
         ErrorCode.WRONG_TYPE,
         "createdAtGreaterThan",
-        "createdAtGreaterThan must be a unix timestamp in milliseconds",
+        "createdAtGreaterThan must be a date (epoch milliseconds or ISO 8601)",
     ),
     (
         "order field",
@@ -260,6 +268,19 @@ def test_the_list_parser_produces_the_domains_list_query() -> None:
     assert query.ranges == [("created_at", ">=", 5)]
     assert (query.order_column, query.descending, query.offset, query.limit) == ("updated_at", False, 2, 5000)
     assert parsed.includes == {"location"}
+
+
+def test_list_ranges_read_instants_as_bodies_do() -> None:
+    # One parser (body.as_instant): epoch ms, ISO 8601, a date alone at midnight UTC.
+    query = parse_list(
+        _request(b"createdAtGreaterThan=2026-12-01&createdAtLessThan=2026-12-01T10:00:00%2B02:00&updatedAtLessThan=7"),
+        LIST,
+    ).query
+    assert query.ranges == [
+        ("created_at", ">", 1796083200000),
+        ("created_at", "<", 1796112000000),
+        ("updated_at", "<", 7),
+    ]
 
 
 def test_a_dialect_takes_field_names_only_from_its_own_specs() -> None:

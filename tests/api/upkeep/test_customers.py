@@ -193,8 +193,11 @@ class TestRead:
         [
             ({"colour": "red"}, "invalid filter key: colour"),
             ({"businessName": "AVC"}, "invalid filter key: businessName"),
-            ({"limit": "-1"}, "limit must be a non-negative integer"),
-            ({"createdAtGreaterThan": "yesterday"}, "createdAtGreaterThan must be a unix timestamp in milliseconds"),
+            ({"limit": "-1"}, "limit must be between 1 and 5000"),
+            (
+                {"createdAtGreaterThan": "yesterday"},
+                "createdAtGreaterThan must be a date (epoch milliseconds or ISO 8601)",
+            ),
         ],
     )
     def test_bad_list_parameters_are_400(self, tenant: Tenant, params: dict[str, str], message: str) -> None:

@@ -284,7 +284,7 @@ class TestList:
             ({"orderBy": "createdAt ASC"}, "invalid filter key: orderBy"),
             ({"sort": "filename ASC"}, "sort must be 'field ASC|DESC' with field one of createdAt, updatedAt"),
             ({"sort": "createdAt UP"}, "sort direction must be ASC or DESC"),
-            ({"limit": "x"}, "limit must be a non-negative integer"),
+            ({"limit": "x"}, "limit must be an integer between 1 and 5000"),
             ({"colour": "red"}, "invalid filter key: colour"),
         ],
     )

@@ -279,8 +279,11 @@ class TestList:
             ({"includes": "files"}, "invalid includes value: files"),
             ({"colour": "red"}, "invalid filter key: colour"),
             ({"orderBy": "name ASC"}, "orderBy must be 'field ASC|DESC' with field one of createdAt, updatedAt"),
-            ({"limit": "-1"}, "limit must be a non-negative integer"),
-            ({"createdAtGreaterThan": "yesterday"}, "createdAtGreaterThan must be a unix timestamp in milliseconds"),
+            ({"limit": "-1"}, "limit must be between 1 and 5000"),
+            (
+                {"createdAtGreaterThan": "yesterday"},
+                "createdAtGreaterThan must be a date (epoch milliseconds or ISO 8601)",
+            ),
         ],
     )
     def test_bad_query(self, tenant: Tenant, params: dict[str, Any], message: str) -> None:

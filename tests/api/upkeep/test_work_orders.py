@@ -204,7 +204,7 @@ class TestList:
         [
             ({"colour": "red"}, "invalid filter key: colour"),
             ({"status": "done"}, "status must be one of open, onHold, inProgress, complete"),
-            ({"limit": "-1"}, "limit must be a non-negative integer"),
+            ({"limit": "-1"}, "limit must be between 1 and 5000"),
             (
                 {"orderBy": "title ASC"},
                 "orderBy must be 'field ASC|DESC' with field one of dueDate, endDueDate, "
@@ -212,7 +212,7 @@ class TestList:
             ),
             (
                 {"createdAtGreaterThan": "yesterday"},
-                "createdAtGreaterThan must be a unix timestamp in milliseconds",
+                "createdAtGreaterThan must be a date (epoch milliseconds or ISO 8601)",
             ),
             ({"includes": "colour"}, "invalid includes value: colour"),
         ],

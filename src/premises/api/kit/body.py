@@ -148,7 +148,10 @@ def _as_bool(name: str, value: Any) -> bool:
     raise _wrong_type(name, "a boolean")
 
 
-def _as_instant(name: str, value: Any) -> int:
+def as_instant(name: str, value: Any) -> int:
+    """Epoch milliseconds (a number or a digit string) or ISO 8601 (``kit.time.parse_instant``; a date
+    alone is midnight UTC, a time without an offset is UTC), in years 1 to 9999: the one reading of
+    an instant, for body fields and list range filters alike."""
     try:
         ms = parse_instant(value)
     except ValueError:
@@ -203,7 +206,7 @@ COERCERS: dict[str, Callable[[str, Any], Any]] = {
     "integer": _as_int,
     "number": _as_number,
     "boolean": _as_bool,
-    "instant": _as_instant,
+    "instant": as_instant,
     "id_list": _as_id_list,
     "object_list": _as_object_list,
     "object": _as_object,

@@ -16,11 +16,11 @@ from typing import Any
 
 from starlette.requests import Request
 
-from premises.api.kit.body import COERCERS, not_one_of
+from premises.api.kit.body import COERCERS, as_instant, not_one_of
 from premises.api.kit.errors import WireInputError
 from premises.errors import ErrorCode
 from premises.kit.listing import ListQuery
-from premises.kit.numbers import NumberError, parse_int
+from premises.kit.numbers import NumberError, NumberOutOfRange, parse_int
 
 # (parameter, value, order_fields wire -> column) -> (column, descending)
 SortParser = Callable[[str, str, Mapping[str, str]], tuple[str, bool]]
@@ -58,7 +58,7 @@ class ListStyle:
     """A dialect's list conventions."""
 
     parse_sort: SortParser
-    max_limit: int  # a larger ``limit`` is capped to it (silently)
+    max_limit: int  # ``limit`` is 1 to this; a larger one is capped to it (silently), a smaller one refused
     range_suffixes: Mapping[str, str] = field(default_factory=dict)  # wire suffix -> ListQuery operator
     offset_param: str = "offset"
     limit_param: str = "limit"
@@ -117,7 +117,7 @@ def parse_list(request: Request, spec: ListSpec, style: ListStyle, *, default_li
         if key == style.offset_param:
             query.offset = _non_negative_int(key, value)
         elif key == style.limit_param:
-            query.limit = max(1, min(_non_negative_int(key, value), style.max_limit))
+            query.limit = _limit(key, value, style.max_limit)
         elif key == spec.sort_param:
             query.order_column, query.descending = style.parse_sort(key, value, spec.order_fields)
         elif key in style.include_params or _passed_through(key, spec.passthrough):
@@ -133,7 +133,7 @@ def parse_list(request: Request, spec: ListSpec, style: ListStyle, *, default_li
             if column_op is None:
                 raise WireInputError(ErrorCode.UNKNOWN_PARAMETER, field=key)
             column, operator = column_op
-            query.ranges.append((column, operator, _range_value(key, value)))
+            query.ranges.append((column, operator, as_instant(key, value)))  # as bodies read an instant
     include_param = style.include_params[0] if style.include_params else ""
     includes = parse_includes(param_values(request, style.include_params), spec.includes, include_param)
     return ParsedList(query, includes)
@@ -150,12 +150,18 @@ def _non_negative_int(key: str, value: str) -> int:
         raise WireInputError(ErrorCode.WRONG_TYPE, field=key, expected="a non-negative integer") from None
 
 
-def _range_value(key: str, value: str) -> int:
-    """Epoch milliseconds compared with a 64-bit column: any integer that column holds."""
+def _limit(key: str, value: str, maximum: int) -> int:
+    """A page size from 1 to ``maximum``: a larger one is capped to it (clients ask for more than a
+    server gives, and stop on a short page); 0, a negative or an over-long number is refused."""
     try:
-        return parse_int(value)
+        limit = parse_int(value)
+    except NumberOutOfRange:
+        raise WireInputError(ErrorCode.NOT_BETWEEN, field=key, min=1, max=maximum) from None
     except NumberError:
-        raise WireInputError(ErrorCode.WRONG_TYPE, field=key, expected="a unix timestamp in milliseconds") from None
+        raise WireInputError(ErrorCode.WRONG_TYPE, field=key, expected=f"an integer between 1 and {maximum}") from None
+    if limit < 1:
+        raise WireInputError(ErrorCode.NOT_BETWEEN, field=key, min=1, max=maximum)
+    return min(limit, maximum)
 
 
 def _range(key: str, ranges: Mapping[str, str], suffixes: Mapping[str, str]) -> tuple[str, str] | None:

@@ -4,7 +4,8 @@
 range filters on ``createdAt`` and ``updatedAt``; ``orderBy=field ASC|DESC`` (files say ``sort``);
 ``includes`` (or ``includes[]``) names the fields to expand. An unknown key reads
 ``invalid filter key: {key}`` as UpKeep documents (``messages.UPKEEP_TEMPLATES``). Paging: ``limit``
-defaults to 100 and is capped (silently, as real clients expect) at 5000.
+defaults to 100, is at least 1 (``limit=0`` is a 400) and is capped (silently, as real clients
+expect) at 5000. Range values are instants as bodies take them: epoch ms or ISO 8601.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from starlette.requests import Request
 
 from premises.api.kit import listing as kit
+from premises.api.kit.body import JSON_SCHEMA
 from premises.api.kit.errors import WireInputError
 from premises.errors import ErrorCode
 
@@ -26,6 +28,7 @@ RANGE_SUFFIXES = {
     "LessThanOrEqualTo": "<=",
 }
 MAX_LIMIT = 5000
+RANGE_DESCRIPTION = "Epoch milliseconds or ISO 8601 (`2026-12-01` is midnight UTC; no offset means UTC)."
 
 
 def _timestamps() -> dict[str, str]:
@@ -59,7 +62,9 @@ class ListSpec(kit.ListSpec):
         params: list[dict[str, Any]] = [
             kit.query_param("offset", {"type": "integer", "minimum": 0}, "Rows to skip."),
             kit.query_param(
-                "limit", {"type": "integer", "minimum": 1}, f"Page size; default 100, capped at {MAX_LIMIT}."
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                f"Page size, 1 to {MAX_LIMIT}; default 100. A larger value is taken as {MAX_LIMIT}.",
             ),
             kit.query_param(self.sort_param, {"type": "string"}, "`field ASC|DESC`: " + ", ".join(self.order_fields)),
         ]
@@ -70,7 +75,7 @@ class ListSpec(kit.ListSpec):
             params.append(kit.query_param(f.name, schema, f.description))
         for wire in self.ranges:
             for suffix in RANGE_SUFFIXES:
-                params.append(kit.query_param(wire + suffix, {"type": "integer"}, "Unix time in milliseconds."))
+                params.append(kit.query_param(wire + suffix, JSON_SCHEMA["instant"], RANGE_DESCRIPTION))
         return {"parameters": params}
 
 
