@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -23,9 +24,16 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    database_url: str, data_dir: Path, *, workers: int = 1, env: Mapping[str, str | None] | None = None
+    database_url: str,
+    data_dir: Path,
+    *,
+    workers: int = 1,
+    env: Mapping[str, str | None] | None = None,
+    log_path: Path | None = None,
 ) -> Iterator[str]:
-    """``env`` adds variables to the server's environment; a ``None`` value removes one."""
+    """``env`` adds variables to the server's environment; a ``None`` value removes one. The server's
+    output (its logs: stderr, and stdout) goes to ``log_path`` when given, else to a temporary file
+    (never to an unread pipe, which would stall a server that logs every request once it is full)."""
     port = free_port()
     environment = {**os.environ, "PREMISES_DATABASE_URL": database_url, "PREMISES_DATA_DIR": str(data_dir)}
     for name, value in (env or {}).items():
@@ -33,11 +41,12 @@ def running_server(
             environment.pop(name, None)
         else:
             environment[name] = value
+    output = open(log_path, "ab") if log_path is not None else tempfile.TemporaryFile()  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "premises", "serve", "--port", str(port), "--workers", str(workers)],
         env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -49,7 +58,9 @@ def running_server(
             except httpx.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {process.stderr.read().decode() if process.stderr else ''}")
+                output.flush()
+                output.seek(0)
+                raise RuntimeError(f"server did not start: {output.read().decode(errors='replace')}")
             time.sleep(0.1)
         yield base_url
     finally:
@@ -59,3 +70,4 @@ def running_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        output.close()

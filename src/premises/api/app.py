@@ -19,7 +19,11 @@ from premises.api.dialects_installed import DIALECTS
 from premises.api.headers import HeadAsGet, StandardHeaders
 from premises.api.kit.dialects import Dialect, check_distinct, dialect_for
 from premises.api.limits import UPLOAD_OVERHEAD_BYTES, BodyLimit, BodyLimits
+from premises.api.observability import health
+from premises.api.observability.metrics import Metrics
+from premises.api.observability.requests import Observe, RouteCapture
 from premises.api.runtime import Runtime
+from premises.api.transport import Compress, Cors, cors_origins
 from premises.config import Settings, get_settings
 from premises.db.engine import Database, make_engine
 from premises.db.reader import open_reader
@@ -47,7 +51,7 @@ class StripTrailingSlash:
 
 def create_app(settings: Settings | None = None, dialects: Sequence[Dialect] = DIALECTS) -> FastAPI:
     """The root app: every dialect of ``dialects`` (by default those of ``premises.api.dialects_installed``)
-    mounted at its prefix, /healthz and the signed file downloads."""
+    mounted at its prefix, /healthz, /readyz, /metrics (when enabled) and the signed file downloads."""
     check_distinct(dialects)
     settings = settings or get_settings()
     url = settings.resolved_database_url
@@ -81,9 +85,12 @@ def create_app(settings: Settings | None = None, dialects: Sequence[Dialect] = D
     )
     app.state.runtime = runtime
 
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> JSONResponse:
-        return JSONResponse({"status": "ok"})
+    # Operations (premises.api.observability, docs/operations.md): liveness, readiness, Prometheus metrics.
+    app.add_api_route("/healthz", health.healthz, include_in_schema=False)
+    app.add_api_route("/readyz", health.readyz, include_in_schema=False)
+    metrics = Metrics(runtime, settings.metrics_token) if settings.metrics_enabled else None
+    if metrics is not None:
+        app.add_api_route("/metrics", metrics.endpoint, include_in_schema=False)
 
     docs.install(app, dialects)  # /, /docs, each prefix and its /docs page (premises.api.docs), before the mounts
     for dialect in dialects:
@@ -100,6 +107,9 @@ def create_app(settings: Settings | None = None, dialects: Sequence[Dialect] = D
             return await dialect.render_http_error(request, exc)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
 
+    # Innermost first; Observe (request id, access log, metrics) is the outermost.
+    if metrics is not None:
+        app.add_middleware(RouteCapture)
     app.add_middleware(
         BodyLimits,
         json=BodyLimit(settings.max_json_bytes, f"request body is too large (limit {settings.max_json_bytes} bytes)"),
@@ -109,6 +119,11 @@ def create_app(settings: Settings | None = None, dialects: Sequence[Dialect] = D
         ),
     )
     app.add_middleware(StripTrailingSlash)
+    app.add_middleware(Compress, minimum_size=settings.gzip_min_bytes)
     app.add_middleware(HeadAsGet)
     app.add_middleware(StandardHeaders)
+    origins = cors_origins(settings.cors_origins)
+    if origins:
+        app.add_middleware(Cors, origins=origins)
+    app.add_middleware(Observe, metrics=metrics)
     return app

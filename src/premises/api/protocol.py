@@ -18,6 +18,9 @@ import asyncio
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from premises.api.observability.request_id import new_request_id
+from premises.logging_setup import REQUEST_ID
+
 MAX_HEAD_BYTES = 64 * 1024
 MAX_HEADERS = 100
 
@@ -100,7 +103,14 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self.send_400_response(msg)
 
     def _refuse(self, message: str) -> None:
-        self.logger.warning("%s", message)
+        # Refused before the application sees the request: the id is made here (the client's header
+        # may not have arrived), logged and returned as for every other response.
+        request_id = new_request_id()
+        token = REQUEST_ID.set(request_id)
+        try:
+            self.logger.warning("%s", message, extra={"status": 431})
+        finally:
+            REQUEST_ID.reset(token)
         body = message.encode("ascii")
         content = [b"HTTP/1.1 431 Request Header Fields Too Large\r\n"]
         for name, value in self.server_state.default_headers:
@@ -110,6 +120,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
                 b"content-type: text/plain; charset=utf-8\r\n",
                 b"content-length: " + str(len(body)).encode("ascii") + b"\r\n",
                 b"x-content-type-options: nosniff\r\n",
+                b"x-request-id: " + request_id.encode("ascii") + b"\r\n",
                 b"connection: close\r\n",
                 b"\r\n",
                 body,

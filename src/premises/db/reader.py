@@ -159,6 +159,10 @@ class Connections:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def counts(self) -> tuple[int, int, int]:
+        """(connections in use, connections open, the most that may be open): for the metrics."""
+        return len(self._busy), len(self._busy) + len(self._idle), self._max_size
+
     async def run(self, method: str, sql: str, args: Sequence[Any]) -> Any:
         connection = await self.acquire()
         try:
@@ -197,6 +201,11 @@ class PostgresReader:
     def __init__(self, pool: Any) -> None:
         self._pool = pool
         self._cache: OrderedDict[str, _Translated] = OrderedDict()
+
+    @property
+    def connections(self) -> Connections:
+        connections: Connections = self._pool
+        return connections
 
     @classmethod
     async def connect(cls, dsn: str, *, min_size: int = 2, max_size: int = 10) -> PostgresReader:

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from premises.api.observability.logs import PRINCIPAL_KEY
 from premises.api.runtime import Runtime
 from premises.identity.authentication import SESSION_TOKEN, Credentials, Resolver, authenticate
 from premises.identity.principal import Principal
@@ -31,7 +32,9 @@ async def get_principal(request: Request) -> Principal:
     runtime = await get_runtime(request)
     resolvers: tuple[Resolver, ...] = getattr(request.app.state, "resolvers", (SESSION_TOKEN,))
     credentials = Credentials(request.headers, request.method, request.scope["path"])
-    return await authenticate(runtime.reader, credentials, resolvers)
+    principal = await authenticate(runtime.reader, credentials, resolvers)
+    request.scope.setdefault("state", {})[PRINCIPAL_KEY] = principal  # the access log's account and user
+    return principal
 
 
 def principal_from(scheme: Callable[..., Awaitable[object]]) -> Callable[..., Awaitable[Principal]]:

@@ -10,7 +10,8 @@ template for the code and shows ``field`` (and every ``*field`` parameter) as it
 domain -> wire translation it applies to errors raised by the domain.
 
 ``ErrorHooks`` are how a dialect renders every error (its format, statuses and words);
-``install_error_hooks`` puts them on the dialect's app, logging unexpected errors with an id.
+``install_error_hooks`` puts them on the dialect's app, logging unexpected errors with an id (the
+request id, ``premises.api.observability``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from premises.errors import DomainValidation, PremisesError
+from premises.logging_setup import current_request_id
 
 
 class WireInputError(DomainValidation):
@@ -66,7 +68,7 @@ def install_error_hooks(app: FastAPI, hooks: ErrorHooks, log: logging.Logger) ->
         return await hooks.http_error(request, exc)
 
     async def unexpected(request: Request, exc: Exception) -> Response:
-        error_id = uuid.uuid4().hex
+        error_id = current_request_id() or uuid.uuid4().hex  # the request id: the access log has it too
         log.exception("unexpected error %s", error_id, exc_info=exc)
         return hooks.unexpected(request, error_id)
 
