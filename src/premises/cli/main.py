@@ -47,6 +47,8 @@ def serve(
     """Migrate the schema if needed, then serve every API on one port."""
     import uvicorn
 
+    from premises.logging_setup import log_config
+
     settings = get_settings()
     datadir.prepare(settings)
     migrations.upgrade(settings.resolved_database_url)
@@ -56,8 +58,10 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
-        log_level="info",
-        access_log=False,
+        # One format for Premises' and uvicorn's lines (text, or JSON with PREMISES_LOG_FORMAT=json), in every worker.
+        log_config=log_config(settings.log_format, settings.log_level),
+        log_level=None,  # the levels are in log_config (PREMISES_LOG_LEVEL)
+        access_log=False,  # premises.access logs each request, with its id and account
         # httptools with a bounded request head (64 KB, 100 headers; 431 past them).
         http="premises.api.protocol:BoundedHttpToolsProtocol",
         server_header=False,
