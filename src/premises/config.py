@@ -5,8 +5,17 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def _one_of(value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError(f"must be one of {', '.join(choices)}")
+    return value
 
 
 class Settings(BaseSettings):
@@ -15,16 +24,16 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), description="Files and the default SQLite database live here.")
     database_url: str = Field(default="", description="SQLAlchemy-style URL; empty means SQLite in data_dir.")
     host: str = "127.0.0.1"
-    port: int = 8000
-    session_ttl_hours: int = Field(default=24 * 7, description="Lifetime of an UpKeep session token.")
-    list_default_limit: int = 100
-    list_max_limit: int = 5000
-    db_pool_size: int = 10
+    port: int = Field(default=8000, ge=1, le=65535)
+    session_ttl_hours: int = Field(default=24 * 7, ge=1, description="Lifetime of an UpKeep session token.")
+    list_default_limit: int = Field(default=100, ge=1)
+    list_max_limit: int = Field(default=5000, ge=1)
+    db_pool_size: int = Field(default=10, ge=1, le=1000)
     public_url: str = Field(default="", description="Base URL clients reach this server at (file links).")
     secret_key: str = Field(default="", description="Signs file links; generated into data_dir when empty.")
-    max_upload_bytes: int = Field(default=25 * 1024 * 1024, description="Largest file POST /files accepts.")
+    max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1, description="Largest file POST /files accepts.")
     max_json_bytes: int = Field(
-        default=1024 * 1024, description="Largest request body of any route that takes no files (JSON or form)."
+        default=1024 * 1024, ge=1, description="Largest request body of any route that takes no files (JSON or form)."
     )
     # Logs (premises.api.observability / the access log)
     log_format: str = Field(default="text", description="text (human-readable) or json.")
@@ -34,12 +43,49 @@ class Settings(BaseSettings):
     metrics_token: str = Field(default="", description="When set, /metrics requires Authorization: Bearer <token>.")
     # Browsers on other origins; comma-separated origins, or * for any.
     cors_origins: str = Field(default="", description="Origins allowed to call the APIs from a browser (CORS).")
-    gzip_min_bytes: int = Field(default=1024, description="Responses at least this large are gzipped when accepted.")
+    gzip_min_bytes: int = Field(
+        default=1024, ge=0, description="Responses at least this large are gzipped when accepted."
+    )
     # Login throttling (premises.identity.throttle): failures per window, per email and per client address.
-    login_failures_per_email: int = Field(default=5, description="Failed logins per email within the window.")
-    login_failures_per_address: int = Field(default=20, description="Failed logins per client address per window.")
-    login_window_seconds: int = Field(default=900, description="The throttling window (seconds).")
-    password_min_length: int = Field(default=10, description="Shortest password accepted when one is set.")
+    login_failures_per_email: int = Field(default=5, ge=1, description="Failed logins per email within the window.")
+    login_failures_per_address: int = Field(
+        default=20, ge=1, description="Failed logins per client address per window."
+    )
+    login_window_seconds: int = Field(default=900, ge=1, description="The throttling window (seconds).")
+    password_min_length: int = Field(
+        default=10, ge=1, le=1024, description="Shortest password accepted when one is set."
+    )
+
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        return _one_of(value, LOG_FORMATS)
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        return _one_of(value, LOG_LEVELS)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @model_validator(mode="after")
+    def _default_within_max(self) -> Settings:
+        if self.list_default_limit > self.list_max_limit:
+            raise ValueError(
+                f"PREMISES_LIST_DEFAULT_LIMIT ({self.list_default_limit}) exceeds PREMISES_LIST_MAX_LIMIT"
+                f" ({self.list_max_limit})"
+            )
+        return self
 
     @property
     def resolved_database_url(self) -> str:

@@ -116,10 +116,12 @@ class Demo:
     techs: list[str]
 
 
-def load_demo(db: Database, *, work_orders: int = 300, seed: int = 42) -> str:
+def load_demo(db: Database, *, work_orders: int = 300, seed: int = 42, base_url: str = "http://127.0.0.1:8000") -> str:
+    """Load the demo account; return what to print: the logins and how to try them on ``base_url``
+    (the configured address, ``Settings.resolved_public_url``)."""
     with db.unit_of_work() as session:
         if find_login(session, ADMIN_EMAIL) is not None:
-            return "The demo account is already loaded.\n" + _logins()
+            return "The demo account is already loaded.\n" + _logins(base_url)
         rng = random.Random(seed)
         with Progress(transient=True) as progress:
             task = progress.add_task("Loading the demo account", total=work_orders + 60)
@@ -130,18 +132,18 @@ def load_demo(db: Database, *, work_orders: int = 300, seed: int = 42) -> str:
             for index in range(work_orders):
                 _work_order(session, rng, demo, index)
                 progress.advance(task)
-    return "Loaded the demo account.\n" + _logins()
+    return "Loaded the demo account.\n" + _logins(base_url)
 
 
-def _logins() -> str:
+def _logins(base_url: str) -> str:
     lines = ["", "Log in with any of these (password: " + DEMO_PASSWORD + "):", f"  {ADMIN_EMAIL:<38} ADMIN"]
     lines += [f"  {f'{handle}@{DEMO_DOMAIN}':<38} {role}" for handle, role, *_ in USERS]
     lines += [
         "",
         "Then, with the server running (premises serve):",
-        f"  curl -s http://127.0.0.1:8000/api/v2/auth -d email={ADMIN_EMAIL} -d password={DEMO_PASSWORD}",
-        '  curl -s "http://127.0.0.1:8000/api/v2/work-orders?limit=5" -H "Session-Token: <sessionToken>"',
-        "  API docs: http://127.0.0.1:8000/api/v2/docs",
+        f"  curl -s {base_url}/api/v2/auth -d email={ADMIN_EMAIL} -d password={DEMO_PASSWORD}",
+        f'  curl -s "{base_url}/api/v2/work-orders?limit=5" -H "Session-Token: <sessionToken>"',
+        f"  API docs: {base_url}/api/v2/docs",
     ]
     return "\n".join(lines)
 

@@ -1,0 +1,144 @@
+"""``premises account ...`` and ``premises user ...``: accounts and users for operators (the first
+admin, and a way back in for one who locked themselves out). Passwords come from a hidden prompt
+(asked twice) or one line of standard input (``--password-stdin``), never from an argument unless
+the caller insists (``account create --admin-password``, kept for scripts)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from premises.identity.passwords import NewPassword
+
+from premises.cli.common import database, exit_with, read_password, ready_settings, refused, reports_problems, say
+from premises.operations.problems import ExitCode
+
+account_app = typer.Typer(help="Accounts (tenants).", no_args_is_help=True, rich_markup_mode=None)
+user_app = typer.Typer(
+    help="Users of an account, for operators (no session needed).", no_args_is_help=True, rich_markup_mode=None
+)
+
+
+def _new_password(password: str, email: str, min_length: int) -> NewPassword:
+    """The password checked against the policy and hashed, before any transaction."""
+    from premises.identity.passwords import NewPassword, PasswordPolicy
+
+    return NewPassword.make(password, email=email, policy=PasswordPolicy(min_length=min_length))
+
+
+@account_app.command("create")
+@reports_problems
+def account_create(
+    name: Annotated[str, typer.Option(help="Account (organisation) name.")],
+    admin_email: Annotated[str, typer.Option(help="Email of the first admin user.")],
+    admin_password: Annotated[
+        str | None, typer.Option(help="Password of the first admin user (visible to ps: prefer the prompt).")
+    ] = None,
+    admin_password_stdin: Annotated[
+        bool, typer.Option(help="Read the admin password from the first line of standard input.")
+    ] = False,
+) -> None:
+    """Create an account with an admin user; print {"account_id": ..., "user_id": ...} as JSON."""
+    from premises.account.service import create_account
+    from premises.errors import PremisesError
+
+    password = admin_password if admin_password is not None else read_password(stdin=admin_password_stdin)
+    current = ready_settings()
+    db = database(current)
+    try:
+        new_password = _new_password(password, admin_email, current.password_min_length)
+        with db.unit_of_work() as session:
+            created = create_account(session, name=name, admin_email=admin_email, admin_password=new_password)
+    except PremisesError as exc:
+        raise refused(exc) from None
+    finally:
+        db.dispose()
+    sys.stdout.write(json.dumps({"account_id": created.account_id, "user_id": created.user_id}) + "\n")
+
+
+PasswordStdin = Annotated[bool, typer.Option(help="Read the password from the first line of standard input.")]
+
+
+@user_app.command("create")
+@reports_problems
+def user_create(
+    account: Annotated[str, typer.Option(help="The account's id.")],
+    email: Annotated[str, typer.Option(help="The user's email (its login).")],
+    role: Annotated[str, typer.Option(help="The role: ADMIN, TECH, LIMITED_TECH, VIEW_ONLY, REQUESTER, ...")],
+    name: Annotated[str | None, typer.Option(help="First and last name.")] = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Create a user in an account; print {"account_id": ..., "user_id": ...} as JSON."""
+    from premises.errors import PremisesError
+    from premises.identity.permissions import Role
+    from premises.user.commands import UserCreate
+    from premises.user.operator import create_user_as_operator
+
+    try:
+        account_type = Role(role.strip().upper())
+    except ValueError:
+        choices = ", ".join(r.value for r in Role)
+        raise exit_with(ExitCode.USAGE, f"error: --role {role!r} is not a role; use one of {choices}") from None
+    password = read_password(stdin=password_stdin)
+    current = ready_settings()
+    first, _, last = (name or "").strip().partition(" ")
+    command = UserCreate(
+        email=email, account_type=account_type, first_name=first or None, last_name=last.strip() or None
+    )
+    db = database(current)
+    try:
+        new_password = _new_password(password, email, current.password_min_length)
+        with db.unit_of_work() as session:
+            user = create_user_as_operator(session, account, command, new_password)
+    except PremisesError as exc:
+        raise refused(exc) from None
+    finally:
+        db.dispose()
+    sys.stdout.write(json.dumps({"account_id": user.account_id, "user_id": user.id}) + "\n")
+
+
+@user_app.command("set-password")
+@reports_problems
+def user_set_password(
+    email: Annotated[str, typer.Option(help="The user's email (its login).")],
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Set a user's password (for one locked out); every session of the user ends."""
+    from premises.errors import PremisesError
+    from premises.user.operator import set_password_as_operator
+
+    password = read_password(stdin=password_stdin, prompt="New password")
+    current = ready_settings()
+    db = database(current)
+    try:
+        new_password = _new_password(password, email, current.password_min_length)
+        with db.unit_of_work() as session:
+            user = set_password_as_operator(session, email, new_password)
+    except PremisesError as exc:
+        raise refused(exc) from None
+    finally:
+        db.dispose()
+    say(f"password of {user.email} changed; its sessions have ended")
+
+
+@user_app.command("disable")
+@reports_problems
+def user_disable(email: Annotated[str, typer.Option(help="The user's email (its login).")]) -> None:
+    """Deactivate a user: it can no longer log in, and every session of it ends."""
+    from premises.errors import PremisesError
+    from premises.user.operator import disable_as_operator
+
+    current = ready_settings()
+    db = database(current)
+    try:
+        with db.unit_of_work() as session:
+            user = disable_as_operator(session, email)
+    except PremisesError as exc:
+        raise refused(exc) from None
+    finally:
+        db.dispose()
+    say(f"{user.email} is disabled; its sessions have ended")
