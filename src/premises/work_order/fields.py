@@ -26,7 +26,7 @@ WORK_ORDERS = Catalogue(
         Field("id", ID, nullable=False),
         Field("work_order_no", FieldType.INTEGER, nullable=False, searchable=True),
         Field("title", FieldType.STRING, nullable=False, max_length=500, searchable=True, writable=True),
-        Field("description", FieldType.TEXT, searchable=True, writable=True),
+        Field("description", FieldType.TEXT, max_length=100_000, searchable=True, writable=True),
         Field("status", FieldType.ENUM, nullable=False, choices=WORK_ORDER_STATUSES, writable=True),
         Field("priority", FieldType.ENUM, nullable=False, choices=PRIORITIES, ops=ORDERED, writable=True),
         Field("category", FieldType.STRING, max_length=200, writable=True),

@@ -7,27 +7,35 @@ them::
 
 and derives from that one attachment (:class:`Fields`): the body ``Field``s of its ``Spec``s (every
 writable field with a wire name: coercion kind, nullability, choices and length from the domain
-declaration), the response renderer (generated at import as one function returning a dict display,
-so a page renders as fast as a hand-written mapper), the response JSON schema, the list endpoint's equality
-filters and its ``orderBy`` / range fields. Body or response parts that are no column of the
-resource (``customFields``, ``files``) stay the mapper's own; ``Wire.then`` keeps their place in the
-object.
+declaration), the response renderers (generated at import as one function returning a dict display,
+so a page renders as fast as a hand-written mapper: from a read model's dict, or from a row tuple as
+the database returns it), the page rendered by SQLite itself (``sqlite_projection``, byte for byte
+the same JSON, ``db.jsonsql``), the response JSON schema, the list endpoint's equality filters and
+its ``orderBy`` / range fields. Members computed from other columns (a joined email, a response
+time) are :class:`Computed`; body or response parts that are no column of the resource
+(``customFields``, ``files``) stay the mapper's own, and ``Wire.then`` keeps their place in the object.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from premises.api.kit import body
 from premises.api.kit.listing import Filter
-from premises.api.upkeep.mappers.common import BOOL, DATE, NINT, NNUM, NSTR, STR
+from premises.api.upkeep.mappers.common import BOOL, DATE, NINT, NNUM, NSTR, STR, iso
+from premises.db import jsonsql
+from premises.kit import jsonutil
 from premises.kit.fields import Attachment, FieldType, Op
 from premises.kit.fields import Field as DomainField
 
 Render = Callable[[Any], Any]
+Columns = Callable[[str], str]  # a domain field or joined column name -> its SQL in the list statement
 
 # How a body coerces a value of each domain type (``api.kit.body.COERCERS``).
 BODY_KINDS: Mapping[FieldType, str] = {
@@ -68,7 +76,11 @@ class Wire:
     - ``body``: a body field (when the domain field is writable); ``filter``: an equality list filter,
       with this description; ``ordered``: an ``orderBy`` field with the ``...GreaterThan`` ranges;
     - ``choices``: the values UpKeep accepts and shows, when fewer than the domain's (body, filter
-      and schema; e.g. UpKeep's account types among the domain's roles).
+      and schema; e.g. UpKeep's account types among the domain's roles);
+    - ``sqlite``: the value in SQLite's ``json_object`` given the column's SQL, when neither the
+      domain type nor ``iso`` says it (``sqlite_projection``);
+    - ``body_kind``: the body's coercion when not the domain type's; ``response=False``: a body name
+      only (e.g. UpKeep's ``customWOStatusId``, shown as the ``customWOStatus`` object).
     """
 
     name: str
@@ -76,16 +88,54 @@ class Wire:
     whole_row: bool = False
     expands: str | None = None
     also: tuple[str, ...] = ()
-    then: tuple[str, ...] = ()
+    then: tuple[str | Computed, ...] = ()
     schema: Mapping[str, Any] | None = None
     body: bool = True
     null_default: bool = False  # the body takes null for "the default"; the stored value is never null
     filter: str | None = None
     ordered: bool = False
     choices: tuple[str, ...] | None = None
+    sqlite: Callable[[str], jsonsql.Piece] | None = None
+    body_kind: str | None = None  # the body's coercion when not the domain type's (``api.kit.body.COERCERS``)
+    response: bool = True  # False: a body name only (UpKeep shows the value under another member)
 
     def choices_of(self, f: DomainField) -> tuple[Any, ...] | None:
         return self.choices if self.choices is not None else (f.choices or None)
+
+    @property
+    def then_names(self) -> tuple[str, ...]:
+        return tuple(item if isinstance(item, str) else item.name for item in self.then)
+
+
+@dataclass(frozen=True, slots=True)
+class Computed:
+    """A member of UpKeep's object that is no domain field, placed after a field (``Wire.then``): its
+    value computed from the row's columns (domain fields, or columns the query joins) as a Python
+    expression over ``{column}`` placeholders and, for ``Fields.sqlite_projection``, as SQLite's
+    ``json_object`` value (``None``: the page cannot be rendered by SQLite)."""
+
+    name: str
+    python: str
+    schema: Mapping[str, Any]
+    sqlite: Callable[[Columns], jsonsql.Piece] | None = None
+
+
+def _sqlite_value(f: DomainField, wire: Wire, sql: str) -> jsonsql.Piece:
+    """A field's ``json_object`` value: the wire's own, else what its renderer or type implies."""
+    if wire.sqlite is not None:
+        return wire.sqlite(sql)
+    if wire.expands is not None:
+        return jsonsql.absent(sql)  # an object replaces the id: that row is rendered in Python
+    if wire.render is iso:
+        return jsonsql.iso(sql)
+    if wire.render is None:
+        if f.type in (FieldType.STRING, FieldType.TEXT, FieldType.ID, FieldType.INTEGER, FieldType.ENUM):
+            return jsonsql.value(sql)
+        if f.type is FieldType.NUMBER:
+            return jsonsql.number(sql)
+        if f.type in (FieldType.ID_LIST, FieldType.JSON):
+            return jsonsql.json_list(sql)
+    raise ValueError(f"{f.name}: no SQLite rendering for UpKeep's {wire.name} (give Wire(sqlite=...))")
 
 
 def _schema(f: DomainField, wire: Wire) -> dict[str, Any]:
@@ -96,16 +146,26 @@ def _schema(f: DomainField, wire: Wire) -> dict[str, Any]:
     return dict(SCHEMAS[f.type][1 if f.nullable else 0])
 
 
+_NO_FUNCTIONS: Mapping[str, Callable[..., Any]] = {}
+
+
 class Fields:
     """Everything UpKeep derives from one attachment of ``Wire``s (see the module docstring)."""
 
-    def __init__(self, attachment: Attachment[Wire]) -> None:
+    def __init__(
+        self, attachment: Attachment[Wire], *, functions: Mapping[str, Callable[..., Any]] = _NO_FUNCTIONS
+    ) -> None:
+        """``functions``: what ``Computed`` expressions call, by name."""
         self.attachment = attachment
+        self.functions = functions
         catalogue = attachment.catalogue
-        self.items: tuple[tuple[DomainField, Wire], ...] = tuple(
+        self.body_items: tuple[tuple[DomainField, Wire], ...] = tuple(
             (catalogue.by_name[name], wire) for name, wire in attachment.entries.items()
         )
-        self.keys: tuple[str, ...] = tuple(key for _, wire in self.items for key in (wire.name, *wire.also, *wire.then))
+        self.items = tuple((f, wire) for f, wire in self.body_items if wire.response)  # the response's members
+        self.keys: tuple[str, ...] = tuple(
+            key for _, wire in self.items for key in (wire.name, *wire.also, *wire.then_names)
+        )
         if len(set(self.keys)) != len(self.keys):
             raise ValueError(f"{catalogue.resource}: a wire name is given twice")
         self.expanded: dict[str, tuple[tuple[str, str], ...]] = {}
@@ -114,8 +174,10 @@ class Fields:
                 self.expanded[wire.expands] = (*self.expanded.get(wire.expands, ()), (wire.name, f.name))
         # render(row, objects={}): the wire object of one row (domain names -> values), every key in
         # UpKeep's order. ``objects`` holds, per kind, the objects loaded for the ``expands`` fields
-        # (by id); the keys of ``then`` are None until the mapper fills them.
-        self.render: Callable[..., dict[str, Any]] = _compile(self.items)
+        # (by id); the keys of ``then`` are None until the mapper fills them (Computed ones are computed).
+        self.render: Callable[..., dict[str, Any]] = _compile(
+            self.items, lambda name: f"row[{name!r}]", functions=functions
+        )
         for f, wire in self.items:
             if wire.filter is not None and Op.EQ not in f.operators:
                 raise ValueError(f"{f.name}: UpKeep filters it, but the domain does not let it be filtered")
@@ -128,23 +190,43 @@ class Fields:
         """The domain names of the fields rendered as objects of ``kind``."""
         return tuple(name for _, name in self.expanded.get(kind, ()))
 
+    def row_renderer(self, columns: Sequence[str]) -> Callable[..., dict[str, Any]]:
+        """``render`` for rows as the database returns them (tuples in ``columns`` order, JSON lists as
+        their stored text, embedded as they are): a page without the read model's dicts."""
+        return _compile(self.items, lambda name: f"row[{columns.index(name)}]", functions=self.functions, tuples=True)
+
+    def sqlite_projection(self, column: Columns) -> jsonsql.Piece:
+        """Each row's object rendered by SQLite's ``json_object``, byte for byte ``orjson.dumps(render(row))``;
+        ``unsafe`` says when a row must be rendered in Python (an object to expand, a value SQL does not
+        render). ``column`` gives a domain field's or joined column's SQL."""
+        members: list[tuple[str, jsonsql.Piece]] = []
+        for f, wire in self.items:
+            piece = _sqlite_value(f, wire, column(f.name))
+            members += [(key, piece) for key in (wire.name, *wire.also)]
+            for item in wire.then:
+                if isinstance(item, str) or item.sqlite is None:
+                    raise ValueError(f"{wire.name}: a member SQLite cannot render follows it")
+                members.append((item.name, item.sqlite(column)))
+        return jsonsql.json_object(members)
+
     # ------------------------------------------------------------------------------------- bodies
 
-    def body_fields(self, *, required: Iterable[str] = ()) -> list[body.Field]:
-        """The body fields: every writable field with a wire name, in order; ``required`` (domain names)."""
-        must = frozenset(required)
+    def body_fields(self, *, required: Iterable[str] = (), without: Iterable[str] = ()) -> list[body.Field]:
+        """The body fields: every writable field with a wire name, in order; ``required`` and ``without``
+        (left out) are domain names."""
+        must, left_out = frozenset(required), frozenset(without)
         return [
             body.Field(
                 wire.name,
-                BODY_KINDS[f.type],
+                wire.body_kind or BODY_KINDS[f.type],
                 to=f.name,
                 required=f.name in must,
                 nullable=f.nullable or wire.null_default,
                 choices=wire.choices_of(f),
                 max_length=f.max_length if f.type in (FieldType.STRING, FieldType.TEXT) else None,
             )
-            for f, wire in self.items
-            if f.writable and wire.body
+            for f, wire in self.body_items
+            if f.writable and wire.body and f.name not in left_out
         ]
 
     # ------------------------------------------------------------------------------------- schemas
@@ -156,8 +238,11 @@ class Fields:
             schema = _schema(f, wire)
             for key in (wire.name, *wire.also):
                 properties[key] = schema
-            for key in wire.then:
-                properties[key] = extra[key]
+            for item in wire.then:
+                if isinstance(item, Computed):
+                    properties[item.name] = dict(item.schema)
+                else:
+                    properties[item] = extra[item]
         return properties
 
     def required(self) -> tuple[str, ...]:
@@ -188,34 +273,63 @@ def required_of(command: type) -> tuple[str, ...]:
 
 
 _NONE: Mapping[str, Mapping[str, Any]] = {}
+_PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
 
 
 def _expanded(loaded: Mapping[str, Any], value: Any) -> Any:
     return loaded.get(value, value) if value else None
 
 
-def _compile(items: Sequence[tuple[DomainField, Wire]]) -> Callable[..., dict[str, Any]]:
+_EMPTY_LIST = orjson.Fragment(b"[]")
+
+
+def _stored_json(text: str | None) -> Any:
+    """A JSON list kept on the row (written by ``kit.jsonutil``) embedded as it is, without parsing it."""
+    if text == "[]":
+        return _EMPTY_LIST
+    if text and text[0] == "[":
+        return orjson.Fragment(text)
+    return jsonutil.loads(text) or []
+
+
+def _compile(
+    items: Sequence[tuple[DomainField, Wire]],
+    value: Callable[[str], str],
+    *,
+    functions: Mapping[str, Callable[..., Any]],
+    tuples: bool = False,
+) -> Callable[..., dict[str, Any]]:
     """The renderer of these fields as one generated function returning a dict display (as
     ``dataclasses`` generates ``__init__``): a page renders as fast as a hand-written mapper.
+    ``value(name)`` is the source reading a column from ``row``; with ``tuples`` the row is as the
+    database returns it (stored JSON lists are embedded as their text).
 
-    The source holds only ``repr()`` literals of the names and the renderers by position.
+    The source holds only ``repr()`` literals of the names, the renderers by position and the
+    ``Computed`` expressions (declared in code, never from a request).
     """
-    namespace: dict[str, Any] = {"_expanded": _expanded}
+    namespace: dict[str, Any] = {**functions, "_expanded": _expanded, "_stored_json": _stored_json, "_NONE": _NONE}
     kinds = sorted({wire.expands for _, wire in items if wire.expands is not None})
     lines = ["def render(row, objects=_NONE):"]
     lines += [f"    o{i} = objects.get({kind!r}, _NONE)" for i, kind in enumerate(kinds)]
-    namespace["_NONE"] = _NONE
     entries = []
     for index, (f, wire) in enumerate(items):
-        value = f"row[{f.name!r}]"
+        source = value(f.name)
         if wire.render is not None:
             namespace[f"r{index}"] = wire.render
-            value = f"r{index}(row)" if wire.whole_row else f"r{index}({value})"
+            if wire.whole_row and tuples:
+                raise ValueError(f"{wire.name}: a whole-row renderer needs the read model's dict")
+            source = f"r{index}(row)" if wire.whole_row else f"r{index}({source})"
         elif wire.expands is not None:
-            value = f"_expanded(o{kinds.index(wire.expands)}, {value})"
-        entries += [f"{key!r}: {value}" for key in (wire.name, *wire.also)]
-        entries += [f"{key!r}: None" for key in wire.then]
+            source = f"_expanded(o{kinds.index(wire.expands)}, {source})"
+        elif tuples and f.type in (FieldType.ID_LIST, FieldType.JSON):
+            source = f"_stored_json({source})"
+        entries += [f"{key!r}: {source}" for key in (wire.name, *wire.also)]
+        for item in wire.then:
+            if isinstance(item, str):
+                entries.append(f"{item!r}: None")
+            else:
+                entries.append(f"{item.name!r}: {_PLACEHOLDER.sub(lambda m: value(m.group(1)), item.python)}")
     lines.append("    return {" + ", ".join(entries) + "}")
-    exec("\n".join(lines), namespace)  # the source holds only repr() literals and positions
+    exec("\n".join(lines), namespace)  # the source holds only literals, positions and declared expressions
     render: Callable[..., dict[str, Any]] = namespace["render"]
     return render

@@ -7,20 +7,17 @@ an empty (or null) ``additionalCosts`` removes every line; ``archivedStatus`` "0
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
-
-import orjson
 
 from premises.api.kit.body import COERCERS, Field, Spec, bounded, check_length
 from premises.api.kit.errors import WireInputError
 from premises.api.upkeep.expanders import UPKEEP_EXPANDERS, expander, objects_for_columns
+from premises.api.upkeep.fields import Columns, Computed, Fields, Wire
 from premises.api.upkeep.mappers.common import (
     BOOL,
-    DATE,
     ID_OR_OBJECT,
     IDS,
     NINT,
@@ -36,8 +33,7 @@ from premises.errors import ErrorCode
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.kit.commands import build
-from premises.kit.fields import Attachment
-from premises.models.work_order import WORK_ORDER_STATUSES, WorkOrder, WorkOrderCost, WorkOrderUpdate
+from premises.models.work_order import WorkOrder, WorkOrderCost, WorkOrderUpdate
 from premises.work_order import queries
 from premises.work_order.commands import (
     CostAdd,
@@ -61,38 +57,6 @@ IMAGES = {
     "signatureImage": "signature_file_id",
 }
 
-_COMMON = (
-    Field("description", max_length=100_000),
-    Field("priority", "integer", choices=(0, 1, 2, 3)),
-    Field("category", max_length=200),
-    Field("startDate", "instant", to="start_date"),
-    Field("dueDate", "instant", to="due_date"),
-    Field("asset", "id", to="asset_id"),
-    Field("location", "id", to="location_id"),
-    Field("team", "id", to="team_id"),
-    *(Field(wire, "id", to=column) for wire, column in IMAGES.items()),
-    Field("files", "id_list", to="file_ids"),
-    Field("formTemplate", "id", to="form_template_id"),
-    Field("formItems", "object_list", to="form_items"),
-    Field("assignedToUser", "id", to="assigned_to_user_id"),
-    Field("estimatedDurationInHours", "number", to="estimated_duration_hours"),
-    Field("parts", "id_list"),
-    Field("respectivePartQuantityUsed", "any", to="part_quantities"),
-    Field("decreaseInventory", to="decrease_inventory", choices=("auto", "manual"), nullable=False),
-    Field("time", "number", to="time_spent"),
-    Field("cost", "number"),
-    Field("additionalUsers", "id_list", to="additional_user_ids"),
-    Field("customWOStatusId", "id", to="custom_status_id"),
-)
-CREATE = Spec(Field("title", required=True, max_length=500), *_COMMON, model=WorkOrder)
-UPDATE = Spec(
-    Field("title", max_length=500, nullable=False),
-    *_COMMON,
-    Field("status", choices=WORK_ORDER_STATUSES, nullable=False),
-    Field("archivedStatus", choices=("0", "1"), to="archived", nullable=False),
-    Field("additionalCosts", "object_list", to="additional_costs"),
-    model=WorkOrder,
-)
 UPDATE_MESSAGE = Spec(Field("text", required=True, max_length=100_000), model=WorkOrderUpdate)
 
 _COST_FIELDS = {
@@ -194,58 +158,14 @@ def _response_hours(first_status_change_at: int | None, created_at: int) -> floa
     return round(hours, 2)
 
 
-def _fragment(text: str | None) -> Any:
-    """A JSON list kept on the row (written by ``kit.jsonutil``) embedded as it is, without parsing it."""
-    if text and text[0] == "[":
-        return orjson.Fragment(text)
-    return jsonutil.loads(text) or []
-
-
 NUMBER_TEXT = jsonsql.sql_function("upkeep_number_text", 1, _number_text)
 RESPONSE_TIME = jsonsql.sql_function(
     "upkeep_response_time", 2, lambda first, created: jsonutil.dumps(_response_hours(first, created))
 )
 
-Columns = Callable[[str], str]  # a domain field or joined column name -> its SQL in the list statement
 
-
-@dataclass(frozen=True, slots=True)
-class Out:
-    """One member of UpKeep's work order: its wire name, its value as a Python expression (``{column}``
-    is the read model's value of a domain field or joined column; ``files`` the file objects by id)
-    and as a value of SQLite's ``json_object`` (``db.jsonsql``): ``to_upkeep``, the tuple renderer
-    and the page rendered by SQLite all derive from this one declaration."""
-
-    wire: str
-    python: str
-    sqlite: Callable[[Columns], jsonsql.Piece]
-
-
-def _plain(wire: str, column: str) -> Out:
-    return Out(wire, f"{{{column}}}", lambda c: jsonsql.value(c(column)))
-
-
-def _instant(wire: str, column: str) -> Out:
-    return Out(wire, f"(iso({{{column}}}) if {{{column}}} is not None else None)", lambda c: jsonsql.iso(c(column)))
-
-
-def _json_list(wire: str, column: str) -> Out:
-    return Out(
-        wire, f"(EMPTY if {{{column}}} == '[]' else json_list({{{column}}}))", lambda c: jsonsql.json_list(c(column))
-    )
-
-
-def _image(wire: str, column: str, first: bool) -> Out:
-    """A file object (when readable) replaces the id: a row with any image is rendered in Python (the
-    first image's member says so for all of them)."""
-    value = f"{{{column}}}"
-    if not first:
-        return Out(wire, f"(files.get({value}, {value}) if {value} else None)", lambda c: jsonsql.Piece("NULL"))
-    return Out(
-        wire,
-        f"(files.get({value}, {value}) if {value} else None)",
-        lambda c: jsonsql.absent(*(c(image) for image in IMAGES.values())),
-    )
+def _number_text_sql(e: str) -> jsonsql.Piece:
+    return jsonsql.call(NUMBER_TEXT, e)
 
 
 _CUSTOM_STATUS = (
@@ -257,149 +177,148 @@ _CUSTOM_STATUS = (
 )
 
 
-def _custom_status(c: Columns) -> jsonsql.Piece:
+def _custom_status_sql(c: Columns) -> jsonsql.Piece:
     status_id = c("custom_status_id")
     rendered = jsonsql.json_object([(wire, jsonsql.value(c(column))) for wire, column in _CUSTOM_STATUS])
     return jsonsql.Piece(f"CASE WHEN {status_id} IS NULL OR {status_id} = '' THEN NULL ELSE {rendered.sql} END")
 
 
-_CUSTOM_STATUS_PY = (
-    "({"
-    + ", ".join(f"{wire!r}: {{{column}}}" for wire, column in _CUSTOM_STATUS)
-    + "} if {custom_status_id} else None)"
-)
+def _joined(name: str, column: str) -> Computed:
+    """A member read from a column the list statement joins (``queries.JOINED_SQL``)."""
+    return Computed(name, f"{{{column}}}", NSTR, lambda c: jsonsql.value(c(column)))
 
-# UpKeep's work order, in the order of its members: per domain field, the members it renders (a field
-# renders itself and may be followed by members that are no field of their own, e.g. the joined
-# assignee's email).
-UPKEEP: Attachment[tuple[Out, ...]] = WORK_ORDERS.attach(
-    "upkeep",
-    {
-        "id": (_plain("id", "id"),),
-        "work_order_no": (
-            Out("workOrderNo", "format({work_order_no}, '03d')", lambda c: jsonsql.padded(c("work_order_no"), 3)),
-        ),
-        "title": (_plain("title", "title"),),
-        "description": (_plain("description", "description"),),
-        "status": (_plain("status", "status"),),
-        "priority": (_plain("priority", "priority"),),
-        "category": (_plain("category", "category"),),
-        "start_date": (_instant("startDate", "start_date"),),
-        "due_date": (_instant("dueDate", "due_date"),),
-        "end_due_date": (_instant("endDueDate", "end_due_date"),),
-        "date_completed": (_instant("dateCompleted", "date_completed"),),
-        "asset_id": (_plain("asset", "asset_id"),),
-        "location_id": (_plain("location", "location_id"),),
-        "team_id": (_plain("team", "team_id"),),
-        "assigned_to_user_id": (
-            _plain("assignedToUser", "assigned_to_user_id"),
-            _plain("assignedToUsername", "assigned_to_email"),
-        ),
-        "assigned_by_user_id": (
-            _plain("assignedByUser", "assigned_by_user_id"),
-            _plain("assignedByUsername", "assigned_by_email"),
-        ),
-        "completed_by_user_id": (
-            _plain("completedByUser", "completed_by_user_id"),
-            _plain("completedByUsername", "completed_by_email"),
-        ),
-        "requested_by_user_id": (_plain("requestedByUser", "requested_by_user_id"),),
-        "created_by_user_id": (_plain("createdByUser", "created_by_user_id"),),
-        "public_requester_email": (_plain("publicRequesterEmail", "public_requester_email"),),
-        "estimated_duration_hours": (
-            Out(
-                "estimatedDurationInHours",
-                "{estimated_duration_hours}",
-                lambda c: jsonsql.number(c("estimated_duration_hours")),
+
+_EMPTY = Computed("", "[]", IDS, lambda c: jsonsql.empty_list())  # parts are not stored yet
+FILE_OBJECT = {"type": ["object", "string", "null"]}
+
+# UpKeep's work order, in the order of its members (work_order.fields declares the domain's fields):
+# the renderers from a dict or a row tuple, the page SQLite renders and the response schema derive from it.
+UPKEEP = Fields(
+    WORK_ORDERS.attach(
+        "upkeep",
+        {
+            "id": Wire("id"),
+            "work_order_no": Wire(
+                "workOrderNo", lambda n: format(n, "03d"), schema=STR, sqlite=lambda e: jsonsql.padded(e, 3)
             ),
-        ),
-        "time_spent": (
-            Out(
-                "time",
-                "(number_text({time_spent}) if {time_spent} is not None else None)",
-                lambda c: jsonsql.call(NUMBER_TEXT, c("time_spent")),
+            "title": Wire("title"),
+            "description": Wire("description"),
+            "status": Wire("status"),
+            "priority": Wire("priority", schema={"type": "integer"}, body_kind="integer", null_default=True),
+            "category": Wire("category"),
+            "start_date": Wire("startDate", iso),
+            "due_date": Wire("dueDate", iso),
+            "end_due_date": Wire("endDueDate", iso, body=False),
+            "date_completed": Wire("dateCompleted", iso),
+            "asset_id": Wire("asset", schema=ID_OR_OBJECT),
+            "location_id": Wire("location", schema=ID_OR_OBJECT),
+            "team_id": Wire("team", schema=ID_OR_OBJECT),
+            "assigned_to_user_id": Wire(
+                "assignedToUser", schema=ID_OR_OBJECT, then=(_joined("assignedToUsername", "assigned_to_email"),)
             ),
-        ),
-        "cost": (
-            Out(
+            "assigned_by_user_id": Wire(
+                "assignedByUser", schema=ID_OR_OBJECT, then=(_joined("assignedByUsername", "assigned_by_email"),)
+            ),
+            "completed_by_user_id": Wire(
+                "completedByUser", schema=ID_OR_OBJECT, then=(_joined("completedByUsername", "completed_by_email"),)
+            ),
+            "requested_by_user_id": Wire("requestedByUser", schema=ID_OR_OBJECT),
+            "created_by_user_id": Wire("createdByUser"),
+            "public_requester_email": Wire("publicRequesterEmail"),
+            "estimated_duration_hours": Wire("estimatedDurationInHours"),
+            "time_spent": Wire("time", _number_text, schema=NSTR, sqlite=_number_text_sql),
+            "cost": Wire(
                 "cost",
-                "(number_text({cost}) if {cost} is not None else None)",
-                lambda c: jsonsql.call(NUMBER_TEXT, c("cost")),
-            ),
-            Out(
-                "responseTime",
-                "(response_hours({first_status_change_at}, {created_at})"
-                " if {first_status_change_at} is not None else None)",
-                lambda c: jsonsql.Piece(
-                    f"json({jsonsql.call(RESPONSE_TIME, c('first_status_change_at'), c('created_at')).sql})"
+                _number_text,
+                schema=NSTR,
+                sqlite=_number_text_sql,
+                then=(
+                    Computed(
+                        "responseTime",
+                        "(response_hours({first_status_change_at}, {created_at})"
+                        " if {first_status_change_at} is not None else None)",
+                        NNUM,
+                        lambda c: jsonsql.Piece(
+                            f"json({jsonsql.call(RESPONSE_TIME, c('first_status_change_at'), c('created_at')).sql})"
+                        ),
+                    ),
                 ),
             ),
-        ),
-        "archived": (
-            Out(
-                "archivedStatus", "('1' if {archived} else '0')", lambda c: jsonsql.either(c("archived"), "'1'", "'0'")
+            "archived": Wire(
+                "archivedStatus",
+                lambda archived: "1" if archived else "0",
+                schema={"enum": ["0", "1"]},
+                sqlite=lambda e: jsonsql.either(e, "'1'", "'0'"),
+                body_kind="string",
+                choices=("0", "1"),
             ),
-        ),
-        "requires_signature": (
-            Out(
+            "requires_signature": Wire(
                 "requiresSignature",
-                "(1 if {requires_signature} else 0)",
-                lambda c: jsonsql.either(c("requires_signature"), "1", "0"),
+                lambda required: 1 if required else 0,
+                schema=NINT,
+                sqlite=lambda e: jsonsql.either(e, "1", "0"),
+                body=False,
             ),
-        ),
-        "decrease_inventory": (_plain("decreaseInventory", "decrease_inventory"),),
-        "form_template_id": (_plain("formTemplate", "form_template_id"),),
-        "form_items": (_json_list("formItems", "form_items"),),
-        "file_ids": (_json_list("files", "file_ids"),),
-        "additional_user_ids": (
-            _json_list("additionalUsers", "additional_user_ids"),
-            Out("parts", "[]", lambda c: jsonsql.empty_list()),
-            Out("respectivePartQuantityUsed", "[]", lambda c: jsonsql.empty_list()),
-            Out("customWOStatus", _CUSTOM_STATUS_PY, _custom_status),
-        ),
-        "created_at": (_instant("createdAt", "created_at"),),
-        "updated_at": (_instant("updatedAt", "updated_at"),),
-        **{column: (_image(wire, column, i == 0),) for i, (wire, column) in enumerate(IMAGES.items())},
-    },
+            "decrease_inventory": Wire("decreaseInventory"),
+            "form_template_id": Wire("formTemplate"),
+            "custom_status_id": Wire("customWOStatusId", response=False),
+            "form_items": Wire(
+                "formItems",
+                schema={"type": "array", "items": {"type": "object"}},
+                body_kind="object_list",
+                null_default=True,
+            ),
+            "file_ids": Wire("files", schema=IDS, null_default=True),
+            "additional_user_ids": Wire(
+                "additionalUsers",
+                schema=IDS,
+                null_default=True,
+                then=(
+                    dataclasses.replace(_EMPTY, name="parts"),
+                    dataclasses.replace(_EMPTY, name="respectivePartQuantityUsed"),
+                    Computed(
+                        "customWOStatus",
+                        "({"
+                        + ", ".join(f"{wire!r}: {{{column}}}" for wire, column in _CUSTOM_STATUS)
+                        + "} if {custom_status_id} else None)",
+                        {"type": ["object", "null"]},
+                        _custom_status_sql,
+                    ),
+                ),
+            ),
+            "created_at": Wire("createdAt", iso),
+            "updated_at": Wire("updatedAt", iso),
+            **{column: Wire(wire, expands="file", schema=FILE_OBJECT) for wire, column in IMAGES.items()},
+        },
+    ),
+    functions={"response_hours": _response_hours},
 )
-MEMBERS = tuple(out for outs in UPKEEP.entries.values() for out in outs)
-_PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
-
-
-def _compile(
-    name: str, value: Callable[[str], str], json_list: Callable[[Any], Any], empty: Any
-) -> Callable[..., dict[str, Any]]:
-    """``name(r, files=None)`` generated from ``MEMBERS`` as one dict display (as fast as a hand-written
-    mapper); ``value(column)`` is the Python expression reading ``column`` from ``r``."""
-    members = ", ".join(f"{out.wire!r}: {_PLACEHOLDER.sub(lambda m: value(m.group(1)), out.python)}" for out in MEMBERS)
-    source = f"def {name}(r, files=None):\n    files = files or {{}}\n    return {{{members}}}\n"
-    namespace: dict[str, Any] = {
-        "iso": iso,
-        "number_text": _number_text,
-        "response_hours": _response_hours,
-        "json_list": json_list,
-        "EMPTY": empty,
-    }
-    exec(compile(source, f"{__name__}.{name}", "exec"), namespace)
-    function: Callable[..., dict[str, Any]] = namespace[name]
-    return function
-
-
-# A read-model row (``queries.list_work_orders``: a dict, JSON lists parsed) as UpKeep's object.
-to_upkeep = _compile("to_upkeep", lambda column: f"r[{column!r}]", lambda items: items, None)  # lists are parsed
-# The same from a row as the database returns it (``queries.list_work_order_rows``: ALL_COLUMNS order).
-to_upkeep_row = _compile(
-    "to_upkeep_row", lambda column: f"r[{queries.ALL_COLUMNS.index(column)}]", _fragment, orjson.Fragment("[]")
+IMAGE_COLUMNS = UPKEEP.expanded_columns("file")
+# The body members that are no column of the work order (parts are not stored yet).
+_PARTS = (Field("parts", "id_list"), Field("respectivePartQuantityUsed", "any", to="part_quantities"))
+CREATE = Spec(*UPKEEP.body_fields(required=("title",), without=("status", "archived")), *_PARTS, model=WorkOrder)
+UPDATE = Spec(
+    *UPKEEP.body_fields(),
+    *_PARTS,
+    Field("additionalCosts", "object_list", to="additional_costs"),
+    model=WorkOrder,
 )
-_IMAGE_INDEXES = tuple(queries.ALL_COLUMNS.index(column) for column in IMAGES.values())
+# A row as the database returns it (``queries.list_work_order_rows``: ALL_COLUMNS order) as UpKeep's object.
+_render_row = UPKEEP.row_renderer(queries.ALL_COLUMNS)
+_IMAGE_INDEXES = tuple(queries.ALL_COLUMNS.index(column) for column in IMAGE_COLUMNS)
+
+
+def to_upkeep(row: Mapping[str, Any], files: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A read-model row (``queries.list_work_orders``: a dict, JSON lists parsed) as UpKeep's object."""
+    return UPKEEP.render(row, {"file": files} if files else {})
 
 
 async def render_rows(reader: Reader, principal: Principal, rows: Sequence[Row]) -> list[dict[str, Any]]:
     """Rows as the database returns them as UpKeep objects (``render`` without the read model's dicts)."""
     ids = {row[i] for row in rows for i in _IMAGE_INDEXES if row[i]}
-    files = await UPKEEP_EXPANDERS.by_kind["file"](reader, principal, ids) if ids else {}
+    objects = {"file": await UPKEEP_EXPANDERS.by_kind["file"](reader, principal, ids)} if ids else {}
     # Indexing a tuple is twice as fast as indexing asyncpg's Record, and a page indexes every column.
-    return [to_upkeep_row(tuple(row), files) for row in rows]
+    return [_render_row(tuple(row), objects) for row in rows]
 
 
 @functools.cache
@@ -412,7 +331,7 @@ def page_projection() -> tuple[str, str]:
         declared = WORK_ORDERS.get(name)
         return declared.sql("t") if declared is not None else queries.JOINED_SQL[name]
 
-    rendered = jsonsql.json_object([(out.wire, out.sqlite(column)) for out in MEMBERS])
+    rendered = UPKEEP.sqlite_projection(column)
     return rendered.sql, jsonsql.flag(rendered.unsafe)
 
 
@@ -429,7 +348,7 @@ def cost_to_upkeep(cost: Mapping[str, Any]) -> dict[str, Any]:
 
 
 async def render(reader: Reader, principal: Principal, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    files = await objects_for_columns("file", reader, principal, rows, IMAGES.values())
+    files = await objects_for_columns("file", reader, principal, rows, IMAGE_COLUMNS)
     return [to_upkeep(row, files) for row in rows]
 
 
@@ -442,46 +361,9 @@ async def expand_work_orders(reader: Reader, principal: Principal, ids: set[str]
     return {item["id"]: item for item in rendered}
 
 
-FILE_OBJECT = {"type": ["object", "string", "null"]}
 SCHEMA = obj(
     {
-        "id": STR,
-        "workOrderNo": STR,
-        "title": STR,
-        "description": NSTR,
-        "status": {"enum": list(WORK_ORDER_STATUSES)},
-        "priority": {"type": "integer"},
-        "category": NSTR,
-        "startDate": DATE,
-        "dueDate": DATE,
-        "endDueDate": DATE,
-        "dateCompleted": DATE,
-        "asset": ID_OR_OBJECT,
-        "location": ID_OR_OBJECT,
-        "team": ID_OR_OBJECT,
-        "assignedToUser": ID_OR_OBJECT,
-        "assignedToUsername": NSTR,
-        "assignedByUser": ID_OR_OBJECT,
-        "assignedByUsername": NSTR,
-        "completedByUser": ID_OR_OBJECT,
-        "completedByUsername": NSTR,
-        "requestedByUser": ID_OR_OBJECT,
-        "createdByUser": NSTR,
-        "publicRequesterEmail": NSTR,
-        "estimatedDurationInHours": NNUM,
-        "time": NSTR,
-        "cost": NSTR,
-        "responseTime": NNUM,
-        "archivedStatus": {"enum": ["0", "1"]},
-        "requiresSignature": NINT,
-        "formItems": {"type": "array", "items": {"type": "object"}},
-        "files": IDS,
-        "additionalUsers": IDS,
-        "parts": IDS,
-        "customWOStatus": {"type": ["object", "null"]},
-        "createdAt": DATE,
-        "updatedAt": DATE,
-        **dict.fromkeys(IMAGES, FILE_OBJECT),
+        **UPKEEP.schema_properties({}),
         "additionalCosts": {"type": "array", "items": {"type": "object"}},
         "arrayOfUpdateItems": IDS,
         "archived": BOOL,
