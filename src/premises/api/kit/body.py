@@ -245,6 +245,10 @@ class Field:
         return self.to or self.name
 
 
+FORM = "application/x-www-form-urlencoded"
+# Kinds a form field carries as a JSON text (``{...}``, ``[{...}]``): see ``_as_object``, ``_as_object_list``.
+JSON_IN_FORM = ("object", "object_list")
+
 # The longest text a string field takes when neither the field nor a String(n) column says less
 # (a Text column, or no column of its own); the JSON schema publishes every field's limit.
 DEFAULT_STRING_MAX = 5000
@@ -378,11 +382,18 @@ class Spec:
         }
 
     def openapi(self, *, partial: bool = False) -> dict[str, Any]:
-        """``openapi_extra`` for a route that reads this body (JSON or form)."""
+        """``openapi_extra`` for a route that reads this body with ``read_body``: what it accepts, JSON
+        or a form (``application/x-www-form-urlencoded``: repeated keys or ``key[]`` make an array, an
+        empty value is null; a field holding objects takes them as a JSON text, which the form's
+        ``encoding`` says)."""
         schema = self.json_schema(partial=partial)
+        as_json = {
+            name: {"contentType": "application/json"} for name, f in self.fields.items() if f.kind in JSON_IN_FORM
+        }
+        form: dict[str, Any] = {"schema": schema, **({"encoding": as_json} if as_json else {})}
         return {
             "requestBody": {
                 "required": not partial,
-                "content": {"application/json": {"schema": schema}},
+                "content": {"application/json": {"schema": schema}, FORM: form},
             }
         }

@@ -42,7 +42,7 @@ UPLOAD_BODY = {
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
-                    "required": ["file", "filename"],
+                    "required": ["file"],  # filename defaults to the uploaded file's own name
                     "additionalProperties": False,
                     "properties": {
                         "file": {"type": "string", "format": "binary"},

@@ -122,7 +122,7 @@ async def _cancel(request_id: str, request: Request, runtime: Runtime, principal
     return ok_message("1 request cancelled")
 
 
-@router.delete("/requests/{request_id}/cancel", responses=MESSAGE)
+@router.delete("/requests/{request_id}/cancel", responses=MESSAGE, openapi_extra=wire.DECISION.openapi(partial=True))
 async def cancel_request(request_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     return await _cancel(request_id, request, runtime, principal)
 
