@@ -11,8 +11,14 @@
 - The job queue's depth joins them with the job worker (the maintenance issue): a collector like
   :class:`PoolCollector` reading the queue's table when scraped.
 
-Each process serves its own figures (docs/operations.md, "Logs, health and metrics"): with
-``premises serve --workers N`` a scrape reaches one of the N workers.
+With ``premises serve --workers N`` a scrape reaches one of the N worker processes. Set
+``PROMETHEUS_MULTIPROC_DIR`` to a directory (``$PREMISES_DATA_DIR/metrics``, say) and the request
+metrics are prometheus-client's multi-process ones: every worker writes its figures to files there
+and ``/metrics`` sums all workers' (a worker that died keeps its counts until the server restarts).
+Each run of ``premises serve`` writes under a subdirectory named after the process that started the
+workers; a run's subdirectory is removed by the next run once that process is gone. The connection
+gauges always describe the worker that answers the scrape. Without the variable each process
+serves its own figures, which is right for one worker per process (docs/operations.md).
 
 With ``PREMISES_METRICS_TOKEN`` set, ``/metrics`` requires ``Authorization: Bearer <token>`` (401
 otherwise); the comparison takes constant time.
@@ -21,7 +27,11 @@ otherwise); the comparison takes constant time.
 from __future__ import annotations
 
 import hmac
+import multiprocessing
+import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -32,6 +42,7 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy.pool import QueuePool
 from starlette.requests import Request
@@ -78,24 +89,62 @@ class PoolCollector(Collector):
         yield from (in_use, opened, limit)
 
 
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+# Read once, as prometheus-client reads it once at import to choose its mode; a run's directory is below it.
+SHARED_DIR = os.environ.get(MULTIPROCESS_DIR, "")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def multiprocess_run_dir(base: Path) -> Path:
+    """This run's directory under ``base`` (named after the process that started the workers: uvicorn's
+    supervisor, or this process when it serves alone), created; earlier runs' directories whose
+    process is gone are removed."""
+    parent = multiprocessing.parent_process()
+    run = parent.pid if parent is not None and parent.pid is not None else os.getpid()
+    base.mkdir(parents=True, exist_ok=True)
+    for entry in base.iterdir():
+        if entry.is_dir() and entry.name.isdigit() and int(entry.name) != run and not _alive(int(entry.name)):
+            shutil.rmtree(entry, ignore_errors=True)
+    directory = base / str(run)
+    directory.mkdir(exist_ok=True)
+    return directory
+
+
 class Metrics:
     """One app's metrics (a registry of its own: several apps may live in one process, as in tests)."""
 
     def __init__(self, runtime: Runtime, token: str = "") -> None:
         self.token = token
         self.registry = CollectorRegistry()
+        # Multi-process mode (prometheus-client chose it at import, from the variable): the counts go to
+        # files, which the registry's collector sums; otherwise they live in this registry.
+        own: CollectorRegistry | None = self.registry
+        if SHARED_DIR:
+            directory = multiprocess_run_dir(Path(SHARED_DIR))
+            os.environ[MULTIPROCESS_DIR] = str(directory)  # where this process's values write their files
+            MultiProcessCollector(self.registry, path=str(directory))  # type: ignore[no-untyped-call]
+            own = None
         self.requests = Counter(
             "premises_http_requests",
             "HTTP requests answered, by method, route template and status.",
             ("method", "route", "status"),
-            registry=self.registry,
+            registry=own,
         )
         self.duration = Histogram(
             "premises_http_request_duration_seconds",
             "Time to answer an HTTP request, by method, route template and status class.",
             ("method", "route", "status_class"),
             buckets=BUCKETS,
-            registry=self.registry,
+            registry=own,
         )
         self.registry.register(PoolCollector(runtime))
         self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
