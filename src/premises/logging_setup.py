@@ -15,6 +15,8 @@ import time
 from contextvars import ContextVar
 from typing import Any
 
+import orjson
+
 # The id of the request being served (set by ``premises.api.observability.requests.Observe``).
 REQUEST_ID: ContextVar[str | None] = ContextVar("premises_request_id", default=None)
 
@@ -55,9 +57,14 @@ def _request_id(record: logging.LogRecord) -> str | None:
     return request_id or REQUEST_ID.get()
 
 
+_second: list[Any] = [-1, ""]  # the last second formatted, and its text (one strftime per second)
+
+
 def _timestamp(record: logging.LogRecord) -> str:
-    seconds = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-    return f"{seconds}.{int(record.msecs):03d}Z"
+    whole = int(record.created)
+    if whole != _second[0]:
+        _second[:] = [whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))]
+    return f"{_second[1]}.{int(record.msecs):03d}Z"
 
 
 class TextFormatter(logging.Formatter):
@@ -96,7 +103,10 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str, ensure_ascii=False)
+        try:
+            return orjson.dumps(entry, default=str).decode()
+        except TypeError:  # what orjson refuses (an integer beyond 64 bits, a non-string key)
+            return json.dumps(entry, default=str, ensure_ascii=False)
 
 
 def log_config(log_format: str = "text", log_level: str = "info") -> dict[str, Any]:
