@@ -16,15 +16,19 @@ pytestmark = pytest.mark.slow
 
 
 def _statuses(base_url: str, token: str, user_id: str, count: int = 30) -> set[int]:
-    """Fresh connections, so that requests spread over the worker processes."""
+    """Fresh connections, so that requests spread over the worker processes: a detail, and the list
+    whose page statement confirms a cached principal's session itself."""
+    headers = {"Session-Token": token}
     return {
-        httpx.get(f"{base_url}/api/v2/users/{user_id}", headers={"Session-Token": token}, timeout=30).status_code
+        httpx.get(f"{base_url}/api/v2/{path}", headers=headers, timeout=30).status_code
         for _ in range(count)
+        for path in (f"users/{user_id}", "work-orders")
     }
 
 
 def test_revocation_takes_effect_at_once_in_every_process(tenant: Tenant, settings: Settings, tmp_path: Path) -> None:
     tech = tenant.as_role("TECH")
+    assert tenant.admin.post("/work-orders", json={"title": "Seen until revoked"}).status_code == 200
     with running_server(settings.resolved_database_url, tmp_path, workers=2) as base_url:
         assert _statuses(base_url, tech.token, tech.user_id) == {200}  # both processes cache the principal
         response = httpx.delete(

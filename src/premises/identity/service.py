@@ -234,6 +234,34 @@ async def resolve_principal(reader: Reader, token: str) -> Principal:
     return principal
 
 
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """A condition a read adds to its own statement instead of reading the session row first: it holds
+    while the session is live and its access unchanged. ``condition`` has ``{}`` for each of ``values``
+    (``db.sql.Select.where``)."""
+
+    condition: str
+    values: tuple[object, ...]
+
+
+_LIVE_SESSION = (
+    "EXISTS (SELECT 1 FROM auth_sessions s WHERE s.token_hash = {} AND s.revoked_at IS NULL"
+    " AND s.expires_at > {} AND s.access_version = {})"
+)
+
+
+def cached_principal(token: str) -> tuple[Principal, Confirmation] | None:
+    """The principal of ``token`` from this process's cache, unconfirmed, with the condition that
+    confirms it; None when the cache has no fresh entry. A read that uses it and finds nothing must
+    authenticate in full (``resolve_principal``) before it answers: an empty result may mean an ended
+    session (docs/adr/0009-identity-for-three-dialects.md, "one round trip")."""
+    digest = token_hash(token)
+    cached = _principal_cache.get(digest)
+    if cached is None or cached[1] <= time.monotonic():
+        return None
+    return cached[0], Confirmation(_LIVE_SESSION, (digest, now_ms(), cached[2]))
+
+
 def principal_for_user(session: Session, account_id: str, user_id: str) -> Principal:
     """Build a principal on the write side (CLI, jobs, demo loader)."""
     user = session.get(User, (account_id, user_id))

@@ -15,6 +15,7 @@ from premises.db.reader import Reader, Row
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
+from premises.identity.service import Confirmation
 from premises.kit import jsonutil
 from premises.kit.listing import ListQuery
 from premises.work_order import visibility
@@ -121,22 +122,37 @@ async def list_work_orders(reader: Reader, principal: Principal, query: ListQuer
     return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
 
 
-async def list_work_order_rows(reader: Reader, principal: Principal, query: ListQuery) -> list[Row]:
+def _confirmed(select: Select, confirmation: Confirmation | None) -> Select:
+    if confirmation is not None:
+        select.where(confirmation.condition, *confirmation.values)
+    return select
+
+
+async def list_work_order_rows(
+    reader: Reader, principal: Principal, query: ListQuery, *, confirmation: Confirmation | None = None
+) -> list[Row]:
     """The page ``list_work_orders`` returns, as the database returns it (``ALL_COLUMNS`` order, JSON lists
-    as text): for a dialect that renders rows itself without the read model's dicts."""
-    select = _list(principal, query)
+    as text): for a dialect that renders rows itself without the read model's dicts. With a
+    ``confirmation`` (``identity.service.cached_principal``) the statement also confirms the
+    principal's session: no row when it ended."""
+    select = _confirmed(_list(principal, query), confirmation)
     return await reader.fetch(select.sql(), select.params)
 
 
 async def list_work_orders_as(
-    reader: Reader, principal: Principal, query: ListQuery, projection: Sequence[str]
+    reader: Reader,
+    principal: Principal,
+    query: ListQuery,
+    projection: Sequence[str],
+    *,
+    confirmation: Confirmation | None = None,
 ) -> list[Row]:
     """The page ``list_work_orders`` returns (same permission, visibility, filters, order and page), each
     row as the given SQL expressions instead: a dialect's page rendered by the database.
 
     ``projection`` is built from field declarations (``WORK_ORDERS`` and ``JOINED_SQL``, the alias
-    ``t``), never from request values."""
-    select = _list(principal, query)
+    ``t``), never from request values. ``confirmation`` as in ``list_work_order_rows``."""
+    select = _confirmed(_list(principal, query), confirmation)
     return await reader.fetch(select.sql(projection), select.params)
 
 

@@ -14,8 +14,9 @@ from fastapi import Depends, Request
 
 from premises.api.observability.logs import PRINCIPAL_KEY
 from premises.api.runtime import Runtime
-from premises.identity.authentication import SESSION_TOKEN, Credentials, Resolver, authenticate
+from premises.identity.authentication import SESSION_TOKEN, Credentials, Resolver, authenticate, authenticate_cached
 from premises.identity.principal import Principal
+from premises.identity.service import Confirmation
 
 # Dependencies are ``async def`` on purpose: FastAPI runs a plain ``def`` dependency in the thread
 # pool, and that hop per request costs more than the whole lean read path (docs/benchmarks.md).
@@ -35,6 +36,19 @@ async def get_principal(request: Request) -> Principal:
     principal = await authenticate(runtime.reader, credentials, resolvers)
     request.scope.setdefault("state", {})[PRINCIPAL_KEY] = principal  # the access log's account and user
     return principal
+
+
+def cached_principal(request: Request) -> tuple[Principal, Confirmation] | None:
+    """The principal from the claiming resolver's per-process cache, unconfirmed, and the condition
+    that confirms it in the caller's own statement (``identity.authentication.authenticate_cached``):
+    for the hottest reads only. The caller must call ``get_principal`` before it answers anything but
+    a non-empty result of a statement carrying the confirmation."""
+    resolvers: tuple[Resolver, ...] = getattr(request.app.state, "resolvers", (SESSION_TOKEN,))
+    credentials = Credentials(request.headers, request.method, request.scope["path"])
+    cached = authenticate_cached(credentials, resolvers)
+    if cached is not None:
+        request.scope.setdefault("state", {})[PRINCIPAL_KEY] = cached[0]
+    return cached
 
 
 def principal_from(scheme: Callable[..., Awaitable[object]]) -> Callable[..., Awaitable[Principal]]:

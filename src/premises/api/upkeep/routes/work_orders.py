@@ -8,10 +8,11 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from premises.api.kit.auth import RuntimeDep, get_principal, get_runtime
+from premises.api.kit.auth import RuntimeDep, cached_principal, get_principal, get_runtime
 from premises.api.kit.body import read_body
 from premises.api.kit.listing import Filter, check_keys
 from premises.api.kit.routing import LeanRoute
+from premises.api.runtime import Runtime
 from premises.api.upkeep.expanders import expand
 from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
 from premises.api.upkeep.mappers import work_orders as wire
@@ -27,7 +28,9 @@ from premises.api.upkeep.wire import (
     results_schema,
 )
 from premises.db.reader import Reader
+from premises.errors import PremisesError
 from premises.identity.principal import Principal
+from premises.identity.service import Confirmation
 from premises.kit.listing import ListQuery
 from premises.models.work_order import WORK_ORDER_STATUSES
 from premises.work_order import queries, service
@@ -133,18 +136,39 @@ async def create_work_order(request: Request, runtime: RuntimeDep, principal: Pr
 
 
 async def list_work_orders(request: Request) -> Response:
+    """With a principal cached in this process the page's own statement confirms the session (one round
+    trip, ``identity.service.cached_principal``); an empty page or an error is answered only after the
+    full check, so an ended session still gets its 401."""
     runtime = await get_runtime(request)
-    principal = await get_principal(request)
+    cached = cached_principal(request)
+    if cached is None:
+        return await _list(request, runtime, await get_principal(request), None) or ok_results([])
+    principal, confirmation = cached
+    try:
+        response = await _list(request, runtime, principal, confirmation)
+    except PremisesError:
+        await get_principal(request)  # an ended session is a 401, not this error
+        raise
+    if response is None:  # nothing found: no page, or no longer a session
+        return await _list(request, runtime, await get_principal(request), None) or ok_results([])
+    return response
+
+
+async def _list(
+    request: Request, runtime: Runtime, principal: Principal, confirmation: Confirmation | None
+) -> Response | None:
     parsed = parse_list(request, LIST, default_limit=runtime.settings.list_default_limit)
     for flag in (queries.IS_COMPLETE, queries.ARCHIVED):
         if flag in parsed.query.equals:
             parsed.query.equals[flag] = parsed.query.equals[flag] == "1"
     if parsed.includes:
+        if confirmation is not None:
+            principal = await get_principal(request)
         rows = await queries.list_work_orders(runtime.reader, principal, parsed.query)
         items = await wire.render(runtime.reader, principal, rows)
         await expand(runtime.reader, principal, items, KINDS, parsed.includes)
         return ok_results(items)
-    return await _page(runtime.reader, principal, parsed.query)
+    return await _page(runtime.reader, principal, parsed.query, confirmation)
 
 
 router.add_api_route(
@@ -157,20 +181,29 @@ router.add_api_route(
 )
 
 
-async def _page(reader: Reader, principal: Principal, query: ListQuery) -> Response:
-    """A list page without ``includes``: the same bytes as ``ok_results(render(rows))``, faster.
+async def _page(
+    reader: Reader, principal: Principal, query: ListQuery, confirmation: Confirmation | None
+) -> Response | None:
+    """A list page without ``includes``: the same bytes as ``ok_results(render(rows))``, faster; None
+    when the statement carried a ``confirmation`` and found nothing.
 
     SQLite renders each row's JSON itself (``wire.page_projection``; in-process, C code); the rows it
     leaves to Python (a file image to expand, a value outside what it renders) are rendered as the
     detail is. On PostgreSQL the rows come as tuples and ``wire.render_rows`` maps them without the
     read model's dicts (docs/benchmarks.md: asyncpg's decoding beats any JSON built by the server)."""
     if reader.dialect != "sqlite":
-        rows = await queries.list_work_order_rows(reader, principal, query)
+        rows = await queries.list_work_order_rows(reader, principal, query, confirmation=confirmation)
+        if not rows and confirmation is not None:
+            return None
         return Response(
             orjson.dumps({"success": True, "results": await wire.render_rows(reader, principal, rows)}),
             media_type="application/json",
         )
-    rendered = await queries.list_work_orders_as(reader, principal, query, wire.page_projection())
+    rendered = await queries.list_work_orders_as(
+        reader, principal, query, wire.page_projection(), confirmation=confirmation
+    )
+    if not rendered and confirmation is not None:
+        return None
     parts = [row[0] for row in rendered]
     redo = {i: orjson.loads(row[0])["id"] for i, row in enumerate(rendered) if row[1]}
     if redo:
