@@ -10,6 +10,10 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("PREMISES_PASSWORD_HASH_PROFILE", "cheapest")
+# Every TestClient request comes from one address ("testclient") and the counters live in the shared
+# database: the suite's failed logins must not add up to the per-address limit. The throttling tests
+# set their own limits (tests/api/upkeep/test_login_throttling.py, tests/concurrency/test_login_throttling.py).
+os.environ.setdefault("PREMISES_LOGIN_FAILURES_PER_ADDRESS", "1000000")
 
 from collections.abc import Iterator
 from pathlib import Path

@@ -22,7 +22,13 @@ from tests.support.server import running_server
 
 pytestmark = pytest.mark.slow
 
-REAL_HASHES = {"PREMISES_PASSWORD_HASH_PROFILE": None}
+# Real argon2 parameters, and no throttling: every wrong password here must cost a verification
+# (throttling itself: test_login_throttling.py).
+REAL_HASHES = {
+    "PREMISES_PASSWORD_HASH_PROFILE": None,
+    "PREMISES_LOGIN_FAILURES_PER_EMAIL": "1000000",
+    "PREMISES_LOGIN_FAILURES_PER_ADDRESS": "1000000",
+}
 
 
 def _create_user(base_url: str, admin_token: str) -> str:

@@ -46,3 +46,7 @@ class EventType(StrEnum):
     VENDOR_UPDATED = "VENDOR_UPDATED"
 
     FILE_CREATED = "FILE_CREATED"
+
+    # Security: recorded for the user whose email was tried (nothing for an email of no account).
+    LOGIN_FAILED = "LOGIN_FAILED"  # a wrong password (or a deactivated user); payload: email, address
+    LOGIN_THROTTLED = "LOGIN_THROTTLED"  # once per window, when failed logins first cross a limit

@@ -1,21 +1,28 @@
-"""Logging in and out, and turning a session token into a Principal."""
+"""Logging in (throttled) and out, and turning a session token into a Principal."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from premises.db.reader import Reader
-from premises.errors import ErrorCode, Unauthenticated
+from premises.errors import ErrorCode, RateLimited, Unauthenticated
+from premises.event.service import record_event
+from premises.event.types import EventType
+from premises.identity import throttle
 from premises.identity.passwords import check_password, hash_password, needs_rehash, run_off_loop
 from premises.identity.permissions import Role
 from premises.identity.principal import Principal, SubjectKind
 from premises.identity.sessions import new_session_token, token_hash
 from premises.kit.time import now_ms
 from premises.models import AuthSession, Login, User
+
+T = TypeVar("T")
 
 # A resolved principal (role, teams, visible places and their roles) is reused for this many seconds per process.
 # Revocation and role or place changes of the user take effect at once everywhere (the session row
@@ -69,9 +76,13 @@ async def check_credentials(reader: Reader, email: str, password: str) -> Checke
     return CheckedLogin(email, row[0], row[1], stored, new_hash)
 
 
-def open_session(session: Session, checked: CheckedLogin, *, ttl_hours: int) -> NewSession:
+def open_session(
+    session: Session, checked: CheckedLogin, *, ttl_hours: int, gate: LoginGate | None = None
+) -> NewSession:
     """Create the session of a verified login. The login must still carry the hash that was verified
-    and the user must still be live: a password change or deactivation in between wins."""
+    and the user must still be live: a password change or deactivation in between wins. With the
+    login's ``gate`` (``reserve_login``), the email's failures are forgotten and the attempt is
+    given back to the client address."""
     login_row = session.get(Login, checked.email, with_for_update=True)
     if (
         login_row is None
@@ -87,6 +98,8 @@ def open_session(session: Session, checked: CheckedLogin, *, ttl_hours: int) -> 
         login_row.password_hash = checked.new_hash
         login_row.updated_at = now
     user.date_of_last_login = now
+    if gate is not None:
+        gate.succeeded(session)
     token = new_session_token()
     expires_at = now + ttl_hours * 3_600_000
     session.add(
@@ -101,9 +114,120 @@ def open_session(session: Session, checked: CheckedLogin, *, ttl_hours: int) -> 
     return NewSession(token, expires_at)
 
 
+@dataclass(frozen=True, slots=True)
+class LoginLimits:
+    """Failed logins allowed per window, per email and per client address (``Settings.login_*``)."""
+
+    per_email: int = 5
+    per_address: int = 20
+    window_s: int = 900
+
+    @property
+    def email(self) -> throttle.Limit:
+        return throttle.Limit("login:email", self.per_email, self.window_s)
+
+    @property
+    def address(self) -> throttle.Limit:
+        return throttle.Limit("login:address", self.per_address, self.window_s)
+
+
+@dataclass(frozen=True, slots=True)
+class LoginGate:
+    """A login attempt counted against its email and client address (``reserve_login``)."""
+
+    email: str
+    address: str | None
+    hits: tuple[throttle.Hit, ...]  # the email's, then the address's when there is one
+
+    @property
+    def allowed(self) -> bool:
+        return all(h.allowed for h in self.hits)
+
+    @property
+    def retry_after(self) -> int:
+        """Seconds until every limit the attempt is over has reset (0 when allowed)."""
+        return max((h.retry_after for h in self.hits if not h.allowed), default=0)
+
+    def succeeded(self, session: Session) -> None:
+        """A successful login: the email's failures are forgotten, the address's slot given back."""
+        throttle.forget(session, self.hits[0])
+        for counted in self.hits[1:]:
+            throttle.release(session, counted)
+
+
+def _login_event(session: Session, email: str, type_: EventType, payload: dict[str, Any]) -> None:
+    """An event for the user of ``email``; an email of no account records nothing (no account to hold it)."""
+    login_row = session.get(Login, email)
+    if login_row is None:
+        return
+    record_event(
+        session,
+        account_id=login_row.account_id,
+        type=type_,
+        resource_type="user",
+        resource_id=login_row.user_id,
+        payload={"email": email, **payload},
+    )
+
+
+def reserve_login(
+    session: Session, email: str, address: str | None, limits: LoginLimits, *, now: int | None = None
+) -> LoginGate:
+    """Count a login attempt against its email and its client address **before** the password is
+    checked, and commit that (its own short transaction), so that parallel attempts in every process
+    see each other: of N at once, exactly the limit's number are allowed. A refused attempt is never
+    verified, even with the right password (else the limit would be an oracle). The first refusal
+    of a window records LOGIN_THROTTLED for the email's user."""
+    email = email.strip().lower()
+    counted = [(limits.email, email)] + ([(limits.address, address)] if address else [])
+    gate = LoginGate(email, address, tuple(throttle.hits(session, counted, now=now)))
+    crossed = [h for h in gate.hits if h.first_refused]
+    if crossed:
+        by = [h.limit.scope.removeprefix("login:") for h in crossed]
+        payload = {"address": address, "limited_by": by, "retry_after": gate.retry_after}
+        _login_event(session, email, EventType.LOGIN_THROTTLED, payload)
+    return gate
+
+
+def login_failed(session: Session, gate: LoginGate) -> None:
+    """A refused password: the attempt stays counted; LOGIN_FAILED for the email's user."""
+    _login_event(session, gate.email, EventType.LOGIN_FAILED, {"address": gate.address})
+
+
+class Writer(Protocol):
+    """Runs one unit of work in its own transaction (``Runtime.write``)."""
+
+    async def __call__(self, work: Callable[[Session], T]) -> T: ...
+
+
+async def log_in(
+    reader: Reader,
+    write: Writer,
+    email: str,
+    password: str,
+    *,
+    address: str | None,
+    limits: LoginLimits,
+    ttl_hours: int,
+) -> NewSession:
+    """A throttled login: the attempt is counted (``reserve_login``), refused with
+    ``RateLimited(LOGIN_THROTTLED, retry_after=seconds)`` when over a limit, else the password is
+    verified off the event loop with no lock held (``check_credentials``) and the session opened,
+    or the failure recorded. ``address`` is the client's (the socket peer); None counts none."""
+    gate = await write(lambda s: reserve_login(s, email, address, limits))
+    if not gate.allowed:
+        raise RateLimited(ErrorCode.LOGIN_THROTTLED, retry_after=gate.retry_after)
+    try:
+        checked = await check_credentials(reader, email, password)
+        return await write(lambda s: open_session(s, checked, ttl_hours=ttl_hours, gate=gate))
+    except Unauthenticated:
+        await write(lambda s: login_failed(s, gate))
+        raise
+
+
 def login(session: Session, email: str, password: str, *, ttl_hours: int) -> NewSession:
-    """Log in within one unit of work (CLI and bench scripts). Verifies under the caller's
-    transaction: the API uses ``check_credentials`` and ``open_session`` instead."""
+    """Log in within one unit of work (CLI and bench scripts; not throttled). Verifies under the
+    caller's transaction: the API uses ``log_in`` instead."""
     login_row = session.get(Login, email.strip().lower())
     stored = login_row.password_hash if login_row is not None else None
     if login_row is None or not check_password(stored, password):

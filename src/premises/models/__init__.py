@@ -8,7 +8,7 @@ from premises.models.contact import Contact
 from premises.models.custom_field import CustomFieldDefinition, CustomFieldValue
 from premises.models.event import Event
 from premises.models.file import StoredFile
-from premises.models.identity import AuthSession, Login, SiteMembership, User
+from premises.models.identity import AuthSession, Login, SiteMembership, ThrottleCounter, User
 from premises.models.place import Place, PlaceLink
 from premises.models.request import WorkRequest
 from premises.models.team import Team, TeamMember
@@ -43,6 +43,7 @@ __all__ = [
     "StoredFile",
     "Team",
     "TeamMember",
+    "ThrottleCounter",
     "User",
     "WorkOrder",
     "WorkOrderCost",

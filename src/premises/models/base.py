@@ -45,5 +45,6 @@ class TimestampMixin:
     updated_at: Mapped[int] = mapped_column(BigInteger)
 
 
-# Tables without an account_id: the tenant table itself and the global login lookups.
-GLOBAL_TABLES = frozenset({"accounts", "logins", "auth_sessions", "alembic_version"})
+# Tables without an account_id: the tenant table itself, the global login lookups and the throttling
+# counters (looked up before any account is known).
+GLOBAL_TABLES = frozenset({"accounts", "logins", "auth_sessions", "throttle_counters", "alembic_version"})

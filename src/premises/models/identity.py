@@ -1,4 +1,5 @@
-"""Users (tenant data) and the two global login lookups (email -> user, token -> session).
+"""Users (tenant data), the two global login lookups (email -> user, token -> session) and the global
+throttling counters (identity.throttle).
 
 The global tables have no foreign key into tenant tables: on Citus they stay on the coordinator
 (or become reference tables), and a reference table may not point at a distributed one.
@@ -82,3 +83,17 @@ class AuthSession(Base):
     # rebuilt on the next request, in every process (identity.service.resolve_principal).
     access_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     __table_args__ = (Index("ix_auth_sessions_account_user", "account_id", "user_id"),)
+
+
+class ThrottleCounter(Base):
+    """Global: attempts counted for one key in a fixed window (``premises.identity.throttle``), e.g.
+    failed logins per email and per client address. The key is the SHA-256 of what is counted (no
+    email or address is stored); a row whose window has ended is reset by the next attempt or
+    deleted when another key starts a window (``expires_at`` is indexed for that)."""
+
+    __tablename__ = "throttle_counters"
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    attempts: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (Index("ix_throttle_counters_expires_at", "expires_at"),)

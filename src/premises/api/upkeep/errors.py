@@ -47,8 +47,9 @@ def status_for(exc: PremisesError) -> int:
 
 async def _premises_error(_request: Request, exc: PremisesError) -> Response:
     response = error(status_for(exc), message_for(exc))
-    if isinstance(exc, RateLimited):
-        response.headers["Retry-After"] = "1"
+    if isinstance(exc, RateLimited):  # seconds, from the limiter when it says (identity.throttle)
+        retry_after = exc.params.get("retry_after")
+        response.headers["Retry-After"] = str(retry_after if isinstance(retry_after, int) and retry_after > 0 else 1)
     return response
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 13:53:33.593697
+Create Date: 2026-12-02 17:28:28.739717
 """
 
 from __future__ import annotations
@@ -60,6 +60,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("logins", schema=None) as batch_op:
         batch_op.create_index("ix_logins_account_user", ["account_id", "user_id"], unique=True)
+
+    op.create_table(
+        "throttle_counters",
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("window_start", sa.BigInteger(), nullable=False),
+        sa.Column("expires_at", sa.BigInteger(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("key_hash", name=op.f("pk_throttle_counters")),
+    )
+    with op.batch_alter_table("throttle_counters", schema=None) as batch_op:
+        batch_op.create_index("ix_throttle_counters_expires_at", ["expires_at"], unique=False)
 
     op.create_table(
         "asset_downtime_statuses",
@@ -1003,6 +1014,10 @@ def downgrade() -> None:
         )
 
     op.drop_table("asset_downtime_statuses")
+    with op.batch_alter_table("throttle_counters", schema=None) as batch_op:
+        batch_op.drop_index("ix_throttle_counters_expires_at")
+
+    op.drop_table("throttle_counters")
     with op.batch_alter_table("logins", schema=None) as batch_op:
         batch_op.drop_index("ix_logins_account_user")
 

@@ -9,7 +9,7 @@ from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Field, Spec, read_body
 from premises.api.upkeep.mappers.common import DATE, STR, obj
 from premises.api.upkeep.security import session_token_header
-from premises.api.upkeep.wire import MESSAGE_SCHEMA, ok_message, ok_result, responses, result_schema
+from premises.api.upkeep.wire import ERROR_SCHEMA, MESSAGE_SCHEMA, ok_message, ok_result, responses, result_schema
 from premises.errors import ErrorCode, Unauthenticated
 from premises.identity import service as identity
 from premises.kit.time import ms_to_iso
@@ -18,15 +18,38 @@ router = APIRouter(tags=["auth"])
 
 LOGIN = Spec(Field("email", required=True, max_length=320), Field("password", required=True, max_length=500))
 SESSION_SCHEMA = obj({"sessionToken": STR, "expiresAt": DATE}, ("sessionToken", "expiresAt"))
+THROTTLED = {
+    "description": "Too many failed logins for this email or from this address: retry after Retry-After seconds",
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds until a login may be tried",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+    "content": {"application/json": {"schema": ERROR_SCHEMA}},
+}
 
 
-@router.post("/auth", responses=responses(result_schema(SESSION_SCHEMA)), openapi_extra=LOGIN.openapi())
+@router.post(
+    "/auth", responses={**responses(result_schema(SESSION_SCHEMA)), 429: THROTTLED}, openapi_extra=LOGIN.openapi()
+)
 async def log_in(request: Request, runtime: RuntimeDep) -> Response:
     fields = LOGIN.parse(await read_body(request))
-    ttl = runtime.settings.session_ttl_hours
-    # The password is verified before the write, outside any lock or transaction (issue 5 item 7).
-    checked = await identity.check_credentials(runtime.reader, fields["email"], fields["password"])
-    new = await runtime.write(lambda s: identity.open_session(s, checked, ttl_hours=ttl))
+    settings = runtime.settings
+    limits = identity.LoginLimits(
+        settings.login_failures_per_email, settings.login_failures_per_address, settings.login_window_seconds
+    )
+    # Throttled per email and per client address: the socket peer (no X-Forwarded-For is trusted).
+    # The password is verified outside any lock or transaction (issue 5 item 7).
+    new = await identity.log_in(
+        runtime.reader,
+        runtime.write,
+        fields["email"],
+        fields["password"],
+        address=request.client.host if request.client else None,
+        limits=limits,
+        ttl_hours=settings.session_ttl_hours,
+    )
     return ok_result({"sessionToken": new.token, "expiresAt": ms_to_iso(new.expires_at)})
 
 
