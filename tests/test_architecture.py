@@ -127,11 +127,11 @@ def test_domain_errors_carry_codes_and_domain_field_names() -> None:
 
 
 # Dialects (issue 6): each dialect is a package under api/ (today upkeep); everything else under api/ is
-# shared (the kit, the root app, limits, headers). No module outside a dialect's package imports it,
+# shared (the kit, observability, the root app, limits, headers). No module outside a dialect's package imports it,
 # so /v1 and onOffice never lean on UpKeep code. The one exception is the list of mounted dialects.
 API = SRC / "api"
 DIALECT_LIST = "api/dialects_installed.py"
-SHARED_API_PACKAGES = frozenset({"kit"})
+SHARED_API_PACKAGES = frozenset({"kit", "observability"})  # not dialects: shared by all
 
 
 def _dialect_packages() -> list[str]:
