@@ -112,5 +112,5 @@ def read_password(*, stdin: bool, prompt: str = "Password") -> str:
     that ``ps`` and the shell history would show."""
     if stdin:
         return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
-    password: str = typer.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    password: str = typer.prompt(prompt, hide_input=True, confirmation_prompt=True, err=True)
     return password
