@@ -149,10 +149,14 @@ class LoginGate:
         return max((h.retry_after for h in self.hits if not h.allowed), default=0)
 
     def succeeded(self, session: Session) -> None:
-        """A successful login: the email's failures are forgotten, the address's slot given back."""
-        throttle.forget(session, self.hits[0])
-        for counted in self.hits[1:]:
-            throttle.release(session, counted)
+        """A successful login: the email's failures are forgotten, the address's slot given back (in
+        key order, like ``throttle.hits``, so that it never deadlocks with a parallel attempt)."""
+        email_key = self.hits[0].key
+        for counted in sorted(self.hits, key=lambda h: h.key):
+            if counted.key == email_key:
+                throttle.forget(session, counted)
+            else:
+                throttle.release(session, counted)
 
 
 def _login_event(session: Session, email: str, type_: EventType, payload: dict[str, Any]) -> None:
