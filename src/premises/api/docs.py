@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import swagger_ui_bundle
+import swagger_ui_bundle  # type: ignore[import-untyped]  # Swagger UI's files; no type information
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from starlette.exceptions import HTTPException

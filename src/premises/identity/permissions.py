@@ -69,7 +69,7 @@ PERMISSIONS: dict[tuple[str, str], dict[Role, Grant]] = {
     ("request", "cancel"): {ADMIN: A, TECH: A, LTECH: OWN, VIEW: OWN, REQ: OWN},
     ("request", "decide"): {ADMIN: A, TECH: A},
     ("request", "delete"): {ADMIN: A},
-    ("work_order", "read"): {ADMIN: A, TECH: A, LTECH: OWN, VIEW: A},
+    ("work_order", "read"): {ADMIN: A, TECH: A, LTECH: OWN, VIEW: A, REQ: OWN},
     ("work_order", "create"): {ADMIN: A, TECH: A},
     ("work_order", "update"): {ADMIN: A, TECH: A, LTECH: OWN},
     ("work_order", "delete"): {ADMIN: A},
@@ -93,7 +93,8 @@ OWN_MEANS = {
     "file": "files the user uploaded",
     "request": "requests the user raised",
     "work_order": (
-        "work orders assigned to the user, to one of the user's teams, or with the user as an additional worker"
+        "work orders assigned to the user, to one of the user's teams, or with the user as an additional worker;"
+        " for a REQUESTER, work orders created from a request the user raised (work_order.visibility)"
     ),
 }
 

@@ -1,7 +1,9 @@
 """Which work orders a principal sees: the one rule, as one SQL predicate for the read and the write side.
 
-- a grant of ``OWN`` (limited technicians) sees the work orders assigned to its holder, to one of
-  its teams, or naming it as an additional user;
+- a grant of ``OWN`` sees its holder's own work orders, which depend on the role that holds the
+  grant (``OWN_BY_ROLE``): a limited technician's are those assigned to it, to one of its teams, or
+  naming it as an additional user; a requester's are those created from a request it raised (the
+  request portal: it follows what became of its request; it reads them only);
 - a location-based principal sees, at each of its places, what the grant its role there gives
   (``Principal.places_granted``: all the work orders, its own, or none), and the work orders
   assigned to it wherever they are. With one role on every place (UpKeep's location-based users)
@@ -21,7 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from premises.db.sql import Select
-from premises.identity.permissions import Grant
+from premises.identity.permissions import Grant, Role, grant_for
 from premises.identity.principal import Principal
 
 Rule = Callable[[Select, Principal, Grant, str], Select]
@@ -61,7 +63,7 @@ def restrict_by_grants(
     return select.where("(" + " OR ".join(parts) + ")", *values)
 
 
-def _own(principal: Principal) -> Clause:
+def _assigned(principal: Principal) -> Clause:
     """Assigned to the principal, to one of its teams, or naming it as an additional user."""
     me = principal.user_id
     teams = sorted(principal.team_ids)
@@ -73,10 +75,31 @@ def _own(principal: Principal) -> Clause:
     return sql, [me, *teams, me]
 
 
+def _requested(principal: Principal) -> Clause:
+    """Created from a request the principal raised (``request.service.approve_request`` copies the
+    request's id and requester onto the work order; neither is writable afterwards)."""
+    return "{a}.request_id IS NOT NULL AND {a}.requested_by_user_id = {}", [principal.user_id]
+
+
+# What a grant of OWN covers, by the role holding it; any other role: ``_assigned``.
+OWN_BY_ROLE: dict[Role, Callable[[Principal], Clause]] = {Role.REQUESTER: _requested}
+
+
+def _own(principal: Principal, action: str) -> Clause:
+    """The principal's own work orders for ``action``: the union of what OWN means for each of its roles
+    (account-wide and per site) that holds OWN for it; ``_assigned`` when OWN comes from scopes alone."""
+    roles = {principal.role, *principal.site_roles.values()}
+    meanings = {OWN_BY_ROLE.get(r, _assigned) for r in roles if grant_for(r, "work_order", action) is Grant.OWN}
+    clauses = [meaning(principal) for meaning in sorted(meanings or {_assigned}, key=lambda m: m.__name__)]
+    if len(clauses) == 1:
+        return clauses[0]
+    return " OR ".join("(" + sql + ")" for sql, _ in clauses), [value for _, values in clauses for value in values]
+
+
 def restrict(select: Select, principal: Principal, grant: Grant, action: str = "read") -> Select:
     """Only the work orders ``principal`` holding ``grant`` for ``action`` sees (``select`` is over ``work_orders``)."""
     place_grants = principal.places_granted("work_order", action)
-    return restrict_by_grants(select, principal, grant, place_grants, _own(principal), "assigned_to_user_id")
+    return restrict_by_grants(select, principal, grant, place_grants, _own(principal, action), "assigned_to_user_id")
 
 
 def passes(

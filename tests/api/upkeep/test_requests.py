@@ -417,9 +417,9 @@ class TestApprove:
         assert tenant.admin.get(f"/work-orders/{work_order['id']}").status_code == 200
         assert events_of(db, tenant.account_id, created["id"]) == ["REQUEST_CREATED", "REQUEST_APPROVED"]
         assert events_of(db, tenant.account_id, work_order["id"]) == ["WORK_ORDER_CREATED"]
-        # The requester sees the approval but not the work order itself.
+        # The requester sees the approval and the work order made from its request (test_requester_portal.py).
         mine = requester.get(f"/requests/{created['id']}", params={"includes": "workOrder"}).json()["result"]
-        assert mine["status"] == "approved" and mine["workOrder"] == work_order["id"]
+        assert mine["status"] == "approved" and mine["workOrder"]["id"] == work_order["id"]
 
     def test_approve_with_work_order_fields(self, tenant: Tenant, db: Database) -> None:
         tech = tenant.as_role("TECH")

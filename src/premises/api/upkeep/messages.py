@@ -38,6 +38,24 @@ UPKEEP_TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.INVALID_SORT_DIRECTION: "{field} direction must be ASC or DESC",
     # Assets: a custom field value sent under another type's key (fieldValue.numberValue for a date field).
     ErrorCode.VALUE_OF_OTHER_TYPE: "{field} must set {type}Value for this {type} field",
+    # Permissions: the resource as the API names it (RESOURCE_NAMES), never the table's name.
+    ErrorCode.ROLE_MAY_NOT: "{role} users may not {action} {resource}",
+}
+
+# The permission table's resources (premises.identity.permissions), in the plural the API's paths use:
+# "REQUESTER users may not read customers", not the table's "customer" or "work_order".
+RESOURCE_NAMES: dict[str, str] = {
+    "user": "users",
+    "customer": "customers",
+    "vendor": "vendors",
+    "team": "teams",
+    "file": "files",
+    "location": "locations",
+    "asset": "assets",
+    "asset_setting": "asset settings",
+    "request": "requests",
+    "work_order": "work orders",
+    "cost_category": "work order cost categories",
 }
 
 # Domain names -> UpKeep names that no body Spec declares, or that several declare differently
@@ -105,4 +123,7 @@ def message_for(exc: PremisesError) -> str:
         key: wire_name(value) if key.endswith("field") and isinstance(value, str) else value
         for key, value in exc.params.items()
     }
+    resource = params.get("resource")
+    if isinstance(resource, str):
+        params["resource"] = RESOURCE_NAMES.get(resource, resource)
     return render(template, wire_name(exc.field), params)
