@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
+from premises.errors import PremisesError
 from premises.operations.problems import ExitCode, Problem
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from premises.config import Settings
     from premises.db.engine import Database
-    from premises.errors import PremisesError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -36,13 +38,9 @@ def exit_with(code: ExitCode, line: str) -> typer.Exit:
     return typer.Exit(code=int(code))
 
 
-def refused(error: PremisesError) -> typer.Exit:
-    """A domain error (a weak password, a taken email, ...) as one line, exit code 1."""
-    return exit_with(ExitCode.FAILED, f"error: {error.message}")
-
-
 def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn a ``Problem`` raised anywhere in the command into its line and exit code."""
+    """Turn a ``Problem`` raised anywhere in the command into its line and exit code, and a domain
+    error (a weak password, a taken email, an unknown user, ...) into its message and exit code 1."""
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -50,6 +48,8 @@ def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except Problem as problem:
             raise exit_with(problem.code, problem.line) from None
+        except PremisesError as error:
+            raise exit_with(ExitCode.FAILED, f"error: {error.message}") from None
 
     return run
 
@@ -105,6 +105,16 @@ def database(loaded: Settings) -> Database:
     from premises.db.engine import Database, make_engine
 
     return Database(make_engine(loaded.resolved_database_url))
+
+
+def in_transaction(loaded: Settings, work: Callable[[Session], R]) -> R:
+    """Run ``work`` in one unit of work on the configured database."""
+    db = database(loaded)
+    try:
+        with db.unit_of_work() as session:
+            return work(session)
+    finally:
+        db.dispose()
 
 
 def read_password(*, stdin: bool, prompt: str = "Password") -> str:

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from premises.cli.common import exit_with, in_transaction, read_password, ready_settings, reports_problems, say
+from premises.operations.problems import ExitCode
+
 if TYPE_CHECKING:
     from premises.identity.passwords import NewPassword
-
-from premises.cli.common import database, exit_with, read_password, ready_settings, refused, reports_problems, say
-from premises.operations.problems import ExitCode
 
 account_app = typer.Typer(help="Accounts (tenants).", no_args_is_help=True, rich_markup_mode=None)
 user_app = typer.Typer(
@@ -44,36 +44,30 @@ def account_create(
 ) -> None:
     """Create an account with an admin user; print {"account_id": ..., "user_id": ...} as JSON."""
     from premises.account.service import create_account
-    from premises.errors import PremisesError
 
     password = admin_password if admin_password is not None else read_password(stdin=admin_password_stdin)
     current = ready_settings()
-    db = database(current)
-    try:
-        new_password = _new_password(password, admin_email, current.password_min_length)
-        with db.unit_of_work() as session:
-            created = create_account(session, name=name, admin_email=admin_email, admin_password=new_password)
-    except PremisesError as exc:
-        raise refused(exc) from None
-    finally:
-        db.dispose()
+    new_password = _new_password(password, admin_email, current.password_min_length)
+    created = in_transaction(
+        current, lambda s: create_account(s, name=name, admin_email=admin_email, admin_password=new_password)
+    )
     sys.stdout.write(json.dumps({"account_id": created.account_id, "user_id": created.user_id}) + "\n")
 
 
 PasswordStdin = Annotated[bool, typer.Option(help="Read the password from the first line of standard input.")]
+Email = Annotated[str, typer.Option(help="The user's email (its login).")]
 
 
 @user_app.command("create")
 @reports_problems
 def user_create(
     account: Annotated[str, typer.Option(help="The account's id.")],
-    email: Annotated[str, typer.Option(help="The user's email (its login).")],
+    email: Email,
     role: Annotated[str, typer.Option(help="The role: ADMIN, TECH, LIMITED_TECH, VIEW_ONLY, REQUESTER, ...")],
     name: Annotated[str | None, typer.Option(help="First and last name.")] = None,
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Create a user in an account; print {"account_id": ..., "user_id": ...} as JSON."""
-    from premises.errors import PremisesError
     from premises.identity.permissions import Role
     from premises.user.commands import UserCreate
     from premises.user.operator import create_user_as_operator
@@ -89,56 +83,29 @@ def user_create(
     command = UserCreate(
         email=email, account_type=account_type, first_name=first or None, last_name=last.strip() or None
     )
-    db = database(current)
-    try:
-        new_password = _new_password(password, email, current.password_min_length)
-        with db.unit_of_work() as session:
-            user = create_user_as_operator(session, account, command, new_password)
-    except PremisesError as exc:
-        raise refused(exc) from None
-    finally:
-        db.dispose()
+    new_password = _new_password(password, email, current.password_min_length)
+    user = in_transaction(current, lambda s: create_user_as_operator(s, account, command, new_password))
     sys.stdout.write(json.dumps({"account_id": user.account_id, "user_id": user.id}) + "\n")
 
 
 @user_app.command("set-password")
 @reports_problems
-def user_set_password(
-    email: Annotated[str, typer.Option(help="The user's email (its login).")],
-    password_stdin: PasswordStdin = False,
-) -> None:
+def user_set_password(email: Email, password_stdin: PasswordStdin = False) -> None:
     """Set a user's password (for one locked out); every session of the user ends."""
-    from premises.errors import PremisesError
     from premises.user.operator import set_password_as_operator
 
     password = read_password(stdin=password_stdin, prompt="New password")
     current = ready_settings()
-    db = database(current)
-    try:
-        new_password = _new_password(password, email, current.password_min_length)
-        with db.unit_of_work() as session:
-            user = set_password_as_operator(session, email, new_password)
-    except PremisesError as exc:
-        raise refused(exc) from None
-    finally:
-        db.dispose()
+    new_password = _new_password(password, email, current.password_min_length)
+    user = in_transaction(current, lambda s: set_password_as_operator(s, email, new_password))
     say(f"password of {user.email} changed; its sessions have ended")
 
 
 @user_app.command("disable")
 @reports_problems
-def user_disable(email: Annotated[str, typer.Option(help="The user's email (its login).")]) -> None:
+def user_disable(email: Email) -> None:
     """Deactivate a user: it can no longer log in, and every session of it ends."""
-    from premises.errors import PremisesError
     from premises.user.operator import disable_as_operator
 
-    current = ready_settings()
-    db = database(current)
-    try:
-        with db.unit_of_work() as session:
-            user = disable_as_operator(session, email)
-    except PremisesError as exc:
-        raise refused(exc) from None
-    finally:
-        db.dispose()
+    user = in_transaction(ready_settings(), lambda s: disable_as_operator(s, email))
     say(f"{user.email} is disabled; its sessions have ended")
