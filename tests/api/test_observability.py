@@ -58,7 +58,13 @@ def _probe_app(_runtime: Runtime | None) -> FastAPI:
     return app
 
 
-PROBE = Dialect("probe", "/probe", "test probe", _probe_app, upkeep_errors.http_error)
+def _probe_root(app: FastAPI) -> None:
+    @app.get("/probe-root-boom")
+    async def root_boom() -> None:  # a route of the root app, which has no 500 handler of its own
+        raise RuntimeError("a bug outside any dialect")
+
+
+PROBE = Dialect("probe", "/probe", "test probe", _probe_app, upkeep_errors.http_error, install_root=_probe_root)
 
 
 @pytest.fixture
@@ -105,6 +111,16 @@ class TestRequestId:
         assert response.status_code == 500
         assert response.headers["x-request-id"] == "trace-500"
         assert response.json() == {"success": False, "message": "internal server error", "errorId": "trace-500"}
+
+    def test_a_500_outside_any_dialect_names_the_request(
+        self, probe: TestClient, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        response = probe.get("/probe-root-boom", headers={"X-Request-Id": "trace-root-500"})
+        assert response.status_code == 500
+        assert response.headers["x-request-id"] == "trace-root-500"
+        assert response.text == "Internal Server Error"
+        logged = [r for r in caplog.records if r.name == "premises.api" and r.exc_info]
+        assert [r.request_id for r in logged] == ["trace-root-500"]  # type: ignore[attr-defined]
 
     def test_lines_logged_while_the_request_runs_carry_its_id(
         self, probe: TestClient, caplog: pytest.LogCaptureFixture
