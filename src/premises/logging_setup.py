@@ -20,9 +20,6 @@ import orjson
 # The id of the request being served (set by ``premises.api.observability.requests.Observe``).
 REQUEST_ID: ContextVar[str | None] = ContextVar("premises_request_id", default=None)
 
-LEVELS = ("debug", "info", "warning", "error")
-FORMATS = ("text", "json")
-
 # LogRecord attributes that are not "extra" fields.
 _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
     "message",
