@@ -346,6 +346,21 @@ class TestCors:
         assert "access-control-allow-origin" not in refused.headers
         assert "access-control-allow-origin" not in other.headers
 
+    def test_every_route_of_every_dialect_answers_a_preflight(self, settings: Settings, tmp_path: Path) -> None:
+        with app_with(settings, tmp_path, cors_origins="https://app.example") as client:
+            checked = 0
+            for dialect in DIALECTS:
+                document = client.get(f"{dialect.prefix}/openapi.json").json()
+                for template, operations in document["paths"].items():
+                    path = dialect.prefix + re.sub(r"\{[^}]+\}", "x1", template)
+                    for method in operations:
+                        headers = {**PREFLIGHT, "Access-Control-Request-Method": method.upper()}
+                        preflight = client.options(path, headers=headers)
+                        assert preflight.status_code == 200, (method, path)
+                        assert preflight.headers["access-control-allow-origin"] == "https://app.example"
+                        checked += 1
+        assert checked > 50
+
     def test_any_origin(self, settings: Settings, tmp_path: Path) -> None:
         with app_with(settings, tmp_path, cors_origins="*") as client:
             preflight = client.options("/api/v2/users/me", headers={**PREFLIGHT, "Origin": "https://anyone.example"})
