@@ -121,6 +121,10 @@ def test_postgresql_backup_archives_the_files_and_prints_pg_dump_guidance(tmp_pa
     result = premises("backup", "-o", str(archive), env=environment(tmp_path / "data", database_url))
     assert result.returncode == 0, result.stderr
     assert "no database (PostgreSQL)" in result.stderr
-    assert "pg_dump --format=custom" in result.stderr and "pg_restore" in result.stderr
+    assert "pg_dump --format=custom" in result.stderr and ":***@" not in result.stderr
     with tarfile.open(archive) as tar:
         assert "premises-backup/secret_key" in tar.getnames()
+    restored = premises("restore", str(archive), env=environment(tmp_path / "restored", database_url))
+    assert restored.returncode == 0, restored.stderr
+    assert "pg_restore --clean --if-exists" in restored.stderr
+    assert (tmp_path / "restored" / "secret_key").read_bytes() == (tmp_path / "data" / "secret_key").read_bytes()

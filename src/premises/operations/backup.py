@@ -105,15 +105,29 @@ def copy_sqlite(source: Path, target: Path) -> None:
         from_db.close()
 
 
-def pg_dump_guidance(settings: Settings) -> list[str]:
-    from premises.operations.preflight import masked_url
+def _libpq_url(settings: Settings) -> str:
+    """The database URL as pg_dump takes it, without the password (PGPASSWORD or ~/.pgpass give it)."""
+    from sqlalchemy.engine import make_url
 
-    url = masked_url(settings.resolved_database_url).replace("postgresql+psycopg://", "postgresql://")
+    from premises.db.engine import sqlalchemy_url
+
+    url = make_url(sqlalchemy_url(settings.resolved_database_url)).set(drivername="postgresql", password=None)
+    return url.render_as_string(hide_password=False)
+
+
+def pg_dump_guidance(settings: Settings) -> list[str]:
+    url = _libpq_url(settings)
     return [
-        "PostgreSQL: this archive holds the data directory's files and key, not the database. Dump it too:",
+        "PostgreSQL: this archive holds the data directory's files and key, not the database. Dump it too",
+        "(the password from PGPASSWORD or ~/.pgpass), and keep both together:",
         f'  pg_dump --format=custom --no-owner --file premises.pgdump "{url}"',
-        "(the password from PGPASSWORD or ~/.pgpass). Restore: premises restore <archive>, then",
-        f'  pg_restore --clean --if-exists --no-owner --dbname "{url}" premises.pgdump',
+    ]
+
+
+def pg_restore_guidance(settings: Settings) -> list[str]:
+    return [
+        "PostgreSQL: restore the database from its dump too:",
+        f'  pg_restore --clean --if-exists --no-owner --dbname "{_libpq_url(settings)}" premises.pgdump',
     ]
 
 
@@ -266,7 +280,7 @@ def restore_backup(settings: Settings, archive: Path, *, force: bool = False) ->
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     if engine != "sqlite":
-        summary.guidance = pg_dump_guidance(settings)[-1:]
+        summary.guidance = pg_restore_guidance(settings)
     return summary
 
 
