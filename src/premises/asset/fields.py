@@ -11,7 +11,7 @@ their own names and renderers with ``ASSETS.attach(...)``; nothing here knows a 
 
 from __future__ import annotations
 
-from premises.asset.commands import AssetStatus, UsefulLifeUnit, values_of
+from premises.asset.commands import AssetStatus, CustomFieldType, UsefulLifeUnit, values_of
 from premises.kit.fields import Catalogue, Field, FieldType, Op
 
 ID, INSTANT, NUMBER, STRING, TEXT = FieldType.ID, FieldType.INSTANT, FieldType.NUMBER, FieldType.STRING, FieldType.TEXT
@@ -85,4 +85,32 @@ ASSETS = Catalogue(
         ),
     ),
     default_sort=(("created_at", True),),
+)
+
+# The account's asset downtime statuses (the reasons an asset is not available).
+DOWNTIME_STATUSES = Catalogue(
+    "asset_downtime_status",
+    (
+        Field("id", ID, nullable=False),
+        Field("name", STRING, nullable=False, max_length=200, searchable=True, writable=True),
+        Field("created_at", INSTANT, nullable=False),
+        Field("updated_at", INSTANT, nullable=False),
+    ),
+    default_sort=(("name", False),),
+)
+
+# The account's typed custom fields of assets (their values are ``asset.custom_fields``'s).
+CUSTOM_FIELD_DEFINITIONS = Catalogue(
+    "custom_field_definition",
+    (
+        Field("id", ID, nullable=False),
+        Field("name", STRING, nullable=False, max_length=200, searchable=True, writable=True),
+        Field("type", FieldType.ENUM, nullable=False, choices=values_of(CustomFieldType), writable=True),
+        Field("options", FieldType.JSON, writable=True),  # a dropdown's choices
+        Field("decimal_precision", FieldType.INTEGER, writable=True),  # numbers: 0 .. custom_fields.MAX_PRECISION
+        _id("created_by_user_id", writable=False),
+        Field("created_at", INSTANT, nullable=False),
+        Field("updated_at", INSTANT, nullable=False),
+    ),
+    default_sort=(("name", False),),
 )

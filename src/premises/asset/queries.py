@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from premises.asset.fields import ASSETS
+from premises.asset.fields import ASSETS, CUSTOM_FIELD_DEFINITIONS, DOWNTIME_STATUSES
 from premises.asset.visibility import restrict
 from premises.assignment.service import MEMBER_TYPES
 from premises.db.reader import Reader
@@ -51,17 +51,8 @@ DEFINITION_JOINED = (
     "definition_updated_at",
     "definition_deleted_at",
 )
-DEFINITION_COLUMNS = (
-    "id",
-    "name",
-    "type",
-    "options",
-    "decimal_precision",
-    "created_by_user_id",
-    "created_at",
-    "updated_at",
-)
-STATUS_COLUMNS = ("id", "name", "created_at", "updated_at")
+DEFINITION_COLUMNS = CUSTOM_FIELD_DEFINITIONS.columns
+STATUS_COLUMNS = DOWNTIME_STATUSES.columns
 LINK_TYPES = MEMBER_TYPES
 
 

@@ -75,3 +75,15 @@ WORK_ORDERS = Catalogue(
     ),
     default_sort=(("created_at", True),),
 )
+
+# The account's cost categories (Labor Cost, Parts Cost, ...), the ``categories`` rows of kind "cost",
+# in the account's order.
+COST_CATEGORIES = Catalogue(
+    "cost_category",
+    (
+        Field("id", ID, nullable=False),
+        Field("name", FieldType.STRING, nullable=False, max_length=200, searchable=True),
+        Field("position", FieldType.INTEGER, nullable=False),
+    ),
+    default_sort=(("position", False), ("name", False)),
+)

@@ -20,6 +20,7 @@ from premises.kit import jsonutil
 from premises.kit.listing import ListQuery
 from premises.work_order import visibility
 from premises.work_order.commands import Status
+from premises.work_order.fields import COST_CATEGORIES
 
 COLUMNS = (
     "id",
@@ -214,6 +215,8 @@ async def work_order_detail(reader: Reader, principal: Principal, work_order_id:
 
 async def cost_categories(reader: Reader, principal: Principal) -> list[dict[str, Any]]:
     principal.require("cost_category", "read")
-    select = Select("categories", ("id", "name"), principal.account_id).where_eq("kind", "cost")
-    select.order_by("position", False).order_by("name", False)
-    return [{"id": r[0], "name": r[1]} for r in await reader.fetch(select.sql(), select.params)]
+    select = Select("categories", COST_CATEGORIES.columns, principal.account_id).where_eq("kind", "cost")
+    for name, descending in COST_CATEGORIES.default_sort:
+        select.order_by(name, descending)
+    rows = await reader.fetch(select.sql(), select.params)
+    return [dict(zip(COST_CATEGORIES.columns, r, strict=True)) for r in rows]

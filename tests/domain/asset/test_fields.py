@@ -169,3 +169,17 @@ def test_an_attachment_is_checked_against_the_declarations() -> None:
         Fields(catalogue.attach("upkeep", {"notes": Wire("notes", ordered=True)}))
     with pytest.raises(ValueError, match="a wire name is given twice"):
         Fields(catalogue.attach("upkeep", {"id": Wire("id"), "notes": Wire("notes", also=("id",))}))
+
+
+def test_downtime_statuses_and_custom_field_definitions_are_declared_once() -> None:
+    from premises.asset.custom_fields import CUSTOM_FIELD_TYPES
+    from premises.asset.fields import CUSTOM_FIELD_DEFINITIONS, DOWNTIME_STATUSES
+    from premises.models import AssetDowntimeStatus, CustomFieldDefinition
+
+    assert_agrees_with_table(DOWNTIME_STATUSES, AssetDowntimeStatus.__table__)
+    assert_agrees_with_table(CUSTOM_FIELD_DEFINITIONS, CustomFieldDefinition.__table__)
+    assert CUSTOM_FIELD_DEFINITIONS.by_name["type"].choices == CUSTOM_FIELD_TYPES
+    # UpKeep's bodies derive from the declarations: a field's type and precision are fixed once created.
+    assert list(wire.CREATE_DEFINITION.fields) == ["name", "type", "options", "decimalPrecision"]
+    assert [f.name for f in wire.UPDATE_DEFINITION.fields.values() if not f.patchable] == ["type", "decimalPrecision"]
+    assert list(wire.CREATE_STATUS.fields) == ["name"] and wire.CREATE_STATUS.fields["name"].required

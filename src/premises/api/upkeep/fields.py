@@ -211,10 +211,12 @@ class Fields:
 
     # ------------------------------------------------------------------------------------- bodies
 
-    def body_fields(self, *, required: Iterable[str] = (), without: Iterable[str] = ()) -> list[body.Field]:
-        """The body fields: every writable field with a wire name, in order; ``required`` and ``without``
-        (left out) are domain names."""
-        must, left_out = frozenset(required), frozenset(without)
+    def body_fields(
+        self, *, required: Iterable[str] = (), without: Iterable[str] = (), fixed: Iterable[str] = ()
+    ) -> list[body.Field]:
+        """The body fields: every writable field with a wire name, in order; ``required``, ``without``
+        (left out) and ``fixed`` (refused in a partial update: read-only once set) are domain names."""
+        must, left_out, read_only = frozenset(required), frozenset(without), frozenset(fixed)
         return [
             body.Field(
                 wire.name,
@@ -224,6 +226,7 @@ class Fields:
                 nullable=f.nullable or wire.null_default,
                 choices=wire.choices_of(f),
                 max_length=f.max_length if f.type in (FieldType.STRING, FieldType.TEXT) else None,
+                patchable=f.name not in read_only,
             )
             for f, wire in self.body_items
             if f.writable and wire.body and f.name not in left_out

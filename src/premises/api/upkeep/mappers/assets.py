@@ -11,7 +11,7 @@ import orjson
 from premises.api.kit.body import COERCERS, Field, Spec
 from premises.api.upkeep.expanders import expander, objects_for_columns
 from premises.api.upkeep.fields import Fields, Wire, required_of
-from premises.api.upkeep.mappers.common import BOOL, DATE, ID_OR_OBJECT, IDS, NINT, NNUM, NSTR, STR, iso, obj
+from premises.api.upkeep.mappers.common import BOOL, DATE, ID_OR_OBJECT, IDS, NNUM, NSTR, STR, iso, obj
 from premises.asset import queries
 from premises.asset.commands import (
     AssetChanges,
@@ -29,7 +29,7 @@ from premises.asset.commands import (
     values_of,
 )
 from premises.asset.downtime import DowntimeOutcome, RowError
-from premises.asset.fields import ASSETS
+from premises.asset.fields import ASSETS, CUSTOM_FIELD_DEFINITIONS, DOWNTIME_STATUSES
 from premises.db.reader import Reader
 from premises.errors import DomainValidation, ErrorCode
 from premises.identity.principal import Principal
@@ -132,21 +132,39 @@ UPDATE_CUSTOM_FIELD = Spec(
     Field("unit", max_length=100),
     model=CustomFieldValue,
 )
-CREATE_STATUS = Spec(Field("name", required=True, max_length=200), model=AssetDowntimeStatus)
-UPDATE_STATUS = Spec(Field("name", max_length=200, nullable=False), model=AssetDowntimeStatus)
-CREATE_DEFINITION = Spec(
-    Field("name", required=True, max_length=200),
-    Field("type", required=True, choices=CUSTOM_FIELD_TYPES),
-    Field("options", "any"),
-    Field("decimalPrecision", "integer", to="decimal_precision"),
-    model=CustomFieldDefinition,
+# The account's downtime statuses and custom-field definitions (asset.fields declares them).
+STATUS_UPKEEP = Fields(
+    DOWNTIME_STATUSES.attach(
+        "upkeep",
+        {
+            "id": Wire("id"),
+            "name": Wire("name", filter="Only the status with exactly this name."),
+            "created_at": Wire("createdAt", iso),
+            "updated_at": Wire("updatedAt", iso),
+        },
+    )
 )
+CREATE_STATUS = Spec(*STATUS_UPKEEP.body_fields(required=("name",)), model=AssetDowntimeStatus)
+UPDATE_STATUS = Spec(*STATUS_UPKEEP.body_fields(), model=AssetDowntimeStatus)
+DEFINITION_UPKEEP = Fields(
+    CUSTOM_FIELD_DEFINITIONS.attach(
+        "upkeep",
+        {
+            "id": Wire("id"),
+            "name": Wire("name"),
+            "type": Wire("type"),
+            "options": Wire("options", schema={"type": ["array", "null"], "items": {"type": "string"}}),
+            "decimal_precision": Wire("decimalPrecision"),
+            "created_by_user_id": Wire("createdByUser"),
+            "created_at": Wire("createdAt", iso),
+            "updated_at": Wire("updatedAt", iso),
+        },
+    )
+)
+CREATE_DEFINITION = Spec(*DEFINITION_UPKEEP.body_fields(required=("name", "type")), model=CustomFieldDefinition)
+# A field's type and precision are fixed once it exists (its values were written for them).
 UPDATE_DEFINITION = Spec(
-    Field("name", max_length=200, nullable=False),
-    Field("options", "any"),
-    Field("type", patchable=False),
-    Field("decimalPrecision", patchable=False),
-    model=CustomFieldDefinition,
+    *DEFINITION_UPKEEP.body_fields(fixed=("type", "decimal_precision")), model=CustomFieldDefinition
 )
 
 
@@ -365,17 +383,7 @@ def _typed_value(value: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def definition_to_upkeep(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "type": row["type"],
-        "options": row["options"],
-        "decimalPrecision": row["decimal_precision"],
-        "createdByUser": row["created_by_user_id"],
-        "createdAt": iso(row["created_at"]),
-        "updatedAt": iso(row["updated_at"]),
-    }
+definition_to_upkeep = DEFINITION_UPKEEP.render
 
 
 def custom_field_to_upkeep(value: Mapping[str, Any]) -> dict[str, Any]:
@@ -411,13 +419,7 @@ def free_field_to_upkeep(value: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def status_to_upkeep(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "createdAt": iso(row["created_at"]),
-        "updatedAt": iso(row["updated_at"]),
-    }
+status_to_upkeep = STATUS_UPKEEP.render
 
 
 def to_upkeep(
@@ -472,19 +474,7 @@ async def expand_assets(reader: Reader, principal: Principal, ids: set[str]) -> 
 
 # ------------------------------------------------------------------------------------------ schemas
 
-DEFINITION_SCHEMA = obj(
-    {
-        "id": STR,
-        "name": STR,
-        "type": {"enum": list(CUSTOM_FIELD_TYPES)},
-        "options": {"type": ["array", "null"], "items": {"type": "string"}},
-        "decimalPrecision": NINT,
-        "createdByUser": NSTR,
-        "createdAt": DATE,
-        "updatedAt": DATE,
-    },
-    ("id", "name", "type"),
-)
+DEFINITION_SCHEMA = obj(DEFINITION_UPKEEP.schema_properties({}), ("id", "name", "type"))
 FIELD_VALUE_SCHEMA = obj(
     {
         "singleLineTextValue": NSTR,
@@ -515,7 +505,7 @@ FREE_FIELD_SCHEMA = obj(
         "updatedAt": DATE,
     }
 )
-STATUS_SCHEMA = obj({"id": STR, "name": STR, "createdAt": DATE, "updatedAt": DATE}, ("id", "name"))
+STATUS_SCHEMA = obj(STATUS_UPKEEP.schema_properties({}), ("id", "name"))
 SCHEMA = obj(
     {
         **UPKEEP.schema_properties(

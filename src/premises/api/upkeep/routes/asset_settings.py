@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import read_body
-from premises.api.kit.listing import Filter, check_keys
+from premises.api.kit.listing import check_keys
 from premises.api.upkeep.listing import ListSpec, parse_list
 from premises.api.upkeep.mappers import assets as wire
 from premises.api.upkeep.security import PrincipalDep
@@ -24,7 +24,7 @@ from premises.asset import custom_fields, downtime, queries
 
 router = APIRouter(tags=["asset settings"])
 
-STATUS_LIST = ListSpec(filters=(Filter("name", "name", description="Only the status with exactly this name."),))
+STATUS_LIST = ListSpec(filters=wire.STATUS_UPKEEP.filters())
 DEFINITION_LIST = ListSpec()
 STATUS_ITEM = responses(result_schema(wire.STATUS_SCHEMA))
 DEFINITION_ITEM = responses(result_schema(wire.DEFINITION_SCHEMA))
