@@ -117,11 +117,15 @@ def test_restore_verifies_the_archive_and_changes_nothing_when_it_fails(tmp_path
 
 @pytest.mark.skipif(not os.environ.get("PREMISES_TEST_DATABASE_URL"), reason="needs a PostgreSQL server")
 def test_postgresql_backup_archives_the_files_and_prints_pg_dump_guidance(tmp_path: Path, database_url: str) -> None:
+    from sqlalchemy.engine import make_url
+
     archive = tmp_path / "pg.tar.gz"
-    result = premises("backup", "-o", str(archive), env=environment(tmp_path / "data", database_url))
+    with_password = make_url(database_url).set(password="s3cret-pass").render_as_string(hide_password=False)
+    result = premises("backup", "-o", str(archive), env=environment(tmp_path / "data", with_password))
     assert result.returncode == 0, result.stderr
     assert "no database (PostgreSQL)" in result.stderr
-    assert "pg_dump --format=custom" in result.stderr and ":***@" not in result.stderr
+    assert "pg_dump --format=custom" in result.stderr
+    assert "s3cret-pass" not in result.stderr and ":***@" not in result.stderr.partition("pg_dump")[2]
     with tarfile.open(archive) as tar:
         assert "premises-backup/secret_key" in tar.getnames()
     restored = premises("restore", str(archive), env=environment(tmp_path / "restored", database_url))

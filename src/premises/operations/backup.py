@@ -107,12 +107,13 @@ def copy_sqlite(source: Path, target: Path) -> None:
 
 def _libpq_url(settings: Settings) -> str:
     """The database URL as pg_dump takes it, without the password (PGPASSWORD or ~/.pgpass give it)."""
-    from sqlalchemy.engine import make_url
+    from sqlalchemy.engine import URL, make_url
 
     from premises.db.engine import sqlalchemy_url
 
-    url = make_url(sqlalchemy_url(settings.resolved_database_url)).set(drivername="postgresql", password=None)
-    return url.render_as_string(hide_password=False)
+    url = make_url(sqlalchemy_url(settings.resolved_database_url))
+    bare = URL.create("postgresql", url.username, None, url.host, url.port, url.database, url.query)
+    return bare.render_as_string(hide_password=False)
 
 
 def pg_dump_guidance(settings: Settings) -> list[str]:
