@@ -53,6 +53,11 @@ def test_no_server_errors_and_schema_conformance(case: Any, http: TestClient, fu
     kwargs["headers"] = {**(kwargs.get("headers") or {}), "Session-Token": fuzz_tenant.admin.token}
     if kwargs.get("files"):  # httpx cannot encode the non-string multipart values negative cases generate
         kwargs["files"] = [(name, _multipart_value(part)) for name, part in kwargs["files"]]
+    if isinstance(kwargs.get("data"), bytes | str):  # a raw body is httpx's content=, data= is for forms
+        kwargs["content"] = kwargs.pop("data")
+    cookies = kwargs.pop("cookies", None)  # httpx deprecates per-request cookies: send them as a header
+    if cookies:
+        kwargs["headers"]["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
     response = http.request(**kwargs)
     response.request.read()  # a multipart body is a stream; the checks below read the request
     case.validate_response(response, checks=[not_a_server_error, status_code_conformance, response_schema_conformance])
