@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from premises.api.app import create_app
 from premises.api.dialects_installed import DIALECTS
+from premises.api.upkeep.dialect import UPKEEP
+from premises.config import Settings
+from tests.api.kit.test_dialects import SECOND
 
 UPKEEP_INDEX = {
     "name": "upkeep",
@@ -104,3 +109,14 @@ def test_head_on_the_pages(http: TestClient) -> None:
         response = http.head(path)
         assert response.status_code == 200, path
         assert response.content == b"", path
+
+
+def test_a_dialect_without_a_document_is_listed_without_links(settings: Settings, tmp_path: Path) -> None:
+    own = Settings(database_url=settings.database_url, data_dir=tmp_path)
+    with TestClient(create_app(own, dialects=(UPKEEP, SECOND))) as client:
+        listed = client.get("/docs").json()["dialects"]
+        assert listed == [UPKEEP_INDEX, {"name": "second", "summary": "a second dialect", "url": "/v1"}]
+        assert client.get("/v1").json() == {"dialects": [listed[1]]}
+        missing = client.get("/v1/docs")  # a 404 in the second dialect's own format
+        assert (missing.status_code, missing.json()) == (404, {"error": {"status": 404, "dialect": "second"}})
+        assert client.get("/api/v2/docs").status_code == 200
