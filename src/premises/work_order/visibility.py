@@ -39,11 +39,11 @@ Clause = tuple[str, list[Any]]
 
 
 def restrict_by_grants(
-    select: Select, principal: Principal, grant: Grant, place_grants: PlaceGrants, own: Clause, owner_column: str
+    select: Select, principal: Principal, grant: Grant, place_grants: PlaceGrants, own: Clause, owner: str | Clause
 ) -> Select:
     """Records the principal sees: with ``grant`` OWN only its ``own``; a location-based principal,
     at each place what its grant there allows (``place_grants``), and everywhere the records whose
-    ``owner_column`` is itself."""
+    ``owner`` column is itself (or that pass the ``owner`` clause)."""
     if place_grants is None:
         if grant is Grant.OWN:
             select.where("(" + own[0] + ")", *own[1])
@@ -58,8 +58,10 @@ def restrict_by_grants(
     if owned:
         parts.append("({a}.location_id IN (" + _placeholders(owned) + ") AND (" + own[0] + "))")
         values += [*owned, *own[1]]
-    parts.append("{a}." + owner_column + " = {}")
-    values.append(principal.user_id)
+    if isinstance(owner, str):
+        owner = ("{a}." + owner + " = {}", [principal.user_id])
+    parts.append("(" + owner[0] + ")")
+    values += owner[1]
     return select.where("(" + " OR ".join(parts) + ")", *values)
 
 
@@ -85,21 +87,38 @@ def _requested(principal: Principal) -> Clause:
 OWN_BY_ROLE: dict[Role, Callable[[Principal], Clause]] = {Role.REQUESTER: _requested}
 
 
-def _own(principal: Principal, action: str) -> Clause:
-    """The principal's own work orders for ``action``: the union of what OWN means for each of its roles
-    (account-wide and per site) that holds OWN for it; ``_assigned`` when OWN comes from scopes alone."""
+def _meanings(principal: Principal, action: str) -> list[Callable[[Principal], Clause]]:
+    """What OWN means for each of the principal's roles (account-wide and per site) that holds OWN for
+    ``action``; ``_assigned`` when OWN comes from scopes alone."""
     roles = {principal.role, *principal.site_roles.values()}
     meanings = {OWN_BY_ROLE.get(r, _assigned) for r in roles if grant_for(r, "work_order", action) is Grant.OWN}
-    clauses = [meaning(principal) for meaning in sorted(meanings or {_assigned}, key=lambda m: m.__name__)]
+    return sorted(meanings or {_assigned}, key=lambda m: m.__name__)
+
+
+def _any(clauses: list[Clause]) -> Clause:
     if len(clauses) == 1:
         return clauses[0]
     return " OR ".join("(" + sql + ")" for sql, _ in clauses), [value for _, values in clauses for value in values]
 
 
+def _own(principal: Principal, action: str) -> Clause:
+    """The principal's own work orders for ``action``: the union of what OWN means for its roles."""
+    return _any([meaning(principal) for meaning in _meanings(principal, action)])
+
+
+def _everywhere(principal: Principal, action: str) -> Clause:
+    """What a location-based principal sees wherever it is: the work orders assigned to it and, for a
+    requester, those of its requests (an approval may put them at a place it does not see)."""
+    assigned: Clause = ("{a}.assigned_to_user_id = {}", [principal.user_id])
+    requested = [_requested(principal)] if _requested in _meanings(principal, action) else []
+    return _any([assigned, *requested])
+
+
 def restrict(select: Select, principal: Principal, grant: Grant, action: str = "read") -> Select:
     """Only the work orders ``principal`` holding ``grant`` for ``action`` sees (``select`` is over ``work_orders``)."""
     place_grants = principal.places_granted("work_order", action)
-    return restrict_by_grants(select, principal, grant, place_grants, _own(principal, action), "assigned_to_user_id")
+    own, everywhere = _own(principal, action), _everywhere(principal, action)
+    return restrict_by_grants(select, principal, grant, place_grants, own, everywhere)
 
 
 def passes(

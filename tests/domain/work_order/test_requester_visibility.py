@@ -13,7 +13,7 @@ from premises.identity.permissions import Grant, Role
 from premises.identity.principal import Principal
 from premises.kit.listing import ListQuery
 from premises.request import service as requests
-from premises.request.commands import RequestCreate
+from premises.request.commands import RequestApproval, RequestCreate
 from premises.work_order import queries, service, visibility
 from premises.work_order.commands import WorkOrderChanges, WorkOrderCreate
 from tests.domain.conftest import DomainAccount
@@ -85,5 +85,12 @@ def test_a_location_based_requester_sees_its_own_at_its_places(database_url: str
     mine = _from_request(account, me, location_id=site)
     theirs = _from_request(account, neighbour, location_id=site)
     at_site = _direct(account, location_id=site)
-    listed, checked = _seen(database_url, account, me, [mine, theirs, at_site])
-    assert listed == checked == {mine}
+    # The approver may move the work order to a place the requester does not see: still its own.
+    elsewhere = make_place(account.db, account.account_id, "Elsewhere")
+    request = account.write(lambda s: requests.create_request(s, me, RequestCreate(title="Gate", location_id=site)))
+    request_id = request.id
+    _, moved = account.write(
+        lambda s: requests.approve_request(s, account.admin, request_id, RequestApproval(location_id=elsewhere))
+    )
+    listed, checked = _seen(database_url, account, me, [mine, theirs, at_site, moved.id])
+    assert listed == checked == {mine, moved.id}
