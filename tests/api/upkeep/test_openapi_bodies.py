@@ -73,17 +73,12 @@ def test_form_fields_holding_objects_are_json_texts(document: dict[str, Any], te
     assert response.json()["result"]["usefulLife"]["quantity"] == 5
 
 
-def test_deletes_that_read_a_body_document_it(document: dict[str, Any], http: TestClient, tenant: Tenant) -> None:
+def test_a_request_cancel_by_delete_documents_its_optional_reason(document: dict[str, Any]) -> None:
+    # DELETE /auth's token-in-the-body fallback stays undocumented: every surface test would send it
+    # (and log its own session out); docs/dialects/upkeep.md describes it.
     cancel = document["paths"]["/requests/{request_id}/cancel"]["delete"]["requestBody"]
     assert cancel["required"] is False
     assert "reason" in cancel["content"]["application/json"]["schema"]["properties"]
-    log_out = document["paths"]["/auth"]["delete"]["requestBody"]
-    assert log_out["required"] is False and set(log_out["content"]) == {"application/json", FORM}
-    assert "sessionToken" in log_out["content"][FORM]["schema"]["properties"]
-    # As documented: the token in a form body logs out.
-    token = tenant.as_role("TECH").token
-    assert http.request("DELETE", "/api/v2/auth", data={"sessionToken": token}).status_code == 200
-    assert http.get("/api/v2/users", headers={"Session-Token": token}).status_code == 401
 
 
 def test_an_upload_requires_only_the_file(document: dict[str, Any], tenant: Tenant) -> None:

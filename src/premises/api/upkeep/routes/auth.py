@@ -17,8 +17,6 @@ from premises.kit.time import ms_to_iso
 router = APIRouter(tags=["auth"])
 
 LOGIN = Spec(Field("email", required=True, max_length=320), Field("password", required=True, max_length=500))
-# DELETE /auth: the token may come in the body instead of the header (documented; read by log_out).
-LOGOUT = Spec(Field("sessionToken"), Field("Session-Token"))
 SESSION_SCHEMA = obj({"sessionToken": STR, "expiresAt": DATE}, ("sessionToken", "expiresAt"))
 THROTTLED = {
     "description": "Too many failed logins for this email or from this address: retry after Retry-After seconds",
@@ -55,7 +53,7 @@ async def log_in(request: Request, runtime: RuntimeDep) -> Response:
     return ok_result({"sessionToken": new.token, "expiresAt": ms_to_iso(new.expires_at)})
 
 
-@router.delete("/auth", responses=responses(MESSAGE_SCHEMA), openapi_extra=LOGOUT.openapi(partial=True))
+@router.delete("/auth", responses=responses(MESSAGE_SCHEMA))
 async def log_out(request: Request, runtime: RuntimeDep) -> Response:
     token = await session_token_header(request)
     if not token:
