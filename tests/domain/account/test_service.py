@@ -25,9 +25,7 @@ def test_a_new_account_has_its_admin_counters_and_default_categories(account: Do
         )
         assert admin is not None and admin.account_type == Role.ADMIN.value
         assert sorted(counters) == sorted(COUNTERS)
-        assert {kind: count for kind, count in categories} == {
-            kind: len(names) for kind, names in DEFAULT_CATEGORIES.items()
-        }
+        assert dict(categories) == {kind: len(names) for kind, names in DEFAULT_CATEGORIES.items()}  # rows are pairs
 
 
 def test_an_account_needs_a_name(db: Database) -> None:
