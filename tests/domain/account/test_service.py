@@ -25,7 +25,7 @@ def test_a_new_account_has_its_admin_counters_and_default_categories(account: Do
         )
         assert admin is not None and admin.account_type == Role.ADMIN.value
         assert sorted(counters) == sorted(COUNTERS)
-        assert dict(categories) == {kind: len(names) for kind, names in DEFAULT_CATEGORIES.items()}  # rows are pairs
+        assert dict(categories.all()) == {kind: len(names) for kind, names in DEFAULT_CATEGORIES.items()}
 
 
 def test_an_account_needs_a_name(db: Database) -> None:
