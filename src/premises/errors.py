@@ -123,6 +123,9 @@ class ErrorCode(StrEnum):
     ROLE_MAY_NOT_CHANGE = "role_may_not_change"  # an OWN grant changes only what its holder works on
     NOT_ASSIGNED = "not_assigned"
     NOT_OPEN = "not_open"  # a decided request (approved, rejected, cancelled) is final
+    # Meters
+    READING_BELOW_PREVIOUS = "reading_below_previous"  # a cumulative meter read lower than before, not as a reset
+    READING_ABOVE_NEXT = "reading_above_next"  # a back-dated reading of a cumulative meter above a later one
 
 
 TEMPLATES: dict[ErrorCode, str] = {
@@ -223,6 +226,12 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.ROLE_MAY_NOT_CHANGE: "{role} users may not change {name}",
     ErrorCode.NOT_ASSIGNED: "{record} is not assigned to this {to}",
     ErrorCode.NOT_OPEN: "only open {records} can be {verb}; this {record} is {status}",
+    # Meters
+    ErrorCode.READING_BELOW_PREVIOUS: (
+        "{field} {value} is lower than the previous reading {previous} of this cumulative meter:"
+        " mark the reading as a reset to record it"
+    ),
+    ErrorCode.READING_ABOVE_NEXT: "{field} {value} is higher than the later reading {next} of this cumulative meter",
 }
 
 

@@ -64,6 +64,15 @@ PERMISSIONS: dict[tuple[str, str], dict[Role, Grant]] = {
     ("asset", "record_downtime"): {ADMIN: A, TECH: A, LTECH: A},
     ("asset_setting", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
     ("asset_setting", "write"): {ADMIN: A},
+    ("meter", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
+    ("meter", "create"): {ADMIN: A, TECH: A},
+    ("meter", "update"): {ADMIN: A, TECH: A},
+    ("meter", "delete"): {ADMIN: A},
+    ("meter_reading", "create"): {ADMIN: A, TECH: A, LTECH: A},
+    ("meter_reading", "update"): {ADMIN: A, TECH: A, LTECH: OWN},
+    ("meter_reading", "delete"): {ADMIN: A, TECH: A},
+    ("meter_notification", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
+    ("meter_notification", "write"): {ADMIN: A, TECH: A},
     ("request", "read"): {ADMIN: A, TECH: A, LTECH: OWN, VIEW: OWN, REQ: OWN},
     ("request", "create"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A, REQ: A},
     ("request", "cancel"): {ADMIN: A, TECH: A, LTECH: OWN, VIEW: OWN, REQ: OWN},
@@ -92,6 +101,7 @@ OWN_MEANS = {
     "user": "the user's own record",
     "file": "files the user uploaded",
     "request": "requests the user raised",
+    "meter_reading": "readings the user recorded",
     "work_order": (
         "work orders assigned to the user, to one of the user's teams, or with the user as an additional worker;"
         " for a REQUESTER, work orders created from a request the user raised (work_order.visibility)"

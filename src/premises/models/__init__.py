@@ -9,6 +9,7 @@ from premises.models.custom_field import CustomFieldDefinition, CustomFieldValue
 from premises.models.event import Event
 from premises.models.file import StoredFile
 from premises.models.identity import AuthSession, Login, SiteMembership, ThrottleCounter, User
+from premises.models.meter import Meter, MeterNotification, MeterReading, MeterTriggerHit
 from premises.models.place import Place, PlaceLink
 from premises.models.request import WorkRequest
 from premises.models.team import Team, TeamMember
@@ -37,6 +38,10 @@ __all__ = [
     "CustomFieldValue",
     "Event",
     "Login",
+    "Meter",
+    "MeterNotification",
+    "MeterReading",
+    "MeterTriggerHit",
     "Place",
     "PlaceLink",
     "SiteMembership",

@@ -95,6 +95,21 @@ def _created(path: str, **body: Any) -> Prepare:
     return prepare
 
 
+def _meter(world: World, owner: UpKeep) -> str:
+    return _id(world.admin.post("/meters", json={"name": _unique("Meter"), "units": "h", "frequency": 7}))
+
+
+def _reading(world: World, owner: UpKeep) -> tuple[str, str]:
+    meter_id = _meter(world, world.admin)
+    return meter_id, _id(owner.post(f"/meters/{meter_id}/readings", json={"value": 1}))
+
+
+def _meter_notification(world: World, owner: UpKeep) -> tuple[str, str]:
+    meter_id = _meter(world, world.admin)
+    body = {"title": _unique("Check"), "triggerValue": 1, "triggerFrequency": "EVERY_TIME_IS_GREATER_THAN"}
+    return meter_id, _id(world.admin.post(f"/meters/{meter_id}/notifications", json=body))
+
+
 CASES: dict[tuple[str, str], Case] = {
     ("user", "read"): Case(lambda me, user_id: me.get(f"/users/{user_id}"), lambda world, owner: owner.user_id),
     ("user", "create"): Case(
@@ -146,6 +161,27 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     ("asset_setting", "read"): Case(lambda me, _: me.get("/asset-downtime-statuses")),
     ("asset_setting", "write"): Case(lambda me, _: me.post("/asset-downtime-statuses", json={"name": _unique("Down")})),
+    ("meter", "read"): Case(lambda me, i: me.get(f"/meters/{i}"), _meter),
+    ("meter", "create"): Case(
+        lambda me, _: me.post("/meters", json={"name": _unique("M"), "units": "h", "frequency": 1})
+    ),
+    ("meter", "update"): Case(lambda me, i: me.patch(f"/meters/{i}", json={"name": "Renamed"}), _meter),
+    ("meter", "delete"): Case(lambda me, i: me.delete(f"/meters/{i}"), _meter),
+    ("meter_reading", "create"): Case(lambda me, i: me.post(f"/meters/{i}/readings", json={"value": 2}), _meter),
+    ("meter_reading", "update"): Case(
+        lambda me, t: me.patch(f"/meters/{t[0]}/readings/{t[1]}", json={"value": 3}), _reading
+    ),
+    ("meter_reading", "delete"): Case(lambda me, t: me.delete(f"/meters/{t[0]}/readings/{t[1]}"), _reading),
+    ("meter_notification", "read"): Case(
+        lambda me, t: me.get(f"/meters/{t[0]}/notifications/{t[1]}"), _meter_notification
+    ),
+    ("meter_notification", "write"): Case(
+        lambda me, i: me.post(
+            f"/meters/{i}/notifications",
+            json={"title": "Hot", "triggerValue": 90, "triggerFrequency": "EVERY_TIME_IS_GREATER_THAN"},
+        ),
+        _meter,
+    ),
     ("request", "read"): Case(lambda me, i: me.get(f"/requests/{i}"), _request),
     ("request", "create"): Case(lambda me, _: me.post("/requests", json={"title": _unique("Leak")})),
     ("request", "cancel"): Case(lambda me, i: me.delete(f"/requests/{i}/cancel"), _request),

@@ -15,6 +15,7 @@ from premises.api.upkeep.routes import (
     customers,
     files,
     locations,
+    meters,
     requests,
     teams,
     users,
@@ -42,6 +43,7 @@ ROUTERS = (
     customers.router,
     vendors.router,
     cost_categories.router,
+    meters.router,
     auth.router,
 )
 

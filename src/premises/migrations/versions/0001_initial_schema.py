@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 17:28:28.739717
+Create Date: 2026-12-02 18:06:23.431736
 """
 
 from __future__ import annotations
@@ -580,6 +580,61 @@ def upgrade() -> None:
         batch_op.create_index("ix_asset_links_member", ["account_id", "member_id"], unique=False)
 
     op.create_table(
+        "meters",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("units", sa.String(length=100), nullable=False),
+        sa.Column("frequency", sa.Integer(), nullable=False),
+        sa.Column("asset_id", sa.String(length=24), nullable=True),
+        sa.Column("location_id", sa.String(length=24), nullable=True),
+        sa.Column("cumulative", sa.Boolean(), nullable=False),
+        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "asset_id"],
+            ["assets.account_id", "assets.id"],
+            name=op.f("fk_meters_account_id_asset_id_assets"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "created_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_meters_account_id_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "location_id"],
+            ["places.account_id", "places.id"],
+            name=op.f("fk_meters_account_id_location_id_places"),
+        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_meters_account_id_accounts")),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_meters")),
+    )
+    with op.batch_alter_table("meters", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_meters_account_asset",
+            ["account_id", "asset_id"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_meters_account_created",
+            ["account_id", "created_at"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_meters_account_location",
+            ["account_id", "location_id"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.create_table(
         "work_orders",
         sa.Column("account_id", sa.String(length=24), nullable=False),
         sa.Column("id", sa.String(length=24), nullable=False),
@@ -700,6 +755,100 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_work_orders_account_status_created",
             ["account_id", "status", "created_at", "id"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.create_table(
+        "meter_notifications",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("meter_id", sa.String(length=24), nullable=False),
+        sa.Column("title", sa.String(length=500), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("trigger_value", sa.Float(), nullable=False),
+        sa.Column("trigger_frequency", sa.String(length=40), nullable=False),
+        sa.Column("last_value_for_work_order", sa.Float(), nullable=False),
+        sa.Column("assigned_to_user_id", sa.String(length=24), nullable=True),
+        sa.Column("category", sa.String(length=200), nullable=True),
+        sa.Column("one_open_work_order", sa.Boolean(), nullable=False),
+        sa.Column("fired_at", sa.BigInteger(), nullable=True),
+        sa.Column("last_work_order_id", sa.String(length=24), nullable=True),
+        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "assigned_to_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_meter_notifications_account_id_assigned_to_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "created_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_meter_notifications_account_id_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "last_work_order_id"],
+            ["work_orders.account_id", "work_orders.id"],
+            name=op.f("fk_meter_notifications_account_id_last_work_order_id_work_orders"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "meter_id"],
+            ["meters.account_id", "meters.id"],
+            name=op.f("fk_meter_notifications_account_id_meter_id_meters"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_meter_notifications_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_meter_notifications")),
+    )
+    with op.batch_alter_table("meter_notifications", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_meter_notifications_account_meter",
+            ["account_id", "meter_id", "created_at"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.create_table(
+        "meter_readings",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("meter_id", sa.String(length=24), nullable=False),
+        sa.Column("value", sa.Float(), nullable=False),
+        sa.Column("date", sa.BigInteger(), nullable=False),
+        sa.Column("is_reset", sa.Boolean(), nullable=False),
+        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "created_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_meter_readings_account_id_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "meter_id"],
+            ["meters.account_id", "meters.id"],
+            name=op.f("fk_meter_readings_account_id_meter_id_meters"),
+        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_meter_readings_account_id_accounts")),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_meter_readings")),
+    )
+    with op.batch_alter_table("meter_readings", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_meter_readings_account_meter_created",
+            ["account_id", "meter_id", "created_at"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_meter_readings_account_meter_date",
+            ["account_id", "meter_id", "date"],
             unique=False,
             postgresql_where=sa.text("deleted_at IS NULL"),
             sqlite_where=sa.text("deleted_at IS NULL"),
@@ -856,11 +1005,60 @@ def upgrade() -> None:
     with op.batch_alter_table("work_order_users", schema=None) as batch_op:
         batch_op.create_index("ix_work_order_users_user", ["account_id", "user_id"], unique=False)
 
+    op.create_table(
+        "meter_trigger_hits",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("notification_id", sa.String(length=24), nullable=False),
+        sa.Column("meter_id", sa.String(length=24), nullable=False),
+        sa.Column("reading_id", sa.String(length=24), nullable=False),
+        sa.Column("value", sa.Float(), nullable=False),
+        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("work_order_id", sa.String(length=24), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "meter_id"],
+            ["meters.account_id", "meters.id"],
+            name=op.f("fk_meter_trigger_hits_account_id_meter_id_meters"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "notification_id"],
+            ["meter_notifications.account_id", "meter_notifications.id"],
+            name=op.f("fk_meter_trigger_hits_account_id_notification_id_meter_notifications"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "reading_id"],
+            ["meter_readings.account_id", "meter_readings.id"],
+            name=op.f("fk_meter_trigger_hits_account_id_reading_id_meter_readings"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "work_order_id"],
+            ["work_orders.account_id", "work_orders.id"],
+            name=op.f("fk_meter_trigger_hits_account_id_work_order_id_work_orders"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_meter_trigger_hits_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_meter_trigger_hits")),
+    )
+    with op.batch_alter_table("meter_trigger_hits", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_meter_trigger_hits_account_meter", ["account_id", "meter_id", "created_at"], unique=False
+        )
+        batch_op.create_index(
+            "uq_meter_trigger_hits_notification_reading", ["account_id", "notification_id", "reading_id"], unique=True
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("meter_trigger_hits", schema=None) as batch_op:
+        batch_op.drop_index("uq_meter_trigger_hits_notification_reading")
+        batch_op.drop_index("ix_meter_trigger_hits_account_meter")
+
+    op.drop_table("meter_trigger_hits")
     with op.batch_alter_table("work_order_users", schema=None) as batch_op:
         batch_op.drop_index("ix_work_order_users_user")
 
@@ -881,6 +1079,27 @@ def downgrade() -> None:
         )
 
     op.drop_table("requests")
+    with op.batch_alter_table("meter_readings", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_meter_readings_account_meter_date",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.drop_index(
+            "ix_meter_readings_account_meter_created",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.drop_table("meter_readings")
+    with op.batch_alter_table("meter_notifications", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_meter_notifications_account_meter",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.drop_table("meter_notifications")
     with op.batch_alter_table("work_orders", schema=None) as batch_op:
         batch_op.drop_index(
             "ix_work_orders_account_status_created",
@@ -910,6 +1129,24 @@ def downgrade() -> None:
         )
 
     op.drop_table("work_orders")
+    with op.batch_alter_table("meters", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_meters_account_location",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.drop_index(
+            "ix_meters_account_created",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.drop_index(
+            "ix_meters_account_asset",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.drop_table("meters")
     with op.batch_alter_table("asset_links", schema=None) as batch_op:
         batch_op.drop_index("ix_asset_links_member")
 

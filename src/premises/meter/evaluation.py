@@ -1,0 +1,228 @@
+"""The one evaluation of a new meter reading against the meter's notifications (docs/meters.md).
+
+Every way a reading arrives (the API today; checklist METER items, imports and preventive
+maintenance later) calls :func:`evaluate` in the reading's own transaction, with the meter row
+locked: parallel readings of one meter are evaluated one after the other, each seeing what the
+previous one committed, so a threshold crossed by many readings at once creates one work order.
+
+The rules (``condition_met`` is the table, ``tests/domain/meter/test_evaluation.py`` pins it):
+
+- ONE_TIME_IS_GREATER_THAN / ONE_TIME_IS_LESS_THAN: the first reading above / below the trigger
+  value fires; the notification then stays quiet until it is edited (which re-arms it).
+- EVERY_TIME_IS_GREATER_THAN / _LESS_THAN / _EQUAL_TO: every reading above / below / equal to the
+  trigger value is a hit.
+- EVERY_TIME_REACHES: an interval. A reading at least ``trigger_value`` units above the baseline
+  (``last_value_for_work_order``) is a hit; the work order moves the baseline to the last multiple
+  of the interval it passed (100, 200, 300 for "every 100", however late the reading), so the
+  schedule never drifts and a jump over several intervals creates one work order.
+- At most one open work order per notification (``one_open_work_order``, on by default): while the
+  last work order it created is open (not complete, archived or deleted), a hit is recorded
+  (``MeterTriggerHit`` with outcome ``open_work_order``) and creates nothing; an interval's baseline
+  then stays, so the interval is still due when that work order is done.
+- A reading dated before the meter's latest reading is history: it is stored, never evaluated.
+- A reset (``is_reset``: the meter was reset or replaced) keeps each interval's progress: the
+  baseline moves by the drop, so "every 5,000 km" still comes due 5,000 km after the last service.
+
+The work order is created through ``work_order.service.create_work_order`` as the account (an
+admin's authority) in the name of the user whose reading triggered it: the notification's title,
+description, assignee and category, the meter's asset and location (those still live).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from premises.errors import DomainValidation
+from premises.event.service import record_event
+from premises.event.types import EventType
+from premises.identity.permissions import Role
+from premises.identity.principal import Principal
+from premises.kit.ids import new_id
+from premises.kit.time import now_ms
+from premises.meter.commands import ONE_TIME, HitOutcome, TriggerFrequency
+from premises.models import Asset, Meter, MeterNotification, MeterReading, MeterTriggerHit, Place, User, WorkOrder
+from premises.work_order.commands import Status, WorkOrderCreate
+from premises.work_order.service import check_category, create_work_order
+
+DEFAULT_CATEGORY = "Meter"  # an account's default work-order category for meter work (account.service)
+
+
+def condition_met(frequency: str, trigger_value: float, baseline: float, value: float, *, fired: bool) -> bool:
+    """Whether a reading of ``value`` is a hit of a notification (the semantics table)."""
+    match TriggerFrequency(frequency):
+        case TriggerFrequency.ONE_TIME_IS_GREATER_THAN:
+            return not fired and value > trigger_value
+        case TriggerFrequency.ONE_TIME_IS_LESS_THAN:
+            return not fired and value < trigger_value
+        case TriggerFrequency.EVERY_TIME_IS_GREATER_THAN:
+            return value > trigger_value
+        case TriggerFrequency.EVERY_TIME_IS_LESS_THAN:
+            return value < trigger_value
+        case TriggerFrequency.EVERY_TIME_IS_EQUAL_TO:
+            return math.isclose(value, trigger_value, rel_tol=1e-9, abs_tol=1e-9)
+        case TriggerFrequency.EVERY_TIME_REACHES:
+            return trigger_value > 0 and value - baseline >= trigger_value
+    return False  # pragma: no cover - every member is matched above
+
+
+def next_baseline(baseline: float, interval: float, value: float) -> float:
+    """The interval's new baseline after a work order at ``value``: the last multiple it passed."""
+    return baseline + interval * math.floor((value - baseline) / interval)
+
+
+def acting_principal(principal: Principal) -> Principal:
+    """Who creates a triggered work order: the account, with an admin's authority (the notification was
+    allowed when it was set up), in the name of the user whose reading triggered it."""
+    return Principal(principal.account_id, principal.user_id, Role.ADMIN)
+
+
+def evaluate(session: Session, principal: Principal, meter_id: str, reading: MeterReading) -> list[MeterTriggerHit]:
+    """Evaluate a new reading against the meter's live notifications; the hits it made, in order.
+
+    Runs in the reading's transaction and takes the meter's row lock (already held when called from
+    ``meter.service.add_reading``).
+    """
+    account_id = principal.account_id
+    meter = session.get(Meter, (account_id, meter_id), with_for_update=True)
+    if meter is None or meter.deleted_at is not None or reading.deleted_at is not None:
+        return []
+    live = (
+        MeterReading.account_id == account_id,
+        MeterReading.meter_id == meter.id,
+        MeterReading.deleted_at.is_(None),
+        MeterReading.id != reading.id,
+    )
+    if session.scalar(select(MeterReading.id).where(*live, MeterReading.date > reading.date).limit(1)) is not None:
+        return []  # back-dated: history
+    notifications = session.scalars(
+        select(MeterNotification)
+        .where(
+            MeterNotification.account_id == account_id,
+            MeterNotification.meter_id == meter.id,
+            MeterNotification.deleted_at.is_(None),
+        )
+        .order_by(MeterNotification.created_at, MeterNotification.id)
+    ).all()
+    if reading.is_reset:
+        previous = session.scalars(
+            select(MeterReading)
+            .where(*live, MeterReading.date <= reading.date)
+            .order_by(MeterReading.date.desc(), MeterReading.created_at.desc())
+            .limit(1)
+        ).first()
+        if previous is not None:
+            _rebase(notifications, previous.value, reading.value)
+    hits = []
+    for notification in notifications:
+        if condition_met(
+            notification.trigger_frequency,
+            notification.trigger_value,
+            notification.last_value_for_work_order,
+            reading.value,
+            fired=notification.fired_at is not None,
+        ):
+            hits.append(_hit(session, principal, meter, notification, reading))
+    return hits
+
+
+def _rebase(notifications: Sequence[MeterNotification], before: float, after: float) -> None:
+    """A reset from ``before`` to ``after``: intervals keep the progress they had made."""
+    for notification in notifications:
+        if notification.trigger_frequency == TriggerFrequency.EVERY_TIME_REACHES:
+            notification.last_value_for_work_order += after - before
+
+
+def _is_open(session: Session, account_id: str, work_order_id: str | None) -> bool:
+    if work_order_id is None:
+        return False
+    work_order = session.get(WorkOrder, (account_id, work_order_id))
+    return (
+        work_order is not None
+        and work_order.deleted_at is None
+        and not work_order.archived
+        and work_order.status != Status.COMPLETE
+    )
+
+
+def _hit(
+    session: Session, principal: Principal, meter: Meter, notification: MeterNotification, reading: MeterReading
+) -> MeterTriggerHit:
+    account_id = principal.account_id
+    now = now_ms()
+    hit = MeterTriggerHit(
+        account_id=account_id,
+        id=new_id(),
+        notification_id=notification.id,
+        meter_id=meter.id,
+        reading_id=reading.id,
+        value=reading.value,
+        outcome=HitOutcome.OPEN_WORK_ORDER.value,
+        created_at=now,
+    )
+    if not (notification.one_open_work_order and _is_open(session, account_id, notification.last_work_order_id)):
+        work_order = create_work_order(
+            session, acting_principal(principal), _work_order_of(session, meter, notification)
+        )
+        hit.outcome, hit.work_order_id = HitOutcome.CREATED.value, work_order.id
+        notification.last_work_order_id = work_order.id
+        if notification.trigger_frequency in ONE_TIME:
+            notification.fired_at = now
+        if notification.trigger_frequency == TriggerFrequency.EVERY_TIME_REACHES:
+            notification.last_value_for_work_order = next_baseline(
+                notification.last_value_for_work_order, notification.trigger_value, reading.value
+            )
+        notification.updated_at = max(now, notification.updated_at)
+    session.add(hit)
+    session.flush()
+    record_event(
+        session,
+        account_id=account_id,
+        type=EventType.METER_NOTIFICATION_TRIGGERED,
+        resource_type="meter_notification",
+        resource_id=notification.id,
+        payload={
+            "meter_id": meter.id,
+            "reading_id": reading.id,
+            "value": reading.value,
+            "outcome": hit.outcome,
+            "work_order_id": hit.work_order_id,
+        },
+        actor_user_id=principal.user_id,
+    )
+    return hit
+
+
+def _live(
+    session: Session, model: type[Asset] | type[Place] | type[User], account_id: str, id: str | None
+) -> str | None:
+    """``id`` if it still names a live record, else None (a triggered work order never fails on a stale link)."""
+    record = None if id is None else session.get(model, (account_id, id))
+    return id if record is not None and getattr(record, "deleted_at", None) is None else None
+
+
+def _category(session: Session, account_id: str, notification: MeterNotification) -> str | None:
+    """The notification's work-order category, else the account's "Meter" category; None if neither exists."""
+    for name in (notification.category, DEFAULT_CATEGORY):
+        if name:
+            try:
+                check_category(session, account_id, name)
+            except DomainValidation:
+                continue
+            return name
+    return None
+
+
+def _work_order_of(session: Session, meter: Meter, notification: MeterNotification) -> WorkOrderCreate:
+    account_id = meter.account_id
+    return WorkOrderCreate(
+        title=notification.title,
+        description=notification.description,
+        category=_category(session, account_id, notification),
+        asset_id=_live(session, Asset, account_id, meter.asset_id),
+        location_id=_live(session, Place, account_id, meter.location_id),
+        assigned_to_user_id=_live(session, User, account_id, notification.assigned_to_user_id),
+    )
