@@ -63,7 +63,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(database_url=database_url, data_dir=Path(tmp_path_factory.mktemp("data")))
+    # No embedded job worker: tests run jobs themselves (tests/support/jobs.py), so that a background
+    # worker's statements never mix into a test's (statement counts, the tenant guard's failures).
+    return Settings(database_url=database_url, data_dir=Path(tmp_path_factory.mktemp("data")), worker_embedded=False)
 
 
 @pytest.fixture(scope="session")

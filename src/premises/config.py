@@ -56,6 +56,40 @@ class Settings(BaseSettings):
         default=10, ge=1, le=1024, description="Shortest password accepted when one is set."
     )
 
+    # Jobs (premises.job, docs/jobs.md) and webhooks (premises.webhook, docs/webhooks.md).
+    worker_embedded: bool = Field(default=True, description="Run the job worker inside premises serve.")
+    worker_concurrency: int = Field(default=4, ge=1, le=64, description="Jobs a worker process runs at once.")
+    worker_poll_seconds: float = Field(
+        default=0.25, gt=0, le=60, description="How often an idle worker looks for due jobs (seconds)."
+    )
+    job_lease_seconds: int = Field(
+        default=60, ge=1, description="A claimed job is another worker's to run if not done within this (seconds)."
+    )
+    webhook_allow_private: bool = Field(
+        default=False, description="Allow webhook endpoints on loopback, private and link-local addresses."
+    )
+    webhook_timeout_seconds: float = Field(default=15, gt=0, le=300, description="Wait this long for a receiver.")
+    webhook_retry_schedule: str = Field(
+        default="5,300,1800,7200,18000,36000,50400,72000,86400",
+        description="Seconds before each retry of a failed delivery, comma-separated (jitter is added).",
+    )
+    webhook_disable_after_hours: float = Field(
+        default=120, gt=0, description="Disable an endpoint whose deliveries failed for this long."
+    )
+
+    @field_validator("webhook_retry_schedule")
+    @classmethod
+    def _retry_schedule(cls, value: str) -> str:
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if not parts or not all(p.isascii() and p.isdigit() for p in parts):
+            raise ValueError("must be comma-separated whole seconds, at least one")
+        return ",".join(parts)
+
+    @property
+    def webhook_retry_delays(self) -> tuple[int, ...]:
+        """``webhook_retry_schedule`` in seconds."""
+        return tuple(int(p) for p in self.webhook_retry_schedule.split(","))
+
     @field_validator("log_format", "log_level", mode="before")
     @classmethod
     def _lower_case(cls, value: object) -> object:
@@ -77,6 +111,15 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value
+
+    @model_validator(mode="after")
+    def _lease_covers_a_delivery(self) -> Settings:
+        if self.job_lease_seconds < 2 * self.webhook_timeout_seconds:
+            raise ValueError(
+                f"PREMISES_JOB_LEASE_SECONDS ({self.job_lease_seconds}) must be at least twice"
+                f" PREMISES_WEBHOOK_TIMEOUT_SECONDS ({self.webhook_timeout_seconds})"
+            )
+        return self
 
     @model_validator(mode="after")
     def _default_within_max(self) -> Settings:

@@ -123,6 +123,10 @@ class ErrorCode(StrEnum):
     ROLE_MAY_NOT_CHANGE = "role_may_not_change"  # an OWN grant changes only what its holder works on
     NOT_ASSIGNED = "not_assigned"
     NOT_OPEN = "not_open"  # a decided request (approved, rejected, cancelled) is final
+    # Webhooks
+    WEBHOOK_URL_REFUSED = "webhook_url_refused"  # not http(s), or resolving into the server's network (SSRF)
+    UNKNOWN_EVENT = "unknown_event"  # an event name the dialect does not offer
+    DELIVERY_PENDING = "delivery_pending"  # a redelivery of a delivery that is still being tried
     # Meters
     READING_BELOW_PREVIOUS = "reading_below_previous"  # a cumulative meter read lower than before, not as a reset
     READING_ABOVE_NEXT = "reading_above_next"  # a back-dated reading of a cumulative meter above a later one
@@ -226,6 +230,10 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.ROLE_MAY_NOT_CHANGE: "{role} users may not change {name}",
     ErrorCode.NOT_ASSIGNED: "{record} is not assigned to this {to}",
     ErrorCode.NOT_OPEN: "only open {records} can be {verb}; this {record} is {status}",
+    # Webhooks
+    ErrorCode.WEBHOOK_URL_REFUSED: "{field} is not allowed: {reason}",
+    ErrorCode.UNKNOWN_EVENT: "{field}: {value} is not a webhook event",
+    ErrorCode.DELIVERY_PENDING: "this {record} is still pending",
     # Meters
     ErrorCode.READING_BELOW_PREVIOUS: (
         "{field} {value} is lower than the previous reading {previous} of this cumulative meter:"

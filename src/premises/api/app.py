@@ -17,6 +17,7 @@ from premises import datadir
 from premises.api import docs, files_download
 from premises.api.dialects_installed import DIALECTS
 from premises.api.headers import HeadAsGet, StandardHeaders
+from premises.api.jobs import embedded_worker
 from premises.api.kit.dialects import Dialect, check_distinct, dialect_for
 from premises.api.limits import UPLOAD_OVERHEAD_BYTES, BodyLimit, BodyLimits
 from premises.api.observability import health
@@ -65,7 +66,9 @@ def create_app(settings: Settings | None = None, dialects: Sequence[Dialect] = D
             await asyncio.to_thread(sweep_orphans, runtime.db.unit_of_work, store)
         runtime.reader_holder.append(await open_reader(url, pool_size=settings.db_pool_size))
         try:
-            yield
+            # The job worker (premises.api.jobs): webhooks and other jobs; PREMISES_WORKER_EMBEDDED=0 turns it off.
+            async with embedded_worker(runtime):
+                yield
         finally:
             await runtime.reader.close()
             runtime.reader_holder.clear()

@@ -17,6 +17,7 @@ import typer
 
 from premises.cli.common import database, ready_settings, reports_problems, say, settings
 from premises.cli.users import account_app, user_app
+from premises.cli.worker import worker
 
 app = typer.Typer(
     help="Premises: property and facilities management.",
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 app.add_typer(account_app, name="account")
 app.add_typer(user_app, name="user")
+app.command()(worker)  # premises worker: cli/worker.py
 
 
 def _print_version(value: bool) -> None:

@@ -1,8 +1,10 @@
 """Business events, recorded in the transaction of the change they describe (the outbox).
 
 Event types are the members of ``event.types.EventType`` (UpKeep's webhook names). The
-payload is a snapshot of the resource in domain field names; webhook delivery (roadmap) renders
-it per dialect.
+payload is a snapshot of the resource in domain field names. Each event enqueues an
+``event.fanout`` job in the same transaction (``premises.job``): its handler
+(``premises.webhook.delivery``) turns the committed event into webhook deliveries, each dialect
+rendering it in its own names (ADR 7).
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from premises.event.types import EventType
+from premises.job.service import enqueue
 from premises.kit import jsonutil
 from premises.kit.ids import new_sortable_id
 from premises.kit.time import now_ms
 from premises.models import Event
+
+FANOUT_JOB = "event.fanout"
 
 
 def record_event(
@@ -40,6 +45,7 @@ def record_event(
         occurred_at=now_ms(),
     )
     session.add(event)
+    enqueue(session, FANOUT_JOB, {"event_id": event.id}, account_id=account_id)
     return event
 
 

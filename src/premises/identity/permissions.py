@@ -85,6 +85,11 @@ PERMISSIONS: dict[tuple[str, str], dict[Role, Grant]] = {
     ("work_order", "assign"): {ADMIN: A, TECH: A},
     ("work_order", "comment"): {ADMIN: A, TECH: A, LTECH: OWN},
     ("cost_category", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
+    # Webhook endpoints carry a signing secret and see every change of the account: admins only.
+    ("webhook", "read"): {ADMIN: A},
+    ("webhook", "create"): {ADMIN: A},
+    ("webhook", "update"): {ADMIN: A},
+    ("webhook", "delete"): {ADMIN: A},
 }
 
 # Onsite's site roles (reference §2.2): Manager is "everything except managing users", Staff is "most

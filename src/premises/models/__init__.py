@@ -9,10 +9,12 @@ from premises.models.custom_field import CustomFieldDefinition, CustomFieldValue
 from premises.models.event import Event
 from premises.models.file import StoredFile
 from premises.models.identity import AuthSession, Login, SiteMembership, ThrottleCounter, User
+from premises.models.job import Job
 from premises.models.meter import Meter, MeterNotification, MeterReading, MeterTriggerHit
 from premises.models.place import Place, PlaceLink
 from premises.models.request import WorkRequest
 from premises.models.team import Team, TeamMember
+from premises.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from premises.models.work_order import (
     WorkOrder,
     WorkOrderCost,
@@ -37,6 +39,7 @@ __all__ = [
     "CustomFieldDefinition",
     "CustomFieldValue",
     "Event",
+    "Job",
     "Login",
     "Meter",
     "MeterNotification",
@@ -50,6 +53,9 @@ __all__ = [
     "TeamMember",
     "ThrottleCounter",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WorkOrder",
     "WorkOrderCost",
     "WorkOrderStatus",

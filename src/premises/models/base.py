@@ -46,5 +46,6 @@ class TimestampMixin:
 
 
 # Tables without an account_id: the tenant table itself, the global login lookups and the throttling
-# counters (looked up before any account is known).
-GLOBAL_TABLES = frozenset({"accounts", "logins", "auth_sessions", "throttle_counters", "alembic_version"})
+# counters (looked up before any account is known), and the job queue (claimed before a job's account
+# is known; docs/adr/0010-job-table.md).
+GLOBAL_TABLES = frozenset({"accounts", "logins", "auth_sessions", "throttle_counters", "jobs", "alembic_version"})

@@ -110,6 +110,16 @@ def _meter_notification(world: World, owner: UpKeep) -> tuple[str, str]:
     return meter_id, _id(world.admin.post(f"/meters/{meter_id}/notifications", json=body))
 
 
+HOOK_URL = "https://93.184.215.14/hook"  # a public address literal: the SSRF guard needs no DNS
+
+
+def _webhook(world: World, owner: UpKeep) -> str:
+    response = world.admin.post("/webhooks", json={"title": _unique("Hook"), "endpoint": HOOK_URL})
+    assert response.status_code == 200, response.text
+    value: str = response.json()["webhookId"]
+    return value
+
+
 CASES: dict[tuple[str, str], Case] = {
     ("user", "read"): Case(lambda me, user_id: me.get(f"/users/{user_id}"), lambda world, owner: owner.user_id),
     ("user", "create"): Case(
@@ -198,6 +208,10 @@ CASES: dict[tuple[str, str], Case] = {
         lambda me, i: me.post(f"/work-orders/{i}/update-messages", json={"text": "On my way"}), _work_order
     ),
     ("cost_category", "read"): Case(lambda me, _: me.get("/work-order-cost-categories")),
+    ("webhook", "read"): Case(lambda me, i: me.get(f"/webhooks/{i}"), _webhook),
+    ("webhook", "create"): Case(lambda me, _: me.post("/webhooks", json={"title": "Hook", "endpoint": HOOK_URL})),
+    ("webhook", "update"): Case(lambda me, i: me.patch(f"/webhooks/{i}", json={"enabled": False}), _webhook),
+    ("webhook", "delete"): Case(lambda me, i: me.delete(f"/webhooks/{i}"), _webhook),
 }
 
 

@@ -20,6 +20,7 @@ from premises.api.upkeep.routes import (
     teams,
     users,
     vendors,
+    webhooks,
     work_orders,
 )
 from premises.identity.authentication import SESSION_TOKEN
@@ -45,6 +46,7 @@ ROUTERS = (
     cost_categories.router,
     meters.router,
     auth.router,
+    webhooks.router,
 )
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 18:06:23.431736
+Create Date: 2026-12-02 18:07:25.205678
 """
 
 from __future__ import annotations
@@ -124,6 +124,28 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.create_index("ix_events_account_occurred", ["account_id", "occurred_at"], unique=False)
+
+    op.create_table(
+        "jobs",
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("account_id", sa.String(length=24), nullable=True),
+        sa.Column("kind", sa.String(length=64), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("max_attempts", sa.Integer(), nullable=False),
+        sa.Column("run_at", sa.BigInteger(), nullable=False),
+        sa.Column("lease_owner", sa.String(length=64), nullable=True),
+        sa.Column("lease_expires_at", sa.BigInteger(), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_jobs_account_id_accounts")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
+    )
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.create_index("ix_jobs_status_lease_expires_at", ["status", "lease_expires_at"], unique=False)
+        batch_op.create_index("ix_jobs_status_run_at", ["status", "run_at"], unique=False)
 
     op.create_table(
         "users",
@@ -347,6 +369,39 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "webhook_endpoints",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("dialect", sa.String(length=20), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("events", sa.Text(), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("secret", sa.String(length=100), nullable=False),
+        sa.Column("failing_since", sa.BigInteger(), nullable=True),
+        sa.Column("disabled_reason", sa.String(length=20), nullable=True),
+        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "created_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_webhook_endpoints_account_id_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_webhook_endpoints_account_id_accounts")),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_webhook_endpoints")),
+    )
+    with op.batch_alter_table("webhook_endpoints", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_webhook_endpoints_account_created",
+            ["account_id", "created_at"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.create_table(
         "assets",
         sa.Column("account_id", sa.String(length=24), nullable=False),
         sa.Column("id", sa.String(length=24), nullable=False),
@@ -461,6 +516,66 @@ def upgrade() -> None:
         batch_op.create_index("ix_custom_field_values_owner", ["account_id", "owner_type", "owner_id"], unique=False)
 
     op.create_table(
+        "parts",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("cost", sa.Float(), nullable=True),
+        sa.Column("quantity", sa.Float(), nullable=False),
+        sa.Column("minimum_quantity", sa.Float(), nullable=True),
+        sa.Column("serial", sa.String(length=200), nullable=True),
+        sa.Column("area", sa.String(length=200), nullable=True),
+        sa.Column("details", sa.Text(), nullable=True),
+        sa.Column("category", sa.String(length=200), nullable=True),
+        sa.Column("location_id", sa.String(length=24), nullable=True),
+        sa.Column("parent_part_id", sa.String(length=24), nullable=True),
+        sa.Column("part_number", sa.String(length=200), nullable=True),
+        sa.Column("image_file_id", sa.String(length=24), nullable=True),
+        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "created_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_parts_account_id_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "image_file_id"],
+            ["files.account_id", "files.id"],
+            name=op.f("fk_parts_account_id_image_file_id_files"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "location_id"],
+            ["places.account_id", "places.id"],
+            name=op.f("fk_parts_account_id_location_id_places"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "parent_part_id"],
+            ["parts.account_id", "parts.id"],
+            name=op.f("fk_parts_account_id_parent_part_id_parts"),
+        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_parts_account_id_accounts")),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_parts")),
+    )
+    with op.batch_alter_table("parts", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_parts_account_created",
+            ["account_id", "created_at"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_parts_account_location",
+            ["account_id", "location_id"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.create_table(
         "place_links",
         sa.Column("account_id", sa.String(length=24), nullable=False),
         sa.Column("place_id", sa.String(length=24), nullable=False),
@@ -516,6 +631,43 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("account_id", "team_id", "user_id", name=op.f("pk_team_members")),
     )
+    op.create_table(
+        "webhook_deliveries",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("endpoint_id", sa.String(length=24), nullable=False),
+        sa.Column("event_id", sa.String(length=24), nullable=False),
+        sa.Column("event_name", sa.String(length=64), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.BigInteger(), nullable=True),
+        sa.Column("delivered_at", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "endpoint_id"],
+            ["webhook_endpoints.account_id", "webhook_endpoints.id"],
+            name=op.f("fk_webhook_deliveries_account_id_endpoint_id_webhook_endpoints"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "event_id"],
+            ["events.account_id", "events.id"],
+            name=op.f("fk_webhook_deliveries_account_id_event_id_events"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_webhook_deliveries_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_webhook_deliveries")),
+    )
+    with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_webhook_deliveries_account_endpoint_created", ["account_id", "endpoint_id", "created_at"], unique=False
+        )
+        batch_op.create_index(
+            "uq_webhook_deliveries_endpoint_event", ["account_id", "endpoint_id", "event_id"], unique=True
+        )
+
     op.create_table(
         "asset_downtimes",
         sa.Column("account_id", sa.String(length=24), nullable=False),
@@ -580,6 +732,27 @@ def upgrade() -> None:
         batch_op.create_index("ix_asset_links_member", ["account_id", "member_id"], unique=False)
 
     op.create_table(
+        "asset_parts",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("asset_id", sa.String(length=24), nullable=False),
+        sa.Column("part_id", sa.String(length=24), nullable=False),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "asset_id"],
+            ["assets.account_id", "assets.id"],
+            name=op.f("fk_asset_parts_account_id_asset_id_assets"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "part_id"],
+            ["parts.account_id", "parts.id"],
+            name=op.f("fk_asset_parts_account_id_part_id_parts"),
+        ),
+        sa.PrimaryKeyConstraint("account_id", "asset_id", "part_id", name=op.f("pk_asset_parts")),
+    )
+    with op.batch_alter_table("asset_parts", schema=None) as batch_op:
+        batch_op.create_index("ix_asset_parts_part", ["account_id", "part_id"], unique=False)
+
+    op.create_table(
         "meters",
         sa.Column("account_id", sa.String(length=24), nullable=False),
         sa.Column("id", sa.String(length=24), nullable=False),
@@ -635,6 +808,92 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "part_files",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("part_id", sa.String(length=24), nullable=False),
+        sa.Column("file_id", sa.String(length=24), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "file_id"],
+            ["files.account_id", "files.id"],
+            name=op.f("fk_part_files_account_id_file_id_files"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "part_id"],
+            ["parts.account_id", "parts.id"],
+            name=op.f("fk_part_files_account_id_part_id_parts"),
+        ),
+        sa.PrimaryKeyConstraint("account_id", "part_id", "file_id", name=op.f("pk_part_files")),
+    )
+    op.create_table(
+        "part_inventory_moves",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("part_id", sa.String(length=24), nullable=False),
+        sa.Column("delta", sa.Float(), nullable=False),
+        sa.Column("quantity_after", sa.Float(), nullable=False),
+        sa.Column("reason", sa.String(length=20), nullable=False),
+        sa.Column("source_type", sa.String(length=40), nullable=True),
+        sa.Column("source_id", sa.String(length=24), nullable=True),
+        sa.Column("user_id", sa.String(length=24), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "part_id"],
+            ["parts.account_id", "parts.id"],
+            name=op.f("fk_part_inventory_moves_account_id_part_id_parts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_part_inventory_moves_account_id_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_part_inventory_moves_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_part_inventory_moves")),
+    )
+    with op.batch_alter_table("part_inventory_moves", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_part_inventory_moves_account_part", ["account_id", "part_id", "created_at", "id"], unique=False
+        )
+
+    op.create_table(
+        "part_teams",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("part_id", sa.String(length=24), nullable=False),
+        sa.Column("team_id", sa.String(length=24), nullable=False),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "part_id"],
+            ["parts.account_id", "parts.id"],
+            name=op.f("fk_part_teams_account_id_part_id_parts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "team_id"],
+            ["teams.account_id", "teams.id"],
+            name=op.f("fk_part_teams_account_id_team_id_teams"),
+        ),
+        sa.PrimaryKeyConstraint("account_id", "part_id", "team_id", name=op.f("pk_part_teams")),
+    )
+    op.create_table(
+        "webhook_attempts",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("delivery_id", sa.String(length=24), nullable=False),
+        sa.Column("attempt", sa.Integer(), nullable=False),
+        sa.Column("endpoint_id", sa.String(length=24), nullable=False),
+        sa.Column("attempted_at", sa.BigInteger(), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("latency_ms", sa.Integer(), nullable=False),
+        sa.Column("response_body", sa.Text(), nullable=True),
+        sa.Column("error", sa.String(length=300), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["account_id", "delivery_id"],
+            ["webhook_deliveries.account_id", "webhook_deliveries.id"],
+            name=op.f("fk_webhook_attempts_account_id_delivery_id_webhook_deliveries"),
+        ),
+        sa.PrimaryKeyConstraint("account_id", "delivery_id", "attempt", name=op.f("pk_webhook_attempts")),
+    )
+    op.create_table(
         "work_orders",
         sa.Column("account_id", sa.String(length=24), nullable=False),
         sa.Column("id", sa.String(length=24), nullable=False),
@@ -676,6 +935,8 @@ def upgrade() -> None:
         sa.Column("additional_user_ids", sa.Text(), nullable=False),
         sa.Column("file_ids", sa.Text(), nullable=False),
         sa.Column("form_items", sa.Text(), nullable=False),
+        sa.Column("part_ids", sa.Text(), nullable=False),
+        sa.Column("part_quantities", sa.Text(), nullable=False),
         sa.Column("deleted_at", sa.BigInteger(), nullable=True),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
         sa.Column("updated_at", sa.BigInteger(), nullable=False),
@@ -964,6 +1225,29 @@ def upgrade() -> None:
         batch_op.create_index("ix_work_order_costs_wo", ["account_id", "work_order_id"], unique=False)
 
     op.create_table(
+        "work_order_parts",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("work_order_id", sa.String(length=24), nullable=False),
+        sa.Column("part_id", sa.String(length=24), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("quantity", sa.Float(), nullable=False),
+        sa.Column("taken", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "part_id"],
+            ["parts.account_id", "parts.id"],
+            name=op.f("fk_work_order_parts_account_id_part_id_parts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "work_order_id"],
+            ["work_orders.account_id", "work_orders.id"],
+            name=op.f("fk_work_order_parts_account_id_work_order_id_work_orders"),
+        ),
+        sa.PrimaryKeyConstraint("account_id", "work_order_id", "part_id", name=op.f("pk_work_order_parts")),
+    )
+    with op.batch_alter_table("work_order_parts", schema=None) as batch_op:
+        batch_op.create_index("ix_work_order_parts_part", ["account_id", "part_id"], unique=False)
+
+    op.create_table(
         "work_order_updates",
         sa.Column("account_id", sa.String(length=24), nullable=False),
         sa.Column("id", sa.String(length=24), nullable=False),
@@ -1067,6 +1351,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_work_order_updates_wo")
 
     op.drop_table("work_order_updates")
+    with op.batch_alter_table("work_order_parts", schema=None) as batch_op:
+        batch_op.drop_index("ix_work_order_parts_part")
+
+    op.drop_table("work_order_parts")
     with op.batch_alter_table("work_order_costs", schema=None) as batch_op:
         batch_op.drop_index("ix_work_order_costs_wo")
 
@@ -1129,6 +1417,13 @@ def downgrade() -> None:
         )
 
     op.drop_table("work_orders")
+    op.drop_table("webhook_attempts")
+    op.drop_table("part_teams")
+    with op.batch_alter_table("part_inventory_moves", schema=None) as batch_op:
+        batch_op.drop_index("ix_part_inventory_moves_account_part")
+
+    op.drop_table("part_inventory_moves")
+    op.drop_table("part_files")
     with op.batch_alter_table("meters", schema=None) as batch_op:
         batch_op.drop_index(
             "ix_meters_account_location",
@@ -1147,6 +1442,10 @@ def downgrade() -> None:
         )
 
     op.drop_table("meters")
+    with op.batch_alter_table("asset_parts", schema=None) as batch_op:
+        batch_op.drop_index("ix_asset_parts_part")
+
+    op.drop_table("asset_parts")
     with op.batch_alter_table("asset_links", schema=None) as batch_op:
         batch_op.drop_index("ix_asset_links_member")
 
@@ -1156,6 +1455,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_asset_downtimes_account_asset")
 
     op.drop_table("asset_downtimes")
+    with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
+        batch_op.drop_index("uq_webhook_deliveries_endpoint_event")
+        batch_op.drop_index("ix_webhook_deliveries_account_endpoint_created")
+
+    op.drop_table("webhook_deliveries")
     op.drop_table("team_members")
     with op.batch_alter_table("site_memberships", schema=None) as batch_op:
         batch_op.drop_index("ix_site_memberships_account_place")
@@ -1165,6 +1469,19 @@ def downgrade() -> None:
         batch_op.drop_index("ix_place_links_member")
 
     op.drop_table("place_links")
+    with op.batch_alter_table("parts", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_parts_account_location",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.drop_index(
+            "ix_parts_account_created",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.drop_table("parts")
     with op.batch_alter_table("custom_field_values", schema=None) as batch_op:
         batch_op.drop_index("ix_custom_field_values_owner")
 
@@ -1182,6 +1499,14 @@ def downgrade() -> None:
         )
 
     op.drop_table("assets")
+    with op.batch_alter_table("webhook_endpoints", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_webhook_endpoints_account_created",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.drop_table("webhook_endpoints")
     with op.batch_alter_table("teams", schema=None) as batch_op:
         batch_op.drop_index(
             "ix_teams_account_created",
@@ -1235,6 +1560,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_users_account_email")
 
     op.drop_table("users")
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.drop_index("ix_jobs_status_run_at")
+        batch_op.drop_index("ix_jobs_status_lease_expires_at")
+
+    op.drop_table("jobs")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index("ix_events_account_occurred")
 

@@ -1,0 +1,118 @@
+"""UpKeep's webhooks: its event names and the body its receivers get (``premises.webhook.dialects``).
+
+UpKeep documents 20 event names (``UPKEEP_EVENTS``, what ``"events": ["*"]`` means); Premises also
+offers the low-stock and meter events (``EXTRA_EVENTS``), which a webhook receives only when it names
+them. A domain event is delivered under its own name when that name is offered (the domain's names
+for these changes are UpKeep's, ``event.types``).
+
+The body is the changed resource as this API renders it, at the top level (receivers read ``id``,
+``title``, ``status``, ``createdAt``, ``updatedAt`` there and de-duplicate on ``id``), plus
+``event``: the event's name. It is rendered from the event's snapshot (the resource as the change
+left it), so joined values that are not columns of the resource (an assignee's email, a custom
+status's name) are null; a resource this module has no renderer for is its snapshot in camelCase.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from premises.api.upkeep.fields import Fields
+from premises.api.upkeep.mappers import requests as request_wire
+from premises.api.upkeep.mappers import work_orders as work_order_wire
+from premises.event.types import EventType
+from premises.kit import jsonutil
+from premises.kit.fields import FieldType
+from premises.request import queries as request_queries
+from premises.webhook import dialects
+from premises.webhook.dialects import EventView
+from premises.work_order import queries as work_order_queries
+
+log = logging.getLogger("premises.webhooks")
+
+UPKEEP_EVENTS = (
+    "WORK_ORDER_CREATED",
+    "WORK_ORDER_UPDATED",
+    "WORK_ORDER_STATUS_UPDATED",
+    "WORK_ORDER_DELETED",
+    "PM_WORK_ORDER_CREATED",
+    "PM_WORK_ORDER_UPDATED",
+    "PM_WORK_ORDER_DELETED",
+    "WORK_ORDER_SCHEDULE_CREATED",
+    "WORK_ORDER_SCHEDULE_UPDATED",
+    "WORK_ORDER_SCHEDULE_STATUS_UPDATED",
+    "WORK_ORDER_SCHEDULE_DELETED",
+    "PURCHASE_ORDER_UPDATED",
+    "PURCHASE_ORDER_CREATED",
+    "PURCHASE_ORDER_DELETED",
+    "PURCHASE_ORDER_APPROVED",
+    "PURCHASE_ORDER_DECLINED",
+    "REQUEST_CREATED",
+    "REQUEST_UPDATED",
+    "REQUEST_APPROVED",
+    "REQUEST_REJECTED",
+)
+# Premises' own: low stock and meters (whatever of these the domain records).
+EXTRA_EVENTS = tuple(t.value for t in EventType if t.value == "PART_LOW_STOCK" or t.value.startswith("METER_"))
+OFFERED = frozenset(UPKEEP_EVENTS + EXTRA_EVENTS)
+
+
+def _snapshot_row(fields: Fields, columns: Sequence[str], payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A read-model row from an event's snapshot: the read model's columns, JSON columns parsed."""
+    json_fields = {f.name for f in fields.attachment.catalogue if f.type in (FieldType.JSON, FieldType.ID_LIST)}
+    row = {column: payload.get(column) for column in columns}
+    for name in json_fields & row.keys():
+        if isinstance(row[name], str):
+            row[name] = jsonutil.loads(row[name])
+    return row
+
+
+def _renderer(
+    fields: Fields, columns: Sequence[str], render: Callable[[Mapping[str, Any]], dict[str, Any]]
+) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    return lambda payload: render(_snapshot_row(fields, columns, payload))
+
+
+# resource type (event.resource_type) -> its UpKeep object from the event's snapshot
+RESOURCES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    "work_order": _renderer(work_order_wire.UPKEEP, work_order_queries.ALL_COLUMNS, work_order_wire.to_upkeep),
+    "request": _renderer(request_wire.UPKEEP, request_queries.ALL_COLUMNS, request_wire.to_upkeep),
+}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _generic(payload: Mapping[str, Any]) -> dict[str, Any]:
+    return {_camel(key): value for key, value in payload.items() if key != "account_id"}
+
+
+class UpkeepWebhooks:
+    def event_name(self, event: EventView) -> str | None:
+        return event.type if event.type in OFFERED else None
+
+    def body(self, event: EventView, name: str) -> dict[str, Any]:
+        render = RESOURCES.get(event.resource_type, _generic)
+        try:
+            resource = render(event.payload)
+        except Exception:  # a snapshot older than the renderer: send what was recorded
+            log.warning("event %s: rendering its %s failed", event.id, event.resource_type, exc_info=True)
+            resource = _generic(event.payload)
+        resource.setdefault("id", event.resource_id)
+        return {**resource, "event": name}
+
+
+def expand_events(names: Sequence[str]) -> tuple[str, ...]:
+    """``*`` is UpKeep's 20 names; the rest in order, once each (checked by the caller)."""
+    out: list[str] = []
+    for name in names:
+        for one in UPKEEP_EVENTS if name == "*" else (name,):
+            if one not in out:
+                out.append(one)
+    return tuple(out)
+
+
+dialects.register("upkeep", UpkeepWebhooks())

@@ -1,0 +1,197 @@
+"""The durable job queue: enqueue with the change, claim with a lease, finish, retry (docs/jobs.md).
+
+* ``enqueue(session, kind, payload, account_id=...)`` adds a job row in the caller's transaction: the
+  job exists exactly when the change that needs it committed (ADR 5, ADR 7).
+* ``claim(db, owner, limit)`` takes up to ``limit`` due jobs in one short transaction: queued jobs
+  whose ``run_at`` has come, and running jobs whose lease expired (their worker died). The claim
+  sets ``status='running'``, a fresh lease token and ``lease_expires_at``, and counts the attempt.
+  On PostgreSQL it is ``UPDATE .. WHERE id IN (SELECT .. FOR UPDATE SKIP LOCKED LIMIT n)
+  RETURNING``: parallel workers never claim one job twice. SQLite has one writer at a time
+  (``BEGIN IMMEDIATE``), so the same statement without the locking clause is exclusive there too.
+* ``finish``, ``retry_later`` and ``fail`` change a job only while the claim's token still holds it
+  (``WHERE lease_owner = :token``): a worker whose lease expired and was re-claimed changes nothing.
+
+A job that succeeds is deleted. Handlers are idempotent: a job runs at least once, and again when a
+worker dies after its side effect but before ``finish``.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+from premises.db.engine import Database
+from premises.kit import jsonutil
+from premises.kit.ids import new_sortable_id
+from premises.kit.time import now_ms
+from premises.models import Job
+
+QUEUED, RUNNING, FAILED = "queued", "running", "failed"
+DEFAULT_MAX_ATTEMPTS = 10
+MAX_ERROR_LENGTH = 2000
+
+# Set after a transaction that enqueued a job commits: a worker in this process (embedded mode) wakes
+# at once instead of waiting for its next poll.
+WAKE = threading.Event()
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedJob:
+    id: str
+    account_id: str | None
+    kind: str
+    payload: dict[str, Any]
+    attempts: int  # including this one
+    max_attempts: int
+    token: str  # the claim's lease token
+
+
+def enqueue(
+    session: Session,
+    kind: str,
+    payload: Mapping[str, Any],
+    *,
+    account_id: str | None,
+    delay_ms: int = 0,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    job_id: str | None = None,
+) -> Job:
+    """Add a job in the caller's transaction (it is claimable once that commits)."""
+    now = now_ms()
+    job = Job(
+        id=job_id or new_sortable_id(),
+        account_id=account_id,
+        kind=kind,
+        payload=jsonutil.dumps(dict(payload)),
+        status=QUEUED,
+        attempts=0,
+        max_attempts=max_attempts,
+        run_at=now + delay_ms,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(job)
+    if not session.info.get("wakes_worker"):
+        session.info["wakes_worker"] = True
+        event.listen(session, "after_commit", _wake, once=True)
+    return job
+
+
+def _wake(session: Session) -> None:
+    session.info.pop("wakes_worker", None)
+    WAKE.set()
+
+
+def ensure_periodic(session: Session, kind: str, *, delay_ms: int = 0) -> bool:
+    """Make sure the one job of a periodic kind exists (its id is ``periodic:<kind>``); True if added."""
+    job_id = f"periodic:{kind}"
+    if session.get(Job, job_id) is not None:
+        return False
+    enqueue(session, kind, {}, account_id=None, delay_ms=delay_ms, max_attempts=1_000_000, job_id=job_id)
+    return True
+
+
+_CLAIM = """
+UPDATE jobs SET status = 'running', lease_owner = :token, lease_expires_at = :expires,
+       attempts = attempts + 1, updated_at = :now
+WHERE id IN (
+    SELECT id FROM jobs
+    WHERE ((status = 'queued' AND run_at <= :now) OR (status = 'running' AND lease_expires_at <= :now)){account}
+    ORDER BY run_at, id
+    LIMIT :limit{locking}
+)
+RETURNING id, account_id, kind, payload, attempts, max_attempts
+"""
+
+
+def claim(db: Database, owner: str, *, limit: int, lease_ms: int, account_id: str | None = None) -> list[ClaimedJob]:
+    """Claim up to ``limit`` due jobs for ``owner`` (a worker's name) in one short transaction; only
+    ``account_id``'s when given (a worker per account: tests, and per-shard claims on Citus)."""
+    token = f"{owner}:{new_sortable_id()}"[:64]
+    locking = " FOR UPDATE SKIP LOCKED" if db.engine.dialect.name == "postgresql" else ""
+    account = "" if account_id is None else " AND account_id = :account_id"
+    now = now_ms()
+    with db.unit_of_work() as session:
+        rows = session.execute(
+            text(_CLAIM.format(locking=locking, account=account)),
+            {"token": token, "expires": now + lease_ms, "now": now, "limit": limit, "account_id": account_id},
+        ).all()
+    claimed = [
+        ClaimedJob(r.id, r.account_id, r.kind, jsonutil.loads(r.payload) or {}, r.attempts, r.max_attempts, token)
+        for r in rows
+    ]
+    claimed.sort(key=lambda j: j.id)
+    return claimed
+
+
+def _held(session: Session, job: ClaimedJob) -> Job | None:
+    row = session.get(Job, job.id, with_for_update=True)
+    return row if row is not None and row.lease_owner == job.token and row.status == RUNNING else None
+
+
+def finish(session: Session, job: ClaimedJob, *, again_in_ms: int | None = None) -> bool:
+    """The job succeeded: delete it (or, for a periodic job, queue it again in ``again_in_ms``).
+    False if the claim no longer holds it. Runs in the caller's transaction, so a handler can finish
+    its job in the transaction of its own writes."""
+    row = _held(session, job)
+    if row is None:
+        return False
+    if again_in_ms is None:
+        session.delete(row)
+    else:
+        _requeue(row, now_ms() + again_in_ms, None, reset_attempts=True)
+    return True
+
+
+def retry_later(session: Session, job: ClaimedJob, delay_ms: int, error: str | None) -> bool:
+    """Queue the job again in ``delay_ms`` (the handler's own schedule, e.g. a webhook's Retry-After)."""
+    row = _held(session, job)
+    if row is None:
+        return False
+    _requeue(row, now_ms() + max(0, delay_ms), error)
+    return True
+
+
+def fail(session: Session, job: ClaimedJob, error: str) -> bool:
+    """The handler raised: retry with backoff, or give up after ``max_attempts`` (status ``failed``)."""
+    row = _held(session, job)
+    if row is None:
+        return False
+    if row.attempts >= row.max_attempts:
+        row.status = FAILED
+        row.lease_owner = None
+        row.lease_expires_at = None
+        row.last_error = error[:MAX_ERROR_LENGTH]
+        row.updated_at = now_ms()
+    else:
+        _requeue(row, now_ms() + backoff_ms(row.attempts), error)
+    return True
+
+
+def _requeue(row: Job, run_at: int, error: str | None, *, reset_attempts: bool = False) -> None:
+    row.status = QUEUED
+    row.run_at = run_at
+    row.lease_owner = None
+    row.lease_expires_at = None
+    row.last_error = None if error is None else error[:MAX_ERROR_LENGTH]
+    if reset_attempts:
+        row.attempts = 0
+    row.updated_at = now_ms()
+
+
+def backoff_ms(attempts: int, *, base_ms: int = 1000, cap_ms: int = 3_600_000) -> int:
+    """Exponential backoff with full jitter between half and all of ``base * 2^(attempts-1)``, capped."""
+    ceiling = min(cap_ms, base_ms * 2 ** max(0, attempts - 1))
+    return int(ceiling * (0.5 + random.random() / 2))  # jitter, not a secret
+
+
+def counts(session: Session) -> dict[str, int]:
+    """Jobs by status (for /metrics and ``premises worker --status``)."""
+    rows = session.execute(text("SELECT status, COUNT(*) FROM jobs GROUP BY status")).all()
+    return {status: int(n) for status, n in rows}

@@ -1,0 +1,300 @@
+"""The two webhook jobs: fan an event out into deliveries, and deliver one (docs/webhooks.md).
+
+``event.fanout`` (enqueued by ``event.service.record_event`` with the event, ADR 7): for every live,
+enabled endpoint of the event's account whose dialect names the event and which subscribes to that
+name, one ``webhook_deliveries`` row (unique per endpoint and event: a re-run adds nothing) with the
+body rendered once, and a ``webhook.deliver`` job; all in one transaction with the job's end. A
+rolled-back change has no event and no job; a committed one has both, so nothing is lost when a
+worker dies: the job's lease expires and another worker runs it again.
+
+``webhook.deliver``: POST the body with the Standard Webhooks headers (``webhook.signing``), 15 s
+timeout, no redirects; record the attempt (``webhook_attempts``, one row per attempt number: the
+primary key refuses a second) with the delivery's new state and the job's, in one transaction.
+2xx is success; 410 disables the endpoint; otherwise the next attempt follows
+``PREMISES_WEBHOOK_RETRY_SCHEDULE`` (±10 % jitter) or, on 429 and 503, the receiver's
+``Retry-After``; after the last one the delivery has failed. An endpoint whose deliveries failed
+without a success for ``PREMISES_WEBHOOK_DISABLE_AFTER_HOURS`` is disabled.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from premises.config import Settings
+from premises.event.service import FANOUT_JOB
+from premises.job.worker import JobRun, handler
+from premises.kit import jsonutil
+from premises.kit.ids import new_sortable_id
+from premises.kit.time import now_ms
+from premises.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from premises.webhook import addresses, signing
+from premises.webhook.dialects import WEBHOOK_DIALECTS, EventView
+from premises.webhook.service import (
+    CANCELLED,
+    DELIVER_JOB,
+    DELIVERED,
+    FAILED,
+    PENDING,
+    enqueue_delivery,
+)
+
+log = logging.getLogger("premises.webhooks")
+
+RESPONSE_KEEP_CHARS = 1000
+MAX_RETRY_AFTER_S = 24 * 3600
+USER_AGENT = "Premises-Webhooks/1"
+
+
+def _view(event: Event) -> EventView:
+    return EventView(
+        id=event.id,
+        account_id=event.account_id,
+        type=event.type,
+        resource_type=event.resource_type,
+        resource_id=event.resource_id,
+        payload=jsonutil.loads(event.payload) or {},
+        occurred_at=event.occurred_at,
+    )
+
+
+@handler(FANOUT_JOB)
+def fan_out(run: JobRun) -> None:
+    account_id = run.job.account_id
+    event_id = str(run.job.payload.get("event_id", ""))
+
+    def work(session: Session) -> None:
+        event = None if account_id is None else session.get(Event, (account_id, event_id))
+        if event is not None:
+            fan_out_event(session, event)
+        run.done(session)
+
+    run.db.run(work)
+
+
+def fan_out_event(session: Session, event: Event) -> list[WebhookDelivery]:
+    """The deliveries of ``event`` that do not exist yet, added with their jobs."""
+    endpoints = session.scalars(
+        select(WebhookEndpoint).where(
+            WebhookEndpoint.account_id == event.account_id,
+            WebhookEndpoint.deleted_at.is_(None),
+            WebhookEndpoint.enabled.is_(True),
+        )
+    ).all()
+    if not endpoints:
+        return []
+    view = _view(event)
+    existing = set(
+        session.scalars(
+            select(WebhookDelivery.endpoint_id).where(
+                WebhookDelivery.account_id == event.account_id, WebhookDelivery.event_id == event.id
+            )
+        )
+    )
+    added = []
+    now = now_ms()
+    for endpoint in endpoints:
+        dialect = WEBHOOK_DIALECTS.get(endpoint.dialect)
+        if dialect is None or endpoint.id in existing:
+            continue
+        name = dialect.event_name(view)
+        if name is None or name not in (jsonutil.loads(endpoint.events) or ()):
+            continue
+        delivery = WebhookDelivery(
+            account_id=event.account_id,
+            id=new_sortable_id(),
+            endpoint_id=endpoint.id,
+            event_id=event.id,
+            event_name=name,
+            body=jsonutil.dumps(dialect.body(view, name)),
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(delivery)
+        enqueue_delivery(session, delivery)
+        added.append(delivery)
+    return added
+
+
+# ------------------------------------------------------------------------------------------ delivery
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status_code: int | None
+    latency_ms: int
+    body: str | None
+    error: str | None
+    retry_after_s: int | None
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+_clients: dict[float, httpx.Client] = {}
+_clients_lock = threading.Lock()
+
+
+def _client(timeout_s: float) -> httpx.Client:
+    """One pooled client per process (and timeout): keep-alive connections to busy receivers."""
+    with _clients_lock:
+        client = _clients.get(timeout_s)
+        if client is None:
+            client = httpx.Client(
+                timeout=timeout_s,
+                follow_redirects=False,
+                trust_env=False,  # no proxy from the environment: the address check is the one that counts
+                limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+                headers={"user-agent": USER_AGENT},
+            )
+            _clients[timeout_s] = client
+        return client
+
+
+def _retry_after(response: httpx.Response) -> int | None:
+    if response.status_code not in (429, 503):
+        return None
+    value = response.headers.get("retry-after", "").strip()
+    if value.isascii() and value.isdigit():
+        return min(int(value), MAX_RETRY_AFTER_S)
+    return None
+
+
+def post(settings: Settings, url: str, msg_id: str, secret: str, body: bytes) -> Answer:
+    """One attempt: check the address, sign with this attempt's timestamp, POST, read the answer."""
+    started = time.monotonic()
+
+    def elapsed() -> int:
+        return int((time.monotonic() - started) * 1000)
+
+    try:
+        addresses.check_url(url, allow_private=settings.webhook_allow_private)
+    except addresses.RefusedAddress as refused:
+        return Answer(None, elapsed(), None, f"refused: {refused.reason}", None)
+    headers = {
+        "content-type": "application/json",
+        **signing.headers(secret, msg_id, int(time.time()), body),
+    }
+    try:
+        response = _client(settings.webhook_timeout_seconds).post(url, content=body, headers=headers)
+    except httpx.TimeoutException:
+        return Answer(None, elapsed(), None, "timeout", None)
+    except httpx.HTTPError as error:
+        return Answer(None, elapsed(), None, f"{type(error).__name__}: {error}"[:300], None)
+    text = response.text[:RESPONSE_KEEP_CHARS]
+    return Answer(response.status_code, elapsed(), text, None, _retry_after(response))
+
+
+def msg_id(delivery: WebhookDelivery) -> str:
+    """The ``webhook-id``: the event's, so every endpoint and every attempt of one event share it."""
+    return f"msg_{delivery.event_id}"
+
+
+@handler(DELIVER_JOB)
+def deliver(run: JobRun) -> None:
+    account_id = run.job.account_id or ""
+    delivery_id = str(run.job.payload.get("delivery_id", ""))
+
+    def load(session: Session) -> tuple[WebhookDelivery, WebhookEndpoint] | None:
+        delivery = session.get(WebhookDelivery, (account_id, delivery_id))
+        if delivery is None or delivery.status != PENDING:
+            run.done(session)
+            return None
+        endpoint = session.get(WebhookEndpoint, (account_id, delivery.endpoint_id))
+        if endpoint is None or endpoint.deleted_at is not None or not endpoint.enabled:
+            _lock(session, delivery).status = CANCELLED
+            run.done(session)
+            return None
+        session.expunge(delivery)
+        session.expunge(endpoint)
+        return delivery, endpoint
+
+    loaded = run.db.run(load)
+    if loaded is None:
+        return
+    delivery, endpoint = loaded
+    attempt = delivery.attempts + 1
+    answer = post(run.settings, endpoint.url, msg_id(delivery), endpoint.secret, delivery.body.encode())
+    run.db.run(lambda session: _record(session, run, delivery.id, endpoint.id, attempt, answer))
+
+
+def _lock(session: Session, delivery: WebhookDelivery) -> WebhookDelivery:
+    locked = session.get(WebhookDelivery, (delivery.account_id, delivery.id), with_for_update=True)
+    assert locked is not None
+    return locked
+
+
+def _record(session: Session, run: JobRun, delivery_id: str, endpoint_id: str, attempt: int, answer: Answer) -> None:
+    account_id = run.job.account_id or ""
+    delivery = session.get(WebhookDelivery, (account_id, delivery_id), with_for_update=True)
+    endpoint = session.get(WebhookEndpoint, (account_id, endpoint_id), with_for_update=True)
+    if delivery is None or endpoint is None or delivery.attempts >= attempt:
+        run.done(session)  # another claim recorded this attempt (its lease had expired)
+        return
+    now = now_ms()
+    session.add(
+        WebhookAttempt(
+            account_id=account_id,
+            delivery_id=delivery.id,
+            attempt=attempt,
+            endpoint_id=endpoint.id,
+            attempted_at=now,
+            status_code=answer.status_code,
+            latency_ms=answer.latency_ms,
+            response_body=answer.body,
+            error=answer.error,
+        )
+    )
+    delivery.attempts = attempt
+    delivery.updated_at = now
+    if answer.ok:
+        delivery.status = DELIVERED
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+        endpoint.failing_since = None
+        run.done(session)
+        return
+    if endpoint.failing_since is None:
+        endpoint.failing_since = now
+    settings = run.settings
+    gone = answer.status_code == 410
+    failing_too_long = now - endpoint.failing_since >= settings.webhook_disable_after_hours * 3_600_000
+    if gone or failing_too_long:
+        _disable(endpoint, "gone" if gone else "failing", now)
+    delay_ms = _next_delay_ms(settings, attempt, answer)
+    if not endpoint.enabled or delay_ms is None:
+        delivery.status = FAILED
+        delivery.next_attempt_at = None
+        run.done(session)
+        return
+    delivery.next_attempt_at = now + delay_ms
+    run.again_in(session, delay_ms, answer.error or f"HTTP {answer.status_code}")
+
+
+def _disable(endpoint: WebhookEndpoint, reason: str, now: int) -> None:
+    endpoint.enabled = False
+    endpoint.disabled_reason = reason
+    endpoint.updated_at = max(now, endpoint.updated_at)
+    log.warning("webhook endpoint %s disabled: %s", endpoint.id, reason)
+
+
+def _next_delay_ms(settings: Settings, attempt: int, answer: Answer) -> int | None:
+    """Milliseconds until the next attempt after failed attempt ``attempt``, None after the last."""
+    schedule = settings.webhook_retry_delays
+    if attempt > len(schedule):
+        return None
+    if answer.retry_after_s is not None:
+        return answer.retry_after_s * 1000
+    base = schedule[attempt - 1] * 1000
+    return int(base * random.uniform(0.9, 1.1))  # jitter, not a secret
