@@ -130,6 +130,10 @@ class ErrorCode(StrEnum):
     # Meters
     READING_BELOW_PREVIOUS = "reading_below_previous"  # a cumulative meter read lower than before, not as a reset
     READING_ABOVE_NEXT = "reading_above_next"  # a back-dated reading of a cumulative meter above a later one
+    # Parts and inventory
+    NOT_ENOUGH_STOCK = "not_enough_stock"  # a use of a part larger than its count on hand
+    PART_UNDER_ITSELF = "part_under_itself"  # a parent part that is the part itself or one of its children
+    QUANTITIES_DO_NOT_MATCH = "quantities_do_not_match"  # parts and their quantities differ in length
 
 
 TEMPLATES: dict[ErrorCode, str] = {
@@ -240,6 +244,10 @@ TEMPLATES: dict[ErrorCode, str] = {
         " mark the reading as a reset to record it"
     ),
     ErrorCode.READING_ABOVE_NEXT: "{field} {value} is higher than the later reading {next} of this cumulative meter",
+    # Parts and inventory
+    ErrorCode.NOT_ENOUGH_STOCK: "{field}: not enough {part} ({id}) in stock: {available} on hand, {wanted} wanted",
+    ErrorCode.PART_UNDER_ITSELF: "{field} cannot be the part itself or one of its sub-parts",
+    ErrorCode.QUANTITIES_DO_NOT_MATCH: "{field} must have one quantity for each of the {count} {items}",
 }
 
 

@@ -143,7 +143,7 @@ class World:
 def _kind_of(param: str, before: list[str]) -> str:
     previous = before[-1] if before else ""
     if param == "field_id":
-        return {"assets": "asset_custom_field", "locations": "location_custom_field"}.get(
+        return {"assets": "asset_custom_field", "locations": "location_custom_field", "parts": "part_custom_field"}.get(
             before[-3] if len(before) >= 3 and previous == "custom-fields" else "", "definition"
         )
     if param == "member_id":
@@ -178,6 +178,8 @@ def build_world(tenant: Tenant, db: Database) -> World:
         admin.post("/locations", json={"name": "Surface B", "customFieldsLocation": [{"name": "floor", "value": "1"}]})
     )
     location = location_fields["id"]
+    part = ok(admin.post("/parts", json={"name": "Surface part", "customFieldsPart": [{"name": "size", "value": "M"}]}))
+    part_category = ok(admin.post("/part-categories", json={"name": f"Surface {new_id()}"}))
     upload = admin.post(
         "/files", files={"file": ("surface.txt", b"surface", "text/plain"), "filename": (None, "surface")}
     )
@@ -197,6 +199,9 @@ def build_world(tenant: Tenant, db: Database) -> World:
         "asset_custom_field": asset_fields["customFieldsAsset"][0]["id"],
         "location_custom_field": location_fields["customFieldsLocation"][0]["id"],
         "file": file["id"],
+        "part": part["id"],
+        "part_custom_field": part["customFieldsPart"][0]["id"],
+        "category": part_category["id"],
         "file_url": file["url"],
     }
     return World(tenant, ids)

@@ -28,7 +28,7 @@ DEFAULT_CATEGORIES: dict[str, tuple[str, ...]] = {
         "Standard Operating Procedure",
     ),
     "asset": ("Equipment", "Vehicles", "Tools", "Facilities", "HVAC", "Plumbing", "Electrical"),
-    "part": ("Consumables", "Spare Parts", "Tools"),
+    "part": ("Consumables", "Spare Parts", "Tools", "Compressor", "Filter"),  # the last two: UpKeep's examples
     "cost": ("Labor Cost", "Parts Cost", "Travel Cost", "Tax", "Other"),
 }
 COUNTERS = ("work_order_no", "record_no")

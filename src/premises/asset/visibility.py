@@ -14,9 +14,10 @@ from premises.identity.principal import Principal
 from premises.models import Asset
 
 
-def visible_places(principal: Principal, action: str = "read") -> frozenset[str] | None:
-    """The places whose assets the principal may ``action``; None: every place (and assets without one)."""
-    granted = principal.places_granted("asset", action)
+def visible_places(principal: Principal, action: str = "read", resource: str = "asset") -> frozenset[str] | None:
+    """The places whose assets (or other records placed the same way: ``resource``, e.g. parts) the principal
+    may ``action``; None: every place (and records without one)."""
+    granted = principal.places_granted(resource, action)
     if granted is None:
         return None
     return frozenset().union(*granted.values())
@@ -27,9 +28,11 @@ def visible(principal: Principal, asset: Asset, action: str = "read") -> bool:
     return places is None or (asset.location_id is not None and asset.location_id in places)
 
 
-def restrict(select: Select, principal: Principal, column: str = "{a}.location_id", action: str = "read") -> Select:
-    """Only the assets the principal sees (``column``: the asset's place in ``select``)."""
-    places = visible_places(principal, action)
+def restrict(
+    select: Select, principal: Principal, column: str = "{a}.location_id", action: str = "read", resource: str = "asset"
+) -> Select:
+    """Only the assets (or ``resource``'s records) the principal sees (``column``: the record's place in ``select``)."""
+    places = visible_places(principal, action, resource)
     if places is None:
         return select
     if not places:

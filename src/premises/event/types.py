@@ -59,6 +59,11 @@ class EventType(StrEnum):
 
     FILE_CREATED = "FILE_CREATED"
 
+    PART_CREATED = "PART_CREATED"
+    PART_UPDATED = "PART_UPDATED"
+    PART_DELETED = "PART_DELETED"
+    PART_LOW_STOCK = "PART_LOW_STOCK"  # a part's count fell below its minimum quantity (part.inventory)
+
     # Security: recorded for the user whose email was tried (nothing for an email of no account).
     LOGIN_FAILED = "LOGIN_FAILED"  # a wrong password (or a deactivated user); payload: email, address
     LOGIN_THROTTLED = "LOGIN_THROTTLED"  # once per window, when failed logins first cross a limit

@@ -85,6 +85,13 @@ PERMISSIONS: dict[tuple[str, str], dict[Role, Grant]] = {
     ("work_order", "assign"): {ADMIN: A, TECH: A},
     ("work_order", "comment"): {ADMIN: A, TECH: A, LTECH: OWN},
     ("cost_category", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
+    # Parts: the count on hand moves with work orders (work_order: update) through the inventory ledger.
+    ("part", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
+    ("part", "create"): {ADMIN: A, TECH: A},
+    ("part", "update"): {ADMIN: A, TECH: A},
+    ("part", "delete"): {ADMIN: A},
+    ("part_category", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
+    ("part_category", "write"): {ADMIN: A},
     # Webhook endpoints carry a signing secret and see every change of the account: admins only.
     ("webhook", "read"): {ADMIN: A},
     ("webhook", "create"): {ADMIN: A},

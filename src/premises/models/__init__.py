@@ -11,6 +11,7 @@ from premises.models.file import StoredFile
 from premises.models.identity import AuthSession, Login, SiteMembership, ThrottleCounter, User
 from premises.models.job import Job
 from premises.models.meter import Meter, MeterNotification, MeterReading, MeterTriggerHit
+from premises.models.part import AssetPart, Part, PartFile, PartInventoryMove, PartTeam, WorkOrderPart
 from premises.models.place import Place, PlaceLink
 from premises.models.request import WorkRequest
 from premises.models.team import Team, TeamMember
@@ -32,6 +33,7 @@ __all__ = [
     "AssetDowntimeStatus",
     "AssetFile",
     "AssetLink",
+    "AssetPart",
     "AuthSession",
     "Base",
     "Category",
@@ -45,6 +47,10 @@ __all__ = [
     "MeterNotification",
     "MeterReading",
     "MeterTriggerHit",
+    "Part",
+    "PartFile",
+    "PartInventoryMove",
+    "PartTeam",
     "Place",
     "PlaceLink",
     "SiteMembership",
@@ -58,6 +64,7 @@ __all__ = [
     "WebhookEndpoint",
     "WorkOrder",
     "WorkOrderCost",
+    "WorkOrderPart",
     "WorkOrderStatus",
     "WorkOrderUpdate",
     "WorkOrderUser",

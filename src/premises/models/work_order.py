@@ -54,6 +54,9 @@ class WorkOrder(TenantMixin, TimestampMixin, Base):
     additional_user_ids: Mapped[str] = mapped_column(Text, default="[]")
     file_ids: Mapped[str] = mapped_column(Text, default="[]")
     form_items: Mapped[str] = mapped_column(Text, default="[]")  # [{id, name, type, value, options, meter}]
+    # The list page's copy of work_order_parts (ids and quantities in order), rewritten by part.usage.
+    part_ids: Mapped[str] = mapped_column(Text, default="[]")
+    part_quantities: Mapped[str] = mapped_column(Text, default="[]")
     deleted_at: Mapped[int | None] = mapped_column(BigInteger)
     __table_args__ = (
         tenant_fk("location_id", "places"),

@@ -66,17 +66,23 @@ def _row(values: Iterable[Any]) -> dict[str, Any]:
     return row
 
 
-async def list_locations(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
-    select = _base(principal)
+def with_free_field(select: Select, query: ListQuery, owner_type: str) -> Select:
+    """Apply ``query``, its custom-field pseudo-columns (``CUSTOM_FIELD_FILTERS``) as "has a free custom
+    field of this name / value / unit" over ``custom_field_values`` of ``owner_type`` (places, parts)."""
     custom = {column: query.equals[column] for column in CUSTOM_FIELD_FILTERS if column in query.equals}
     if custom:
         conditions = " AND ".join(f"cf.{CUSTOM_FIELD_FILTERS[column]} = {{}}" for column in custom)
         select.where(
             "EXISTS (SELECT 1 FROM custom_field_values cf WHERE cf.account_id = {a}.account_id "
-            "AND cf.owner_type = 'place' AND cf.owner_id = {a}.id AND " + conditions + ")",
+            "AND cf.owner_type = {} AND cf.owner_id = {a}.id AND " + conditions + ")",
+            owner_type,
             *custom.values(),
         )
-    select.apply(query, handled=frozenset(CUSTOM_FIELD_FILTERS))
+    return select.apply(query, handled=frozenset(CUSTOM_FIELD_FILTERS))
+
+
+async def list_locations(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+    select = with_free_field(_base(principal), query, "place")
     return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
 
 

@@ -138,8 +138,8 @@ class WorkOrderCreate:
     cost: float | None = None
     decrease_inventory: DecreaseInventory | None = None
     custom_status_id: str | None = None
-    parts: Sequence[str] | None = None
-    part_quantities: Any = None  # accepted for UpKeep clients; parts inventory arrives later
+    parts: Sequence[str] | None = None  # the parts used (part.usage), with their quantities (default 1 each)
+    part_quantities: Sequence[float] | None = None
     # Set when a request is approved into this work order.
     requested_by_user_id: str | None = None
     request_id: str | None = None
@@ -173,8 +173,8 @@ class WorkOrderChanges:
     cost: float | Unset | None = UNSET
     decrease_inventory: DecreaseInventory | Unset = UNSET
     custom_status_id: str | Unset | None = UNSET
-    parts: Sequence[str] | Unset | None = UNSET
-    part_quantities: Any = UNSET
+    parts: Sequence[str] | Unset | None = UNSET  # replaces the parts used; None: none
+    part_quantities: Sequence[float] | Unset | None = UNSET  # without parts: the current parts' new quantities
     status: Status | Unset = UNSET
     archived: bool | Unset = UNSET
     additional_costs: Sequence[CostChange] | Unset = UNSET

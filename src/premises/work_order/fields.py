@@ -60,6 +60,9 @@ WORK_ORDERS = Catalogue(
         _id("image5_file_id"),
         _id("signature_file_id"),
         Field("additional_user_ids", FieldType.ID_LIST, nullable=False, writable=True),
+        # The parts used and their quantities (part.usage keeps this copy of work_order_parts).
+        Field("part_ids", FieldType.ID_LIST, nullable=False),
+        Field("part_quantities", FieldType.JSON, nullable=False),
         Field("file_ids", FieldType.ID_LIST, nullable=False, writable=True),
         Field("form_items", FieldType.JSON, nullable=False, writable=True),
         Field("created_at", INSTANT, nullable=False),

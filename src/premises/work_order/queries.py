@@ -60,6 +60,8 @@ COLUMNS = (
     "image5_file_id",
     "signature_file_id",
     "additional_user_ids",
+    "part_ids",
+    "part_quantities",
     "file_ids",
     "form_items",
     "created_at",
@@ -77,7 +79,7 @@ JOINED_SQL = {
 }
 JOINED = tuple(JOINED_SQL)
 ALL_COLUMNS = COLUMNS + JOINED
-JSON_COLUMNS = ("additional_user_ids", "file_ids", "form_items")
+JSON_COLUMNS = ("additional_user_ids", "part_ids", "part_quantities", "file_ids", "form_items")
 # Pseudo-columns the dialects may filter on, handled here rather than by plain equality.
 IS_COMPLETE, ARCHIVED = "is_complete", "archived"
 

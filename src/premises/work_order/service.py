@@ -38,6 +38,7 @@ from premises.models import (
     WorkOrderUpdate,
     WorkOrderUser,
 )
+from premises.part.usage import use_parts
 from premises.place.service import check_location, require_location
 from premises.work_order import form_items, visibility
 from premises.work_order.commands import (
@@ -83,6 +84,8 @@ OWN_EDITABLE = frozenset(
         "description",
         "additional_costs",
         "remove_all_costs",
+        "parts",  # the parts they used (part.usage moves the inventory)
+        "part_quantities",
     }
     | set(IMAGE_FIELDS)
 )
@@ -157,10 +160,6 @@ def _check_references(session: Session, principal: Principal, fields: dict[str, 
     require_readable_files(session, principal, file_ids, "file")
     if "category" in fields:
         check_category(session, account_id, fields["category"])
-    if fields.get("parts"):
-        raise DomainValidation(
-            ErrorCode.NOT_AVAILABLE_YET, field="parts", reason="parts inventory arrives with a later release"
-        )
     if fields.get("form_template_id"):
         # Form templates arrive with a later release; until then no id names one.
         raise DomainValidation(ErrorCode.NOT_FOUND, field="form_template_id", id=fields["form_template_id"])
@@ -219,6 +218,8 @@ def create_work_order(session: Session, principal: Principal, command: WorkOrder
     session.add(work_order)
     session.flush()
     _set_additional_users(session, work_order, command.additional_user_ids or [])
+    if command.parts or command.part_quantities:
+        use_parts(session, principal, work_order, command.parts or [], command.part_quantities)
     record_event(
         session,
         account_id=account_id,
@@ -350,6 +351,9 @@ def update_work_order(
         status_changed = _set_status(work_order, changes["status"], principal, now) or status_changed
         if work_order.custom_status_id is not None and "custom_status_id" not in changes:
             work_order.custom_status_id = None  # a plain status change leaves the custom status
+    if "parts" in changes or "part_quantities" in changes or changes.get("decrease_inventory") == "auto":
+        part_ids = (changes["parts"] or []) if "parts" in changes else None
+        use_parts(session, principal, work_order, part_ids, changes.get("part_quantities"))
     if changes.get("remove_all_costs"):
         _remove_all_costs(session, work_order)
     if "additional_costs" in changes:

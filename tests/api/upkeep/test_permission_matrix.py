@@ -208,6 +208,14 @@ CASES: dict[tuple[str, str], Case] = {
         lambda me, i: me.post(f"/work-orders/{i}/update-messages", json={"text": "On my way"}), _work_order
     ),
     ("cost_category", "read"): Case(lambda me, _: me.get("/work-order-cost-categories")),
+    ("part", "read"): Case(lambda me, i: me.get(f"/parts/{i}"), _created("/parts", name="Belt")),
+    ("part", "create"): Case(lambda me, _: me.post("/parts", json={"name": _unique("Belt")})),
+    ("part", "update"): Case(
+        lambda me, i: me.patch(f"/parts/{i}", json={"quantity": 5}), _created("/parts", name="Belt")
+    ),
+    ("part", "delete"): Case(lambda me, i: me.delete(f"/parts/{i}"), _created("/parts", name="Belt")),
+    ("part_category", "read"): Case(lambda me, _: me.get("/part-categories")),
+    ("part_category", "write"): Case(lambda me, _: me.post("/part-categories", json={"name": _unique("Belts")})),
     ("webhook", "read"): Case(lambda me, i: me.get(f"/webhooks/{i}"), _webhook),
     ("webhook", "create"): Case(lambda me, _: me.post("/webhooks", json={"title": "Hook", "endpoint": HOOK_URL})),
     ("webhook", "update"): Case(lambda me, i: me.patch(f"/webhooks/{i}", json={"enabled": False}), _webhook),

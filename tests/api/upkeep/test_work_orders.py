@@ -494,7 +494,7 @@ class TestCostCategories:
         ({"image2": "missing1"}, "file missing1 not found"),
         ({"customWOStatusId": "missing1"}, "customWOStatusId missing1 not found"),
         ({"formTemplate": "missing1"}, "formTemplate missing1 not found"),
-        ({"parts": ["p1"]}, "parts are not available yet: parts inventory arrives with a later release"),
+        ({"parts": ["p1"]}, "parts[0] p1 not found"),
         ({"formItems": [{"name": "a", "type": "TASK", "colour": "red"}]}, "formItems[0].colour not in schema"),
         ({"formItems": [{"name": " ", "type": "TASK"}]}, "formItems[0].name cannot be null"),
         ({"formItems": [{"name": "a", "type": "METER"}]}, "formItems[0].meter cannot be null"),

@@ -141,10 +141,10 @@ def test_form_items_are_checked_and_named_by_their_domain_path(account: DomainAc
     assert (raised.value.code, raised.value.field) == (ErrorCode.NOT_ONE_OF, "form_items[1].value")
 
 
-def test_parts_and_form_templates_are_not_available_yet(account: DomainAccount) -> None:
+def test_missing_parts_and_form_templates_are_not_found(account: DomainAccount) -> None:
     with pytest.raises(DomainValidation) as raised:
         _create(account, parts=["p1"])
-    assert (raised.value.code, raised.value.field) == (ErrorCode.NOT_AVAILABLE_YET, "parts")
+    assert (raised.value.code, raised.value.field) == (ErrorCode.NOT_FOUND, "parts[0]")
     with pytest.raises(DomainValidation) as raised:
         _create(account, form_template_id="t1")
     assert (raised.value.code, raised.value.field) == (ErrorCode.NOT_FOUND, "form_template_id")

@@ -16,6 +16,7 @@ from premises.api.upkeep.routes import (
     files,
     locations,
     meters,
+    parts,
     requests,
     teams,
     users,
@@ -45,6 +46,7 @@ ROUTERS = (
     vendors.router,
     cost_categories.router,
     meters.router,
+    parts.router,
     auth.router,
     webhooks.router,
 )

@@ -59,6 +59,8 @@ RESOURCE_NAMES: dict[str, str] = {
     "request": "requests",
     "work_order": "work orders",
     "cost_category": "work order cost categories",
+    "part": "parts",
+    "part_category": "part categories",
 }
 
 # Domain names -> UpKeep names that no body Spec declares, or that several declare differently
@@ -68,6 +70,9 @@ EXTRA_NAMES: dict[str, str] = {
     "name": "name",
     "address": "address",
     "custom_fields": "customFields",
+    # Parts: a body may name the part number partName or partNumber, the barcode serial or barcode.
+    "part_number": "partNumber",
+    "serial": "serial",
     # Work orders: cost lines (additionalCosts items are no body Spec).
     "additional_costs[].assigned_to_user_id": "assignedToUser",
     "additional_costs.assigned_to_user_id": "additionalCosts.assignedToUser",  # a cost line's assignee, any line

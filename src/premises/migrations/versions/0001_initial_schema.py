@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 18:07:25.205678
+Create Date: 2026-12-02 18:11:06.567698
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ from premises.errors import DomainValidation, ErrorCode
 from premises.identity.principal import Principal
 from premises.kit.commands import build
 from premises.models import Asset, AssetDowntimeStatus, CustomFieldDefinition, CustomFieldValue
+from premises.part import queries as part_queries
 
 CUSTOM_FIELD_TYPES = values_of(CustomFieldType)
 VALUE_KEYS = {f"{t}Value": t for t in CUSTOM_FIELD_TYPES}
@@ -225,26 +226,27 @@ def parse_custom_fields(items: Sequence[Mapping[str, Any]]) -> list[CustomValueC
 _FREE_FIELD_KEYS = {"name": 200, "value": 5000, "unit": 100}
 
 
-def parse_free_fields(items: Sequence[Mapping[str, Any]]) -> list[FreeFieldChange]:
-    """``customFieldsAsset`` items: ``{name, value, unit}``, with ``id`` to change an existing one."""
+def parse_free_fields(items: Sequence[Mapping[str, Any]], wire: str = "customFieldsAsset") -> list[FreeFieldChange]:
+    """``customFieldsAsset`` items (or another resource's, named ``wire``: ``customFieldsPart``):
+    ``{name, value, unit}``, with ``id`` to change an existing one."""
     out = []
     for index, item in enumerate(items):
-        where = f"customFieldsAsset[{index}]"
+        where = f"{wire}[{index}]"
         parsed: dict[str, Any] = {}
         for key, value in item.items():
             if key == "id":
                 parsed["id"] = None if value is None else COERCERS["id"](f"{where}.id", value)
                 continue
             if key not in _FREE_FIELD_KEYS:
-                if key in ("asset", "user", "createdAt", "updatedAt"):
+                if key in ("asset", "partInventory", "user", "createdAt", "updatedAt"):
                     continue  # echoed from a GET
-                raise DomainValidation(f"{where}.{key} not in schema", field="customFieldsAsset")
+                raise DomainValidation(f"{where}.{key} not in schema", field=wire)
             if value is None:
                 parsed[key] = None
                 continue
             text = COERCERS["string"](f"{where}.{key}", value)
             if len(text) > _FREE_FIELD_KEYS[key]:
-                raise DomainValidation(f"{where}.{key} is too long", field="customFieldsAsset")
+                raise DomainValidation(f"{where}.{key} is too long", field=wire)
             parsed[key] = text
         out.append(FreeFieldChange(**parsed))
     return out
@@ -458,7 +460,7 @@ async def render_detail(reader: Reader, principal: Principal, detail: queries.As
     images = await objects_for_columns("file", reader, principal, [row], IMAGE_COLUMNS)
     item = to_upkeep(row, detail.file_ids, detail.values, images)
     item["subAssets"] = detail.sub_asset_ids
-    item["parts"] = []  # parts inventory arrives with a later release
+    item["parts"] = await part_queries.asset_part_ids(reader, principal, row["id"])
     item["formItems"] = []
     for member_type, key in MEMBER_KEYS.items():
         item[key] = detail.members.get(member_type, [])

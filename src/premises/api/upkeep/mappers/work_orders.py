@@ -7,7 +7,6 @@ an empty (or null) ``additionalCosts`` removes every line; ``archivedStatus`` "0
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -118,7 +117,18 @@ def parse_form_items(items: Sequence[Mapping[str, Any]] | None) -> list[FormItem
     return out
 
 
+def parse_quantities(value: Any) -> list[float] | None:
+    """respectivePartQuantityUsed: a list of numbers (or numeric strings), one per part."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        value = [value]  # a form body's single value
+    return [COERCERS["number"](f"respectivePartQuantityUsed[{i}]", item) for i, item in enumerate(value)]
+
+
 def _domain_values(fields: dict[str, Any]) -> dict[str, Any]:
+    if "part_quantities" in fields:
+        fields["part_quantities"] = parse_quantities(fields["part_quantities"])
     if "form_items" in fields:
         fields["form_items"] = parse_form_items(fields["form_items"])
     if fields.get("decrease_inventory") is not None:
@@ -188,7 +198,6 @@ def _joined(name: str, column: str) -> Computed:
     return Computed(name, f"{{{column}}}", NSTR, lambda c: jsonsql.value(c(column)))
 
 
-_EMPTY = Computed("", "[]", IDS, lambda c: jsonsql.empty_list())  # parts are not stored yet
 FILE_OBJECT = {"type": ["object", "string", "null"]}
 
 # UpKeep's work order, in the order of its members (work_order.fields declares the domain's fields):
@@ -274,8 +283,6 @@ UPKEEP = Fields(
                 schema=IDS,
                 null_default=True,
                 then=(
-                    dataclasses.replace(_EMPTY, name="parts"),
-                    dataclasses.replace(_EMPTY, name="respectivePartQuantityUsed"),
                     Computed(
                         "customWOStatus",
                         "({"
@@ -286,6 +293,10 @@ UPKEEP = Fields(
                     ),
                 ),
             ),
+            "part_ids": Wire("parts", schema=IDS, body=False),
+            "part_quantities": Wire(
+                "respectivePartQuantityUsed", schema={"type": "array", "items": {"type": "number"}}, body=False
+            ),
             "created_at": Wire("createdAt", iso),
             "updated_at": Wire("updatedAt", iso),
             **{column: Wire(wire, expands="file", schema=FILE_OBJECT) for wire, column in IMAGES.items()},
@@ -294,7 +305,7 @@ UPKEEP = Fields(
     functions={"response_hours": _response_hours},
 )
 IMAGE_COLUMNS = UPKEEP.expanded_columns("file")
-# The body members that are no column of the work order (parts are not stored yet).
+# The body members that are no column of the work order: the parts used (work_order_parts), in order.
 _PARTS = (Field("parts", "id_list"), Field("respectivePartQuantityUsed", "any", to="part_quantities"))
 CREATE = Spec(*UPKEEP.body_fields(required=("title",), without=("status", "archived")), *_PARTS, model=WorkOrder)
 UPDATE = Spec(

@@ -1,0 +1,183 @@
+"""Parts, read side: lists and details, files, free custom fields, teams, the inventory ledger, categories,
+and the parts assigned to assets.
+
+Every function takes the principal and applies the tenant, the role (``part: read``) and the
+visibility rule (``part.visibility``: a location-based principal sees the parts at its places).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from premises.asset.visibility import restrict as restrict_assets
+from premises.db.reader import Reader
+from premises.db.sql import Select
+from premises.errors import ErrorCode, NotFound
+from premises.identity.principal import Principal
+from premises.kit.listing import ListQuery
+from premises.part.fields import INVENTORY_MOVES, PART_CATEGORIES, PARTS
+from premises.part.visibility import restrict
+from premises.place.queries import with_free_field
+
+COLUMNS = PARTS.columns
+MOVE_COLUMNS = INVENTORY_MOVES.columns
+CATEGORY_COLUMNS = PART_CATEGORIES.columns
+VALUE_COLUMNS = ("id", "owner_id", "name", "value", "unit", "created_by_user_id", "created_at", "updated_at")
+OWNER = "part"
+
+
+def _base(principal: Principal) -> Select:
+    principal.require("part", "read")
+    return restrict(Select("parts", COLUMNS, principal.account_id).where_live(), principal)
+
+
+def _row(values: Iterable[Any]) -> dict[str, Any]:
+    return dict(zip(COLUMNS, values, strict=True))
+
+
+async def list_parts(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+    """A page of parts; ``query.equals`` may also hold the custom-field pseudo-columns
+    (``place.queries.CUSTOM_FIELD_FILTERS``: a free field of this name / value / unit)."""
+    select = with_free_field(_base(principal), query, OWNER)
+    return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def get_part(reader: Reader, principal: Principal, part_id: str) -> dict[str, Any]:
+    select = _base(principal).where_eq("id", part_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="part")
+    return _row(row)
+
+
+async def parts_by_ids(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The live parts among ``ids`` that the principal sees, by id (for expansions); none without ``part: read``."""
+    wanted = sorted(set(ids))
+    if not wanted or not principal.may("part", "read"):
+        return {}
+    select = restrict(Select("parts", COLUMNS, principal.account_id).where_live(), principal).where_in("id", wanted)
+    return {r["id"]: r for r in (_row(v) for v in await reader.fetch(select.sql(), select.params))}
+
+
+def _of_visible_parts(select: Select, principal: Principal, part_column: str) -> Select:
+    """Rows of a child table only for live parts the principal may read and see."""
+    principal.require("part", "read")
+    select.join(
+        f"JOIN parts vp ON vp.account_id = {{a}}.account_id AND vp.id = {{a}}.{part_column} AND vp.deleted_at IS NULL"
+    )
+    return restrict(select, principal, "vp.location_id")
+
+
+async def part_files(reader: Reader, principal: Principal, part_ids: Iterable[str]) -> dict[str, list[str]]:
+    """The live files attached to these parts, in their order, by part id."""
+    wanted = sorted(set(part_ids))
+    out: dict[str, list[str]] = {i: [] for i in wanted}
+    if not wanted:
+        return out
+    select = Select("part_files", ("part_id", "file_id"), principal.account_id, alias="pf")
+    _of_visible_parts(select.where_in("part_id", wanted), principal, "part_id")
+    select.join("JOIN files f ON f.account_id = {a}.account_id AND f.id = {a}.file_id")
+    select.where("f.deleted_at IS NULL").order_by("position", False).order_by("file_id", False)
+    for part_id, file_id in await reader.fetch(select.sql(), select.params):
+        out[part_id].append(file_id)
+    return out
+
+
+def _value_select(principal: Principal) -> Select:
+    return Select("custom_field_values", VALUE_COLUMNS, principal.account_id, alias="v").where_eq("owner_type", OWNER)
+
+
+async def custom_fields(
+    reader: Reader, principal: Principal, part_ids: Iterable[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """The free custom fields of these parts, newest first (UpKeep lists a part's newest field first), by part id."""
+    wanted = sorted(set(part_ids))
+    out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
+    if not wanted:
+        return out
+    select = _of_visible_parts(_value_select(principal).where_in("owner_id", wanted), principal, "owner_id")
+    select.order_by("created_at", True).order_by("id", True)
+    for values in await reader.fetch(select.sql(), select.params):
+        row = dict(zip(VALUE_COLUMNS, values, strict=True))
+        out[row["owner_id"]].append(row)
+    return out
+
+
+async def get_custom_field(reader: Reader, principal: Principal, part_id: str, field_id: str) -> dict[str, Any]:
+    """One free custom field of a visible part."""
+    await get_part(reader, principal, part_id)
+    select = _value_select(principal).where_eq("owner_id", part_id).where_eq("id", field_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="custom field")
+    return dict(zip(VALUE_COLUMNS, row, strict=True))
+
+
+async def team_ids(reader: Reader, principal: Principal, part_id: str) -> list[str]:
+    """The live teams assigned to a visible part, oldest first."""
+    select = Select("part_teams", ("team_id",), principal.account_id, alias="l")
+    _of_visible_parts(select.where_eq("part_id", part_id), principal, "part_id")
+    select.join("JOIN teams tm ON tm.account_id = {a}.account_id AND tm.id = {a}.team_id AND tm.deleted_at IS NULL")
+    select.order_by("created_at", False).order_by("team_id", False)
+    return [r[0] for r in await reader.fetch(select.sql(), select.params)]
+
+
+@dataclass(frozen=True, slots=True)
+class PartDetail:
+    part: dict[str, Any]
+    file_ids: list[str]
+    fields: list[dict[str, Any]]  # free custom fields, as ``custom_fields`` returns them
+    team_ids: list[str]
+
+
+async def part_detail(reader: Reader, principal: Principal, part_id: str) -> PartDetail:
+    row = await get_part(reader, principal, part_id)
+    files = await part_files(reader, principal, [row["id"]])
+    fields = await custom_fields(reader, principal, [row["id"]])
+    return PartDetail(row, files[row["id"]], fields[row["id"]], await team_ids(reader, principal, row["id"]))
+
+
+async def asset_part_ids(reader: Reader, principal: Principal, asset_id: str) -> list[str]:
+    """The live parts assigned to an asset that the principal sees (none without ``part: read``), oldest first."""
+    if not principal.may("part", "read"):
+        return []
+    select = Select("asset_parts", ("part_id",), principal.account_id, alias="ap")
+    _of_visible_parts(select.where_eq("asset_id", asset_id), principal, "part_id")
+    select.join("JOIN assets va ON va.account_id = {a}.account_id AND va.id = {a}.asset_id AND va.deleted_at IS NULL")
+    restrict_assets(select, principal, "va.location_id")
+    select.order_by("created_at", False).order_by("part_id", False)
+    return [r[0] for r in await reader.fetch(select.sql(), select.params)]
+
+
+# ------------------------------------------------------------------------------------------ ledger
+
+
+async def inventory_moves(reader: Reader, principal: Principal, part_id: str, query: ListQuery) -> list[dict[str, Any]]:
+    """The ledger of a visible part (``part_inventory_moves``), oldest first unless the query orders otherwise."""
+    await get_part(reader, principal, part_id)
+    select = Select("part_inventory_moves", MOVE_COLUMNS, principal.account_id).where_eq("part_id", part_id)
+    select.apply(query)
+    return [dict(zip(MOVE_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+
+
+# ------------------------------------------------------------------------------------------ categories
+
+
+def _category_select(principal: Principal) -> Select:
+    principal.require("part_category", "read")
+    return Select("categories", CATEGORY_COLUMNS, principal.account_id).where_eq("kind", "part")
+
+
+async def part_categories(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+    select = _category_select(principal).apply(query)
+    return [dict(zip(CATEGORY_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def get_part_category(reader: Reader, principal: Principal, category_id: str) -> dict[str, Any]:
+    select = _category_select(principal).where_eq("id", category_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="part category")
+    return dict(zip(CATEGORY_COLUMNS, row, strict=True))
