@@ -8,11 +8,11 @@ endpoint family                            20 parallel calls must produce
 DELETE /<resource>/{id} (assets,           one 200 and 19 404s; the record is gone; exactly one
 locations, requests, teams,                ``*_DELETED`` event for it (customers and vendors
 asset-downtime-statuses,                   have no DELETE endpoint)
-custom-fields/assets)
+custom-fields/assets, meters)
 PATCH /<resource>/{id}, each call a        20 200s; the stored name/title is one of those sent;
 different name/title (work-orders,         one ``*_UPDATED`` event per call, whose payloads
 assets, locations, teams, customers,       carry exactly the 20 values sent (each call saw and
-vendors)                                   wrote the row in turn, none lost)
+vendors, meters)                           wrote the row in turn, none lost)
 POST /teams/{id}/users/{userId}, the same  20 200s; one membership row; one TEAM_UPDATED event
 user                                       (adding a member again is not a change)
 POST /assets|locations/{id}/<users|teams|  20 200s; one link row; one ``*_UPDATED`` event
@@ -24,7 +24,7 @@ the same team                              WORK_ORDER_UPDATED per call (the serv
 PATCH /requests/{id}/decline               one 200 and 19 400s; one REQUEST_REJECTED event
 decline and approve mixed (10 + 10)        one 200 and 19 400s; one decision event in total, and
                                            a work order only if the approval won
-POST /requests|assets|locations            20 200s; 20 distinct ids; 20 ``*_CREATED`` events
+POST /requests|assets|locations|meters     20 200s; 20 distinct ids; 20 ``*_CREATED`` events
 =========================================  ====================================================
 """
 
@@ -78,6 +78,7 @@ VENDORS = Family("/vendors", {"businessName": "Parts Ltd"}, "VENDOR", "businessN
 DOWNTIME_STATUSES = Family("/asset-downtime-statuses", {"name": "Waiting"}, "ASSET_DOWNTIME_STATUS")
 ASSET_FIELDS = Family("/custom-fields/assets", {"name": "Serial", "type": "singleLineText"}, "ASSET_CUSTOM_FIELD")
 WORK_ORDERS = Family("/work-orders", {"title": "Paint the lobby"}, "WORK_ORDER", "title")
+METERS = Family("/meters", {"name": "Mileage", "units": "km", "frequency": 7}, "METER")
 
 
 def _count(server: RaceServer, statement: Any) -> int:
@@ -99,7 +100,7 @@ def _problems(responses: list[Any]) -> list[str]:
 
 @pytest.mark.parametrize(
     "family",
-    [ASSETS, LOCATIONS, REQUESTS, TEAMS, DOWNTIME_STATUSES, ASSET_FIELDS],
+    [ASSETS, LOCATIONS, REQUESTS, TEAMS, DOWNTIME_STATUSES, ASSET_FIELDS, METERS],
     ids=str,
 )
 def test_parallel_deletes_delete_once(server: RaceServer, tenant: Tenant, family: Family) -> None:
@@ -110,7 +111,7 @@ def test_parallel_deletes_delete_once(server: RaceServer, tenant: Tenant, family
     assert server.events(tenant.account_id, f"{family.event}_DELETED", record_id) == 1
 
 
-@pytest.mark.parametrize("family", [WORK_ORDERS, ASSETS, LOCATIONS, TEAMS, CUSTOMERS, VENDORS], ids=str)
+@pytest.mark.parametrize("family", [WORK_ORDERS, ASSETS, LOCATIONS, TEAMS, CUSTOMERS, VENDORS, METERS], ids=str)
 def test_parallel_renames_each_apply_in_turn(server: RaceServer, tenant: Tenant, family: Family) -> None:
     record_id = family.create(tenant.admin)
     sent = [f"{family.body[family.field]} {i}" for i in range(20)]
@@ -203,7 +204,7 @@ def test_decline_and_approve_in_parallel_only_one_wins(server: RaceServer, tenan
     assert (winner >= 10) == bool(approved)
 
 
-@pytest.mark.parametrize("family", [REQUESTS, ASSETS, LOCATIONS], ids=str)
+@pytest.mark.parametrize("family", [REQUESTS, ASSETS, LOCATIONS, METERS], ids=str)
 def test_parallel_creates_create_distinct_records(server: RaceServer, tenant: Tenant, family: Family) -> None:
     responses = server.same(tenant.admin.token, lambda c: c.post(family.path, json=family.body))
     assert statuses(responses) == {200: 20}, _problems(responses) or statuses(responses)
