@@ -30,12 +30,20 @@ def running_server(
     workers: int = 1,
     env: Mapping[str, str | None] | None = None,
     log_path: Path | None = None,
+    processes: list[subprocess.Popen[bytes]] | None = None,
 ) -> Iterator[str]:
     """``env`` adds variables to the server's environment; a ``None`` value removes one. The server's
     output (its logs: stderr, and stdout) goes to ``log_path`` when given, else to a temporary file
-    (never to an unread pipe, which would stall a server that logs every request once it is full)."""
+    (never to an unread pipe, which would stall a server that logs every request once it is full).
+    ``processes`` receives the server process (a test that kills it)."""
     port = free_port()
-    environment = {**os.environ, "PREMISES_DATABASE_URL": database_url, "PREMISES_DATA_DIR": str(data_dir)}
+    # No embedded job worker unless a test asks for one (env): other tests' queued jobs stay theirs.
+    environment = {
+        **os.environ,
+        "PREMISES_DATABASE_URL": database_url,
+        "PREMISES_DATA_DIR": str(data_dir),
+        "PREMISES_WORKER_EMBEDDED": "0",
+    }
     for name, value in (env or {}).items():
         if value is None:
             environment.pop(name, None)
@@ -48,6 +56,8 @@ def running_server(
         stdout=output,
         stderr=subprocess.STDOUT,
     )
+    if processes is not None:
+        processes.append(process)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
