@@ -12,8 +12,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from premises.models import Part, PartInventoryMove
+from premises.models import AssetPart, Part, PartInventoryMove, PartTeam
 from tests.support.client import Tenant
+from tests.support.factories import make_asset, make_team
 from tests.support.races import RaceServer, messages, statuses
 
 pytestmark = pytest.mark.slow
@@ -97,3 +98,20 @@ def test_stock_takes_and_uses_mixed_agree_with_the_ledger(server: RaceServer, te
     assert sum(m.delta for m in moves) == final
     assert final in {m.quantity_after for m in moves}
     assert len([m for m in moves if m.reason == "work_order"]) == 10
+
+
+def test_parallel_links_link_once(server: RaceServer, tenant: Tenant) -> None:
+    """20 assigns of one team to a part, and of the part to one asset: one row and one event each."""
+    part_id = _part(tenant, 1)
+    team_id = make_team(tenant.db, tenant.account_id, "Stores")
+    asset_id = make_asset(tenant.db, tenant.account_id, "Compressor")
+    responses = server.same(tenant.admin.token, lambda c: c.post(f"/parts/{part_id}/teams/{team_id}"))
+    assert statuses(responses) == {200: 20}
+    responses = server.same(tenant.admin.token, lambda c: c.post(f"/assets/{asset_id}/parts/{part_id}"))
+    assert statuses(responses) == {200: 20}
+    with server.db.unit_of_work() as session:
+        teams = session.scalars(select(PartTeam).where(PartTeam.account_id == tenant.account_id)).all()
+        assets = session.scalars(select(AssetPart).where(AssetPart.account_id == tenant.account_id)).all()
+        assert (len(teams), len(assets)) == (1, 1)
+    assert server.events(tenant.account_id, "PART_UPDATED", part_id) == 1
+    assert server.events(tenant.account_id, "ASSET_UPDATED", asset_id) == 1

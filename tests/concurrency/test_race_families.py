@@ -79,6 +79,7 @@ DOWNTIME_STATUSES = Family("/asset-downtime-statuses", {"name": "Waiting"}, "ASS
 ASSET_FIELDS = Family("/custom-fields/assets", {"name": "Serial", "type": "singleLineText"}, "ASSET_CUSTOM_FIELD")
 WORK_ORDERS = Family("/work-orders", {"title": "Paint the lobby"}, "WORK_ORDER", "title")
 METERS = Family("/meters", {"name": "Mileage", "units": "km", "frequency": 7}, "METER")
+PARTS = Family("/parts", {"name": "Air filter"}, "PART")
 
 
 def _count(server: RaceServer, statement: Any) -> int:
@@ -100,7 +101,7 @@ def _problems(responses: list[Any]) -> list[str]:
 
 @pytest.mark.parametrize(
     "family",
-    [ASSETS, LOCATIONS, REQUESTS, TEAMS, DOWNTIME_STATUSES, ASSET_FIELDS, METERS],
+    [ASSETS, LOCATIONS, REQUESTS, TEAMS, DOWNTIME_STATUSES, ASSET_FIELDS, METERS, PARTS],
     ids=str,
 )
 def test_parallel_deletes_delete_once(server: RaceServer, tenant: Tenant, family: Family) -> None:
@@ -111,7 +112,7 @@ def test_parallel_deletes_delete_once(server: RaceServer, tenant: Tenant, family
     assert server.events(tenant.account_id, f"{family.event}_DELETED", record_id) == 1
 
 
-@pytest.mark.parametrize("family", [WORK_ORDERS, ASSETS, LOCATIONS, TEAMS, CUSTOMERS, VENDORS, METERS], ids=str)
+@pytest.mark.parametrize("family", [WORK_ORDERS, ASSETS, LOCATIONS, TEAMS, CUSTOMERS, VENDORS, METERS, PARTS], ids=str)
 def test_parallel_renames_each_apply_in_turn(server: RaceServer, tenant: Tenant, family: Family) -> None:
     record_id = family.create(tenant.admin)
     sent = [f"{family.body[family.field]} {i}" for i in range(20)]
