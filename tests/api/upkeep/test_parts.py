@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import func, select
 
+from premises.api.upkeep.webhooks import UpkeepWebhooks
 from premises.models import Event
+from premises.webhook.dialects import EventView
 from tests.support.client import Tenant, UpKeep
 from tests.support.factories import make_asset, make_place, make_team
 
@@ -308,6 +311,19 @@ class TestWorkOrders:
         wo = work_order(tenant.admin, parts=[part["id"]])
         assert wo["respectivePartQuantityUsed"] == [1]
         assert quantity_of(tenant.admin, part["id"]) == "3"
+        got = ok(tenant.admin.get(f"/work-orders/{wo['id']}", params={"includes": "parts"}))
+        assert got["parts"][0]["id"] == part["id"] and got["parts"][0]["quantity"] == "3"
+        assert ok(tenant.admin.get(f"/work-orders/{wo['id']}"))["parts"] == [part["id"]]
+
+    def test_a_limited_tech_records_the_parts_of_its_work_order(self, tenant: Tenant) -> None:
+        part = create_part(tenant.admin, quantity=4)
+        limited = tenant.as_role("LIMITED_TECH")
+        wo = work_order(tenant.admin, assignedToUser=limited.user_id)
+        ok(limited.patch(f"/work-orders/{wo['id']}", json={"parts": [part["id"]], "respectivePartQuantityUsed": [2]}))
+        assert quantity_of(tenant.admin, part["id"]) == "2"
+        assert "may not change" in error(
+            limited.patch(f"/work-orders/{wo['id']}", json={"decreaseInventory": "manual"}), 403
+        )
 
     def test_low_stock_event(self, tenant: Tenant) -> None:
         part = create_part(tenant.admin, quantity=3, minimumQuantity=2)
@@ -341,3 +357,30 @@ class TestCategories:
         assert ok(tenant.admin.delete(f"/part-categories/{created['id']}")) == "1 part category deleted"
         assert "Belts" in error(tenant.admin.post("/parts", json={"name": "x", "category": "Belts"}))
         assert error(tenant.admin.delete(f"/part-categories/{created['id']}"), 404) == "part category not found"
+
+
+def test_a_low_stock_webhook_carries_the_part_as_the_api_shows_it(tenant: Tenant) -> None:
+    part = create_part(tenant.admin, name="Belt", quantity=2, minimumQuantity=2, cost=3)
+    work_order(tenant.admin, parts=[part["id"]])
+    with tenant.db.unit_of_work() as session:
+        event = session.scalars(
+            select(Event).where(Event.account_id == tenant.account_id, Event.type == "PART_LOW_STOCK")
+        ).one()
+        view = EventView(
+            event.id,
+            event.account_id,
+            event.type,
+            event.resource_type,
+            event.resource_id,
+            orjson.loads(event.payload),
+            event.occurred_at,
+        )
+    body = UpkeepWebhooks().body(view, "PART_LOW_STOCK")
+    assert (body["id"], body["name"], body["quantity"], body["minimumQuantity"], body["cost"]) == (
+        part["id"],
+        "Belt",
+        "1",
+        "2",
+        "3.00",
+    )
+    assert body["event"] == "PART_LOW_STOCK"

@@ -19,11 +19,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from premises.api.upkeep.fields import Fields
+from premises.api.upkeep.mappers import parts as part_wire
 from premises.api.upkeep.mappers import requests as request_wire
 from premises.api.upkeep.mappers import work_orders as work_order_wire
 from premises.event.types import EventType
 from premises.kit import jsonutil
 from premises.kit.fields import FieldType
+from premises.part import queries as part_queries
 from premises.request import queries as request_queries
 from premises.webhook import dialects
 from premises.webhook.dialects import EventView
@@ -78,6 +80,7 @@ def _renderer(
 RESOURCES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "work_order": _renderer(work_order_wire.UPKEEP, work_order_queries.ALL_COLUMNS, work_order_wire.to_upkeep),
     "request": _renderer(request_wire.UPKEEP, request_queries.ALL_COLUMNS, request_wire.to_upkeep),
+    "part": _renderer(part_wire.UPKEEP, part_queries.COLUMNS, part_wire.to_upkeep),
 }
 
 

@@ -89,6 +89,7 @@ KINDS = {
     "team": "team",
     "additionalUsers": "user",
     "files": "file",
+    "parts": "part",
 }
 ITEM = responses(result_schema(wire.SCHEMA))
 GET_PARAMS = {
