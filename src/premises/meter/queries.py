@@ -35,6 +35,17 @@ def _row(columns: tuple[str, ...], values: Iterable[Any]) -> dict[str, Any]:
     return row
 
 
+async def _one(reader: Reader, select: Select, columns: tuple[str, ...], record: str) -> dict[str, Any]:
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record=record)
+    return _row(columns, row)
+
+
+async def _by_id(reader: Reader, select: Select, columns: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    return {r["id"]: r for r in (_row(columns, v) for v in await reader.fetch(select.sql(), select.params))}
+
+
 def _meters(principal: Principal) -> Select:
     principal.require("meter", "read")
     select = Select("meters", COLUMNS, principal.account_id).where_live()
@@ -48,11 +59,7 @@ async def list_meters(reader: Reader, principal: Principal, query: ListQuery) ->
 
 
 async def get_meter(reader: Reader, principal: Principal, meter_id: str) -> dict[str, Any]:
-    select = _meters(principal).where_eq("id", meter_id)
-    row = await reader.fetchrow(select.sql(), select.params)
-    if row is None:
-        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="meter")
-    return _row(ALL_COLUMNS, row)
+    return await _one(reader, _meters(principal).where_eq("id", meter_id), ALL_COLUMNS, "meter")
 
 
 async def meters_by_ids(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -60,8 +67,7 @@ async def meters_by_ids(reader: Reader, principal: Principal, ids: Iterable[str]
     wanted = sorted(set(ids))
     if not wanted or not principal.may("meter", "read"):
         return {}
-    select = _meters(principal).where_in("id", wanted)
-    return {r["id"]: r for r in (_row(ALL_COLUMNS, v) for v in await reader.fetch(select.sql(), select.params))}
+    return await _by_id(reader, _meters(principal).where_in("id", wanted), ALL_COLUMNS)
 
 
 def _of_visible_meters(select: Select, principal: Principal) -> Select:
@@ -84,10 +90,7 @@ async def list_readings(reader: Reader, principal: Principal, meter_id: str, que
 
 async def get_reading(reader: Reader, principal: Principal, meter_id: str, reading_id: str) -> dict[str, Any]:
     select = _readings(principal).where_eq("meter_id", meter_id).where_eq("id", reading_id)
-    row = await reader.fetchrow(select.sql(), select.params)
-    if row is None:
-        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="meter reading")
-    return _row(READING_COLUMNS, row)
+    return await _one(reader, select, READING_COLUMNS, "meter reading")
 
 
 async def readings_by_ids(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -95,8 +98,7 @@ async def readings_by_ids(reader: Reader, principal: Principal, ids: Iterable[st
     wanted = sorted(set(ids))
     if not wanted or not principal.may("meter", "read"):
         return {}
-    select = _readings(principal).where_in("id", wanted)
-    return {r["id"]: r for r in (_row(READING_COLUMNS, v) for v in await reader.fetch(select.sql(), select.params))}
+    return await _by_id(reader, _readings(principal).where_in("id", wanted), READING_COLUMNS)
 
 
 def _notifications(principal: Principal, meter_id: str) -> Select:
@@ -115,10 +117,7 @@ async def list_notifications(
 
 async def get_notification(reader: Reader, principal: Principal, meter_id: str, notification_id: str) -> dict[str, Any]:
     select = _notifications(principal, meter_id).where_eq("id", notification_id)
-    row = await reader.fetchrow(select.sql(), select.params)
-    if row is None:
-        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="meter notification")
-    return _row(NOTIFICATION_COLUMNS, row)
+    return await _one(reader, select, NOTIFICATION_COLUMNS, "meter notification")
 
 
 async def list_hits(

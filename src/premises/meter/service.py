@@ -70,6 +70,12 @@ def _event(session: Session, principal: Principal, type: EventType, record: Any,
     )
 
 
+def _soft_delete(record: Meter | MeterReading | MeterNotification) -> None:
+    now = now_ms()
+    record.deleted_at = now
+    record.updated_at = max(now, record.updated_at)
+
+
 def _text(fields: Mapping[str, Any], name: str) -> str:
     value = fields.get(name)
     text = value.strip() if isinstance(value, str) else ""
@@ -143,9 +149,7 @@ def update_meter(session: Session, principal: Principal, meter_id: str, command:
 def delete_meter(session: Session, principal: Principal, meter_id: str) -> None:
     """Soft delete: the meter, its readings and notifications leave every list; work orders stay."""
     meter = load_meter(session, principal, meter_id, "meter", "delete")
-    now = now_ms()
-    meter.deleted_at = now
-    meter.updated_at = max(now, meter.updated_at)
+    _soft_delete(meter)
     _event(session, principal, EventType.METER_DELETED, meter, "meter")
 
 
@@ -253,9 +257,7 @@ def update_reading(
 
 def delete_reading(session: Session, principal: Principal, meter_id: str, reading_id: str) -> None:
     reading = _load_reading(session, principal, meter_id, reading_id, "delete")
-    now = now_ms()
-    reading.deleted_at = now
-    reading.updated_at = max(now, reading.updated_at)
+    _soft_delete(reading)
     _event(session, principal, EventType.METER_READING_DELETED, reading, "meter_reading")
 
 
@@ -340,7 +342,5 @@ def update_notification(
 
 def delete_notification(session: Session, principal: Principal, meter_id: str, notification_id: str) -> None:
     notification = _load_notification(session, principal, meter_id, notification_id)
-    now = now_ms()
-    notification.deleted_at = now
-    notification.updated_at = max(now, notification.updated_at)
+    _soft_delete(notification)
     _event(session, principal, EventType.METER_NOTIFICATION_DELETED, notification, "meter_notification")

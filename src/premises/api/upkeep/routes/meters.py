@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -85,6 +86,18 @@ async def _expanded(reader: Reader, principal: Principal, items: list[dict[str, 
         await expand(reader, principal, items, KINDS, includes)
 
 
+async def _page(
+    reader: Reader,
+    principal: Principal,
+    rows: list[dict[str, Any]],
+    render: Callable[[dict[str, Any]], dict[str, Any]],
+    includes: set[str],
+) -> Response:
+    items = [render(row) for row in rows]
+    await _expanded(reader, principal, items, includes)
+    return ok_results(items)
+
+
 # ------------------------------------------------------------------------------------------ meters
 
 
@@ -104,9 +117,8 @@ async def create_meter(request: Request, runtime: RuntimeDep, principal: Princip
 @router.get("/meters", responses=responses(results_schema(wire.METER_SCHEMA)), openapi_extra=METERS.openapi())
 async def list_meters(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     parsed = parse_list(request, METERS, default_limit=runtime.settings.list_default_limit)
-    items = [wire.meter_to_upkeep(r) for r in await queries.list_meters(runtime.reader, principal, parsed.query)]
-    await _expanded(runtime.reader, principal, items, parsed.includes)
-    return ok_results(items)
+    rows = await queries.list_meters(runtime.reader, principal, parsed.query)
+    return await _page(runtime.reader, principal, rows, wire.meter_to_upkeep, parsed.includes)
 
 
 @router.get("/meters/{meter_id}", responses=METER, openapi_extra=_includes_param(METER_INCLUDES))
@@ -148,9 +160,7 @@ async def add_reading(meter_id: str, request: Request, runtime: RuntimeDep, prin
 async def list_readings(meter_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     parsed = parse_list(request, READINGS, default_limit=runtime.settings.list_default_limit)
     rows = await queries.list_readings(runtime.reader, principal, meter_id, parsed.query)
-    items = [wire.reading_to_upkeep(r) for r in rows]
-    await _expanded(runtime.reader, principal, items, parsed.includes)
-    return ok_results(items)
+    return await _page(runtime.reader, principal, rows, wire.reading_to_upkeep, parsed.includes)
 
 
 @router.patch(
@@ -203,9 +213,7 @@ async def create_notification(
 async def list_notifications(meter_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     parsed = parse_list(request, NOTIFICATIONS, default_limit=runtime.settings.list_default_limit)
     rows = await queries.list_notifications(runtime.reader, principal, meter_id, parsed.query)
-    items = [wire.notification_to_upkeep(r) for r in rows]
-    await _expanded(runtime.reader, principal, items, parsed.includes)
-    return ok_results(items)
+    return await _page(runtime.reader, principal, rows, wire.notification_to_upkeep, parsed.includes)
 
 
 @router.get(
@@ -254,6 +262,4 @@ async def list_hits(
     ``open_work_order``: none, because the last one it created was still open)."""
     parsed = parse_list(request, HITS, default_limit=runtime.settings.list_default_limit)
     rows = await queries.list_hits(runtime.reader, principal, meter_id, notification_id, parsed.query)
-    items = [wire.hit_to_upkeep(r) for r in rows]
-    await _expanded(runtime.reader, principal, items, parsed.includes)
-    return ok_results(items)
+    return await _page(runtime.reader, principal, rows, wire.hit_to_upkeep, parsed.includes)
