@@ -43,7 +43,12 @@ def rounded(value: float) -> float:
 
 
 def lock_part(session: Session, account_id: str, part_id: str) -> Part:
-    """The part row, locked for the rest of the transaction (live or not); NotFound when there is none."""
+    """The part row, locked for the rest of the transaction (live or not); NotFound when there is none.
+
+    The row is read again even when the session holds it (``populate_existing``): a part read earlier
+    without the lock may be stale once the lock is granted. Pending changes are flushed first so that
+    the re-read never discards them."""
+    session.flush()
     part = session.get(Part, (account_id, part_id), with_for_update=True, populate_existing=True)
     if part is None:
         raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="part")

@@ -115,6 +115,8 @@ class TestCrud:
             )
         )
         assert updated["quantity"] == "100"
+        both = ok(tenant.admin.patch(f"/parts/{part['id']}", json={"name": "Flux Capacitor II", "quantity": 99}))
+        assert (both["name"], both["quantity"]) == ("Flux Capacitor II", "99")
         assert [f["name"] for f in updated["customFieldsPart"]] == ["manufacturer", "inventor"]  # newest first
         # null customFieldsPart deletes nothing
         again = ok(tenant.admin.patch(f"/parts/{part['id']}", json={"customFieldsPart": None, "area": None}))
