@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from premises.api.upkeep.webhooks import UpkeepWebhooks
 from premises.models import Event
 from premises.webhook.dialects import EventView
+from tests.api.upkeep.test_assets import make_file
 from tests.support.client import Tenant, UpKeep
 from tests.support.factories import make_asset, make_place, make_team
 
@@ -105,6 +106,19 @@ class TestCrud:
         )
         assert (got["cost"], got["quantity"], got["minimumQuantity"]) == ("12.50", "2.5", None)
         assert got["assignedTeams"] == []
+
+    def test_image_and_files(self, tenant: Tenant) -> None:
+        image, attachment = make_file(tenant.db, tenant.account_id), make_file(tenant.db, tenant.account_id, "spec.pdf")
+        part = create_part(tenant.admin, image=image, files=[attachment])
+        assert part["image"]["__type"] == "File" and part["image"]["id"] == image and part["image"]["url"]
+        assert part["files"] == [attachment]
+        [listed] = [p for p in ok(tenant.admin.get("/parts")) if p["id"] == part["id"]]
+        assert listed["image"]["id"] == image and listed["files"] == [attachment]
+        expanded = ok(tenant.admin.get(f"/parts/{part['id']}", params={"includes": "files"}))
+        assert expanded["files"][0]["id"] == attachment
+        assert error(tenant.admin.post("/parts", json={"name": "x", "image": "nope"})) == "image nope not found"
+        cleared = ok(tenant.admin.patch(f"/parts/{part['id']}", json={"image": None, "files": None}))
+        assert (cleared["image"], cleared["files"]) == (None, [])
 
     def test_update_and_custom_fields(self, tenant: Tenant) -> None:
         part = ok(tenant.admin.post("/parts", json=SEED_PART))
