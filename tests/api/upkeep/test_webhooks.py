@@ -357,3 +357,15 @@ def test_the_ssrf_guard_runs_again_before_each_attempt(local: Tenant, receiver: 
     (delivery,) = _deliveries(local, webhook_id)
     assert delivery["attemptsLog"][0]["error"].startswith("refused: ")
     assert receiver.received == []
+
+
+def test_a_pending_delivery_is_not_redelivered(local: Tenant, receiver: Receiver, settings: Settings) -> None:
+    receiver.script = lambda _n: Reply(500)
+    webhook_id = _hook(local, receiver.url)["webhookId"]
+    local.admin.post("/work-orders", json={"title": "Still trying"})
+    run_jobs(worker(local.db, settings, local.account_id, webhook_allow_private=True))
+    (delivery,) = _deliveries(local, webhook_id)
+    assert delivery["status"] == "pending" and delivery["nextAttemptAt"] is not None
+    response = local.admin.post(f"/webhooks/{webhook_id}/deliveries/{delivery['id']}/redeliver")
+    assert response.status_code == 400
+    assert response.json() == {"success": False, "message": "this webhook delivery is still pending"}
