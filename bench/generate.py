@@ -345,6 +345,8 @@ def _work_orders(
                     "image5_file_id": None,
                     "signature_file_id": None,
                     "additional_user_ids": "[]",
+                    "part_ids": "[]",
+                    "part_quantities": "[]",
                     "file_ids": "[]",
                     "form_items": "[]",
                     # ~0.5% soft-deleted, so the partial (live) indexes have something to skip.
