@@ -9,7 +9,7 @@ look like a real account. Loading twice does nothing the second time.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.progress import Progress
@@ -28,6 +28,8 @@ from premises.identity.principal import Principal
 from premises.identity.service import find_login, principal_for_user
 from premises.kit.time import now_ms
 from premises.models import WorkOrder, WorkRequest
+from premises.part import service as parts
+from premises.part.commands import PartCreate
 from premises.place import service as places
 from premises.place.commands import PlaceCreate, PlaceKind
 from premises.request import service as requests
@@ -101,6 +103,13 @@ WORK_TITLES = (
     ("Smoke detector chirping", "Safety"),
     ("Record meter readings", "Meter"),
 )
+# Parts in stock: name, category, cost per unit, quantity on hand, minimum quantity.
+PARTS = (
+    ("Air filter 20x25", "Filter", 12.5, 80, 10),
+    ("V-belt A42", "Spare Parts", 18.0, 60, 5),
+    ("LED tube 4ft", "Consumables", 6.75, 200, 30),
+    ("Compressor contactor", "Compressor", 54.0, 40, 2),
+)
 STATUS_MIX = ("open",) * 5 + ("inProgress",) * 3 + ("onHold",) * 2 + ("complete",) * 6
 
 
@@ -114,6 +123,7 @@ class Demo:
     assets: list[str]
     teams: list[str]
     techs: list[str]
+    parts: list[str] = field(default_factory=list)
 
 
 def load_demo(db: Database, *, work_orders: int = 300, seed: int = 42, base_url: str = "http://127.0.0.1:8000") -> str:
@@ -252,7 +262,23 @@ def _structure(session: Session, rng: random.Random) -> Demo:
             )
             asset_ids.append(asset.id)
         places.assign_member(session, admin, building_id, "vendor", vendor_ids[b_index % len(vendor_ids)])
-    return Demo(admin, principals, units, buildings, sites, asset_ids, team_ids, techs)
+    part_ids = []
+    for index, (name, category, cost, quantity, minimum) in enumerate(PARTS):
+        part = parts.create_part(
+            session,
+            admin,
+            PartCreate(
+                name=name,
+                category=category,
+                cost=cost,
+                quantity=quantity,
+                minimum_quantity=minimum,
+                location_id=sites[index % len(sites)],
+                part_number=f"PN-{1000 + index}",
+            ),
+        )
+        part_ids.append(part.id)
+    return Demo(admin, principals, units, buildings, sites, asset_ids, team_ids, techs, part_ids)
 
 
 def _backdate(session: Session, model: Any, account_id: str, record_id: str, created_at: int) -> None:
@@ -309,6 +335,8 @@ def _work_order(session: Session, rng: random.Random, demo: Demo, index: int) ->
         fields["assigned_to_user_id"] = rng.choice(demo.techs)
     if rng.random() < 0.4:
         fields["team_id"] = rng.choice(demo.teams)
+    if demo.parts and rng.random() < 0.25:  # the parts used: each takes 1 from stock (PARTS has enough)
+        fields["parts"] = [rng.choice(demo.parts)]
     if rng.random() < 0.3:
         fields["form_items"] = [
             FormItem(name="Isolate supply", type=FormItemType.TASK),
