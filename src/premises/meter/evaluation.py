@@ -37,7 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from premises.errors import DomainValidation
-from premises.event.service import record_event
+from premises.event.service import record_event, snapshot
 from premises.event.types import EventType
 from premises.identity.permissions import Role
 from premises.identity.principal import Principal
@@ -184,13 +184,7 @@ def _hit(
         type=EventType.METER_NOTIFICATION_TRIGGERED,
         resource_type="meter_notification",
         resource_id=notification.id,
-        payload={
-            "meter_id": meter.id,
-            "reading_id": reading.id,
-            "value": reading.value,
-            "outcome": hit.outcome,
-            "work_order_id": hit.work_order_id,
-        },
+        payload={**snapshot(notification), "hit": snapshot(hit)},
         actor_user_id=principal.user_id,
     )
     return hit

@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import select
 
+from premises.api.upkeep.webhooks import UpkeepWebhooks
 from premises.db.engine import Database
 from premises.models import Event
+from premises.webhook.dialects import EventView
 from tests.support.client import Tenant, UpKeep, new_tenant
 from tests.support.factories import make_asset, make_place
 
@@ -427,3 +430,40 @@ class TestTriggeredWorkOrders:
         assert ok(tenant.admin.patch(path, json={"triggerValue": 30}))["firedAt"] is None
         reading(tenant.admin, created["id"], value=20)
         assert len(ok(tenant.admin.get("/work-orders", params={"title": "Reading less than 100"}))) == 2
+
+    def test_webhook_bodies_carry_the_records_as_the_api_shows_them(self, tenant: Tenant, db: Database) -> None:
+        created = meter(tenant.admin)
+        trigger = notification(
+            tenant.admin, created["id"], triggerFrequency="EVERY_TIME_IS_GREATER_THAN", triggerValue=9
+        )
+        hot = reading(tenant.admin, created["id"], value=10)
+        bodies: dict[str, dict[str, Any]] = {}
+        with db.unit_of_work() as session:
+            for event in session.scalars(select(Event).where(Event.account_id == tenant.account_id)):
+                if event.type.startswith("METER_"):
+                    view = EventView(
+                        event.id,
+                        event.account_id,
+                        event.type,
+                        event.resource_type,
+                        event.resource_id,
+                        orjson.loads(event.payload),
+                        event.occurred_at,
+                    )
+                    bodies[event.type] = UpkeepWebhooks().body(view, event.type)
+        assert bodies["METER_CREATED"] == {**created, "event": "METER_CREATED"}
+        assert bodies["METER_READING_CREATED"] == {**hot, "event": "METER_READING_CREATED"}
+        triggered = bodies["METER_NOTIFICATION_TRIGGERED"]
+        [work_order] = ok(tenant.admin.get("/work-orders", params={"title": trigger["title"]}))
+        assert (triggered["id"], triggered["lastWorkOrder"], triggered["event"]) == (
+            trigger["id"],
+            work_order["id"],
+            "METER_NOTIFICATION_TRIGGERED",
+        )
+        assert {k: triggered["hit"][k] for k in ("meter", "reading", "value", "outcome", "workOrder")} == {
+            "meter": created["id"],
+            "reading": hot["id"],
+            "value": 10,
+            "outcome": "created",
+            "workOrder": work_order["id"],
+        }

@@ -19,12 +19,14 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from premises.api.upkeep.fields import Fields
+from premises.api.upkeep.mappers import meters as meter_wire
 from premises.api.upkeep.mappers import parts as part_wire
 from premises.api.upkeep.mappers import requests as request_wire
 from premises.api.upkeep.mappers import work_orders as work_order_wire
 from premises.event.types import EventType
 from premises.kit import jsonutil
 from premises.kit.fields import FieldType
+from premises.meter import queries as meter_queries
 from premises.part import queries as part_queries
 from premises.request import queries as request_queries
 from premises.webhook import dialects
@@ -81,6 +83,9 @@ RESOURCES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "work_order": _renderer(work_order_wire.UPKEEP, work_order_queries.ALL_COLUMNS, work_order_wire.to_upkeep),
     "request": _renderer(request_wire.UPKEEP, request_queries.ALL_COLUMNS, request_wire.to_upkeep),
     "part": _renderer(part_wire.UPKEEP, part_queries.COLUMNS, part_wire.to_upkeep),
+    "meter": _renderer(meter_wire.METER_FIELDS, meter_queries.ALL_COLUMNS, meter_wire.meter_to_upkeep),
+    "meter_reading": _renderer(meter_wire.READING_FIELDS, meter_queries.READING_COLUMNS, meter_wire.reading_to_upkeep),
+    "meter_notification": meter_wire.notification_event_body,
 }
 
 

@@ -161,6 +161,7 @@ def parse_notification_update(body: Mapping[str, Any]) -> NotificationChanges:
 HIT_SCHEMA = obj(
     {
         "id": STR,
+        "meter": STR,
         "reading": ID_OR_OBJECT,
         "value": NUMBER,
         "outcome": {"enum": ["created", "open_work_order"]},
@@ -173,9 +174,20 @@ HIT_SCHEMA = obj(
 def hit_to_upkeep(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"],
+        "meter": row["meter_id"],
         "reading": row["reading_id"],
         "value": _number(row["value"]),
         "outcome": row["outcome"],
         "workOrder": row["work_order_id"],
         "createdAt": iso(row["created_at"]),
     }
+
+
+def notification_event_body(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A notification event's webhook body (``api.upkeep.webhooks``): the notification as this API renders
+    it from the event's snapshot, and for METER_NOTIFICATION_TRIGGERED the ``hit`` (as the hits list shows it)."""
+    body = notification_to_upkeep({column: payload.get(column) for column in NOTIFICATIONS.columns})
+    hit = payload.get("hit")
+    if isinstance(hit, Mapping):
+        body["hit"] = hit_to_upkeep(hit)
+    return body
