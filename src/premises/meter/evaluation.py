@@ -84,12 +84,16 @@ def evaluate(session: Session, principal: Principal, meter_id: str, reading: Met
     """Evaluate a new reading against the meter's live notifications; the hits it made, in order.
 
     Runs in the reading's transaction and takes the meter's row lock (already held when called from
-    ``meter.service.add_reading``).
+    ``meter.service.add_reading``). A reading is evaluated once (``evaluated_at``): evaluating it again
+    changes nothing, so a job that runs it at least once may retry it.
     """
     account_id = principal.account_id
     meter = session.get(Meter, (account_id, meter_id), with_for_update=True)
     if meter is None or meter.deleted_at is not None or reading.deleted_at is not None:
         return []
+    if reading.evaluated_at is not None:
+        return []  # evaluated already (a retried job): once per reading
+    reading.evaluated_at = now_ms()
     live = (
         MeterReading.account_id == account_id,
         MeterReading.meter_id == meter.id,

@@ -53,6 +53,7 @@ READINGS = Catalogue(
         Field("value", NUMBER, nullable=False, writable=True),
         Field("date", INSTANT, nullable=False, writable=True),
         Field("is_reset", BOOLEAN, nullable=False, writable=True),
+        Field("evaluated_at", INSTANT),  # when meter.evaluation took the reading (None: not yet)
         Field("created_by_user_id", ID, sortable=False),
         Field("created_at", INSTANT, nullable=False),
         Field("updated_at", INSTANT, nullable=False),

@@ -43,6 +43,7 @@ class MeterReading(TenantMixin, TimestampMixin, Base):
     value: Mapped[float] = mapped_column(Float)
     date: Mapped[int] = mapped_column(BigInteger)
     is_reset: Mapped[bool] = mapped_column(Boolean, default=False)
+    evaluated_at: Mapped[int | None] = mapped_column(BigInteger)  # when meter.evaluation took it (once)
     created_by_user_id: Mapped[str | None] = mapped_column(IdColumn())
     deleted_at: Mapped[int | None] = mapped_column(BigInteger)
     __table_args__ = (

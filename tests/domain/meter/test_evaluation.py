@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from premises.asset import service as assets
 from premises.errors import DomainValidation, ErrorCode
@@ -19,7 +20,7 @@ from premises.meter.commands import (
     ReadingCreate,
     TriggerFrequency,
 )
-from premises.models import MeterNotification, MeterTriggerHit, WorkOrder
+from premises.models import MeterNotification, MeterReading, MeterTriggerHit, WorkOrder
 from premises.work_order import service as work_orders
 from premises.work_order.commands import Status, WorkOrderChanges
 from tests.domain.conftest import DomainAccount
@@ -305,3 +306,21 @@ def test_each_notification_of_the_meter_is_evaluated(account: DomainAccount) -> 
     low = _notify(account, meter, T.ONE_TIME_IS_LESS_THAN, 5)
     _read(account, meter, 20)
     assert [len(_hits(account, n)) for n in (high, equal, low)] == [1, 1, 0]
+
+
+def test_a_reading_is_evaluated_once(account: DomainAccount) -> None:
+    """A retried evaluation (a job runs at least once) creates nothing and re-bases nothing again."""
+    meter = _meter(account, cumulative=True)
+    interval = _notify(account, meter, T.EVERY_TIME_REACHES, 100, one_open_work_order=False)
+    every = _notify(account, meter, T.EVERY_TIME_IS_GREATER_THAN, 0, one_open_work_order=False)
+    _read(account, meter, 150)
+    reset = _read(account, meter, 0, is_reset=True)
+
+    def again(session: Session) -> None:
+        reading = session.get(MeterReading, (account.account_id, reset))
+        assert reading is not None and reading.evaluated_at is not None
+        assert evaluation.evaluate(session, account.admin, meter, reading) == []
+
+    account.write(again)
+    assert _notification(account, interval).last_value_for_work_order == -50
+    assert len(_hits(account, every)) == 1 and len(_work_orders(account)) == 2

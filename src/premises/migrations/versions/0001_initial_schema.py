@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 18:11:06.567698
+Create Date: 2026-12-02 18:20:44.316910
 """
 
 from __future__ import annotations
@@ -1082,6 +1082,7 @@ def upgrade() -> None:
         sa.Column("value", sa.Float(), nullable=False),
         sa.Column("date", sa.BigInteger(), nullable=False),
         sa.Column("is_reset", sa.Boolean(), nullable=False),
+        sa.Column("evaluated_at", sa.BigInteger(), nullable=True),
         sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
         sa.Column("deleted_at", sa.BigInteger(), nullable=True),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
