@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import delete, event, text, update
 from sqlalchemy.orm import Session
 
 from premises.db.engine import Database
@@ -135,27 +135,40 @@ def _held(session: Session, job: ClaimedJob) -> Job | None:
     return row if row is not None and row.lease_owner == job.token and row.status == RUNNING else None
 
 
+def _held_by(job: ClaimedJob) -> tuple[Any, ...]:
+    return (Job.id == job.id, Job.lease_owner == job.token, Job.status == RUNNING)
+
+
 def finish(session: Session, job: ClaimedJob, *, again_in_ms: int | None = None) -> bool:
     """The job succeeded: delete it (or, for a periodic job, queue it again in ``again_in_ms``).
     False if the claim no longer holds it. Runs in the caller's transaction, so a handler can finish
-    its job in the transaction of its own writes."""
-    row = _held(session, job)
-    if row is None:
-        return False
+    its job in the transaction of its own writes. One statement."""
     if again_in_ms is None:
-        session.delete(row)
+        statement: Any = delete(Job).where(*_held_by(job))
     else:
-        _requeue(row, now_ms() + again_in_ms, None, reset_attempts=True)
-    return True
+        statement = update(Job).where(*_held_by(job)).values(**_queued(now_ms() + again_in_ms, None), attempts=0)
+    return _one_row(session, statement)
 
 
 def retry_later(session: Session, job: ClaimedJob, delay_ms: int, error: str | None) -> bool:
     """Queue the job again in ``delay_ms`` (the handler's own schedule, e.g. a webhook's Retry-After)."""
-    row = _held(session, job)
-    if row is None:
-        return False
-    _requeue(row, now_ms() + max(0, delay_ms), error)
-    return True
+    return _one_row(session, update(Job).where(*_held_by(job)).values(**_queued(now_ms() + max(0, delay_ms), error)))
+
+
+def _queued(run_at: int, error: str | None) -> dict[str, Any]:
+    return {
+        "status": QUEUED,
+        "run_at": run_at,
+        "lease_owner": None,
+        "lease_expires_at": None,
+        "last_error": None if error is None else error[:MAX_ERROR_LENGTH],
+        "updated_at": now_ms(),
+    }
+
+
+def _one_row(session: Session, statement: Any) -> bool:
+    result: Any = session.execute(statement.execution_options(synchronize_session=False))
+    return bool(result.rowcount == 1)
 
 
 def fail(session: Session, job: ClaimedJob, error: str) -> bool:
@@ -170,19 +183,9 @@ def fail(session: Session, job: ClaimedJob, error: str) -> bool:
         row.last_error = error[:MAX_ERROR_LENGTH]
         row.updated_at = now_ms()
     else:
-        _requeue(row, now_ms() + backoff_ms(row.attempts), error)
+        for name, value in _queued(now_ms() + backoff_ms(row.attempts), error).items():
+            setattr(row, name, value)
     return True
-
-
-def _requeue(row: Job, run_at: int, error: str | None, *, reset_attempts: bool = False) -> None:
-    row.status = QUEUED
-    row.run_at = run_at
-    row.lease_owner = None
-    row.lease_expires_at = None
-    row.last_error = None if error is None else error[:MAX_ERROR_LENGTH]
-    if reset_attempts:
-        row.attempts = 0
-    row.updated_at = now_ms()
 
 
 def backoff_ms(attempts: int, *, base_ms: int = 1000, cap_ms: int = 3_600_000) -> int:

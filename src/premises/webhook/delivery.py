@@ -22,10 +22,12 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from premises.config import Settings
@@ -71,33 +73,51 @@ def fan_out(run: JobRun) -> None:
     event_id = str(run.job.payload.get("event_id", ""))
 
     def work(session: Session) -> None:
-        event = None if account_id is None else session.get(Event, (account_id, event_id))
+        endpoints = [] if account_id is None else _listening(session, account_id)
+        event = session.get(Event, (account_id, event_id)) if endpoints else None
         if event is not None:
-            fan_out_event(session, event)
+            # A first run cannot find deliveries of its own: they commit with the job's end.
+            fan_out_event(session, event, endpoints, check_existing=run.job.attempts > 1)
         run.done(session)
 
     run.db.run(work)
 
 
-def fan_out_event(session: Session, event: Event) -> list[WebhookDelivery]:
-    """The deliveries of ``event`` that do not exist yet, added with their jobs."""
-    endpoints = session.scalars(
-        select(WebhookEndpoint).where(
-            WebhookEndpoint.account_id == event.account_id,
-            WebhookEndpoint.deleted_at.is_(None),
-            WebhookEndpoint.enabled.is_(True),
-        )
-    ).all()
-    if not endpoints:
-        return []
-    view = _view(event)
-    existing = set(
+def _listening(session: Session, account_id: str) -> list[WebhookEndpoint]:
+    return list(
         session.scalars(
-            select(WebhookDelivery.endpoint_id).where(
-                WebhookDelivery.account_id == event.account_id, WebhookDelivery.event_id == event.id
+            select(WebhookEndpoint).where(
+                WebhookEndpoint.account_id == account_id,
+                WebhookEndpoint.deleted_at.is_(None),
+                WebhookEndpoint.enabled.is_(True),
             )
         )
     )
+
+
+def fan_out_event(
+    session: Session,
+    event: Event,
+    endpoints: Sequence[WebhookEndpoint] | None = None,
+    *,
+    check_existing: bool = True,
+) -> list[WebhookDelivery]:
+    """The deliveries of ``event`` that do not exist yet, added with their jobs (the unique index on
+    endpoint and event refuses a second one; ``check_existing`` reads first)."""
+    if endpoints is None:
+        endpoints = _listening(session, event.account_id)
+    if not endpoints:
+        return []
+    view = _view(event)
+    existing: set[str] = set()
+    if check_existing:
+        existing = set(
+            session.scalars(
+                select(WebhookDelivery.endpoint_id).where(
+                    WebhookDelivery.account_id == event.account_id, WebhookDelivery.event_id == event.id
+                )
+            )
+        )
     added = []
     now = now_ms()
     for endpoint in endpoints:
@@ -207,17 +227,26 @@ def deliver(run: JobRun) -> None:
     delivery_id = str(run.job.payload.get("delivery_id", ""))
 
     def load(session: Session) -> tuple[WebhookDelivery, WebhookEndpoint] | None:
-        delivery = session.get(WebhookDelivery, (account_id, delivery_id))
-        if delivery is None or delivery.status != PENDING:
+        found = session.execute(
+            select(WebhookDelivery, WebhookEndpoint)
+            .join(
+                WebhookEndpoint,
+                and_(
+                    WebhookEndpoint.account_id == WebhookDelivery.account_id,
+                    WebhookEndpoint.id == WebhookDelivery.endpoint_id,
+                ),
+            )
+            .where(WebhookDelivery.account_id == account_id, WebhookDelivery.id == delivery_id)
+        ).first()
+        if found is None or found[0].status != PENDING:
             run.done(session)
             return None
-        endpoint = session.get(WebhookEndpoint, (account_id, delivery.endpoint_id))
-        if endpoint is None or endpoint.deleted_at is not None or not endpoint.enabled:
+        delivery, endpoint = found
+        if endpoint.deleted_at is not None or not endpoint.enabled:
             _lock(session, delivery).status = CANCELLED
             run.done(session)
             return None
-        session.expunge(delivery)
-        session.expunge(endpoint)
+        session.expunge_all()
         return delivery, endpoint
 
     loaded = run.db.run(load)
@@ -226,7 +255,10 @@ def deliver(run: JobRun) -> None:
     delivery, endpoint = loaded
     attempt = delivery.attempts + 1
     answer = post(run.settings, endpoint.url, msg_id(delivery), endpoint.secret, delivery.body.encode())
-    run.db.run(lambda session: _record(session, run, delivery.id, endpoint.id, attempt, answer))
+    if answer.ok:
+        run.db.run(lambda session: _record_success(session, run, delivery, endpoint, attempt, answer))
+    else:
+        run.db.run(lambda session: _record_failure(session, run, delivery.id, endpoint.id, attempt, answer))
 
 
 def _lock(session: Session, delivery: WebhookDelivery) -> WebhookDelivery:
@@ -235,7 +267,52 @@ def _lock(session: Session, delivery: WebhookDelivery) -> WebhookDelivery:
     return locked
 
 
-def _record(session: Session, run: JobRun, delivery_id: str, endpoint_id: str, attempt: int, answer: Answer) -> None:
+def _attempt(delivery: WebhookDelivery, endpoint_id: str, attempt: int, answer: Answer, now: int) -> WebhookAttempt:
+    return WebhookAttempt(
+        account_id=delivery.account_id,
+        delivery_id=delivery.id,
+        attempt=attempt,
+        endpoint_id=endpoint_id,
+        attempted_at=now,
+        status_code=answer.status_code,
+        latency_ms=answer.latency_ms,
+        response_body=answer.body,
+        error=answer.error,
+    )
+
+
+def _record_success(
+    session: Session, run: JobRun, delivery: WebhookDelivery, endpoint: WebhookEndpoint, attempt: int, answer: Answer
+) -> None:
+    """Three statements: the delivery (only if this attempt is still the next one), the attempt, the
+    job's end; the endpoint's row only after failures (successes to a busy endpoint never queue on it)."""
+    now = now_ms()
+    advanced: Any = session.execute(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.account_id == delivery.account_id,
+            WebhookDelivery.id == delivery.id,
+            WebhookDelivery.attempts == attempt - 1,
+            WebhookDelivery.status == PENDING,
+        )
+        .values(attempts=attempt, status=DELIVERED, delivered_at=now, next_attempt_at=None, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if advanced.rowcount == 1:
+        session.add(_attempt(delivery, endpoint.id, attempt, answer, now))
+        if endpoint.failing_since is not None:  # the first success after failures ends the run of failures
+            session.execute(
+                update(WebhookEndpoint)
+                .where(WebhookEndpoint.account_id == endpoint.account_id, WebhookEndpoint.id == endpoint.id)
+                .values(failing_since=None)
+                .execution_options(synchronize_session=False)
+            )
+    run.done(session)  # else another claim recorded this attempt (its lease had expired)
+
+
+def _record_failure(
+    session: Session, run: JobRun, delivery_id: str, endpoint_id: str, attempt: int, answer: Answer
+) -> None:
     account_id = run.job.account_id or ""
     delivery = session.get(WebhookDelivery, (account_id, delivery_id), with_for_update=True)
     endpoint = session.get(WebhookEndpoint, (account_id, endpoint_id), with_for_update=True)
@@ -243,28 +320,9 @@ def _record(session: Session, run: JobRun, delivery_id: str, endpoint_id: str, a
         run.done(session)  # another claim recorded this attempt (its lease had expired)
         return
     now = now_ms()
-    session.add(
-        WebhookAttempt(
-            account_id=account_id,
-            delivery_id=delivery.id,
-            attempt=attempt,
-            endpoint_id=endpoint.id,
-            attempted_at=now,
-            status_code=answer.status_code,
-            latency_ms=answer.latency_ms,
-            response_body=answer.body,
-            error=answer.error,
-        )
-    )
+    session.add(_attempt(delivery, endpoint_id, attempt, answer, now))
     delivery.attempts = attempt
     delivery.updated_at = now
-    if answer.ok:
-        delivery.status = DELIVERED
-        delivery.delivered_at = now
-        delivery.next_attempt_at = None
-        endpoint.failing_since = None
-        run.done(session)
-        return
     if endpoint.failing_since is None:
         endpoint.failing_since = now
     settings = run.settings
