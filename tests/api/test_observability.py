@@ -33,6 +33,7 @@ GENERATED_ID = re.compile(r"[0-9a-f]{32}")
 @contextmanager
 def app_with(settings: Settings, tmp_path: Path, **overrides: Any) -> Iterator[TestClient]:
     """A second app on the test database, with some settings changed."""
+    overrides.setdefault("worker_embedded", False)  # no job worker claiming other tests' jobs meanwhile
     changed = Settings(database_url=settings.database_url, data_dir=tmp_path, **overrides)
     with TestClient(create_app(changed)) as client:
         yield client

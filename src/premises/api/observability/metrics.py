@@ -8,8 +8,9 @@
 - ``premises_db_connections_in_use``, ``premises_db_connections_open``, ``premises_db_connections_limit``
   ``{side}``: the write side's SQLAlchemy pool (``side="write"``) and the read side's connections
   (``side="read"``, ``premises.db.reader``), read when scraped.
-- The job queue's depth joins them with the job worker (the maintenance issue): a collector like
-  :class:`PoolCollector` reading the queue's table when scraped.
+- ``premises_jobs{status}``: the job queue (``premises.job``, docs/jobs.md) by status: ``queued``
+  (including jobs waiting for a retry), ``running``, ``failed``; read by the scrape's own statement
+  on the read side (done jobs are deleted).
 
 With ``premises serve --workers N`` a scrape reaches one of the N worker processes. Set
 ``PROMETHEUS_MULTIPROC_DIR`` to a directory (``$PREMISES_DATA_DIR/metrics``, say) and the request
@@ -56,6 +57,22 @@ disable_created_metrics()  # type: ignore[no-untyped-call]  # no ``*_created`` s
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED = "unmatched"
 BUCKETS = (0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+JOB_STATUSES = ("queued", "running", "failed")
+
+
+class JobsCollector(Collector):
+    """The job queue by status, as the scrape read it (``Metrics.endpoint`` sets ``counts``)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def collect(self) -> Iterator[Metric]:
+        jobs = GaugeMetricFamily("premises_jobs", "Jobs in the queue, by status.", labels=["status"])
+        for status in JOB_STATUSES:
+            jobs.add_metric([status], self.counts.get(status, 0))
+        yield jobs
 
 
 class PoolCollector(Collector):
@@ -124,6 +141,7 @@ class Metrics:
 
     def __init__(self, runtime: Runtime, token: str = "") -> None:
         self.token = token
+        self.runtime = runtime
         self.registry = CollectorRegistry()
         # Multi-process mode (prometheus-client chose it at import, from the variable): the counts go to
         # files, which the registry's collector sums; otherwise they live in this registry.
@@ -147,6 +165,8 @@ class Metrics:
             registry=own,
         )
         self.registry.register(PoolCollector(runtime))
+        self.jobs = JobsCollector()
+        self.registry.register(self.jobs)
         self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
@@ -174,4 +194,6 @@ class Metrics:
             return JSONResponse(
                 {"detail": "a bearer token is required"}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
             )
+        rows = await self.runtime.reader.fetch("SELECT status, COUNT(*) FROM jobs GROUP BY status", {})
+        self.jobs.counts = {str(status): int(count) for status, count in rows}
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
