@@ -180,6 +180,11 @@ def build_world(tenant: Tenant, db: Database) -> World:
     location = location_fields["id"]
     part = ok(admin.post("/parts", json={"name": "Surface part", "customFieldsPart": [{"name": "size", "value": "M"}]}))
     part_category = ok(admin.post("/part-categories", json={"name": f"Surface {new_id()}"}))
+    meter = ok(admin.post("/meters", json={"name": "Surface meter", "units": "h", "frequency": 1, "asset": asset}))
+    meter_path = f"/meters/{meter['id']}"
+    reading = ok(admin.post(f"{meter_path}/readings", json={"value": 1}))
+    trigger = {"title": "Surface trigger", "triggerValue": 1e12, "triggerFrequency": "EVERY_TIME_IS_GREATER_THAN"}
+    notification = ok(admin.post(f"{meter_path}/notifications", json=trigger))
     upload = admin.post(
         "/files", files={"file": ("surface.txt", b"surface", "text/plain"), "filename": (None, "surface")}
     )
@@ -202,6 +207,9 @@ def build_world(tenant: Tenant, db: Database) -> World:
         "part": part["id"],
         "part_custom_field": part["customFieldsPart"][0]["id"],
         "category": part_category["id"],
+        "meter": meter["id"],
+        "reading": reading["id"],
+        "notification": notification["id"],
         "file_url": file["url"],
     }
     return World(tenant, ids)
