@@ -467,3 +467,20 @@ class TestTriggeredWorkOrders:
             "outcome": "created",
             "workOrder": work_order["id"],
         }
+
+
+def test_a_real_client_on_an_empty_and_a_filled_account(tenant: Tenant, db: Database) -> None:
+    """robzu240899/test_repo (upkeep/manager.py, upkeep/api.py; ../shared/reference/upkeep-behaviour.md
+    3.6): JSON POST /meters/ {name, units, frequency, asset, location}, then POST /meters/{id}/readings
+    {value}, with trailing slashes."""
+    assert ok(tenant.admin.get("/meters/")) == []
+    place = make_place(db, tenant.account_id)
+    asset = make_asset(db, tenant.account_id, location_id=place)
+    body = {"name": "Hours", "units": "h", "frequency": 30, "asset": asset, "location": place}
+    created = ok(tenant.admin.post("/meters/", json=body))
+    assert isinstance(created["id"], str) and created["frequency"] == 30
+    added = ok(tenant.admin.post(f"/meters/{created['id']}/readings/", json={"value": 12}))
+    assert added["value"] == 12 and added["meter"] == created["id"]
+    assert ids(ok(tenant.admin.get(f"/meters/{created['id']}/readings/"))) == [added["id"]]
+    assert ok(tenant.admin.get(f"/meters/{created['id']}/notifications/")) == []
+    assert ids(ok(tenant.admin.get("/meters/"))) == [created["id"]]
