@@ -19,6 +19,7 @@ from premises.kit.commands import given
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
 from premises.models import WebhookDelivery, WebhookEndpoint
+from premises.user.operator import OPERATOR_USER_ID
 from premises.webhook import addresses, signing
 from premises.webhook.commands import WebhookChanges, WebhookCreate
 
@@ -68,7 +69,7 @@ def create_webhook(
         events=jsonutil.dumps(list(command.events)),
         enabled=command.enabled,
         secret=signing.new_secret(),
-        created_by_user_id=principal.user_id if principal.user_id != "operator" else None,
+        created_by_user_id=None if principal.user_id == OPERATOR_USER_ID else principal.user_id,
         created_at=now,
         updated_at=now,
     )
