@@ -484,3 +484,40 @@ def test_a_real_client_on_an_empty_and_a_filled_account(tenant: Tenant, db: Data
     assert ids(ok(tenant.admin.get(f"/meters/{created['id']}/readings/"))) == [added["id"]]
     assert ok(tenant.admin.get(f"/meters/{created['id']}/notifications/")) == []
     assert ids(ok(tenant.admin.get("/meters/"))) == [created["id"]]
+
+
+CALLS = [
+    ("GET", "/meters/{m}", None),
+    ("PATCH", "/meters/{m}", {"name": "x"}),
+    ("DELETE", "/meters/{m}", None),
+    ("POST", "/meters/{m}/readings", {"value": 1}),
+    ("GET", "/meters/{m}/readings", None),
+    ("PATCH", "/meters/{m}/readings/{r}", {"value": 2}),
+    ("DELETE", "/meters/{m}/readings/{r}", None),
+    ("POST", "/meters/{m}/notifications", {"title": "t", "triggerValue": 1, "triggerFrequency": "EVERY_TIME_REACHES"}),
+    ("GET", "/meters/{m}/notifications", None),
+    ("GET", "/meters/{m}/notifications/{n}", None),
+    ("PATCH", "/meters/{m}/notifications/{n}", {"title": "u"}),
+    ("DELETE", "/meters/{m}/notifications/{n}", None),
+    ("GET", "/meters/{m}/notifications/{n}/hits", None),
+]
+
+
+@pytest.mark.parametrize(("method", "template", "body"), CALLS, ids=[f"{m} {t}" for m, t, _ in CALLS])
+def test_every_endpoint_hides_another_accounts_records_and_refuses_requesters(
+    tenant: Tenant, http: Any, db: Database, method: str, template: str, body: dict[str, Any] | None
+) -> None:
+    created = meter(tenant.admin)
+    path = template.format(
+        m=created["id"],
+        r=reading(tenant.admin, created["id"])["id"],
+        n=notification(tenant.admin, created["id"])["id"],
+    )
+    other = new_tenant(http, db, name="Other Co")
+    answer = other.admin.http.request(method, "/api/v2" + path, headers={"Session-Token": other.admin.token}, json=body)
+    assert answer.status_code == 404, answer.text
+    assert answer.json()["message"] in ("meter not found", "meter reading not found", "meter notification not found")
+    requester = tenant.as_role("REQUESTER")
+    refused = requester.http.request(method, "/api/v2" + path, headers={"Session-Token": requester.token}, json=body)
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["message"].startswith("REQUESTER users may not ")
