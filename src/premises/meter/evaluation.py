@@ -31,7 +31,7 @@ description, assignee and category, the meter's asset and location (those still 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,6 +49,19 @@ from premises.work_order.commands import Status, WorkOrderCreate
 from premises.work_order.service import check_category, create_work_order
 
 DEFAULT_CATEGORY = "Meter"  # an account's default work-order category for meter work (account.service)
+
+# Other rules that watch readings (preventive maintenance's meter triggers): called by ``evaluate`` for
+# every reading it takes (not back-dated ones, not twice), in the reading's transaction, with the meter
+# locked. Registered at import by the package that owns the rule (``on_reading``), so meter imports none.
+ReadingListener = Callable[[Session, Principal, Meter, MeterReading], object]
+LISTENERS: list[ReadingListener] = []
+
+
+def on_reading(listener: ReadingListener) -> ReadingListener:
+    """Register ``listener(session, principal, meter, reading)`` for every evaluated reading (decorator)."""
+    if listener not in LISTENERS:
+        LISTENERS.append(listener)
+    return listener
 
 
 def condition_met(frequency: str, trigger_value: float, baseline: float, value: float, *, fired: bool) -> bool:
@@ -130,6 +143,8 @@ def evaluate(session: Session, principal: Principal, meter_id: str, reading: Met
             fired=notification.fired_at is not None,
         ):
             hits.append(_hit(session, principal, meter, notification, reading))
+    for listener in LISTENERS:
+        listener(session, principal, meter, reading)
     return hits
 
 

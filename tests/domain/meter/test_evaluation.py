@@ -324,3 +324,21 @@ def test_a_reading_is_evaluated_once(account: DomainAccount) -> None:
     account.write(again)
     assert _notification(account, interval).last_value_for_work_order == -50
     assert len(_hits(account, every)) == 1 and len(_work_orders(account)) == 2
+
+
+def test_other_rules_see_each_evaluated_reading_once(account: DomainAccount) -> None:
+    """Preventive maintenance's meter triggers hook in with ``on_reading`` (meter imports no PM)."""
+    seen: list[tuple[str, float]] = []
+
+    def listener(session: Session, principal: object, meter: object, reading: MeterReading) -> None:
+        seen.append((reading.meter_id, reading.value))
+
+    evaluation.on_reading(listener)
+    try:
+        meter = _meter(account)
+        _read(account, meter, 5, date=START)
+        _read(account, meter, 4, date=START - DAY)  # back-dated: history, not evaluated
+        _read(account, meter, 6, date=START + DAY)
+    finally:
+        evaluation.LISTENERS.remove(listener)
+    assert seen == [(meter, 5.0), (meter, 6.0)]
