@@ -51,6 +51,7 @@ from premises.webhook.service import (
 log = logging.getLogger("premises.webhooks")
 
 RESPONSE_KEEP_CHARS = 1000
+RESPONSE_KEEP_BYTES = 4 * RESPONSE_KEEP_CHARS  # read at most this much of an answer
 MAX_RETRY_AFTER_S = 24 * 3600
 USER_AGENT = "Premises-Webhooks/1"
 
@@ -176,7 +177,7 @@ def _client(timeout_s: float) -> httpx.Client:
                 follow_redirects=False,
                 trust_env=False,  # no proxy from the environment: the address check is the one that counts
                 limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
-                headers={"user-agent": USER_AGENT},
+                headers={"user-agent": USER_AGENT, "accept-encoding": "identity"},  # raw bytes are the text
             )
             _clients[timeout_s] = client
         return client
@@ -207,12 +208,18 @@ def post(settings: Settings, url: str, msg_id: str, secret: str, body: bytes) ->
         **signing.headers(secret, msg_id, int(time.time()), body),
     }
     try:
-        response = _client(settings.webhook_timeout_seconds).post(url, content=body, headers=headers)
+        # Streamed: only the first bytes of the answer are read (a receiver cannot fill our memory).
+        with _client(settings.webhook_timeout_seconds).stream("POST", url, content=body, headers=headers) as response:
+            kept = b""
+            for chunk in response.iter_raw():
+                kept += chunk
+                if len(kept) >= RESPONSE_KEEP_BYTES:
+                    break
     except httpx.TimeoutException:
         return Answer(None, elapsed(), None, "timeout", None)
     except httpx.HTTPError as error:
         return Answer(None, elapsed(), None, f"{type(error).__name__}: {error}"[:300], None)
-    text = response.text[:RESPONSE_KEEP_CHARS]
+    text = kept[:RESPONSE_KEEP_BYTES].decode("utf-8", "replace")[:RESPONSE_KEEP_CHARS]
     return Answer(response.status_code, elapsed(), text, None, _retry_after(response))
 
 

@@ -369,3 +369,13 @@ def test_a_pending_delivery_is_not_redelivered(local: Tenant, receiver: Receiver
     response = local.admin.post(f"/webhooks/{webhook_id}/deliveries/{delivery['id']}/redeliver")
     assert response.status_code == 400
     assert response.json() == {"success": False, "message": "this webhook delivery is still pending"}
+
+
+def test_only_the_first_bytes_of_an_answer_are_kept(local: Tenant, receiver: Receiver, settings: Settings) -> None:
+    receiver.script = lambda _n: Reply(200, body=b"x" * 5_000_000)
+    webhook_id = _hook(local, receiver.url)["webhookId"]
+    local.admin.post("/work-orders", json={"title": "Chatty receiver"})
+    run_jobs(worker(local.db, settings, local.account_id, webhook_allow_private=True))
+    (delivery,) = _deliveries(local, webhook_id)
+    assert delivery["status"] == "delivered"
+    assert delivery["attemptsLog"][0]["response"] == "x" * 1000
