@@ -134,6 +134,10 @@ class ErrorCode(StrEnum):
     NOT_ENOUGH_STOCK = "not_enough_stock"  # a use of a part larger than its count on hand
     PART_UNDER_ITSELF = "part_under_itself"  # a parent part that is the part itself or one of its children
     QUANTITIES_DO_NOT_MATCH = "quantities_do_not_match"  # parts and their quantities differ in length
+    # Preventive maintenance
+    NOT_A_TIME_ZONE = "not_a_time_zone"  # not an IANA time zone name
+    SCHEDULE_NEEDS = "schedule_needs"  # a schedule type without the rule part it is made of
+    NEVER_OCCURS = "never_occurs"  # a schedule whose rule gives no occurrence
 
 
 TEMPLATES: dict[ErrorCode, str] = {
@@ -248,6 +252,10 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.NOT_ENOUGH_STOCK: "{field}: not enough {part} ({id}) in stock: {available} on hand, {wanted} wanted",
     ErrorCode.PART_UNDER_ITSELF: "{field} cannot be the part itself or one of its sub-parts",
     ErrorCode.QUANTITIES_DO_NOT_MATCH: "{field} must have one quantity for each of the {count} {items}",
+    # Preventive maintenance
+    ErrorCode.NOT_A_TIME_ZONE: "{field} {value} is not a time zone such as Asia/Kolkata",
+    ErrorCode.SCHEDULE_NEEDS: "{field} is required for a {schedule_type} schedule",
+    ErrorCode.NEVER_OCCURS: "{field}: the schedule has no occurrence",
 }
 
 

@@ -48,6 +48,13 @@ class EventType(StrEnum):
     # A reading met a notification's condition (meter.evaluation); payload: reading, outcome, work order.
     METER_NOTIFICATION_TRIGGERED = "METER_NOTIFICATION_TRIGGERED"
 
+    # Preventive maintenance (UpKeep's names): a trigger's changes, and the work orders the sweep makes.
+    WORK_ORDER_SCHEDULE_CREATED = "WORK_ORDER_SCHEDULE_CREATED"
+    WORK_ORDER_SCHEDULE_UPDATED = "WORK_ORDER_SCHEDULE_UPDATED"
+    WORK_ORDER_SCHEDULE_STATUS_UPDATED = "WORK_ORDER_SCHEDULE_STATUS_UPDATED"  # paused, resumed, archived
+    WORK_ORDER_SCHEDULE_DELETED = "WORK_ORDER_SCHEDULE_DELETED"
+    PM_WORK_ORDER_CREATED = "PM_WORK_ORDER_CREATED"  # payload: the work order, pm_trigger_id, pm_due_at
+
     TEAM_CREATED = "TEAM_CREATED"
     TEAM_UPDATED = "TEAM_UPDATED"
     TEAM_DELETED = "TEAM_DELETED"

@@ -92,6 +92,12 @@ PERMISSIONS: dict[tuple[str, str], dict[Role, Grant]] = {
     ("part", "delete"): {ADMIN: A},
     ("part_category", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
     ("part_category", "write"): {ADMIN: A},
+    # Preventive maintenance: the triggers that create work orders on a schedule (the sweep creates them
+    # as the account). Location-based users see the triggers of their places (preventive.visibility).
+    ("preventive_maintenance", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
+    ("preventive_maintenance", "create"): {ADMIN: A, TECH: A},
+    ("preventive_maintenance", "update"): {ADMIN: A, TECH: A},
+    ("preventive_maintenance", "delete"): {ADMIN: A},
     # Webhook endpoints carry a signing secret and see every change of the account: admins only.
     ("webhook", "read"): {ADMIN: A},
     ("webhook", "create"): {ADMIN: A},

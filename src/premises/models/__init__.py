@@ -13,6 +13,7 @@ from premises.models.job import Job
 from premises.models.meter import Meter, MeterNotification, MeterReading, MeterTriggerHit
 from premises.models.part import AssetPart, Part, PartFile, PartInventoryMove, PartTeam, WorkOrderPart
 from premises.models.place import Place, PlaceLink
+from premises.models.preventive import PmTrigger, PmWorkOrder
 from premises.models.request import WorkRequest
 from premises.models.team import Team, TeamMember
 from premises.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -53,6 +54,8 @@ __all__ = [
     "PartTeam",
     "Place",
     "PlaceLink",
+    "PmTrigger",
+    "PmWorkOrder",
     "SiteMembership",
     "StoredFile",
     "Team",

@@ -113,6 +113,24 @@ def _meter_notification(world: World, owner: UpKeep) -> tuple[str, str]:
 HOOK_URL = "https://93.184.215.14/hook"  # a public address literal: the SSRF guard needs no DNS
 
 
+PM_TRIGGER = {
+    "scheduleType": "EVERY_N_DAYS",
+    "rrdtstart": "2031-01-01T08:00:00",
+    "rrtzid": "UTC",
+}
+
+
+def _pm_body() -> dict[str, Any]:
+    return {"trigger": {"name": _unique("PM"), **PM_TRIGGER}, "workOrder": {"title": "Inspect"}}
+
+
+def _pm_trigger(world: World, owner: UpKeep) -> str:
+    response = world.admin.post("/preventive-maintenance", json=_pm_body())
+    assert response.status_code == 200, response.text
+    value: str = response.json()["result"]["trigger"]["id"]
+    return value
+
+
 def _webhook(world: World, owner: UpKeep) -> str:
     response = world.admin.post("/webhooks", json={"title": _unique("Hook"), "endpoint": HOOK_URL})
     assert response.status_code == 200, response.text
@@ -216,6 +234,12 @@ CASES: dict[tuple[str, str], Case] = {
     ("part", "delete"): Case(lambda me, i: me.delete(f"/parts/{i}"), _created("/parts", name="Belt")),
     ("part_category", "read"): Case(lambda me, _: me.get("/part-categories")),
     ("part_category", "write"): Case(lambda me, _: me.post("/part-categories", json={"name": _unique("Belts")})),
+    ("preventive_maintenance", "read"): Case(lambda me, i: me.get(f"/preventive-maintenance/{i}"), _pm_trigger),
+    ("preventive_maintenance", "create"): Case(lambda me, _: me.post("/preventive-maintenance", json=_pm_body())),
+    ("preventive_maintenance", "update"): Case(
+        lambda me, i: me.patch(f"/preventive-maintenance/{i}", json={"trigger": {"name": "Renamed"}}), _pm_trigger
+    ),
+    ("preventive_maintenance", "delete"): Case(lambda me, i: me.delete(f"/preventive-maintenance/{i}"), _pm_trigger),
     ("webhook", "read"): Case(lambda me, i: me.get(f"/webhooks/{i}"), _webhook),
     ("webhook", "create"): Case(lambda me, _: me.post("/webhooks", json={"title": "Hook", "endpoint": HOOK_URL})),
     ("webhook", "update"): Case(lambda me, i: me.patch(f"/webhooks/{i}", json={"enabled": False}), _webhook),

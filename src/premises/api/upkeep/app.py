@@ -17,6 +17,7 @@ from premises.api.upkeep.routes import (
     locations,
     meters,
     parts,
+    preventive_maintenance,
     requests,
     teams,
     users,
@@ -47,6 +48,7 @@ ROUTERS = (
     cost_categories.router,
     meters.router,
     parts.router,
+    preventive_maintenance.router,
     auth.router,
     webhooks.router,
 )

@@ -61,6 +61,7 @@ RESOURCE_NAMES: dict[str, str] = {
     "cost_category": "work order cost categories",
     "part": "parts",
     "part_category": "part categories",
+    "preventive_maintenance": "preventive maintenance",
 }
 
 # Domain names -> UpKeep names that no body Spec declares, or that several declare differently

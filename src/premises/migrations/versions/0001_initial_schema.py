@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 18:20:44.316910
+Create Date: 2026-12-02 18:33:55.517765
 """
 
 from __future__ import annotations
@@ -1117,6 +1117,109 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "pm_triggers",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("name", sa.String(length=500), nullable=False),
+        sa.Column("schedule_type", sa.String(length=60), nullable=False),
+        sa.Column("rrfreq", sa.String(length=10), nullable=False),
+        sa.Column("rrinterval", sa.Integer(), nullable=False),
+        sa.Column("rrbyweekday", sa.Text(), nullable=True),
+        sa.Column("rrbymonthday", sa.Text(), nullable=True),
+        sa.Column("rrbysetpos", sa.Text(), nullable=True),
+        sa.Column("rrdtstart", sa.String(length=19), nullable=False),
+        sa.Column("rruntil", sa.String(length=19), nullable=True),
+        sa.Column("rrtzid", sa.String(length=64), nullable=False),
+        sa.Column("rdates", sa.Text(), nullable=True),
+        sa.Column("exdates", sa.Text(), nullable=True),
+        sa.Column("create_first_wo", sa.Boolean(), nullable=False),
+        sa.Column("next_on_completion", sa.Boolean(), nullable=False),
+        sa.Column("cadence_type", sa.String(length=60), nullable=True),
+        sa.Column("cadence_freq", sa.String(length=10), nullable=True),
+        sa.Column("cadence_interval", sa.Integer(), nullable=True),
+        sa.Column("meter_id", sa.String(length=24), nullable=True),
+        sa.Column("meter_condition", sa.String(length=40), nullable=True),
+        sa.Column("meter_condition_value", sa.Float(), nullable=True),
+        sa.Column("meter_due_interval", sa.Integer(), nullable=True),
+        sa.Column("meter_due_frequency", sa.String(length=10), nullable=True),
+        sa.Column("next_due_at", sa.BigInteger(), nullable=True),
+        sa.Column("last_due_at", sa.BigInteger(), nullable=True),
+        sa.Column("schedule_has_ended", sa.Boolean(), nullable=False),
+        sa.Column("is_paused", sa.Boolean(), nullable=False),
+        sa.Column("is_archived", sa.Boolean(), nullable=False),
+        sa.Column("archived_at", sa.BigInteger(), nullable=True),
+        sa.Column("archived_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("last_work_order_id", sa.String(length=24), nullable=True),
+        sa.Column("wo_title", sa.String(length=500), nullable=False),
+        sa.Column("wo_description", sa.Text(), nullable=True),
+        sa.Column("wo_priority", sa.Integer(), nullable=True),
+        sa.Column("wo_category", sa.String(length=200), nullable=True),
+        sa.Column("wo_asset_id", sa.String(length=24), nullable=True),
+        sa.Column("wo_location_id", sa.String(length=24), nullable=True),
+        sa.Column("wo_assigned_to_user_id", sa.String(length=24), nullable=True),
+        sa.Column("wo_additional_user_ids", sa.Text(), nullable=True),
+        sa.Column("wo_parts", sa.Text(), nullable=True),
+        sa.Column("wo_part_quantities", sa.Text(), nullable=True),
+        sa.Column("wo_duration", sa.Float(), nullable=True),
+        sa.Column("created_by_user_id", sa.String(length=24), nullable=False),
+        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "archived_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_pm_triggers_account_id_archived_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "created_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_pm_triggers_account_id_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "last_work_order_id"],
+            ["work_orders.account_id", "work_orders.id"],
+            name=op.f("fk_pm_triggers_account_id_last_work_order_id_work_orders"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "meter_id"],
+            ["meters.account_id", "meters.id"],
+            name=op.f("fk_pm_triggers_account_id_meter_id_meters"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "wo_asset_id"],
+            ["assets.account_id", "assets.id"],
+            name=op.f("fk_pm_triggers_account_id_wo_asset_id_assets"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "wo_assigned_to_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_pm_triggers_account_id_wo_assigned_to_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "wo_location_id"],
+            ["places.account_id", "places.id"],
+            name=op.f("fk_pm_triggers_account_id_wo_location_id_places"),
+        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_pm_triggers_account_id_accounts")),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_pm_triggers")),
+    )
+    with op.batch_alter_table("pm_triggers", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_pm_triggers_account_created",
+            ["account_id", "created_at"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_pm_triggers_account_due",
+            ["account_id", "next_due_at"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL AND NOT is_paused AND NOT is_archived"),
+            sqlite_where=sa.text("deleted_at IS NULL AND NOT is_paused AND NOT is_archived"),
+        )
+
+    op.create_table(
         "requests",
         sa.Column("account_id", sa.String(length=24), nullable=False),
         sa.Column("id", sa.String(length=24), nullable=False),
@@ -1334,11 +1437,41 @@ def upgrade() -> None:
             "uq_meter_trigger_hits_notification_reading", ["account_id", "notification_id", "reading_id"], unique=True
         )
 
+    op.create_table(
+        "pm_work_orders",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("trigger_id", sa.String(length=24), nullable=False),
+        sa.Column("due_at", sa.BigInteger(), nullable=False),
+        sa.Column("work_order_id", sa.String(length=24), nullable=False),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "trigger_id"],
+            ["pm_triggers.account_id", "pm_triggers.id"],
+            name=op.f("fk_pm_work_orders_account_id_trigger_id_pm_triggers"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "work_order_id"],
+            ["work_orders.account_id", "work_orders.id"],
+            name=op.f("fk_pm_work_orders_account_id_work_order_id_work_orders"),
+        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_pm_work_orders_account_id_accounts")),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_pm_work_orders")),
+    )
+    with op.batch_alter_table("pm_work_orders", schema=None) as batch_op:
+        batch_op.create_index("ix_pm_work_orders_account_work_order", ["account_id", "work_order_id"], unique=True)
+        batch_op.create_index("uq_pm_work_orders_trigger_due", ["account_id", "trigger_id", "due_at"], unique=True)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("pm_work_orders", schema=None) as batch_op:
+        batch_op.drop_index("uq_pm_work_orders_trigger_due")
+        batch_op.drop_index("ix_pm_work_orders_account_work_order")
+
+    op.drop_table("pm_work_orders")
     with op.batch_alter_table("meter_trigger_hits", schema=None) as batch_op:
         batch_op.drop_index("uq_meter_trigger_hits_notification_reading")
         batch_op.drop_index("ix_meter_trigger_hits_account_meter")
@@ -1368,6 +1501,19 @@ def downgrade() -> None:
         )
 
     op.drop_table("requests")
+    with op.batch_alter_table("pm_triggers", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_pm_triggers_account_due",
+            postgresql_where=sa.text("deleted_at IS NULL AND NOT is_paused AND NOT is_archived"),
+            sqlite_where=sa.text("deleted_at IS NULL AND NOT is_paused AND NOT is_archived"),
+        )
+        batch_op.drop_index(
+            "ix_pm_triggers_account_created",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.drop_table("pm_triggers")
     with op.batch_alter_table("meter_readings", schema=None) as batch_op:
         batch_op.drop_index(
             "ix_meter_readings_account_meter_date",
