@@ -72,6 +72,7 @@ class ErrorCode(StrEnum):
     TOP_LEVEL_CREATE_FOR_LOCATION_BASED = "top_level_create_for_location_based"
     TOP_LEVEL_MOVE_FOR_LOCATION_BASED = "top_level_move_for_location_based"
     CUSTOM_FIELD_ITEM_NOT_FOUND = "custom_field_item_not_found"  # an item of a place's custom_fields names no field
+    NOT_A_CODE = "not_a_code"  # a site code that is not 1 to 12 letters or digits
     # Contacts and files
     NOT_IN_ROLE = "not_in_role"  # a contact field that belongs to another role (a vendor_type for a customer)
     FILE_TOO_LARGE = "file_too_large"
@@ -84,6 +85,7 @@ class ErrorCode(StrEnum):
     INSUFFICIENT_SCOPE = "insufficient_scope"  # the role allows it, the credentials' scopes do not
     ROLE_MAY_NOT = "role_may_not"
     SITE_NOT_FOUND = "site_not_found"
+    NOT_A_SITE_MEMBER = "not_a_site_member"  # a site filter naming a site the principal is not a member of
     NOT_A_SITE = "not_a_site"
     OWN_SCOPE_CHANGE = "own_scope_change"  # nobody changes their own role
     SCOPED_ADMIN_MAY_NOT_CHANGE = "scoped_admin_may_not_change"
@@ -97,6 +99,14 @@ class ErrorCode(StrEnum):
     PASSWORD_IS_EMAIL = "password_is_email"  # a new password equal to the email address or its local part
     PASSWORD_TOO_COMMON = "password_too_common"  # a new password on the common-password list
     LOGIN_THROTTLED = "login_throttled"  # too many failed logins for the email or from the client address
+    # OAuth 2.0 clients and their token endpoint (identity.clients, identity.tokens; RFC 6749 §5.2)
+    INVALID_CLIENT = "invalid_client"  # unknown client, wrong secret, revoked client, no client authentication
+    UNAUTHORIZED_CLIENT = "unauthorized_client"  # an authenticated client whose user is deactivated
+    UNSUPPORTED_GRANT_TYPE = "unsupported_grant_type"  # any grant but client_credentials
+    INVALID_SCOPE = "invalid_scope"  # a scope that is unknown or not granted to the client
+    REPEATED_PARAMETER = "repeated_parameter"  # a token request parameter given more than once
+    TWO_CLIENT_AUTHENTICATIONS = "two_client_authentications"  # HTTP Basic and body credentials together
+    CLIENT_THROTTLED = "client_throttled"  # too many failed client authentications
     # Assets, custom fields, downtime
     ASSET_UNDER_ITSELF = "asset_under_itself"  # a parent that is the asset itself or one of its sub-assets
     NOT_A_DOWNTIME_STATUS = "not_a_downtime_status"
@@ -188,6 +198,7 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.INSUFFICIENT_SCOPE: "the credentials' scopes do not allow {scope}",
     ErrorCode.ROLE_MAY_NOT: "{role} users may not {action} {resource}s",
     ErrorCode.SITE_NOT_FOUND: "site {id} not found",
+    ErrorCode.NOT_A_SITE_MEMBER: "{field}: not a member of site {id}",
     ErrorCode.NOT_A_SITE: "{field} may only name sites (top-level places)",
     ErrorCode.OWN_SCOPE_CHANGE: "users may not change their own {field}",
     ErrorCode.SCOPED_ADMIN_MAY_NOT_CHANGE: "location-based admins may not change {field}",
@@ -201,6 +212,15 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.PASSWORD_IS_EMAIL: "{field} must not be the email address or its local part",
     ErrorCode.PASSWORD_TOO_COMMON: "{field} is too common: choose one that is not on lists of common passwords",
     ErrorCode.LOGIN_THROTTLED: "too many failed logins: try again in {retry_after} seconds",
+    ErrorCode.INVALID_CLIENT: "client authentication failed",
+    ErrorCode.UNAUTHORIZED_CLIENT: "this client may not obtain tokens: its user is deactivated",
+    ErrorCode.UNSUPPORTED_GRANT_TYPE: "{field} {value} is not supported: use client_credentials",
+    ErrorCode.INVALID_SCOPE: "{field} {value} is unknown or not granted to this client",
+    ErrorCode.REPEATED_PARAMETER: "{field} must be given once",
+    ErrorCode.TWO_CLIENT_AUTHENTICATIONS: (
+        "authenticate the client one way: HTTP Basic or client_id and client_secret in the body"
+    ),
+    ErrorCode.CLIENT_THROTTLED: "too many failed client authentications: try again in {retry_after} seconds",
     ErrorCode.LOCATION_REQUIRED_FOR_LOCATION_BASED: "{field} cannot be null for location-based users",
     ErrorCode.NOT_BETWEEN: "{field} must be between {min} and {max}",
     ErrorCode.PLACE_UNDER_ITSELF: "{field} cannot be the location itself or one of its sub-locations",
@@ -210,6 +230,7 @@ TEMPLATES: dict[ErrorCode, str] = {
     ),
     ErrorCode.TOP_LEVEL_MOVE_FOR_LOCATION_BASED: "location-based users cannot make a location top-level",
     ErrorCode.CUSTOM_FIELD_ITEM_NOT_FOUND: "{field} custom field {id} not found",
+    ErrorCode.NOT_A_CODE: "{field} must be 1 to {max} letters or digits",
     ErrorCode.NOT_IN_ROLE: "{field} is not a field of a {role}",
     ErrorCode.FILE_TOO_LARGE: "{field} is too large: the maximum size is {max_size}",
     # Assets, custom fields, downtime

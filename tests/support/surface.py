@@ -15,7 +15,11 @@ from typing import Any
 
 from premises.api.upkeep.app import openapi_document
 from premises.db.engine import Database
+from premises.event.service import record_event, snapshot
+from premises.event.types import EventType
 from premises.kit.ids import new_id
+from premises.models import WorkOrder
+from premises.webhook.delivery import fan_out_event
 from tests.support.client import PASSWORD, Tenant, new_tenant
 from tests.support.factories import make_asset, make_place, make_team
 
@@ -151,6 +155,22 @@ def _kind_of(param: str, before: list[str]) -> str:
     return param.removesuffix("_id")
 
 
+def _delivery(db: Database, account_id: str, work_order_id: str) -> str:
+    """A webhook delivery of the account's webhook (its job stays queued: no test worker claims it)."""
+    with db.unit_of_work() as session:
+        event = record_event(
+            session,
+            account_id=account_id,
+            type=EventType.WORK_ORDER_UPDATED,
+            resource_type="work_order",
+            resource_id=work_order_id,
+            payload=snapshot(session.get(WorkOrder, (account_id, work_order_id))),
+        )
+        session.flush()
+        (delivery,) = fan_out_event(session, event)
+        return delivery.id
+
+
 def build_world(tenant: Tenant, db: Database) -> World:
     """One record of every kind a /api/v2 path names, in the tenant's account."""
     admin = tenant.admin
@@ -185,6 +205,10 @@ def build_world(tenant: Tenant, db: Database) -> World:
     reading = ok(admin.post(f"{meter_path}/readings", json={"value": 1}))
     trigger = {"title": "Surface trigger", "triggerValue": 1e12, "triggerFrequency": "EVERY_TIME_IS_GREATER_THAN"}
     notification = ok(admin.post(f"{meter_path}/notifications", json=trigger))
+    hook = admin.post("/webhooks", json={"title": "Surface webhook", "endpoint": "https://93.184.215.14/surface"})
+    assert hook.status_code == 200, hook.text
+    webhook = hook.json()["webhookId"]
+    delivery = _delivery(db, account, work_order["id"])
     upload = admin.post(
         "/files", files={"file": ("surface.txt", b"surface", "text/plain"), "filename": (None, "surface")}
     )
@@ -210,6 +234,8 @@ def build_world(tenant: Tenant, db: Database) -> World:
         "meter": meter["id"],
         "reading": reading["id"],
         "notification": notification["id"],
+        "webhook": webhook,
+        "delivery": delivery,
         "file_url": file["url"],
     }
     return World(tenant, ids)

@@ -8,5 +8,6 @@ from __future__ import annotations
 
 from premises.api.kit.dialects import Dialect
 from premises.api.upkeep.dialect import UPKEEP
+from premises.api.v1.dialect import V1
 
-DIALECTS: tuple[Dialect, ...] = (UPKEEP,)
+DIALECTS: tuple[Dialect, ...] = (UPKEEP, V1)

@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from premises.cli.api_clients import api_client_app
 from premises.cli.common import database, ready_settings, reports_problems, say, settings
 from premises.cli.users import account_app, user_app
 from premises.cli.worker import worker
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 app.add_typer(account_app, name="account")
 app.add_typer(user_app, name="user")
+app.add_typer(api_client_app, name="api-client")
 app.command()(worker)  # premises worker: cli/worker.py
 
 

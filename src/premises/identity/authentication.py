@@ -17,6 +17,7 @@ from premises.db.reader import Reader
 from premises.errors import ErrorCode, Unauthenticated
 from premises.identity.principal import Principal
 from premises.identity.service import Confirmation, cached_principal, resolve_principal
+from premises.identity.tokens import resolve_bearer
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,31 @@ class SessionTokenResolver:
 
 
 SESSION_TOKEN: Resolver = SessionTokenResolver()
+
+
+@dataclass(frozen=True, slots=True)
+class BearerTokenResolver:
+    """``Authorization: Bearer <token>`` (RFC 6750 §2.1; the scheme in any case): an OAuth 2.0 access
+    token issued by ``identity.tokens``. The token row is read on every request (revocation is
+    immediate); the principal is the client's service account (``SERVICE_ACCOUNT``) or, for a personal
+    client, its owner (``USER``), narrowed by the token's scopes. A ``Bearer`` header without a token
+    is claimed, and refused as an invalid token."""
+
+    name: str = "bearer"
+
+    @staticmethod
+    def _scheme_and_token(credentials: Credentials) -> tuple[str, str]:
+        scheme, _, token = (credentials.header("authorization") or "").strip().partition(" ")
+        return scheme.lower(), token.strip()
+
+    def claims(self, credentials: Credentials) -> bool:
+        return self._scheme_and_token(credentials)[0] == "bearer"
+
+    async def resolve(self, reader: Reader, credentials: Credentials) -> Principal:
+        return await resolve_bearer(reader, self._scheme_and_token(credentials)[1])
+
+
+BEARER_TOKEN: Resolver = BearerTokenResolver()
 
 
 async def authenticate(reader: Reader, credentials: Credentials, resolvers: Sequence[Resolver]) -> Principal:

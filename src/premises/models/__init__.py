@@ -8,7 +8,7 @@ from premises.models.contact import Contact
 from premises.models.custom_field import CustomFieldDefinition, CustomFieldValue
 from premises.models.event import Event
 from premises.models.file import StoredFile
-from premises.models.identity import AuthSession, Login, SiteMembership, ThrottleCounter, User
+from premises.models.identity import AccessToken, ApiClient, AuthSession, Login, SiteMembership, ThrottleCounter, User
 from premises.models.job import Job
 from premises.models.meter import Meter, MeterNotification, MeterReading, MeterTriggerHit
 from premises.models.part import AssetPart, Part, PartFile, PartInventoryMove, PartTeam, WorkOrderPart
@@ -27,8 +27,10 @@ from premises.models.work_order import (
 
 __all__ = [
     "GLOBAL_TABLES",
+    "AccessToken",
     "Account",
     "AccountCounter",
+    "ApiClient",
     "Asset",
     "AssetDowntime",
     "AssetDowntimeStatus",

@@ -45,7 +45,18 @@ class TimestampMixin:
     updated_at: Mapped[int] = mapped_column(BigInteger)
 
 
-# Tables without an account_id: the tenant table itself, the global login lookups and the throttling
-# counters (looked up before any account is known), and the job queue (claimed before a job's account
-# is known; docs/adr/0010-job-table.md).
-GLOBAL_TABLES = frozenset({"accounts", "logins", "auth_sessions", "throttle_counters", "jobs", "alembic_version"})
+# Tables without an account_id: the tenant table itself, the global login lookups, OAuth clients and
+# access tokens and the throttling counters (looked up before any account is known), and the job queue
+# (claimed before a job's account is known; docs/adr/0010-job-table.md).
+GLOBAL_TABLES = frozenset(
+    {
+        "accounts",
+        "logins",
+        "auth_sessions",
+        "api_clients",
+        "access_tokens",
+        "throttle_counters",
+        "jobs",
+        "alembic_version",
+    }
+)

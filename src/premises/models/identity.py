@@ -1,5 +1,6 @@
-"""Users (tenant data), the two global login lookups (email -> user, token -> session) and the global
-throttling counters (identity.throttle).
+"""Users (tenant data), the global login lookups (email -> user, token -> session), the OAuth 2.0
+clients and access tokens of /v1 (client id -> client, token -> token; identity.clients,
+identity.tokens) and the global throttling counters (identity.throttle).
 
 The global tables have no foreign key into tenant tables: on Citus they stay on the coordinator
 (or become reference tables), and a reference table may not point at a distributed one.
@@ -97,3 +98,41 @@ class ThrottleCounter(Base):
     expires_at: Mapped[int] = mapped_column(BigInteger)
     attempts: Mapped[int] = mapped_column(Integer)
     __table_args__ = (Index("ix_throttle_counters_expires_at", "expires_at"),)
+
+
+class ApiClient(Base):
+    """Global: an OAuth 2.0 client (client credentials, RFC 6749 §4.4) of one account, acting as the user
+    ``user_id``: its service account (``kind`` "service_account": a user without a login, added to the
+    sites it may reach) or its owner (``kind`` "personal"). The secret is stored as its SHA-256 with a
+    visible prefix; ``scopes`` are the OAuth scope names it may ask for, space-separated
+    (``premises.identity.clients``, docs/adr/0009-identity-for-three-dialects.md)."""
+
+    __tablename__ = "api_clients"
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(IdColumn())
+    user_id: Mapped[str] = mapped_column(IdColumn())
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    secret_prefix: Mapped[str] = mapped_column(String(16))
+    scopes: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[int] = mapped_column(BigInteger)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_api_clients_account_user", "account_id", "user_id"),)
+
+
+class AccessToken(Base):
+    """Global: an OAuth 2.0 access token (stored as its SHA-256) issued to a client; read on every /v1
+    request (``identity.authentication.BearerTokenResolver``), so expiry and revocation apply at once."""
+
+    __tablename__ = "access_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(IdColumn())
+    client_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(IdColumn())
+    scopes: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_access_tokens_client", "client_id"),)

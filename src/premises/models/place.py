@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Float, Index, Integer, PrimaryKeyConstraint, String, Text
+from sqlalchemy import BigInteger, Boolean, Float, Index, Integer, PrimaryKeyConstraint, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from premises.models._helpers import live_index, tenant_fk
+from premises.models._helpers import live_index, tenant_fk, unique_rule
 from premises.models.base import Base, IdColumn, TenantMixin, TimestampMixin
 
 PLACE_KINDS = ("site", "building", "floor", "unit", "area", "location")
@@ -31,6 +31,15 @@ class Place(TenantMixin, TimestampMixin, Base):
         Index("ix_places_account_record_no", "account_id", "record_no", unique=True),
         live_index("ix_places_account_parent", "parent_id"),
         live_index("ix_places_account_created", "created_at"),
+        # A site's code (the prefix of its case codes on /v1) is unique among the account's live places.
+        Index(
+            unique_rule("ix_places_account_code", record="site", field="code"),
+            "account_id",
+            "code",
+            unique=True,
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
     )
 
 

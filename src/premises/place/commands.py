@@ -45,11 +45,15 @@ class CustomFieldPut:
 
 @dataclass(frozen=True, slots=True)
 class PlaceCreate:
-    """A new place. Without ``kind``: a ``site`` at the top, a ``location`` under ``parent_id``."""
+    """A new place. Without ``kind``: a ``site`` at the top, a ``location`` under ``parent_id``.
+    ``code``: the site's code (the prefix of its case codes); ``derive_code``: without a code, take the
+    name's initials, made unique in the account (/v1's sites; /api/v2 sets none)."""
 
     name: str
     parent_id: str | None = None
     kind: PlaceKind | None = None
+    code: str | None = None
+    derive_code: bool = False
     address: str | None = None
     latitude: float | None = None
     longitude: float | None = None
@@ -65,6 +69,7 @@ class PlaceChanges:
 
     name: str | Unset = UNSET
     parent_id: str | Unset | None = UNSET
+    code: str | Unset | None = UNSET
     address: str | Unset | None = UNSET
     latitude: float | Unset | None = UNSET
     longitude: float | Unset | None = UNSET

@@ -27,7 +27,7 @@ PLACES = Catalogue(
         Field("kind", FieldType.ENUM, nullable=False, choices=tuple(k.value for k in PlaceKind), writable=True),
         Field("parent_id", ID, sortable=False, writable=True),
         Field("name", FieldType.STRING, nullable=False, max_length=300, searchable=True, writable=True),
-        Field("code", FieldType.STRING, max_length=32, searchable=True),
+        Field("code", FieldType.STRING, max_length=32, searchable=True, writable=True),
         Field("address", FieldType.TEXT, max_length=ADDRESS_LENGTH, searchable=True, writable=True),
         Field("latitude", NUMBER, writable=True),
         Field("longitude", NUMBER, writable=True),

@@ -86,6 +86,19 @@ async def list_locations(reader: Reader, principal: Principal, query: ListQuery)
     return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
 
 
+async def page_of_locations(
+    reader: Reader, principal: Principal, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of places (a catalogued ``ListQuery`` of ``PLACES``) and, when ``query.count`` asks, how
+    many places match in all (``Select.count_sql``: the same filters, no cursor, no page)."""
+    select = with_free_field(_base(principal), query, "place")
+    rows = [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+    if not query.count:
+        return rows, None
+    counted = await reader.fetchrow(select.count_sql(), select.params)
+    return rows, int(counted[0]) if counted is not None else 0
+
+
 async def get_location(reader: Reader, principal: Principal, location_id: str) -> dict[str, Any]:
     select = _base(principal).where_eq("id", location_id)
     row = await reader.fetchrow(select.sql(), select.params)

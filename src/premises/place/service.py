@@ -16,6 +16,7 @@ Every change records LOCATION_CREATED / LOCATION_UPDATED / LOCATION_DELETED in t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -39,7 +40,7 @@ from premises.place.fields import PLACES
 
 # The writable fields an update stores as given (declared writable in ``place.fields``); a place's
 # kind and parent change only by the hierarchy's rules (create_location, _move).
-OWN_RULES = frozenset({"kind", "parent_id"})
+OWN_RULES = frozenset({"kind", "parent_id", "code"})
 SIMPLE_FIELDS = tuple(f.name for f in PLACES if f.writable and f.name not in OWN_RULES)
 MAX_DEPTH = 1000  # a guard against corrupt data; real hierarchies are a handful of levels deep
 
@@ -65,10 +66,13 @@ def _sees(session: Session, principal: Principal, place: Place) -> bool:
 
 
 def _load(session: Session, principal: Principal, place_id: str, action: str) -> Place:
-    principal.require("location", action)
+    """The place, locked, if the principal sees it and its role there allows ``action`` (a role that
+    may not do it anywhere hears so before a missing place is reported)."""
     place = session.get(Place, (principal.account_id, place_id), with_for_update=True)
     if place is None or place.deleted_at is not None or not _sees(session, principal, place):
+        principal.require("location", action)
         raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="location")
+    principal.require("location", action, at=place.id)  # the role at this place (ADR 9: per-site roles)
     return place
 
 
@@ -241,6 +245,52 @@ def _set_files(session: Session, principal: Principal, place: Place, file_ids: S
         )
 
 
+# ------------------------------------------------------------------------------------------ codes
+
+CODE_MAX = 12  # a site's code: 1 to 12 letters or digits, stored upper-case ("LA" for Lux Apartments)
+_CODE = re.compile(rf"[A-Z0-9]{{1,{CODE_MAX}}}", re.ASCII)
+
+
+def clean_code(value: Any, field: str = "code") -> str:
+    """A code as stored (upper-case), or NOT_A_CODE."""
+    code = value.strip().upper() if isinstance(value, str) else ""
+    if not _CODE.fullmatch(code):
+        raise DomainValidation(ErrorCode.NOT_A_CODE, field=field, max=CODE_MAX)
+    return code
+
+
+def initials(name: str) -> str:
+    """The initials of a name's words, upper-case ("Lux Apartments" -> "LA"); "S" when it has none."""
+    letters = [word[0] for word in re.findall(r"[A-Za-z0-9]+", name, re.ASCII)]
+    return "".join(letters).upper()[: CODE_MAX - 3] or "S"
+
+
+def _code_taken(session: Session, account_id: str, code: str, place_id: str | None) -> bool:
+    query = select(Place.id).where(Place.account_id == account_id, Place.code == code, Place.deleted_at.is_(None))
+    if place_id is not None:
+        query = query.where(Place.id != place_id)
+    return session.scalar(query.limit(1)) is not None
+
+
+def _derived_code(session: Session, account_id: str, name: str) -> str:
+    """The name's initials, followed by 2, 3, ... when a live place of the account has them already."""
+    base = initials(name)
+    code, n = base, 1
+    while _code_taken(session, account_id, code, None):
+        n += 1
+        code = f"{base}{n}"
+    return code
+
+
+def _set_code(session: Session, place: Place, value: Any) -> None:
+    """Give a place a code (None: none); unique among the account's live places (the index decides
+    under a race: ``ix_places_account_code``)."""
+    code = None if value is None else clean_code(value)
+    if code is not None and _code_taken(session, place.account_id, code, place.id):
+        raise Conflict(ErrorCode.DUPLICATE, field="code", record="site")
+    place.code = code
+
+
 # ------------------------------------------------------------------------------------------ places
 
 
@@ -254,13 +304,15 @@ def _kind(value: PlaceKind | str | None) -> PlaceKind | None:
 
 
 def create_location(session: Session, principal: Principal, command: PlaceCreate) -> Place:
-    principal.require("location", "create")
+    parent_id = command.parent_id or None
+    if not (parent_id and principal.site_roles):  # a sub-place under a per-site role: decided at its parent
+        principal.require("location", "create")
     name = _clean_name(command.name)
     _check_coordinates({"latitude": command.latitude, "longitude": command.longitude})
     kind = _kind(command.kind)
-    parent_id = command.parent_id or None
     if parent_id:
         _parent(session, principal, parent_id)
+        principal.require("location", "create", at=parent_id)
     elif principal.location_ids is not None:
         raise PermissionDenied(ErrorCode.TOP_LEVEL_CREATE_FOR_LOCATION_BASED)
     now = now_ms()
@@ -271,6 +323,7 @@ def create_location(session: Session, principal: Principal, command: PlaceCreate
         kind=(kind or (PlaceKind.LOCATION if parent_id else PlaceKind.SITE)).value,
         parent_id=parent_id,
         name=name,
+        code=None,
         address=command.address,
         latitude=command.latitude,
         longitude=command.longitude,
@@ -279,6 +332,10 @@ def create_location(session: Session, principal: Principal, command: PlaceCreate
         created_at=now,
         updated_at=now,
     )
+    if command.code is not None:
+        _set_code(session, place, command.code)
+    elif command.derive_code:
+        place.code = _derived_code(session, principal.account_id, name)
     session.add(place)
     session.flush()
     if command.custom_fields:
@@ -319,6 +376,8 @@ def update_location(session: Session, principal: Principal, place_id: str, chang
     for name in SIMPLE_FIELDS:
         if name in fields:
             setattr(place, name, bool(fields[name]) if name == "hide_map" else fields[name])
+    if "code" in fields:
+        _set_code(session, place, fields["code"])
     if "parent_id" in fields:
         _move(session, principal, place, fields["parent_id"] or None)
         invalidate_principals(principal.account_id)

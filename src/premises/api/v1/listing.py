@@ -1,0 +1,139 @@
+"""/v1's list conventions over the kit's catalogued ``ListQuery`` (docs/dialects/v1.md, "Lists").
+
+``page`` (1-based) and ``limit`` (default 50, 1 to 200; a larger one is taken as 200), or ``cursor``
+(the previous page's ``nextCursor``: a keyset position that stays fast at any depth; ``page`` is then
+ignored); ``search`` (case-insensitive, every word in one of the resource's searchable fields);
+``sort`` (``label,-createdAt``: a leading ``-`` sorts descending); ``sites`` (a comma list, or the
+parameter repeated): only records of these sites, each of which the caller must be a member of (else
+403 naming the site); and the resource's own equality filters (a comma list is any of them). The
+answer always counts the matching records (``count``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+
+from premises.api.kit.errors import WireInputError
+from premises.api.kit.listing import query_param
+from premises.errors import ErrorCode, PermissionDenied
+from premises.identity.principal import Principal
+from premises.kit.fields import Catalogue, Op
+from premises.kit.listing import ListQuery
+from premises.kit.numbers import NumberError, NumberOutOfRange, parse_int
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+MAX_PAGE = 1_000_000
+COMMON = frozenset({"page", "limit", "cursor", "search", "sort", "sites"})
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """What one /v1 list accepts: its catalogue, its filters and sort keys (wire -> domain), and the
+    domain field a ``sites`` value filters on."""
+
+    catalogue: Catalogue
+    site_field: str
+    filters: Mapping[str, str] = field(default_factory=dict)
+    sortable: Mapping[str, str] = field(default_factory=dict)
+
+    def openapi(self) -> dict[str, Any]:
+        params = [
+            query_param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page number, from 1."),
+            query_param(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                f"Page size, 1 to {MAX_LIMIT}; default {DEFAULT_LIMIT}.",
+            ),
+            query_param("cursor", {"type": "string"}, "The previous page's `nextCursor` (instead of `page`)."),
+            query_param("search", {"type": "string", "maxLength": 200}, "Case-insensitive text search."),
+            query_param(
+                "sort",
+                {"type": "string"},
+                "Comma list of " + ", ".join(self.sortable) + "; `-` before a name sorts descending.",
+            ),
+            query_param("sites", {"type": "string"}, "Comma list of site ids (the caller must be a member of each)."),
+        ]
+        params += [query_param(name, {"type": "string"}, "Equal to (a comma list: any of).") for name in self.filters]
+        return {"parameters": params}
+
+
+def _int(key: str, value: str, low: int, high: int, *, cap: bool) -> int:
+    try:
+        number = parse_int(value)
+    except NumberOutOfRange:
+        number = high + 1 if not value.strip().startswith("-") else low - 1
+    except NumberError:
+        raise WireInputError(ErrorCode.WRONG_TYPE, field=key, expected=f"an integer from {low}") from None
+    if number < low or (number > high and not cap):
+        raise WireInputError(ErrorCode.NOT_BETWEEN, field=key, min=low, max=high)
+    return min(number, high)
+
+
+def _values(request: Request, key: str) -> list[str]:
+    return [part.strip() for value in request.query_params.getlist(key) for part in value.split(",") if part.strip()]
+
+
+def _single(request: Request, key: str) -> str | None:
+    values = request.query_params.getlist(key)
+    if len(values) > 1:
+        raise WireInputError(ErrorCode.REPEATED_PARAMETER, field=key)
+    return values[0] if values else None
+
+
+def member_sites(principal: Principal, site_ids: list[str], field_name: str = "sites") -> list[str]:
+    """The site ids, each one the principal is a member of; else 403 naming the first that is not."""
+    for site_id in site_ids:
+        if not principal.sees_place(site_id):
+            raise PermissionDenied(ErrorCode.NOT_A_SITE_MEMBER, field=field_name, id=site_id[:100])
+    return site_ids
+
+
+def parse_list(request: Request, spec: ListSpec, principal: Principal) -> ListQuery:
+    for key in request.query_params:
+        if key not in COMMON and key not in spec.filters:
+            raise WireInputError(ErrorCode.UNKNOWN_PARAMETER, field=key)
+    limit_text, page_text = _single(request, "limit"), _single(request, "page")
+    limit = DEFAULT_LIMIT if limit_text is None else _int("limit", limit_text, 1, MAX_LIMIT, cap=True)
+    page = 1 if page_text is None else _int("page", page_text, 1, MAX_PAGE, cap=False)
+    cursor = _single(request, "cursor")
+    query = ListQuery.of(spec.catalogue, limit=limit, offset=0 if cursor else (page - 1) * limit).with_count()
+    for wire, filtered in spec.filters.items():
+        values = _values(request, wire)
+        if len(values) > 1:
+            query.where(filtered, Op.IN, values)
+        elif values:
+            query.where(filtered, Op.EQ, values[0])
+    sites = member_sites(principal, _values(request, "sites"))
+    if sites:
+        query.where(spec.site_field, Op.IN, sites)
+    search = _single(request, "search")
+    if search is not None:
+        query.search_for(search)
+    sort = _single(request, "sort")
+    for key in (sort or "").split(","):
+        name = key.strip()
+        if not name:
+            continue
+        descending = name.startswith("-")
+        sorted_by = spec.sortable.get(name.lstrip("-+"))
+        if sorted_by is None:
+            raise WireInputError(ErrorCode.INVALID_SORT, field="sort", choices=", ".join(spec.sortable))
+        query.order(sorted_by, descending=descending)
+    if not query.sort:
+        for name, descending in spec.catalogue.default_sort:
+            query.order(name, descending=descending)
+    if cursor is not None:
+        query.after(cursor)
+    return query
+
+
+def page_body(query: ListQuery, rows: list[dict[str, Any]], count: int | None, items: list[Any]) -> dict[str, Any]:
+    """``{"count", "items", "nextCursor"}``: the cursor continues after the page's last row (null on a
+    short page)."""
+    next_cursor = query.next_cursor(rows[-1]) if rows and len(rows) == query.limit else None
+    return {"count": count or 0, "items": items, "nextCursor": next_cursor}

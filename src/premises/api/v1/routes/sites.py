@@ -1,0 +1,130 @@
+"""/v1/sites: the top-level places of the account (a top-level location of /api/v2, with the same id).
+
+A site has a ``label`` (the place's name), an ``address`` and a ``code``: the prefix of its case codes,
+given or derived from the label's initials ("Lux Apartments" -> "LA", then "LA2", ...), unique in the
+account, editable. A sub-location's id is not a site (404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from premises.api.kit.auth import RuntimeDep
+from premises.api.kit.body import Field, Spec, read_body
+from premises.api.kit.listing import check_keys
+from premises.api.v1.listing import ListSpec, page_body, parse_list
+from premises.api.v1.security import PrincipalDep
+from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, responses
+from premises.db.reader import Reader
+from premises.errors import ErrorCode, NotFound
+from premises.identity.principal import Principal
+from premises.kit.commands import UNSET
+from premises.kit.fields import Op
+from premises.models import Place
+from premises.place import queries, service
+from premises.place.commands import PlaceChanges, PlaceCreate, PlaceKind
+from premises.place.fields import PLACES
+from premises.place.service import CODE_MAX
+
+router = APIRouter(tags=["sites"])
+
+CREATE = Spec(
+    Field("label", to="name", required=True),
+    Field("code", max_length=CODE_MAX),
+    Field("address"),
+    model=Place,
+)
+UPDATE = Spec(
+    Field("label", to="name", nullable=False),
+    Field("code", max_length=CODE_MAX, nullable=False),
+    Field("address"),
+    model=Place,
+)
+LIST = ListSpec(
+    catalogue=PLACES,
+    site_field="id",
+    filters={"code": "code"},
+    sortable={"label": "name", "code": "code", "createdAt": "created_at", "updatedAt": "updated_at"},
+)
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "label", "code", "address", "createdAt", "updatedAt"],
+    "properties": {
+        "id": {"type": "string"},
+        "label": {"type": "string", "examples": ["Lux Apartments"]},
+        "code": {"anyOf": [{"type": "string"}, {"type": "null"}], "examples": ["LA"]},
+        "address": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "createdAt": INSTANT_SCHEMA,
+        "updatedAt": INSTANT_SCHEMA,
+    },
+}
+
+
+def to_v1(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "label": row["name"],
+        "code": row["code"],
+        "address": row["address"],
+        "createdAt": instant(row["created_at"]),
+        "updatedAt": instant(row["updated_at"]),
+    }
+
+
+async def _site(reader: Reader, principal: Principal, site_id: str) -> dict[str, Any]:
+    row = await queries.get_location(reader, principal, site_id)
+    if row["parent_id"] is not None:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="site")
+    return row
+
+
+@router.get("/sites", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST.openapi())
+async def list_sites(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    query = parse_list(request, LIST, principal).where("parent_id", Op.IS_NULL)
+    rows, count = await queries.page_of_locations(runtime.reader, principal, query)
+    return JSON(page_body(query, rows, count, [to_v1(r) for r in rows]))
+
+
+@router.get("/sites/{site_id}", responses=responses(SCHEMA))
+async def get_site(site_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    check_keys(request, frozenset())
+    return JSON(to_v1(await _site(runtime.reader, principal, site_id)))
+
+
+@router.post(
+    "/sites", status_code=201, responses=responses(SCHEMA, status=201, extra=(409,)), openapi_extra=CREATE.openapi()
+)
+async def create_site(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    fields = CREATE.parse(await read_body(request))
+    command = PlaceCreate(
+        name=fields["name"],
+        kind=PlaceKind.SITE,
+        code=fields.get("code"),
+        derive_code=True,
+        address=fields.get("address"),
+    )
+    site_id = await runtime.write(lambda s: service.create_location(s, principal, command).id)
+    row = await queries.get_location(runtime.reader, queries.seeing_created(principal, site_id), site_id)
+    return JSON(to_v1(row), status_code=201)
+
+
+@router.patch("/sites/{site_id}", responses=responses(SCHEMA, extra=(409,)), openapi_extra=UPDATE.openapi(partial=True))
+async def update_site(site_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    fields = UPDATE.parse(await read_body(request), partial=True)
+    await _site(runtime.reader, principal, site_id)
+    changes = PlaceChanges(
+        name=fields.get("name", UNSET), code=fields.get("code", UNSET), address=fields.get("address", UNSET)
+    )
+    await runtime.write(lambda s: service.update_location(s, principal, site_id, changes))
+    return JSON(to_v1(await _site(runtime.reader, principal, site_id)))
+
+
+@router.delete("/sites/{site_id}", status_code=204, responses=responses(None, status=204, extra=(409,)))
+async def delete_site(site_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    await _site(runtime.reader, principal, site_id)
+    await runtime.write(lambda s: service.delete_location(s, principal, site_id))
+    return Response(status_code=204)

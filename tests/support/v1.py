@@ -1,0 +1,76 @@
+"""A /v1 test client over the real ASGI stack: OAuth 2.0 clients made through the identity services,
+tokens from the real ``POST /oauth/token``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from premises.db.engine import Database
+from premises.identity.clients import DEFAULT_SCOPES, NewSecret, create_personal_client, create_service_client
+from premises.identity.permissions import Role
+from premises.user.commands import SiteRole
+from premises.user.operator import operator_of
+
+
+@dataclass
+class V1:
+    """Calls /v1 with one access token."""
+
+    http: TestClient
+    token: str
+    account_id: str
+    user_id: str
+    client_id: str
+
+    def _h(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def get(self, path: str, params: Any = None) -> Any:
+        return self.http.get("/v1" + path, params=params, headers=self._h())
+
+    def post(self, path: str, json: Any = None) -> Any:
+        return self.http.post("/v1" + path, json=json, headers=self._h())
+
+    def patch(self, path: str, json: Any = None) -> Any:
+        return self.http.patch("/v1" + path, json=json, headers=self._h())
+
+    def delete(self, path: str) -> Any:
+        return self.http.delete("/v1" + path, headers=self._h())
+
+
+def service_client(
+    db: Database,
+    account_id: str,
+    *,
+    sites: Sequence[SiteRole] = (),
+    role: Role = Role.STAFF,
+    scopes: Sequence[str] = DEFAULT_SCOPES,
+    name: str = "Integration",
+) -> NewSecret:
+    with db.unit_of_work() as session:
+        return create_service_client(session, operator_of(account_id), name=name, sites=sites, role=role, scopes=scopes)
+
+
+def personal_client(
+    db: Database, account_id: str, user_id: str, *, scopes: Sequence[str] = DEFAULT_SCOPES
+) -> NewSecret:
+    with db.unit_of_work() as session:
+        return create_personal_client(session, operator_of(account_id), name="Script", user_id=user_id, scopes=scopes)
+
+
+def get_token(http: TestClient, client: NewSecret, scope: str | None = None) -> str:
+    data = {"grant_type": "client_credentials", "client_id": client.client_id, "client_secret": client.client_secret}
+    if scope is not None:
+        data["scope"] = scope
+    response = http.post("/oauth/token", data=data)
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    return token
+
+
+def v1_client(http: TestClient, account_id: str, client: NewSecret, scope: str | None = None) -> V1:
+    return V1(http, get_token(http, client, scope), account_id, client.user_id, client.client_id)
