@@ -29,6 +29,14 @@ UPKEEP_INDEX = {
     "docs": "/api/v2/docs",
     "openapi": "/api/v2/openapi.json",
 }
+V1_INDEX = {
+    "name": "v1",
+    "summary": "native, Onsite style (OAuth 2.0 client credentials)",
+    "url": "/v1",
+    "title": "Premises — API v1",
+    "docs": "/v1/docs",
+    "openapi": "/v1/openapi.json",
+}
 
 
 class _References(HTMLParser):
@@ -91,7 +99,7 @@ def test_assets_are_cached_and_only_the_listed_files_are_served(http: TestClient
 def test_the_root_lists_each_dialects_documents_as_json(http: TestClient, path: str) -> None:
     response = http.get(path, headers={"accept": "application/json"})
     assert response.status_code == 200
-    assert response.json() == {"dialects": [UPKEEP_INDEX]}
+    assert response.json() == {"dialects": [UPKEEP_INDEX, V1_INDEX]}
     assert [d["url"] for d in response.json()["dialects"]] == [d.prefix for d in DIALECTS]
 
 
@@ -99,7 +107,7 @@ def test_the_root_is_a_page_of_links_for_a_browser(http: TestClient) -> None:
     response = http.get("/", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    assert _references(response.text) == ["/api/v2/docs", "/api/v2/openapi.json"]
+    assert _references(response.text) == ["/api/v2/docs", "/api/v2/openapi.json", "/v1/docs", "/v1/openapi.json"]
     for url in _references(response.text):
         assert http.get(url).status_code == 200, url
 

@@ -58,8 +58,8 @@ def two_dialects(settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
         yield client
 
 
-def test_upkeep_is_installed_at_api_v2() -> None:
-    assert [(d.name, d.prefix) for d in DIALECTS] == [("upkeep", "/api/v2")]
+def test_upkeep_and_v1_are_installed() -> None:
+    assert [(d.name, d.prefix) for d in DIALECTS] == [("upkeep", "/api/v2"), ("v1", "/v1")]
 
 
 def test_every_dialect_is_mounted_at_its_prefix(two_dialects: TestClient) -> None:
