@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from premises.config import Settings
 from premises.db.engine import Database
+from premises.errors import Conflict
 from premises.job import service
 from premises.job.service import ClaimedJob
 from premises.kit.ids import new_id
@@ -95,11 +96,13 @@ class Worker:
         self._periodic_checked = False
 
     def ensure_periodic(self) -> None:
-        periodic = [h for h in self.handlers.values() if h.every_ms is not None]
-        if periodic:
-            with self.db.unit_of_work() as session:
-                for h in periodic:
-                    service.ensure_periodic(session, h.kind)
+        for h in self.handlers.values():
+            if h.every_ms is not None:
+                try:
+                    with self.db.unit_of_work() as session:
+                        service.ensure_periodic(session, h.kind)
+                except Conflict:  # another worker, starting at the same time, added it first
+                    pass
         self._periodic_checked = True
 
     def step(self) -> int:
