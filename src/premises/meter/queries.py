@@ -13,6 +13,7 @@ from premises.db.reader import Reader
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
+from premises.identity.service import Confirmation
 from premises.kit.listing import ListQuery
 from premises.meter.fields import METERS, NOTIFICATIONS, READINGS
 from premises.meter.visibility import restrict
@@ -53,8 +54,15 @@ def _meters(principal: Principal) -> Select:
     return restrict(select, principal)
 
 
-async def list_meters(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
-    select = _meters(principal).apply(query)
+async def list_meters(
+    reader: Reader, principal: Principal, query: ListQuery, *, confirmation: Confirmation | None = None
+) -> list[dict[str, Any]]:
+    """A page of meters. With a ``confirmation`` (``identity.service.cached_principal``) the statement
+    also confirms the cached principal's session: no rows may then mean an ended session."""
+    select = _meters(principal)
+    if confirmation is not None:
+        select.where(confirmation.condition, *confirmation.values)
+    select.apply(query)
     return [_row(ALL_COLUMNS, r) for r in await reader.fetch(select.sql(), select.params)]
 
 

@@ -8,9 +8,10 @@ from typing import Any
 
 import orjson
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from premises.api.upkeep.webhooks import UpkeepWebhooks
+from premises.db import observe
 from premises.db.engine import Database
 from premises.models import Event
 from premises.webhook.dialects import EventView
@@ -521,3 +522,41 @@ def test_every_endpoint_hides_another_accounts_records_and_refuses_requesters(
     refused = requester.http.request(method, "/api/v2" + path, headers={"Session-Token": requester.token}, json=body)
     assert refused.status_code == 403, refused.text
     assert refused.json()["message"].startswith("REQUESTER users may not ")
+
+
+class TestLeanList:
+    """``GET /meters`` confirms a cached principal's session in the page's own statement (as
+    ``GET /work-orders`` does: tests/api/upkeep/test_work_order_list_session.py)."""
+
+    @staticmethod
+    def _sessions(tenant: Tenant, assignments: str) -> None:
+        with tenant.db.unit_of_work() as session:
+            session.execute(
+                text(f"UPDATE auth_sessions SET {assignments} WHERE account_id = :a"), {"a": tenant.account_id}
+            )
+
+    def test_a_cached_principal_lists_in_one_statement(self, tenant: Tenant) -> None:
+        created = meter(tenant.admin)
+        assert ok(tenant.admin.get("/meters")) == [created]  # the principal is now cached
+        seen: list[str] = []
+        observe.statement_observers.append(seen.append)
+        try:
+            assert ok(tenant.admin.get("/meters", params={"limit": 50})) == [created]
+        finally:
+            observe.statement_observers.remove(seen.append)
+        assert len(seen) == 1 and "auth_sessions" in seen[0]
+
+    @pytest.mark.parametrize("change", ["revoked_at = 1", "expires_at = 1"])
+    def test_an_ended_session_is_refused_although_its_principal_is_cached(self, tenant: Tenant, change: str) -> None:
+        meter(tenant.admin)
+        assert tenant.admin.get("/meters").status_code == 200
+        self._sessions(tenant, change)
+        assert error(tenant.admin.get("/meters"), 401)
+        assert error(tenant.admin.get("/meters", params={"nonsense": 1}), 401)
+
+    def test_empty_pages_and_includes(self, tenant: Tenant) -> None:
+        assert ok(tenant.admin.get("/meters")) == []
+        assert ok(tenant.admin.get("/meters", params={"name": "none"})) == []
+        created = meter(tenant.admin)
+        [item] = ok(tenant.admin.get("/meters", params={"includes": "createdByUser"}))
+        assert item["id"] == created["id"] and item["createdByUser"]["id"] == tenant.admin.user_id

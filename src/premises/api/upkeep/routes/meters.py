@@ -8,9 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from premises.api.kit.auth import RuntimeDep
+from premises.api.kit.auth import RuntimeDep, cached_principal, get_principal, get_runtime
 from premises.api.kit.body import read_body
 from premises.api.kit.listing import check_keys
+from premises.api.kit.routing import LeanRoute
+from premises.api.runtime import Runtime
 from premises.api.upkeep.expanders import expand
 from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
 from premises.api.upkeep.mappers import meters as wire
@@ -25,7 +27,9 @@ from premises.api.upkeep.wire import (
     results_schema,
 )
 from premises.db.reader import Reader
+from premises.errors import PremisesError
 from premises.identity.principal import Principal
+from premises.identity.service import Confirmation
 from premises.meter import queries, service
 
 router = APIRouter(tags=["meters"])
@@ -114,11 +118,45 @@ async def create_meter(request: Request, runtime: RuntimeDep, principal: Princip
     return ok_result(await _meter(runtime.reader, principal, meter_id, set()))
 
 
-@router.get("/meters", responses=responses(results_schema(wire.METER_SCHEMA)), openapi_extra=METERS.openapi())
-async def list_meters(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+async def list_meters(request: Request) -> Response:
+    """The lean read path (a LeanRoute): with a principal cached in this process the page's own statement
+    confirms the session (one round trip, ``identity.service.cached_principal``); an empty page or an
+    error is answered only after the full check, so an ended session still gets its 401."""
+    runtime = await get_runtime(request)
+    cached = cached_principal(request)
+    if cached is not None:
+        principal, confirmation = cached
+        try:
+            response = await _meters_page(request, runtime, principal, confirmation)
+        except PremisesError:
+            await get_principal(request)  # an ended session is a 401, not this error
+            raise
+        if response is not None:
+            return response
+    return await _meters_page(request, runtime, await get_principal(request), None) or ok_results([])
+
+
+async def _meters_page(
+    request: Request, runtime: Runtime, principal: Principal, confirmation: Confirmation | None
+) -> Response | None:
+    """A page of meters; None when the statement carried a ``confirmation`` and found nothing."""
     parsed = parse_list(request, METERS, default_limit=runtime.settings.list_default_limit)
-    rows = await queries.list_meters(runtime.reader, principal, parsed.query)
+    if parsed.includes and confirmation is not None:  # expansions read as a confirmed principal
+        principal, confirmation = await get_principal(request), None
+    rows = await queries.list_meters(runtime.reader, principal, parsed.query, confirmation=confirmation)
+    if not rows and confirmation is not None:
+        return None
     return await _page(runtime.reader, principal, rows, wire.meter_to_upkeep, parsed.includes)
+
+
+router.add_api_route(
+    "/meters",
+    list_meters,
+    methods=["GET"],
+    responses=responses(results_schema(wire.METER_SCHEMA)),
+    openapi_extra={**METERS.openapi(), "security": [{"APIKeyHeader": []}]},
+    route_class_override=LeanRoute,
+)
 
 
 @router.get("/meters/{meter_id}", responses=METER, openapi_extra=_includes_param(METER_INCLUDES))
