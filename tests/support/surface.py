@@ -209,6 +209,7 @@ def build_world(tenant: Tenant, db: Database) -> World:
     assert hook.status_code == 200, hook.text
     webhook = hook.json()["webhookId"]
     delivery = _delivery(db, account, work_order["id"])
+    template = ok(admin.post("/form-templates", json={"Name": "Surface checklist", "formItems": []}))
     upload = admin.post(
         "/files", files={"file": ("surface.txt", b"surface", "text/plain"), "filename": (None, "surface")}
     )
@@ -236,6 +237,7 @@ def build_world(tenant: Tenant, db: Database) -> World:
         "notification": notification["id"],
         "webhook": webhook,
         "delivery": delivery,
+        "template": template["id"],
         "file_url": file["url"],
     }
     return World(tenant, ids)

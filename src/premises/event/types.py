@@ -71,6 +71,10 @@ class EventType(StrEnum):
     PART_DELETED = "PART_DELETED"
     PART_LOW_STOCK = "PART_LOW_STOCK"  # a part's count fell below its minimum quantity (part.inventory)
 
+    FORM_TEMPLATE_CREATED = "FORM_TEMPLATE_CREATED"
+    FORM_TEMPLATE_UPDATED = "FORM_TEMPLATE_UPDATED"
+    FORM_TEMPLATE_DELETED = "FORM_TEMPLATE_DELETED"
+
     # Security: recorded for the user whose email was tried (nothing for an email of no account).
     LOGIN_FAILED = "LOGIN_FAILED"  # a wrong password (or a deactivated user); payload: email, address
     LOGIN_THROTTLED = "LOGIN_THROTTLED"  # once per window, when failed logins first cross a limit

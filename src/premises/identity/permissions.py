@@ -92,6 +92,9 @@ PERMISSIONS: dict[tuple[str, str], dict[Role, Grant]] = {
     ("part", "delete"): {ADMIN: A},
     ("part_category", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
     ("part_category", "write"): {ADMIN: A},
+    # Checklists: everyone who works on work orders reads the templates; admins write them (Premises endpoints).
+    ("form_template", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
+    ("form_template", "write"): {ADMIN: A},
     # Preventive maintenance: the triggers that create work orders on a schedule (the sweep creates them
     # as the account). Location-based users see the triggers of their places (preventive.visibility).
     ("preventive_maintenance", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},

@@ -4,6 +4,7 @@ from premises.models.account import Account, AccountCounter
 from premises.models.asset import Asset, AssetDowntime, AssetDowntimeStatus, AssetFile, AssetLink
 from premises.models.base import GLOBAL_TABLES, Base
 from premises.models.category import Category
+from premises.models.checklist import FormTemplate, WorkOrderTimeEntry
 from premises.models.contact import Contact
 from premises.models.custom_field import CustomFieldDefinition, CustomFieldValue
 from premises.models.event import Event
@@ -44,6 +45,7 @@ __all__ = [
     "CustomFieldDefinition",
     "CustomFieldValue",
     "Event",
+    "FormTemplate",
     "Job",
     "Login",
     "Meter",
@@ -71,6 +73,7 @@ __all__ = [
     "WorkOrderCost",
     "WorkOrderPart",
     "WorkOrderStatus",
+    "WorkOrderTimeEntry",
     "WorkOrderUpdate",
     "WorkOrderUser",
     "WorkRequest",

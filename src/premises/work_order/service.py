@@ -16,6 +16,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from premises.asset.service import check_asset
+from premises.checklist import filling
+from premises.checklist.service import template_lines
 from premises.errors import DomainValidation, ErrorCode, NotFound, PermissionDenied
 from premises.event.service import record_event, snapshot
 from premises.event.types import EventType
@@ -40,7 +42,7 @@ from premises.models import (
 )
 from premises.part.usage import use_parts
 from premises.place.service import check_location, require_location
-from premises.work_order import form_items, visibility
+from premises.work_order import time_log, visibility
 from premises.work_order.commands import (
     CostAdd,
     CostChange,
@@ -161,8 +163,7 @@ def _check_references(session: Session, principal: Principal, fields: dict[str, 
     if "category" in fields:
         check_category(session, account_id, fields["category"])
     if fields.get("form_template_id"):
-        # Form templates arrive with a later release; until then no id names one.
-        raise DomainValidation(ErrorCode.NOT_FOUND, field="form_template_id", id=fields["form_template_id"])
+        template_lines(session, account_id, fields["form_template_id"])  # form_template_id <id> not found
 
 
 def _custom_status(session: Session, account_id: str, status_id: str) -> WorkOrderStatus:
@@ -209,7 +210,7 @@ def create_work_order(session: Session, principal: Principal, command: WorkOrder
             setattr(work_order, name, _stored(fields[name]))
     if work_order.decrease_inventory is None:
         work_order.decrease_inventory = DecreaseInventory.AUTO.value
-    work_order.form_items = jsonutil.dumps(form_items.normalise(command.form_items or []))
+    filling.fill(session, principal, work_order, command.form_items or [], fields.get("form_template_id"))
     work_order.file_ids = jsonutil.dumps(list(command.file_ids or []))
     if command.custom_status_id:
         custom = _custom_status(session, account_id, command.custom_status_id)
@@ -217,6 +218,7 @@ def create_work_order(session: Session, principal: Principal, command: WorkOrder
         _set_status(work_order, custom.type, principal, now)
     session.add(work_order)
     session.flush()
+    time_log.log_change(session, principal, work_order, None)
     _set_additional_users(session, work_order, command.additional_user_ids or [])
     if command.parts or command.part_quantities:
         use_parts(session, principal, work_order, command.parts or [], command.part_quantities)
@@ -319,11 +321,15 @@ def update_work_order(
     # A place or asset the work order already has is not re-checked (an assignee may see a work order
     # outside its places and send its location back unchanged).
     kept = {
-        name for name in ("location_id", "asset_id") if name in changes and changes[name] == getattr(work_order, name)
+        name
+        for name in ("location_id", "asset_id", "form_template_id")
+        if name in changes and changes[name] == getattr(work_order, name)
     }
     _check_references(session, principal, {k: v for k, v in changes.items() if k not in kept})
     now = now_ms()
     status_changed = False
+    time_before = work_order.time_spent
+    template_id = changes.get("form_template_id") if "form_template_id" not in kept else None
     for name in (*SIMPLE_FIELDS, *IMAGE_FIELDS, "category", "location_id", "asset_id", "team_id"):
         if name in changes:
             setattr(work_order, name, _stored(changes[name]))
@@ -334,9 +340,9 @@ def update_work_order(
         work_order.assigned_by_user_id = principal.user_id if changes["assigned_to_user_id"] else None
     if "file_ids" in changes:
         work_order.file_ids = jsonutil.dumps(list(changes["file_ids"] or []))
-    if "form_items" in changes:
-        existing = jsonutil.loads(work_order.form_items) or []
-        work_order.form_items = jsonutil.dumps(form_items.normalise(changes["form_items"] or [], existing))
+    if "form_items" in changes or template_id:
+        items = (changes["form_items"] or []) if "form_items" in changes else None
+        filling.fill(session, principal, work_order, items, template_id)
     if "additional_user_ids" in changes:
         _set_additional_users(session, work_order, changes["additional_user_ids"] or [])
     if "archived" in changes:
@@ -360,6 +366,7 @@ def update_work_order(
         _apply_costs(session, principal, work_order, changes["additional_costs"], now)
     work_order.updated_at = now
     session.flush()
+    time_log.log_change(session, principal, work_order, time_before)
     payload = snapshot(work_order)
     record_event(
         session,

@@ -234,6 +234,10 @@ CASES: dict[tuple[str, str], Case] = {
     ("part", "delete"): Case(lambda me, i: me.delete(f"/parts/{i}"), _created("/parts", name="Belt")),
     ("part_category", "read"): Case(lambda me, _: me.get("/part-categories")),
     ("part_category", "write"): Case(lambda me, _: me.post("/part-categories", json={"name": _unique("Belts")})),
+    ("form_template", "read"): Case(
+        lambda me, i: me.get(f"/form-templates/{i}"), _created("/form-templates", Name="Rounds")
+    ),
+    ("form_template", "write"): Case(lambda me, _: me.post("/form-templates", json={"Name": _unique("Rounds")})),
     ("preventive_maintenance", "read"): Case(lambda me, i: me.get(f"/preventive-maintenance/{i}"), _pm_trigger),
     ("preventive_maintenance", "create"): Case(lambda me, _: me.post("/preventive-maintenance", json=_pm_body())),
     ("preventive_maintenance", "update"): Case(

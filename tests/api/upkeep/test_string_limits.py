@@ -96,7 +96,7 @@ def test_the_maximum_fits(world: World, operation: Operation, name: str, kind: s
 
 
 def test_form_template_names_nothing(tenant: Tenant) -> None:
-    """No form templates exist yet: every formTemplate id is a missing reference, never stored."""
+    """A formTemplate id that names no template of the account is a missing reference, never stored."""
     client = tenant.admin
     for value in ("abc123", "x" * 24):
         response = client.post("/work-orders", json={"title": "W", "formTemplate": value})

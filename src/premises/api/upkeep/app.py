@@ -14,6 +14,7 @@ from premises.api.upkeep.routes import (
     cost_categories,
     customers,
     files,
+    form_templates,
     locations,
     meters,
     parts,
@@ -49,6 +50,7 @@ ROUTERS = (
     meters.router,
     parts.router,
     preventive_maintenance.router,
+    form_templates.router,
     auth.router,
     webhooks.router,
 )

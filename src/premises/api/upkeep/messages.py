@@ -62,6 +62,7 @@ RESOURCE_NAMES: dict[str, str] = {
     "part": "parts",
     "part_category": "part categories",
     "preventive_maintenance": "preventive maintenance",
+    "form_template": "form templates",
 }
 
 # Domain names -> UpKeep names that no body Spec declares, or that several declare differently

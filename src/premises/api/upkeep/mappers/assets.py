@@ -30,6 +30,7 @@ from premises.asset.commands import (
 )
 from premises.asset.downtime import DowntimeOutcome, RowError
 from premises.asset.fields import ASSETS, CUSTOM_FIELD_DEFINITIONS, DOWNTIME_STATUSES
+from premises.checklist.queries import asset_form_items
 from premises.db.reader import Reader
 from premises.errors import DomainValidation, ErrorCode
 from premises.identity.principal import Principal
@@ -461,7 +462,7 @@ async def render_detail(reader: Reader, principal: Principal, detail: queries.As
     item = to_upkeep(row, detail.file_ids, detail.values, images)
     item["subAssets"] = detail.sub_asset_ids
     item["parts"] = await part_queries.asset_part_ids(reader, principal, row["id"])
-    item["formItems"] = []
+    item["formItems"] = [line["id"] for line in await asset_form_items(reader, principal, row["id"])]
     for member_type, key in MEMBER_KEYS.items():
         item[key] = detail.members.get(member_type, [])
     return item

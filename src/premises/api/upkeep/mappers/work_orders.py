@@ -358,6 +358,31 @@ def cost_to_upkeep(cost: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _hours(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def time_log_to_upkeep(entries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``timeLog``: the time entries (``work_order.time_log``) by user, in the order of their first entry.
+    Premises has no time categories yet: ``category`` is null."""
+    groups: dict[Any, dict[str, Any]] = {}
+    for entry in entries:
+        group = groups.setdefault(
+            entry["user_id"], {"duration": 0, "category": None, "assignedToUser": entry["user_id"], "timers": []}
+        )
+        group["duration"] = _hours(group["duration"] + entry["duration"])
+        group["timers"].append(
+            {
+                "duration": _hours(entry["duration"]),
+                "status": entry["status"],
+                "hourlyCost": entry["hourly_cost"],
+                "createdByUser": entry["created_by_user_id"],
+                "createdAt": iso(entry["created_at"]),
+            }
+        )
+    return list(groups.values())
+
+
 async def render(reader: Reader, principal: Principal, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     files = await objects_for_columns("file", reader, principal, rows, IMAGE_COLUMNS)
     return [to_upkeep(row, files) for row in rows]

@@ -15,6 +15,7 @@ from premises.api.kit.listing import check_keys
 from premises.api.upkeep.expanders import expand
 from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
 from premises.api.upkeep.mappers import assets as wire
+from premises.api.upkeep.mappers import form_templates as form_templates_wire
 from premises.api.upkeep.routes.assignments import add_assignment_routes
 from premises.api.upkeep.routes.custom_fields import add_custom_field_routes
 from premises.api.upkeep.security import PrincipalDep
@@ -30,6 +31,7 @@ from premises.api.upkeep.wire import (
 )
 from premises.asset import downtime, queries, service
 from premises.asset.queries import CUSTOM_FILTER_KINDS, SUBSTRING_KINDS, CustomFieldFilter, CustomFilterKind
+from premises.checklist import queries as checklist_queries
 from premises.db.reader import Reader
 from premises.errors import DomainValidation
 from premises.identity.principal import Principal
@@ -108,6 +110,9 @@ DAY_MS = 86_400_000
 
 async def _detail(reader: Reader, principal: Principal, asset_id: str, includes: set[str]) -> dict[str, Any]:
     item = await wire.render_detail(reader, principal, await queries.asset_detail(reader, principal, asset_id))
+    if "formItems" in includes:  # the lines of the asset's work orders (checklist.queries)
+        lines = await checklist_queries.asset_form_items(reader, principal, asset_id)
+        item["formItems"] = [form_templates_wire.asset_form_item_to_upkeep(line) for line in lines]
     if includes:
         await expand(reader, principal, [item], KINDS, includes)
     return item

@@ -33,7 +33,7 @@ from premises.identity.principal import Principal
 from premises.identity.service import Confirmation
 from premises.kit.listing import ListQuery
 from premises.models.work_order import WORK_ORDER_STATUSES
-from premises.work_order import queries, service
+from premises.work_order import queries, service, time_log
 
 router = APIRouter(tags=["work-orders"])
 
@@ -124,7 +124,7 @@ async def _detail(runtime: Any, principal: Principal, work_order_id: str, includ
     else:
         item["arrayOfUpdateItems"] = [m["id"] for m in messages]
     item["arrayOfLinkedWorkOrders"] = []
-    item["timeLog"] = []
+    item["timeLog"] = wire.time_log_to_upkeep(await time_log.time_entries(reader, principal, work_order_id))
     await expand(reader, principal, [item], KINDS, includes)
     return item
 
