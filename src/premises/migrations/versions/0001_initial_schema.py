@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 18:28:26.765422
+Create Date: 2026-12-02 18:46:28.427514
 """
 
 from __future__ import annotations
