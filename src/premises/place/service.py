@@ -335,6 +335,8 @@ def create_location(session: Session, principal: Principal, command: PlaceCreate
     if command.code is not None:
         _set_code(session, place, command.code)
     elif command.derive_code:
+        # After next_value: the account's counter row stays locked until commit, so parallel creations
+        # derive one after another and never take the same code (tests/concurrency/test_v1_sites.py).
         place.code = _derived_code(session, principal.account_id, name)
     session.add(place)
     session.flush()
