@@ -31,6 +31,9 @@ def test_demo_account_is_complete_and_idempotent(http: TestClient, db: Database)
     assert len(stock) == 4 and any(w["parts"] for w in work_orders)
     used = sum(q for w in work_orders for q in w["respectivePartQuantityUsed"])
     assert sum(float(p["quantity"]) for p in stock) == 80 + 60 + 200 + 40 - used  # auto: every use came from stock
+    [rounds] = admin.get("/form-templates").json()["results"]
+    assert rounds["Name"] == "Daily Rounds" and len(rounds["formItems"]) == 5
+    assert any(w["formTemplate"] == rounds["id"] and len(w["formItems"]) == 5 for w in work_orders)
     roles = {u["accountType"] for u in admin.get("/users").json()["results"]}
     assert roles == {"ADMIN", "TECH", "LIMITED_TECH", "VIEW_ONLY", "REQUESTER"}
     site_tech = UpKeep(http, login(http, "site.tech.kim@demo.premises.test", DEMO_PASSWORD), "", "", "")

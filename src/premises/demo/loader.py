@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from premises.account.service import create_account
 from premises.asset import service as assets
 from premises.asset.commands import AssetCreate, AssetStatus
+from premises.checklist import service as checklists
+from premises.checklist.commands import FormTemplateCreate
 from premises.contact import service as contacts
 from premises.contact.commands import ContactCreate, ContactRole
 from premises.db.engine import Database
@@ -124,6 +126,7 @@ class Demo:
     teams: list[str]
     techs: list[str]
     parts: list[str] = field(default_factory=list)
+    form_template: str | None = None  # "Daily Rounds": a third of the checklists are copied from it
 
 
 def load_demo(db: Database, *, work_orders: int = 300, seed: int = 42, base_url: str = "http://127.0.0.1:8000") -> str:
@@ -278,7 +281,22 @@ def _structure(session: Session, rng: random.Random) -> Demo:
             ),
         )
         part_ids.append(part.id)
-    return Demo(admin, principals, units, buildings, sites, asset_ids, team_ids, techs, part_ids)
+    rounds = checklists.create_form_template(
+        session,
+        admin,
+        FormTemplateCreate(
+            name="Daily Rounds",
+            description="Checks at the end of each shift.",
+            form_items=[
+                FormItem(name="Check, close, and lock windows", type=FormItemType.TASK),
+                FormItem(name="Check office occupancy", type=FormItemType.NUMBER),
+                FormItem(name="Inspected by", type=FormItemType.TEXT),
+                FormItem(name="Temperature below 90", type=FormItemType.CHECKLIST),
+                FormItem(name="Shift", type=FormItemType.MULTIPLE_CHOICE, options=["1st", "2nd", "3rd"]),
+            ],
+        ),
+    )
+    return Demo(admin, principals, units, buildings, sites, asset_ids, team_ids, techs, part_ids, rounds.id)
 
 
 def _backdate(session: Session, model: Any, account_id: str, record_id: str, created_at: int) -> None:
@@ -337,7 +355,9 @@ def _work_order(session: Session, rng: random.Random, demo: Demo, index: int) ->
         fields["team_id"] = rng.choice(demo.teams)
     if demo.parts and rng.random() < 0.25:  # the parts used: each takes 1 from stock (PARTS has enough)
         fields["parts"] = [rng.choice(demo.parts)]
-    if rng.random() < 0.3:
+    if demo.form_template and rng.random() < 0.1:
+        fields["form_template_id"] = demo.form_template
+    elif rng.random() < 0.3:
         fields["form_items"] = [
             FormItem(name="Isolate supply", type=FormItemType.TASK),
             FormItem(name="Condition after repair", type=FormItemType.CHECKLIST),
