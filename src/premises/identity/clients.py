@@ -34,7 +34,8 @@ from enum import StrEnum
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from premises.errors import DomainValidation, ErrorCode, NotFound
+from premises.db.reader import Reader
+from premises.errors import DomainValidation, ErrorCode, NotFound, PermissionDenied
 from premises.identity.permissions import Role
 from premises.identity.principal import Principal, scope_of
 from premises.kit.ids import new_id
@@ -163,6 +164,8 @@ def create_service_client(
     """A client acting as a new service account: a user named ``name`` without a login, with ``role``
     account-wide and, when ``sites`` are given, only those sites (each with its role, default ``role``)."""
     principal.require("user", "create")
+    if principal.location_ids is not None and not sites:  # it would reach every site
+        raise PermissionDenied(ErrorCode.SCOPED_ADMIN_CREATES_SCOPED)
     cleaned = _clean_name(name)
     check_scopes(scopes)
     client_id = _new_client_id()
@@ -196,9 +199,10 @@ def create_service_client(
 def create_personal_client(
     session: Session, principal: Principal, *, name: str, user_id: str, scopes: Sequence[str] = DEFAULT_SCOPES
 ) -> NewSecret:
-    """A client acting as an existing user with its own rights (a user for itself, or an admin)."""
+    """A client acting as an existing user with its own rights (a user for itself, or an account-wide
+    admin for anyone: a client acting as another user is that user's credential)."""
     if user_id != principal.user_id:
-        principal.require("user", "update")
+        _require_account_admin(principal)
     get_user_for_write(session, principal, user_id)
     return _add_client(
         session,
@@ -211,13 +215,22 @@ def create_personal_client(
     )
 
 
+def _require_account_admin(principal: Principal) -> None:
+    """Managing other users' clients: an admin of the whole account. A location-based admin could
+    otherwise rotate the secret of a client that reaches sites it does not (and act through it)."""
+    principal.require("user", "update")
+    if principal.location_ids is not None:
+        raise PermissionDenied(ErrorCode.SCOPED_ADMIN_OUTSIDE_SITES)
+
+
 def _load(session: Session, principal: Principal, client_id: str) -> ApiClient:
-    """A live client of the principal's account that the principal manages (its own, or as an admin)."""
+    """A live client of the principal's account that the principal manages (its own personal client,
+    or any as an account-wide admin)."""
     client = session.get(ApiClient, client_id, with_for_update=True)
     if client is None or client.account_id != principal.account_id or client.revoked_at is not None:
         raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="API client")
     if client.user_id != principal.user_id or client.kind != ClientKind.PERSONAL:
-        principal.require("user", "update")
+        _require_account_admin(principal)
     return client
 
 
@@ -243,3 +256,26 @@ def revoke_client(session: Session, principal: Principal, client_id: str) -> Non
         .where(AccessToken.client_id == client.client_id, AccessToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+
+
+_CLIENT_COLUMNS = ("client_id", "user_id", "kind", "name", "secret_prefix", "scopes", "created_at", "updated_at")
+_LIST_SQL = (
+    "SELECT " + ", ".join(_CLIENT_COLUMNS) + " FROM api_clients WHERE account_id = :account_id AND revoked_at IS NULL"
+)
+
+
+async def list_clients(
+    reader: Reader, principal: Principal, *, offset: int = 0, limit: int = 50
+) -> tuple[list[dict[str, object]], int]:
+    """The account's live clients, oldest first (a page of them, and how many there are); an admin's
+    view (the secret never: only its prefix; account-wide admins only). ``scopes``: a tuple of names."""
+    _require_account_admin(principal)
+    params = {"account_id": principal.account_id, "limit": limit, "offset": offset}
+    rows = await reader.fetch(_LIST_SQL + " ORDER BY created_at, client_id LIMIT :limit OFFSET :offset", params)
+    total = await reader.fetchrow(
+        "SELECT COUNT(*) FROM api_clients WHERE account_id = :account_id AND revoked_at IS NULL", params
+    )
+    items = [dict(zip(_CLIENT_COLUMNS, row, strict=True)) for row in rows]
+    for item in items:
+        item["scopes"] = tuple(str(item["scopes"]).split())
+    return items, int(total[0]) if total is not None else 0

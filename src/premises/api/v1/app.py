@@ -8,11 +8,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from premises.api.kit.guards import reject_nul
 from premises.api.runtime import Runtime
 from premises.api.v1 import errors
-from premises.api.v1.routes import sites
+from premises.api.v1.routes import api_clients, sites
 from premises.identity.authentication import BEARER_TOKEN
 
 VERSION = "1.0.0"
-ROUTERS = (sites.router,)
+ROUTERS = (sites.router, api_clients.router)
 
 
 def kebab_to_camel(segment: str) -> str:

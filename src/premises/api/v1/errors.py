@@ -62,17 +62,26 @@ HTTP_CODES = {
 
 
 @cache
-def field_names() -> dict[str, str]:
-    """Domain field name -> /v1 name, from /v1's body Specs (``label`` for a site's ``name``)."""
+def field_names(module: str = "premises.api.v1") -> dict[str, str]:
+    """Domain field name -> /v1 name, from the body Specs of ``module`` (a route module: ``label`` for
+    a site's ``name``), or of the whole dialect; resources differ, so the route's own module decides."""
     names: dict[str, str] = {}
-    for spec in specs_of("premises.api.v1"):
+    for spec in specs_of(module):
         for field in spec.fields.values():
             names.setdefault(field.target, field.name)
     return names
 
 
-def wire_name(name: str) -> str:
-    return field_names().get(name) or ".".join(camel(part) for part in name.split("."))
+def wire_name(name: str, module: str = "premises.api.v1") -> str:
+    """The /v1 name of a domain field: as the route's module's Specs name it, else camelCase."""
+    return field_names(module).get(name) or ".".join(camel(part) for part in name.split("."))
+
+
+def route_module(request: Request | None) -> str:
+    """The module of the endpoint that raised (its Specs name the fields), or the dialect's package."""
+    endpoint = request.scope.get("endpoint") if request is not None else None
+    module = getattr(endpoint, "__module__", "")
+    return module if module.startswith("premises.api.v1.") else "premises.api.v1"
 
 
 def oauth_scopes_for(domain_scope: str) -> list[str]:
@@ -91,14 +100,14 @@ def status_and_code(exc: PremisesError) -> tuple[int, str]:
     return 400, "invalid_request"
 
 
-def details_of(exc: PremisesError) -> dict[str, Any]:
+def details_of(exc: PremisesError, module: str = "premises.api.v1") -> dict[str, Any]:
     """``code``, the field and the parameters in /v1 names (a kit error already names the wire field)."""
     kit = isinstance(exc, WireInputError)
     details: dict[str, Any] = {"code": exc.code.value}
     if exc.field is not None:
-        details["field"] = exc.field if kit else wire_name(exc.field)
+        details["field"] = exc.field if kit else wire_name(exc.field, module)
     for key, value in exc.params.items():
-        renamed = wire_name(value) if key.endswith("field") and isinstance(value, str) and not kit else value
+        renamed = wire_name(value, module) if key.endswith("field") and isinstance(value, str) and not kit else value
         details[camel(key)] = (
             renamed if isinstance(renamed, str | int | float | bool) or renamed is None else str(renamed)
         )
@@ -119,9 +128,9 @@ def _bearer(**params: str) -> str:
     return "Bearer " + ", ".join(parts)
 
 
-def premises_response(exc: PremisesError) -> Response:
+def premises_response(exc: PremisesError, module: str = "premises.api.v1") -> Response:
     status, code = status_and_code(exc)
-    details = details_of(exc)
+    details = details_of(exc, module)
     message = message_for(exc, details)
     headers: dict[str, str] = {}
     if status == 401:
@@ -137,8 +146,8 @@ def premises_response(exc: PremisesError) -> Response:
     return error(status, code, message, details, **headers)
 
 
-async def _premises_error(_request: Request, exc: PremisesError) -> Response:
-    return premises_response(exc)
+async def _premises_error(request: Request, exc: PremisesError) -> Response:
+    return premises_response(exc, route_module(request))
 
 
 async def _validation_error(_request: Request, exc: RequestValidationError) -> Response:

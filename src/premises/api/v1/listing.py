@@ -85,6 +85,14 @@ def _single(request: Request, key: str) -> str | None:
     return values[0] if values else None
 
 
+def paging(request: Request) -> tuple[int, int]:
+    """``page`` (from 1) and ``limit`` (default 50, at most 200) as (offset, limit)."""
+    limit_text, page_text = _single(request, "limit"), _single(request, "page")
+    limit = DEFAULT_LIMIT if limit_text is None else _int("limit", limit_text, 1, MAX_LIMIT, cap=True)
+    page = 1 if page_text is None else _int("page", page_text, 1, MAX_PAGE, cap=False)
+    return (page - 1) * limit, limit
+
+
 def member_sites(principal: Principal, site_ids: list[str], field_name: str = "sites") -> list[str]:
     """The site ids, each one the principal is a member of; else 403 naming the first that is not."""
     for site_id in site_ids:
@@ -97,11 +105,9 @@ def parse_list(request: Request, spec: ListSpec, principal: Principal) -> ListQu
     for key in request.query_params:
         if key not in COMMON and key not in spec.filters:
             raise WireInputError(ErrorCode.UNKNOWN_PARAMETER, field=key)
-    limit_text, page_text = _single(request, "limit"), _single(request, "page")
-    limit = DEFAULT_LIMIT if limit_text is None else _int("limit", limit_text, 1, MAX_LIMIT, cap=True)
-    page = 1 if page_text is None else _int("page", page_text, 1, MAX_PAGE, cap=False)
+    offset, limit = paging(request)
     cursor = _single(request, "cursor")
-    query = ListQuery.of(spec.catalogue, limit=limit, offset=0 if cursor else (page - 1) * limit).with_count()
+    query = ListQuery.of(spec.catalogue, limit=limit, offset=0 if cursor else offset).with_count()
     for wire, filtered in spec.filters.items():
         values = _values(request, wire)
         if len(values) > 1:
