@@ -21,8 +21,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from premises.checklist.service import check_meters, template_lines
-from premises.errors import DomainValidation
+from premises.checklist.service import check_meters, meter_visible, template_lines
+from premises.errors import DomainValidation, ErrorCode
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.meter.commands import ReadingCreate
@@ -65,6 +65,8 @@ def _record_readings(
         old = before.get(line["id"])
         if old is not None and old.get("meter") == line["meter"] and old.get("value") == line["value"]:
             continue
+        if not meter_visible(session, principal, line["meter"]):  # a kept line whose meter has gone since
+            raise DomainValidation(ErrorCode.NOT_FOUND, field=f"form_items[{index}].meter", id=line["meter"])
         try:
             meters.add_reading(session, principal, line["meter"], ReadingCreate(value=float(line["value"])))
         except DomainValidation as refused:  # a cumulative meter's refusal names the line's value

@@ -39,6 +39,12 @@ def _clean_name(value: Any) -> str:
     return name
 
 
+def meter_visible(session: Session, principal: Principal, meter_id: str) -> bool:
+    """Whether ``meter_id`` names a live meter of the account that the principal sees."""
+    meter = session.get(Meter, (principal.account_id, meter_id))
+    return meter is not None and meter.deleted_at is None and meter_visibility.visible(principal, meter)
+
+
 def check_meters(
     session: Session, principal: Principal, lines: Sequence[Mapping[str, Any]], known: Sequence[Mapping[str, Any]] = ()
 ) -> None:
@@ -49,8 +55,7 @@ def check_meters(
         meter_id = line.get("meter")
         if meter_id is None or (line.get("id"), meter_id) in kept:
             continue
-        meter = session.get(Meter, (principal.account_id, meter_id))
-        if meter is None or meter.deleted_at is not None or not meter_visibility.visible(principal, meter):
+        if not meter_visible(session, principal, meter_id):
             raise DomainValidation(ErrorCode.NOT_FOUND, field=f"form_items[{index}].meter", id=meter_id)
 
 

@@ -318,3 +318,21 @@ def test_an_asset_shows_the_lines_of_the_work_orders_the_principal_sees(
     assert seen[1]["value"] == "PASS"
     own = read(database_url, lambda r: queries.asset_form_items(r, limited, asset))
     assert [line["work_order_id"] for line in own] == [second.id]
+
+
+def test_filling_a_line_whose_meter_has_gone_is_a_bad_reference(account: DomainAccount) -> None:
+    meter = _meter(account)
+    line = FormItem(name="Record room temp", type="METER", meter=meter)
+    work_order = account.write(
+        lambda s: work_orders.create_work_order(s, account.admin, WorkOrderCreate(title="w", form_items=[line]))
+    )
+    account.write(lambda s: meters.delete_meter(s, account.admin, meter))
+    [stored] = _lines(account, work_order.id)
+    account.write(
+        lambda s: work_orders.update_work_order(s, account.admin, work_order.id, WorkOrderChanges(title="kept"))
+    )
+    filled = WorkOrderChanges(form_items=[FormItem(**{**stored, "value": 3})])
+    with pytest.raises(DomainValidation) as raised:
+        account.write(lambda s: work_orders.update_work_order(s, account.admin, work_order.id, filled))
+    assert (raised.value.code, raised.value.field) == (ErrorCode.NOT_FOUND, "form_items[0].meter")
+    assert _readings(account, meter) == []
