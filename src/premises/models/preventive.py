@@ -42,6 +42,7 @@ class PmTrigger(TenantMixin, TimestampMixin, Base):
     meter_condition_value: Mapped[float | None] = mapped_column(Float)
     meter_due_interval: Mapped[int | None] = mapped_column(Integer)
     meter_due_frequency: Mapped[str | None] = mapped_column(String(10))
+    meter_baseline: Mapped[float | None] = mapped_column(Float)  # EVERY: the reading the interval counts from
     next_due_at: Mapped[int | None] = mapped_column(BigInteger)
     last_due_at: Mapped[int | None] = mapped_column(BigInteger)
     schedule_has_ended: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -16,7 +16,8 @@ from premises.kit.commands import UNSET, Unset
 
 
 class MeterCondition(StrEnum):
-    """How a trigger's meter makes it due (docs/preventive-maintenance.md; stored, not yet evaluated)."""
+    """How a trigger's meter makes it due (docs/preventive-maintenance.md): a reading ``meter_condition_value``
+    compared, or every ``meter_condition_value`` units since the last meter-made work order."""
 
     GREATER_THAN = "GREATER_THAN"  # a reading above meter_condition_value
     LESS_THAN = "LESS_THAN"  # a reading below meter_condition_value

@@ -48,6 +48,7 @@ PM_TRIGGERS = Catalogue(
         Field("meter_condition_value", NUMBER, writable=True),
         Field("meter_due_interval", INTEGER, minimum=1, maximum=MAX_INTERVAL, writable=True),
         Field("meter_due_frequency", FieldType.ENUM, choices=tuple(FREQUENCIES), writable=True),
+        Field("meter_baseline", NUMBER),
         Field("next_due_at", INSTANT),
         Field("last_due_at", INSTANT),
         Field("schedule_has_ended", BOOLEAN, nullable=False),

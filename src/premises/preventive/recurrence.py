@@ -254,7 +254,7 @@ def occurrences(schedule: Schedule, count: int) -> list[int]:
     return out
 
 
-_STEP = {"DAILY": "days", "WEEKLY": "weeks", "MONTHLY": "months", "YEARLY": "years"}
+STEP = {"DAILY": "days", "WEEKLY": "weeks", "MONTHLY": "months", "YEARLY": "years"}
 
 
 def after_completion(schedule: Schedule, completed_ms: int) -> int | None:
@@ -263,7 +263,7 @@ def after_completion(schedule: Schedule, completed_ms: int) -> int | None:
     weekdays / month days from there (``exdates`` skipped, ``rruntil`` ending it)."""
     day = local_of(completed_ms, schedule.tz).date()
     anchor = dt.datetime.combine(day, schedule.dtstart.time())
-    step = relativedelta(**{_STEP[schedule.freq]: schedule.interval})
+    step = relativedelta(**{STEP[schedule.freq]: schedule.interval})
     found: dt.datetime | None = anchor + step
     if schedule.byweekday or schedule.bymonthday:
         excluded = set(schedule.exdates)

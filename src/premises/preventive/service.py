@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -27,7 +28,8 @@ from premises.kit.commands import given
 from premises.kit.ids import new_id
 from premises.kit.references import require_all_live, require_live
 from premises.kit.time import now_ms
-from premises.models import Asset, Meter, Part, Place, PmTrigger, PmWorkOrder, User, WorkOrder
+from premises.meter.evaluation import next_baseline, on_reading
+from premises.models import Asset, Meter, MeterReading, Part, Place, PmTrigger, PmWorkOrder, User, WorkOrder
 from premises.place.service import check_location, require_location
 from premises.preventive import recurrence, visibility
 from premises.preventive.commands import CADENCE_MANUAL, SCHEDULE_FIELDS, MeterCondition, TriggerChanges, TriggerCreate
@@ -125,9 +127,24 @@ def _check_other(session: Session, principal: Principal, fields: dict[str, Any])
     _choice(fields, "meter_condition", tuple(c.value for c in MeterCondition))
     if fields.get("meter_id"):
         require_live(session, Meter, principal.account_id, fields["meter_id"], "meter_id")
+    if fields.get("meter_due_interval") is not None and not fields.get("meter_due_frequency"):
+        fields.setdefault("meter_due_frequency", "DAILY")
     for name in ("create_first_wo", "next_on_completion", "is_paused", "is_archived"):
         if name in fields:
             fields[name] = bool(fields[name])
+
+
+def _check_meter_rule(trigger: PmTrigger) -> None:
+    """A meter condition needs its meter and its value (EVERY: a positive interval)."""
+    if trigger.meter_condition is None:
+        return
+    for name in ("meter_id", "meter_condition_value"):
+        if getattr(trigger, name) is None:
+            raise DomainValidation(
+                ErrorCode.SCHEDULE_NEEDS, field=name, schedule_type=f"meter {trigger.meter_condition}"
+            )
+    if trigger.meter_condition == MeterCondition.EVERY and not (trigger.meter_condition_value or 0) > 0:
+        raise DomainValidation(ErrorCode.WRONG_TYPE, field="meter_condition_value", expected="greater than 0 for EVERY")
 
 
 def _store_schedule(trigger: PmTrigger, schedule: recurrence.Schedule) -> None:
@@ -197,6 +214,7 @@ def create_trigger(session: Session, principal: Principal, command: TriggerCreat
     _store_schedule(trigger, schedule)
     if trigger.is_archived:
         trigger.archived_at, trigger.archived_by_user_id = now, principal.user_id
+    _check_meter_rule(trigger)
     # The first occurrence from now on (a start in the past runs from now: past occurrences make nothing).
     trigger.next_due_at = recurrence.next_after(schedule, now - 1)
     trigger.schedule_has_ended = trigger.next_due_at is None
@@ -241,6 +259,9 @@ def update_trigger(session: Session, principal: Principal, trigger_id: str, comm
         elif name == "wo_part_quantities":
             value = None if value is None else jsonutil.dumps(value)
         setattr(trigger, name, value)
+    _check_meter_rule(trigger)
+    if {"meter_id", "meter_condition", "meter_condition_value"} & changes.keys():
+        trigger.meter_baseline = None  # a changed meter rule counts from its next reading
     if rescheduled:
         _store_schedule(trigger, schedule)
         trigger.schedule_type = merged["schedule_type"]
@@ -389,3 +410,71 @@ def _create(session: Session, trigger: PmTrigger, due_at: int, now: int) -> Work
         )
         return work_order
     return None  # pragma: no cover - the loop returns or raises
+
+
+# ------------------------------------------------------------------------------------------ meter rules
+
+
+def meter_due(trigger: PmTrigger, value: float) -> bool:
+    """Whether a reading of ``value`` makes a meter-based trigger due (``meter_baseline`` set beforehand)."""
+    limit = trigger.meter_condition_value
+    if limit is None:
+        return False
+    match trigger.meter_condition:
+        case MeterCondition.GREATER_THAN:
+            return value > limit
+        case MeterCondition.LESS_THAN:
+            return value < limit
+        case MeterCondition.EVERY:
+            return trigger.meter_baseline is not None and value - trigger.meter_baseline >= limit
+    return False
+
+
+def _meter_due_at(trigger: PmTrigger, date: int) -> int:
+    """When a meter-made work order is due: ``meter_due_interval`` ``meter_due_frequency`` units after the reading."""
+    if not trigger.meter_due_interval:
+        return date
+    tz = recurrence.zone(trigger.rrtzid)
+    local = recurrence.local_of(date, tz)
+    step = relativedelta(**{recurrence.STEP[trigger.meter_due_frequency or "DAILY"]: trigger.meter_due_interval})
+    return recurrence.to_instant(local + step, tz)
+
+
+@on_reading
+def on_meter_reading(session: Session, principal: Principal, meter: Meter, reading: MeterReading) -> None:
+    """A reading of a meter that running triggers watch (``meter.evaluation`` calls it, meter locked): each
+    trigger whose condition it meets makes its work order now, unless its last one is still open; the time
+    schedule then counts again from this work order ("whichever comes first")."""
+    triggers = session.scalars(
+        select(PmTrigger)
+        .where(
+            PmTrigger.account_id == meter.account_id,
+            PmTrigger.meter_id == meter.id,
+            PmTrigger.meter_condition.is_not(None),
+            PmTrigger.deleted_at.is_(None),
+            PmTrigger.is_paused.is_(False),
+            PmTrigger.is_archived.is_(False),
+        )
+        .order_by(PmTrigger.created_at, PmTrigger.id)
+        .with_for_update()
+    ).all()
+    now = now_ms()
+    for trigger in triggers:
+        if trigger.meter_condition == MeterCondition.EVERY and trigger.meter_baseline is None:
+            trigger.meter_baseline = reading.value  # the interval counts from the first reading it sees
+            continue
+        if not meter_due(trigger, reading.value) or _is_open(session, trigger):
+            continue
+        if trigger.meter_condition == MeterCondition.EVERY:
+            assert trigger.meter_baseline is not None and trigger.meter_condition_value is not None
+            trigger.meter_baseline = next_baseline(trigger.meter_baseline, trigger.meter_condition_value, reading.value)
+        work_order = _create(session, trigger, _meter_due_at(trigger, reading.date), now)
+        if work_order is None:
+            continue
+        trigger.last_work_order_id = work_order.id
+        if trigger.next_on_completion:
+            trigger.next_due_at = None
+        else:
+            trigger.next_due_at = recurrence.after_completion(schedule_of(trigger), reading.date)
+            trigger.schedule_has_ended = trigger.next_due_at is None
+        trigger.updated_at = max(now, trigger.updated_at)

@@ -38,6 +38,7 @@ TRIGGER_KEYS = {
     "meterConditionValue",
     "meterDueInterval",
     "meterDueFrequency",
+    "meterBaseline",
     "nextTriggerDate",
     "rdates",
     "exdates",

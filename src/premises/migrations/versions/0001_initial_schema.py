@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 18:46:28.427514
+Create Date: 2026-12-02 18:51:12.743989
 """
 
 from __future__ import annotations
@@ -1217,6 +1217,7 @@ def upgrade() -> None:
         sa.Column("meter_condition_value", sa.Float(), nullable=True),
         sa.Column("meter_due_interval", sa.Integer(), nullable=True),
         sa.Column("meter_due_frequency", sa.String(length=10), nullable=True),
+        sa.Column("meter_baseline", sa.Float(), nullable=True),
         sa.Column("next_due_at", sa.BigInteger(), nullable=True),
         sa.Column("last_due_at", sa.BigInteger(), nullable=True),
         sa.Column("schedule_has_ended", sa.Boolean(), nullable=False),

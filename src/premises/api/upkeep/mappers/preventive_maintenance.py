@@ -75,6 +75,7 @@ TRIGGER_FIELDS = Fields(
             "meter_condition_value": Wire("meterConditionValue", schema=NNUM),
             "meter_due_interval": Wire("meterDueInterval"),
             "meter_due_frequency": Wire("meterDueFrequency"),
+            "meter_baseline": Wire("meterBaseline", schema=NNUM),
             "next_due_at": Wire("nextTriggerDate", iso, ordered=True),
             "rdates": Wire("rdates", _local_list, schema=DATES),
             "exdates": Wire("exdates", _local_list, schema=DATES),
