@@ -3,7 +3,8 @@
 50 work orders created at once, each using 1 of a part with 50 on hand, leave exactly 0, 50 ledger
 rows of -1 whose resulting counts are 49 .. 0 (each move saw the count the previous one left), and
 one PART_LOW_STOCK event; one more use is refused with a 400 and changes nothing. Parallel stock
-takes (PATCH quantity) and uses mixed leave a count equal to the ledger's last row.
+takes (PATCH quantity) and uses mixed leave a count the ledger adds up to; parallel changes of one
+work order's parts leave the count, the line and the list page's copy in step.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from premises.models import AssetPart, Part, PartInventoryMove, PartTeam
 from tests.support.client import Tenant
 from tests.support.factories import make_asset, make_team
-from tests.support.races import RaceServer, messages, statuses
+from tests.support.races import Call, RaceServer, messages, statuses
 
 pytestmark = pytest.mark.slow
 
@@ -115,3 +116,26 @@ def test_parallel_links_link_once(server: RaceServer, tenant: Tenant) -> None:
         assert (len(teams), len(assets)) == (1, 1)
     assert server.events(tenant.account_id, "PART_UPDATED", part_id) == 1
     assert server.events(tenant.account_id, "ASSET_UPDATED", asset_id) == 1
+
+
+def test_parallel_changes_of_one_work_orders_parts_keep_stock_and_lines_in_step(
+    server: RaceServer, tenant: Tenant
+) -> None:
+    """20 PATCHes of one work order, each with another quantity: the count on hand is what the last
+    one left the line with, and the list page's copy equals the line."""
+    part_id = _part(tenant, 100)
+    created = tenant.admin.post("/work-orders", json={"title": "Pump", "parts": [part_id]})
+    assert created.status_code == 200, created.text
+    work_order_id = created.json()["result"]["id"]
+
+    def use(quantity: int) -> Call:
+        body = {"parts": [part_id], "respectivePartQuantityUsed": [quantity]}
+        return lambda c: c.patch(f"/work-orders/{work_order_id}", json=body)
+
+    responses = server.race(tenant.admin.token, [use(q) for q in range(1, 21)])
+    assert statuses(responses) == {200: 20}
+    [line] = tenant.admin.get(f"/work-orders/{work_order_id}").json()["result"]["respectivePartQuantityUsed"]
+    assert _quantity(server, tenant, part_id) == 100 - line
+    listed = tenant.admin.get("/work-orders", params={"limit": 500}).json()["results"]
+    assert next(w for w in listed if w["id"] == work_order_id)["respectivePartQuantityUsed"] == [line]
+    assert sum(m.delta for m in _moves(server, tenant, part_id)) == 100 - line
