@@ -76,9 +76,8 @@ def _make(session: Session, trigger: PmTrigger, now: int) -> int:
     assert trigger.next_due_at is not None  # selected as due
     latest = recurrence.latest_until(service.schedule_of(trigger), now)
     due_at = max(trigger.next_due_at, latest or trigger.next_due_at)
-    try:
-        with session.begin_nested():
-            made = service.generate(session, trigger, due_at, now)
+    try:  # generate's own savepoint undoes a failed work order; the trigger then stays as it was
+        made = service.generate(session, trigger, due_at, now)
     except PremisesError as error:  # one trigger's bad template never stops the others
         log.warning("pm trigger %s/%s made no work order: %s", trigger.account_id, trigger.id, error)
         return 0

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 18:51:12.743989
+Create Date: 2026-12-02 18:56:34.056396
 """
 
 from __future__ import annotations

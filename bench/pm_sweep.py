@@ -1,0 +1,97 @@
+"""The PM sweep: how long ``sweep`` takes to make the work orders of N due triggers (docs/benchmarks.md).
+
+    python bench/pm_sweep.py --database-url postgresql://postgres@127.0.0.1:5432/premises_bench_pm --triggers 10000
+
+Migrates the database (use one of its own), creates an account and ``--triggers`` daily triggers (the
+first made through the service, the rest copied from it in bulk), then runs the sweep as the
+``pm.sweep`` job does (batches of ``sweep.BATCH`` per transaction, ``--processes`` processes at once)
+at an instant when every trigger is due, and prints the time, the rate and the work orders made.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from typing import Annotated
+
+import typer
+from sqlalchemy import func, insert, select
+
+from premises.account.service import create_account
+from premises.db.engine import Database, make_engine
+from premises.db.migrate import upgrade
+from premises.identity.passwords import NewPassword
+from premises.identity.permissions import Role
+from premises.identity.principal import Principal
+from premises.kit.ids import new_id
+from premises.kit.time import parse_instant
+from premises.models import PmTrigger, PmWorkOrder
+from premises.preventive import service
+from premises.preventive.commands import TriggerCreate
+from premises.preventive.sweep import sweep
+
+DUE = parse_instant("2031-01-01T08:00:00Z")
+PASSWORD = "pm-sweep-bench-password-1"
+
+
+def _setup(db: Database, count: int) -> str:
+    email = f"bench-{new_id().lower()}@example.test"
+    with db.unit_of_work() as session:
+        created = create_account(
+            session, name="PM bench", admin_email=email, admin_password=NewPassword.make(PASSWORD, email=email)
+        )
+    admin = Principal(created.account_id, created.user_id, Role.ADMIN)
+    command = TriggerCreate(
+        name="Daily round",
+        schedule_type="EVERY_N_DAYS",
+        rrdtstart="2031-01-01T08:00:00",
+        rrtzid="UTC",
+        wo_title="Round",
+    )
+    with db.unit_of_work() as session:
+        first = service.create_trigger(session, admin, command)
+        row = {c.name: getattr(first, c.name) for c in PmTrigger.__table__.columns}
+    for start in range(1, count, 1000):
+        rows = [{**row, "id": new_id(), "name": f"Daily round {n}"} for n in range(start, min(count, start + 1000))]
+        with db.unit_of_work() as session:
+            session.execute(insert(PmTrigger), rows)
+    return created.account_id
+
+
+def _sweep(url: str, account_id: str, now: int) -> int:
+    db = Database(make_engine(url))
+    made = 0
+    while True:
+        swept = db.run(lambda s: sweep(s, now, account_id=account_id))
+        made += swept.created
+        if swept.triggers == 0:
+            db.dispose()
+            return made
+
+
+def main(
+    database_url: Annotated[str, typer.Option(help="a database of its own")],
+    triggers: Annotated[int, typer.Option(help="due triggers")] = 10_000,
+    processes: Annotated[int, typer.Option(help="sweeping processes at once")] = 1,
+) -> None:
+    upgrade(database_url)
+    db = Database(make_engine(database_url))
+    account_id = _setup(db, triggers)
+    now = DUE + 1000
+    started = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        made = sum(pool.starmap(_sweep, [(database_url, account_id, now)] * processes))
+    elapsed = time.perf_counter() - started
+    with db.unit_of_work() as session:
+        links = session.scalar(
+            select(func.count()).select_from(PmWorkOrder).where(PmWorkOrder.account_id == account_id)
+        )
+    db.dispose()
+    print(f"{triggers} due triggers, {processes} process(es): {made} work orders in {elapsed:.1f} s")
+    print(
+        f"{made / elapsed:.0f} work orders/s; pm_work_orders rows: {links} (each occurrence once: {links == triggers})"
+    )
+
+
+if __name__ == "__main__":
+    typer.run(main)
