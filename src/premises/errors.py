@@ -256,7 +256,7 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.NOT_A_COST_CATEGORY: "{field} {value} is not a cost category",
     ErrorCode.NOT_AN_OPTION: "{field} must be one of its options",
     ErrorCode.NOT_AVAILABLE_YET: "{field} are not available yet: {reason}",
-    ErrorCode.ROLE_MAY_NOT_CHANGE: "{role} users may not change {name}",
+    ErrorCode.ROLE_MAY_NOT_CHANGE: "{role} users may not change {field}",
     ErrorCode.NOT_ASSIGNED: "{record} is not assigned to this {to}",
     ErrorCode.NOT_OPEN: "only open {records} can be {verb}; this {record} is {status}",
     # Webhooks

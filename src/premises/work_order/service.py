@@ -311,7 +311,7 @@ def update_work_order(
         forbidden = sorted(set(changes) - OWN_EDITABLE)
         if forbidden:
             raise PermissionDenied(
-                ErrorCode.ROLE_MAY_NOT_CHANGE, role=principal.role_at(work_order.location_id).value, name=forbidden[0]
+                ErrorCode.ROLE_MAY_NOT_CHANGE, role=principal.role_at(work_order.location_id).value, field=forbidden[0]
             )
     account_id = principal.account_id
     if "title" in changes and not changes["title"]:
