@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Boolean, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from premises.models._helpers import live_index, tenant_fk, unique_rule
+from premises.models._helpers import live_index, tenant_fk
 from premises.models.base import Base, IdColumn, TenantMixin, TimestampMixin
 
 
@@ -89,7 +89,7 @@ class MeterNotification(TenantMixin, TimestampMixin, Base):
 class MeterTriggerHit(TenantMixin, Base):
     """A reading that met a notification's condition: the work order it created, or why it created none.
 
-    One row per (notification, reading): a reading is evaluated once (the unique key holds it).
+    One row per (notification, reading).
     """
 
     __tablename__ = "meter_trigger_hits"
@@ -105,12 +105,7 @@ class MeterTriggerHit(TenantMixin, Base):
         tenant_fk("meter_id", "meters"),
         tenant_fk("reading_id", "meter_readings"),
         tenant_fk("work_order_id", "work_orders"),
-        Index(
-            unique_rule("uq_meter_trigger_hits_notification_reading", record="trigger hit", field="reading_id"),
-            "account_id",
-            "notification_id",
-            "reading_id",
-            unique=True,
-        ),
+        # A reading hits a notification once (meter.evaluation takes a reading once; this holds it).
+        Index("uq_meter_trigger_hits_notification_reading", "account_id", "notification_id", "reading_id", unique=True),
         Index("ix_meter_trigger_hits_account_meter", "account_id", "meter_id", "created_at"),
     )
