@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from premises.account.service import create_account
+from premises.db import observe
 from premises.db.engine import Database, make_engine
 from premises.db.migrate import upgrade
 from premises.event.service import record_event
@@ -34,9 +35,23 @@ from premises.webhook.service import check_endpoint_url, create_webhook
 from tests.support.factories import PASSWORD, new_password
 from tests.support.receiver import Receiver, Reply, running_receiver, verify
 from tests.support.server import running_server
+from tests.support.tenant_guard import check_statement
 
 TIMEOUT_S = 5
 LEASE_S = 10
+
+
+@contextmanager
+def _unguarded() -> Iterator[None]:
+    """Migrations create tables: no statement of theirs names an account (the tenant guard, when an
+    earlier test of this process started it, would refuse them)."""
+    guards = [o for o in observe.statement_observers if o is check_statement]
+    for guard in guards:
+        observe.statement_observers.remove(guard)
+    try:
+        yield
+    finally:
+        observe.statement_observers.extend(guards)
 
 
 @pytest.fixture
@@ -45,7 +60,8 @@ def fresh_url(tmp_path: Path) -> Iterator[str]:
     base_url = os.environ.get("PREMISES_TEST_DATABASE_URL")
     if not base_url:
         url = f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
-        upgrade(url)
+        with _unguarded():
+            upgrade(url)
         yield url
         return
     base, _, _name = base_url.rpartition("/")
@@ -54,7 +70,8 @@ def fresh_url(tmp_path: Path) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        upgrade(f"{base}/{name}")
+        with _unguarded():
+            upgrade(f"{base}/{name}")
         yield f"{base}/{name}"
     finally:
         with admin.connect() as conn:
@@ -227,4 +244,5 @@ def test_two_workers_never_deliver_one_attempt_twice(fresh: Database, fresh_url:
     attempts = _attempts(fresh, hooked.account_id)
     assert len(attempts) == count and {a[1] for a in attempts} == {1}
     with fresh.unit_of_work() as session:
-        assert session.scalar(select(func.count()).select_from(WebhookDelivery)) == count
+        delivered = select(func.count()).where(WebhookDelivery.account_id == hooked.account_id)
+        assert session.scalar(delivered.select_from(WebhookDelivery)) == count

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from premises.models._helpers import live_index, tenant_fk, unique_rule
+from premises.models._helpers import live_index, tenant_fk
 from premises.models.base import Base, IdColumn, TenantMixin, TimestampMixin
 
 URL_MAX_LENGTH = 2000
@@ -48,8 +48,9 @@ class WebhookDelivery(TenantMixin, Base):
     __table_args__ = (
         tenant_fk("endpoint_id", "webhook_endpoints"),
         tenant_fk("event_id", "events"),
+        # One delivery per endpoint and event: a second fan-out of an event adds nothing (never seen by clients).
         Index(
-            unique_rule("uq_webhook_deliveries_endpoint_event", record="webhook delivery", field="event_id"),
+            "uq_webhook_deliveries_endpoint_event",
             "account_id",
             "endpoint_id",
             "event_id",

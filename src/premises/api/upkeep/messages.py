@@ -63,6 +63,7 @@ RESOURCE_NAMES: dict[str, str] = {
     "part_category": "part categories",
     "preventive_maintenance": "preventive maintenance",
     "form_template": "form templates",
+    "webhook": "webhooks",
 }
 
 # Domain names -> UpKeep names that no body Spec declares, or that several declare differently
