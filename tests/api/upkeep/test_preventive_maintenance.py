@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import select
 
+from premises.api.upkeep.webhooks import UpkeepWebhooks
 from premises.db.engine import Database
 from premises.kit.time import now_ms
 from premises.models import Event, PmWorkOrder, WorkOrder
 from premises.preventive.sweep import sweep
+from premises.webhook.dialects import EventView
 from tests.support.client import Tenant, UpKeep, new_tenant
 from tests.support.factories import make_place
 
@@ -187,6 +190,11 @@ class TestCreate:
         )
         assert "an object" in error(tenant.admin.post("/preventive-maintenance", json={**SEED, "trigger": [1]}))
 
+    def test_a_form_body_carries_each_part_as_a_json_text(self, tenant: Tenant) -> None:
+        data = {"trigger": orjson.dumps(SEED["trigger"]).decode(), "workOrder": '{"title": "From a form"}'}
+        result = ok(tenant.admin.post("/preventive-maintenance", data=data))
+        assert result["workOrder"]["title"] == "From a form" and result["trigger"]["rrbyweekday"] == ["MO"]
+
 
 class TestReadUpdateDelete:
     def test_list_get_and_another_account(self, tenant: Tenant, http: Any, db: Database) -> None:
@@ -262,6 +270,25 @@ class TestReadUpdateDelete:
         assert [item["trigger"]["id"] for item in body["data"]] == [trigger_id]
         assert error(tenant.admin.get(f"/preventive-maintenance/{trigger_id}"), 404)
         assert event_types(db, tenant.account_id, trigger_id)[-1] == "WORK_ORDER_SCHEDULE_DELETED"
+
+    def test_webhook_bodies_are_the_trigger_as_the_api_shows_it(self, tenant: Tenant, db: Database) -> None:
+        created = create(tenant.admin)
+        trigger_id = created["trigger"]["id"]
+        renamed = ok(tenant.admin.patch(f"/preventive-maintenance/{trigger_id}", json={"trigger": {"name": "Weekly"}}))
+        with db.unit_of_work() as session:
+            events = session.scalars(
+                select(Event).where(Event.account_id == tenant.account_id, Event.resource_id == trigger_id)
+            ).all()
+            views = [
+                EventView(
+                    e.id, e.account_id, e.type, e.resource_type, e.resource_id, orjson.loads(e.payload), e.occurred_at
+                )
+                for e in events
+            ]
+        bodies = {view.type: UpkeepWebhooks().body(view, view.type) for view in views}
+        expected = {**created["trigger"], "workOrder": created["workOrder"], "event": "WORK_ORDER_SCHEDULE_CREATED"}
+        assert bodies["WORK_ORDER_SCHEDULE_CREATED"] == expected
+        assert bodies["WORK_ORDER_SCHEDULE_UPDATED"]["name"] == renamed["trigger"]["name"] == "Weekly"
 
     def test_roles(self, tenant: Tenant) -> None:
         trigger_id = create(tenant.admin)["trigger"]["id"]

@@ -21,6 +21,7 @@ from typing import Any
 from premises.api.upkeep.fields import Fields
 from premises.api.upkeep.mappers import meters as meter_wire
 from premises.api.upkeep.mappers import parts as part_wire
+from premises.api.upkeep.mappers import preventive_maintenance as pm_wire
 from premises.api.upkeep.mappers import requests as request_wire
 from premises.api.upkeep.mappers import work_orders as work_order_wire
 from premises.event.types import EventType
@@ -86,6 +87,7 @@ RESOURCES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "meter": _renderer(meter_wire.METER_FIELDS, meter_queries.ALL_COLUMNS, meter_wire.meter_to_upkeep),
     "meter_reading": _renderer(meter_wire.READING_FIELDS, meter_queries.READING_COLUMNS, meter_wire.reading_to_upkeep),
     "meter_notification": meter_wire.notification_event_body,
+    "pm_trigger": pm_wire.event_body,
 }
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 18:56:34.056396
+Create Date: 2026-12-02 19:15:17.669276
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from premises.api.kit.body import Spec
+from premises.api.kit.body import COERCERS, FORM, Spec
 from premises.api.kit.errors import WireInputError
 from premises.api.upkeep.fields import Fields, Wire, required_of
 from premises.api.upkeep.mappers.common import ID_OR_OBJECT, NNUM, NSTR, iso, obj
@@ -141,9 +141,7 @@ def _parts(body: Mapping[str, Any], *, required: bool) -> tuple[Mapping[str, Any
             value = {}
         if value is None:
             raise WireInputError(ErrorCode.REQUIRED, field=key)
-        if not isinstance(value, Mapping):
-            raise WireInputError(ErrorCode.WRONG_TYPE, field=key, expected="an object")
-        parts.append(value)
+        parts.append(COERCERS["object"](key, value))  # an object, or its JSON text in a form
     return parts[0], parts[1]
 
 
@@ -159,7 +157,7 @@ def parse_update(body: Mapping[str, Any]) -> TriggerChanges:
 
 
 def openapi(*, partial: bool) -> dict[str, Any]:
-    """The request body: ``{"trigger": {...}, "workOrder": {...}}`` (JSON only)."""
+    """The request body: ``{"trigger": {...}, "workOrder": {...}}``; in a form each part is a JSON text."""
     trigger_spec, work_order_spec = (
         (UPDATE_TRIGGER, UPDATE_WORK_ORDER) if partial else (CREATE_TRIGGER, CREATE_WORK_ORDER)
     )
@@ -171,4 +169,12 @@ def openapi(*, partial: bool) -> dict[str, Any]:
         },
         "required": [] if partial else list(PARTS),
     }
-    return {"requestBody": {"required": not partial, "content": {"application/json": {"schema": schema}}}}
+    form = {"schema": schema, "encoding": {part: {"contentType": "application/json"} for part in PARTS}}
+    return {"requestBody": {"required": not partial, "content": {"application/json": {"schema": schema}, FORM: form}}}
+
+
+def event_body(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A WORK_ORDER_SCHEDULE_* webhook body (``api.upkeep.webhooks``): the trigger as this API renders it,
+    at the top level (receivers read ``id`` there), with its ``workOrder`` template inside."""
+    row = {column: payload.get(column) for column in PM_TRIGGERS.columns}
+    return {**TRIGGER_FIELDS.render(row), "workOrder": WORK_ORDER_FIELDS.render(row)}
