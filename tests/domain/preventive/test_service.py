@@ -12,8 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from premises.api.jobs import load_handlers
+from premises.config import Settings
 from premises.errors import DomainValidation, NotFound, PermissionDenied
 from premises.identity.permissions import Role
+from premises.job.service import ClaimedJob
+from premises.job.worker import JobRun
 from premises.kit.listing import ListQuery
 from premises.kit.time import now_ms, parse_instant
 from premises.models import Category, Place, PmTrigger, PmWorkOrder, WorkOrder
@@ -233,3 +237,18 @@ def test_a_deleted_trigger_makes_nothing(account: DomainAccount) -> None:
     assert _sweep(account, JAN_1) == 0
     with pytest.raises(NotFound):
         account.write(lambda s: service.delete_trigger(s, account.admin, trigger.id))
+
+
+def test_the_periodic_job_sweeps_what_is_due_now(account: DomainAccount, settings: Settings) -> None:
+    handlers = load_handlers()
+    assert handlers["pm.sweep"].every_ms == 60_000
+    trigger = _create(account)
+    with account.db.unit_of_work() as session:
+        row = session.get(PmTrigger, (account.account_id, trigger.id))
+        assert row is not None
+        row.next_due_at = now_ms() - 1000  # due a second ago
+    job = ClaimedJob("periodic:pm.sweep", None, "pm.sweep", {}, 1, 1_000_000, "test")
+    handlers["pm.sweep"].run(JobRun(job, account.db, settings))
+    [(due, _)] = _made(account, trigger.id)
+    assert _trigger(account, trigger.id).next_due_at == JAN_1  # past it: the next occurrence
+    assert due < now_ms()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 19:15:54.457941
+Create Date: 2026-12-02 19:17:02.517106
 """
 
 from __future__ import annotations
