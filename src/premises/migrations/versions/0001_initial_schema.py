@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 19:17:02.517106
+Create Date: 2026-12-02 19:20:49.909084
 """
 
 from __future__ import annotations
