@@ -43,6 +43,7 @@ NEEDS = {
     "EVERY_N_MONTHS_ON_NTH_DAY_FROM_BEGINNING_OR_END": ("rrbymonthday",),
 }
 MAX_INTERVAL = 1000
+FIRST_YEAR, LAST_YEAR = 1970, 2200
 MAX_LIST = 366
 _LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$")
 
@@ -100,21 +101,23 @@ def parse_local(value: object, tz: ZoneInfo, field: str) -> dt.datetime:
     """A wall-clock time in ``tz``: ``2023-01-17T12:12:44`` as it is; an instant (``...Z``, an offset,
     epoch ms) as the local time it is in ``tz``; a date alone as its midnight. Seconds are kept, no less."""
     expected = "a date and time such as 2023-01-17T12:12:44"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return local_of(value, tz)
-    if not isinstance(value, str):
+    if not isinstance(value, str | int) or isinstance(value, bool):
         raise DomainValidation(ErrorCode.WRONG_TYPE, field=field, expected=expected)
-    text = value.strip()
+    text = value.strip() if isinstance(value, str) else ""
     try:
-        if _LOCAL.match(text):
+        if isinstance(value, int):
+            parsed = local_of(value, tz)
+        elif _LOCAL.match(text):
             parsed = dt.datetime.fromisoformat(text)
         else:
             parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
             if parsed.tzinfo is None:
                 raise ValueError(text)
             parsed = parsed.astimezone(tz).replace(tzinfo=None)
-    except ValueError:
+    except (ValueError, OverflowError, OSError):
         raise DomainValidation(ErrorCode.WRONG_TYPE, field=field, expected=expected) from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:  # rules run years ahead: keep them inside datetime's range
+        raise DomainValidation(ErrorCode.WRONG_TYPE, field=field, expected=f"a date from {FIRST_YEAR} to {LAST_YEAR}")
     return parsed.replace(microsecond=0)
 
 

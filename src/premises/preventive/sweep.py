@@ -76,10 +76,12 @@ def _make(session: Session, trigger: PmTrigger, now: int) -> int:
     assert trigger.next_due_at is not None  # selected as due
     latest = recurrence.latest_until(service.schedule_of(trigger), now)
     due_at = max(trigger.next_due_at, latest or trigger.next_due_at)
-    try:  # generate's own savepoint undoes a failed work order; the trigger then stays as it was
-        made = service.generate(session, trigger, due_at, now)
-    except PremisesError as error:  # one trigger's bad template never stops the others
-        log.warning("pm trigger %s/%s made no work order: %s", trigger.account_id, trigger.id, error)
+    try:  # one trigger that fails (a bad template, a bug) never stops the others: its savepoint undoes it
+        with session.begin_nested():
+            made = service.generate(session, trigger, due_at, now)
+    except Exception as error:
+        level = logging.WARNING if isinstance(error, PremisesError) else logging.ERROR
+        log.log(level, "pm trigger %s/%s made no work order: %r", trigger.account_id, trigger.id, error, exc_info=True)
         return 0
     return 0 if made is None else 1
 

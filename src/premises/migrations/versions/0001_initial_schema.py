@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 19:20:49.909084
+Create Date: 2026-12-02 19:21:55.892317
 """
 
 from __future__ import annotations
