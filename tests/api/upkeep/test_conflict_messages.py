@@ -14,6 +14,7 @@ EMAIL_TAKEN = "a user with this email already exists"
 UPKEEP_MESSAGES = {
     "ix_users_account_email": EMAIL_TAKEN,
     "pk_logins": EMAIL_TAKEN,
+    "ix_places_account_code": "a site with this code already exists",  # /v1 writes codes; UpKeep never sends one
     "uq_asset_downtime_statuses_live_name": "a downtime status with this name already exists",
     "uq_custom_field_definitions_live_name": "a custom field with this name already exists",
 }

@@ -95,3 +95,7 @@ def test_another_accounts_client_is_404(admin: V1, db: Database, other_tenant: T
     theirs = service_client(db, other_tenant.account_id)
     assert admin.post(f"/apiClients/{theirs.client_id}/rotate").status_code == 404
     assert admin.delete(f"/apiClients/{theirs.client_id}").status_code == 404
+
+
+def test_the_kebab_case_alias(admin: V1) -> None:
+    assert admin.get("/api-clients").json() == admin.get("/apiClients").json()
