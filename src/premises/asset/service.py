@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from premises.account.categories import require_category
 from premises.asset import custom_fields, visibility
 from premises.asset.commands import (
     AssetChanges,
@@ -27,7 +28,7 @@ from premises.asset.commands import (
 from premises.asset.fields import ASSETS, USEFUL_LIFE_MAX
 from premises.assignment.service import Assignments
 from premises.errors import DomainValidation, ErrorCode, NotFound
-from premises.event.service import record_event, snapshot
+from premises.event.service import record_change
 from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.kit.commands import given
@@ -40,7 +41,6 @@ from premises.models import (
     AssetDowntimeStatus,
     AssetFile,
     AssetLink,
-    Category,
     Contact,
     CustomFieldValue,
     StoredFile,
@@ -94,27 +94,14 @@ def load_asset(session: Session, principal: Principal, asset_id: str, action: st
 
 
 def _event(session: Session, principal: Principal, asset: Asset, type: EventType) -> None:
-    session.flush()
-    record_event(
-        session,
-        account_id=principal.account_id,
-        type=type,
-        resource_type="asset",
-        resource_id=asset.id,
-        payload=snapshot(asset),
-        actor_user_id=principal.user_id,
-    )
+    record_change(session, principal, type, "asset", asset)
 
 
 # ------------------------------------------------------------------------------------------ validation
 
 
 def _check_category(session: Session, account_id: str, name: str) -> None:
-    found = session.scalar(
-        select(Category.id).where(Category.account_id == account_id, Category.kind == "asset", Category.name == name)
-    )
-    if found is None:
-        raise DomainValidation(ErrorCode.NOT_A_CATEGORY, field="category", value=name, kind="asset")
+    require_category(session, account_id, "asset", name)
 
 
 def _check_parent(session: Session, principal: Principal, asset_id: str | None, parent_id: str) -> None:

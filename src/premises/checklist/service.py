@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from premises.checklist.commands import FormTemplateChanges, FormTemplateCreate
 from premises.errors import DomainValidation, ErrorCode, NotFound
-from premises.event.service import record_event, snapshot
+from premises.event.service import record_change
 from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
@@ -66,15 +66,7 @@ def _template_lines(session: Session, principal: Principal, items: Sequence[Form
 
 
 def _event(session: Session, principal: Principal, type: EventType, template: FormTemplate) -> None:
-    record_event(
-        session,
-        account_id=principal.account_id,
-        type=type,
-        resource_type="form_template",
-        resource_id=template.id,
-        payload=snapshot(template),
-        actor_user_id=principal.user_id,
-    )
+    record_change(session, principal, type, "form_template", template)
 
 
 def create_form_template(session: Session, principal: Principal, command: FormTemplateCreate) -> FormTemplate:

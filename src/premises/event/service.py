@@ -10,7 +10,7 @@ rendering it in its own names (ADR 7).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,9 @@ from premises.kit import jsonutil
 from premises.kit.ids import new_sortable_id
 from premises.kit.time import now_ms
 from premises.models import Event
+
+if TYPE_CHECKING:
+    from premises.identity.principal import Principal
 
 FANOUT_JOB = "event.fanout"
 
@@ -47,6 +50,21 @@ def record_event(
     session.add(event)
     enqueue(session, FANOUT_JOB, {"event_id": event.id}, account_id=account_id)
     return event
+
+
+def record_change(session: Session, principal: Principal, type: EventType, resource_type: str, record: Any) -> Event:
+    """The event of a change ``principal`` made to ``record`` (an ORM object): its column values as they
+    stand after the flush are the payload."""
+    session.flush()
+    return record_event(
+        session,
+        account_id=principal.account_id,
+        type=type,
+        resource_type=resource_type,
+        resource_id=record.id,
+        payload=snapshot(record),
+        actor_user_id=principal.user_id,
+    )
 
 
 def snapshot(model: Any) -> dict[str, Any]:

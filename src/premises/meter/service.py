@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from premises.asset.service import check_asset
 from premises.errors import DomainValidation, ErrorCode, NotFound
-from premises.event.service import record_event, snapshot
+from premises.event.service import record_change
 from premises.event.types import EventType
 from premises.identity.permissions import Grant
 from premises.identity.principal import Principal
@@ -58,16 +58,7 @@ def load_meter(session: Session, principal: Principal, meter_id: str, resource: 
 
 
 def _event(session: Session, principal: Principal, type: EventType, record: Any, kind: str) -> None:
-    session.flush()
-    record_event(
-        session,
-        account_id=principal.account_id,
-        type=type,
-        resource_type=kind,
-        resource_id=record.id,
-        payload=snapshot(record),
-        actor_user_id=principal.user_id,
-    )
+    record_change(session, principal, type, kind, record)
 
 
 def _soft_delete(record: Meter | MeterReading | MeterNotification) -> None:

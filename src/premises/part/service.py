@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from premises.account.categories import category_id, require_category
 from premises.asset import custom_fields
 from premises.asset.service import load_asset
 from premises.errors import Conflict, DomainValidation, ErrorCode, NotFound
-from premises.event.service import record_event, snapshot
+from premises.event.service import record_change, record_event, snapshot
 from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.kit.commands import given
@@ -58,27 +59,14 @@ def check_part(session: Session, principal: Principal, part_id: str, field: str)
 
 
 def _event(session: Session, principal: Principal, part: Part, type: EventType) -> None:
-    session.flush()
-    record_event(
-        session,
-        account_id=principal.account_id,
-        type=type,
-        resource_type="part",
-        resource_id=part.id,
-        payload=snapshot(part),
-        actor_user_id=principal.user_id,
-    )
+    record_change(session, principal, type, "part", part)
 
 
 # ------------------------------------------------------------------------------------------ validation
 
 
 def _check_category(session: Session, account_id: str, name: str) -> None:
-    found = session.scalar(
-        select(Category.id).where(Category.account_id == account_id, Category.kind == "part", Category.name == name)
-    )
-    if found is None:
-        raise DomainValidation(ErrorCode.NOT_A_CATEGORY, field="category", value=name, kind="part")
+    require_category(session, account_id, "part", name)
 
 
 def _check_parent(session: Session, principal: Principal, part_id: str | None, parent_id: str) -> None:
@@ -339,10 +327,7 @@ def create_category(session: Session, principal: Principal, command: PartCategor
     if not name:
         raise DomainValidation(ErrorCode.REQUIRED, field="name")
     account_id = principal.account_id
-    taken = session.scalar(
-        select(Category.id).where(Category.account_id == account_id, Category.kind == "part", Category.name == name)
-    )
-    if taken is not None:
+    if category_id(session, account_id, "part", name) is not None:
         raise Conflict(ErrorCode.DUPLICATE, field="name", record="part category")
     position = session.scalar(
         select(func.coalesce(func.max(Category.position) + 1, 0)).where(

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from premises.assignment.service import Assignments
 from premises.errors import Conflict, DomainValidation, ErrorCode, NotFound, PermissionDenied
-from premises.event.service import record_event, snapshot
+from premises.event.service import record_change
 from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.identity.service import invalidate_principals
@@ -123,15 +123,7 @@ def _check_coordinates(fields: Mapping[str, Any]) -> None:
 
 
 def _event(session: Session, principal: Principal, place: Place, type: EventType) -> None:
-    record_event(
-        session,
-        account_id=principal.account_id,
-        type=type,
-        resource_type="location",
-        resource_id=place.id,
-        payload=snapshot(place),
-        actor_user_id=principal.user_id,
-    )
+    record_change(session, principal, type, "location", place)
 
 
 # ------------------------------------------------------------------------------------------ custom fields

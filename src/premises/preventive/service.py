@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from premises.asset.service import check_asset
 from premises.errors import DomainValidation, ErrorCode, NotFound
-from premises.event.service import record_event, snapshot
+from premises.event.service import record_change, record_event, snapshot
 from premises.event.types import EventType
 from premises.identity.permissions import Role
 from premises.identity.principal import Principal
@@ -56,16 +56,7 @@ def load_trigger(session: Session, principal: Principal, trigger_id: str, action
 
 
 def _event(session: Session, principal: Principal, type: EventType, trigger: PmTrigger) -> None:
-    session.flush()
-    record_event(
-        session,
-        account_id=trigger.account_id,
-        type=type,
-        resource_type="pm_trigger",
-        resource_id=trigger.id,
-        payload=snapshot(trigger),
-        actor_user_id=principal.user_id,
-    )
+    record_change(session, principal, type, "pm_trigger", trigger)
 
 
 # ------------------------------------------------------------------------------------------ checks

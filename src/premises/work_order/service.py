@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from premises.account.categories import require_category
 from premises.asset.service import check_asset
 from premises.checklist import filling
 from premises.checklist.service import template_lines
@@ -127,13 +128,7 @@ def check_category(session: Session, account_id: str, name: str | None) -> None:
     """None, or one of the account's work-order categories."""
     if name is None:
         return
-    found = session.scalar(
-        select(Category.id).where(
-            Category.account_id == account_id, Category.kind == "work_order", Category.name == name
-        )
-    )
-    if found is None:
-        raise DomainValidation(ErrorCode.NOT_A_CATEGORY, field="category", value=name, kind="work order")
+    require_category(session, account_id, "work_order", name, label="work order")
 
 
 def check_common_references(session: Session, principal: Principal, fields: dict[str, Any]) -> None:

@@ -1,0 +1,23 @@
+"""The account's named lists (``categories`` rows by kind: asset, part, work_order, cost, ...)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from premises.errors import DomainValidation, ErrorCode
+from premises.models import Category
+
+
+def category_id(session: Session, account_id: str, kind: str, name: str) -> str | None:
+    """The id of the account's ``kind`` category named exactly ``name``, or None."""
+    return session.scalar(
+        select(Category.id).where(Category.account_id == account_id, Category.kind == kind, Category.name == name)
+    )
+
+
+def require_category(session: Session, account_id: str, kind: str, name: str, *, label: str | None = None) -> None:
+    """``name`` must be one of the account's ``kind`` categories; else NOT_A_CATEGORY on ``category``
+    (``label`` names the kind in the message, e.g. "work order")."""
+    if category_id(session, account_id, kind, name) is None:
+        raise DomainValidation(ErrorCode.NOT_A_CATEGORY, field="category", value=name, kind=label or kind)
