@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,6 +16,11 @@ def category_id(session: Session, account_id: str, kind: str, name: str) -> str 
     return session.scalar(
         select(Category.id).where(Category.account_id == account_id, Category.kind == kind, Category.name == name)
     )
+
+
+def first_category(session: Session, account_id: str, kind: str, names: Iterable[str | None]) -> str | None:
+    """The first of ``names`` that is one of the account's ``kind`` categories, or None."""
+    return next((name for name in names if name and category_id(session, account_id, kind, name)), None)
 
 
 def require_category(session: Session, account_id: str, kind: str, name: str, *, label: str | None = None) -> None:

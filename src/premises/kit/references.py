@@ -25,6 +25,13 @@ def require_live(session: Session, model: type[M], account_id: str, record_id: s
     return record
 
 
+def live_id(session: Session, model: Any, account_id: str, record_id: str | None) -> str | None:
+    """``record_id`` if it still names a live record, else None (for links copied from a template or a
+    notification: a generated record never fails on a stale one)."""
+    record = None if record_id is None else session.get(model, (account_id, record_id))
+    return record_id if record is not None and getattr(record, "deleted_at", None) is None else None
+
+
 def require_all_live(session: Session, model: Any, account_id: str, ids: Iterable[str], field: str) -> None:
     wanted = list(dict.fromkeys(ids))
     if not wanted:

@@ -36,17 +36,18 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from premises.errors import DomainValidation
+from premises.account.categories import first_category
 from premises.event.service import record_event, snapshot
 from premises.event.types import EventType
 from premises.identity.permissions import Role
 from premises.identity.principal import Principal
 from premises.kit.ids import new_id
+from premises.kit.references import live_id
 from premises.kit.time import now_ms
 from premises.meter.commands import ONE_TIME, HitOutcome, TriggerFrequency
 from premises.models import Asset, Meter, MeterNotification, MeterReading, MeterTriggerHit, Place, User, WorkOrder
 from premises.work_order.commands import Status, WorkOrderCreate
-from premises.work_order.service import check_category, create_work_order
+from premises.work_order.service import create_work_order
 
 DEFAULT_CATEGORY = "Meter"  # an account's default work-order category for meter work (account.service)
 
@@ -209,24 +210,9 @@ def _hit(
     return hit
 
 
-def _live(
-    session: Session, model: type[Asset] | type[Place] | type[User], account_id: str, id: str | None
-) -> str | None:
-    """``id`` if it still names a live record, else None (a triggered work order never fails on a stale link)."""
-    record = None if id is None else session.get(model, (account_id, id))
-    return id if record is not None and getattr(record, "deleted_at", None) is None else None
-
-
 def _category(session: Session, account_id: str, notification: MeterNotification) -> str | None:
     """The notification's work-order category, else the account's "Meter" category; None if neither exists."""
-    for name in (notification.category, DEFAULT_CATEGORY):
-        if name:
-            try:
-                check_category(session, account_id, name)
-            except DomainValidation:
-                continue
-            return name
-    return None
+    return first_category(session, account_id, "work_order", (notification.category, DEFAULT_CATEGORY))
 
 
 def _work_order_of(session: Session, meter: Meter, notification: MeterNotification) -> WorkOrderCreate:
@@ -235,7 +221,7 @@ def _work_order_of(session: Session, meter: Meter, notification: MeterNotificati
         title=notification.title,
         description=notification.description,
         category=_category(session, account_id, notification),
-        asset_id=_live(session, Asset, account_id, meter.asset_id),
-        location_id=_live(session, Place, account_id, meter.location_id),
-        assigned_to_user_id=_live(session, User, account_id, notification.assigned_to_user_id),
+        asset_id=live_id(session, Asset, account_id, meter.asset_id),
+        location_id=live_id(session, Place, account_id, meter.location_id),
+        assigned_to_user_id=live_id(session, User, account_id, notification.assigned_to_user_id),
     )

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from premises.account.categories import first_category
 from premises.asset.service import check_asset
 from premises.errors import DomainValidation, ErrorCode, NotFound
 from premises.event.service import record_change, record_event, snapshot
@@ -26,7 +27,7 @@ from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.kit.commands import given
 from premises.kit.ids import new_id
-from premises.kit.references import require_all_live, require_live
+from premises.kit.references import live_id, require_all_live, require_live
 from premises.kit.time import now_ms
 from premises.meter.evaluation import next_baseline, on_reading
 from premises.models import Asset, Meter, MeterReading, Part, Place, PmTrigger, PmWorkOrder, User, WorkOrder
@@ -298,24 +299,9 @@ def _is_open(session: Session, trigger: PmTrigger) -> bool:
     )
 
 
-def _live(
-    session: Session, model: type[Asset] | type[Place] | type[User], account_id: str, id: str | None
-) -> str | None:
-    """``id`` if it still names a live record, else None (a generated work order never fails on a stale link)."""
-    record = None if id is None else session.get(model, (account_id, id))
-    return id if record is not None and getattr(record, "deleted_at", None) is None else None
-
-
 def _category(session: Session, trigger: PmTrigger) -> str | None:
     """The template's category, else "Preventative"; None when the account has neither any more."""
-    for name in (trigger.wo_category, PREVENTATIVE):
-        if name:
-            try:
-                check_category(session, trigger.account_id, name)
-            except DomainValidation:
-                continue
-            return name
-    return None
+    return first_category(session, trigger.account_id, "work_order", (trigger.wo_category, PREVENTATIVE))
 
 
 def _work_order_of(session: Session, trigger: PmTrigger, due_at: int, *, with_parts: bool) -> WorkOrderCreate:
@@ -329,10 +315,10 @@ def _work_order_of(session: Session, trigger: PmTrigger, due_at: int, *, with_pa
         priority=trigger.wo_priority,
         category=_category(session, trigger),
         due_date=due_at,
-        asset_id=_live(session, Asset, account_id, trigger.wo_asset_id),
-        location_id=_live(session, Place, account_id, trigger.wo_location_id),
-        assigned_to_user_id=_live(session, User, account_id, trigger.wo_assigned_to_user_id),
-        additional_user_ids=[u for u in users if _live(session, User, account_id, u)],
+        asset_id=live_id(session, Asset, account_id, trigger.wo_asset_id),
+        location_id=live_id(session, Place, account_id, trigger.wo_location_id),
+        assigned_to_user_id=live_id(session, User, account_id, trigger.wo_assigned_to_user_id),
+        additional_user_ids=[u for u in users if live_id(session, User, account_id, u)],
         estimated_duration_hours=trigger.wo_duration,
         parts=parts or None,
         part_quantities=quantities,
