@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from premises.api.upkeep.fields import Fields, Wire
+from premises.api.kit.representation import Fields, Wire
 from premises.api.upkeep.mappers import assets as wire
 from premises.api.upkeep.routes import assets as routes
 from premises.asset import queries, service
@@ -163,9 +163,9 @@ def test_an_attachment_is_checked_against_the_declarations() -> None:
     )
     with pytest.raises(ValueError, match="undeclared thing fields: colour"):
         catalogue.attach("upkeep", {"colour": Wire("colour")})
-    with pytest.raises(ValueError, match="notes: UpKeep filters it"):
+    with pytest.raises(ValueError, match="notes: upkeep filters it"):
         Fields(catalogue.attach("upkeep", {"notes": Wire("notes", filter="")}))  # a Text is no equality filter
-    with pytest.raises(ValueError, match="notes: UpKeep orders by it"):
+    with pytest.raises(ValueError, match="notes: upkeep sorts by it"):
         Fields(catalogue.attach("upkeep", {"notes": Wire("notes", ordered=True)}))
     with pytest.raises(ValueError, match="a wire name is given twice"):
         Fields(catalogue.attach("upkeep", {"id": Wire("id"), "notes": Wire("notes", also=("id",))}))

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from premises.api.upkeep.fields import Fields
+from premises.api.kit.representation import Fields
 from premises.api.upkeep.mappers import meters as meter_wire
 from premises.api.upkeep.mappers import parts as part_wire
 from premises.api.upkeep.mappers import preventive_maintenance as pm_wire

@@ -19,6 +19,7 @@ from starlette.requests import Request
 
 from premises.api.kit.errors import WireInputError
 from premises.api.kit.listing import query_param
+from premises.api.kit.representation import Fields
 from premises.errors import ErrorCode, PermissionDenied
 from premises.identity.principal import Principal
 from premises.kit.fields import Catalogue, Op
@@ -40,6 +41,11 @@ class ListSpec:
     site_field: str
     filters: Mapping[str, str] = field(default_factory=dict)
     sortable: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, fields: Fields, *, site_field: str) -> ListSpec:
+        """The list of a resource whose /v1 names are ``fields``: its ``filter`` and sort keys."""
+        return cls(fields.attachment.catalogue, site_field, fields.filter_names(), fields.sort_keys())
 
     def openapi(self) -> dict[str, Any]:
         params = [

@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
+from premises.api.kit.representation import Fields
 from premises.kit.time import ms_to_iso
 
 
@@ -26,9 +27,9 @@ def camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def instant(ms: int | None) -> str | None:
-    """Epoch milliseconds as ``2025-04-17T23:55:59.719Z`` (None stays null)."""
-    return ms_to_iso(ms)
+# Epoch milliseconds as ``2025-04-17T23:55:59.719Z`` (None stays null); the same function as the
+# kit's ``representation.iso``, so a /v1 page can be rendered by SQLite too.
+instant = ms_to_iso
 
 
 def error(status_code: int, code: str, message: str, details: Mapping[str, Any], **headers: str) -> JSON:
@@ -52,6 +53,12 @@ ERRORS = {
     403: "The role or the token's scopes do not allow it, or a site the caller is not a member of",
     404: "Not found (also another account's id)",
 }
+
+
+def object_schema(fields: Fields, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The response schema of a resource's object, from its /v1 ``Fields`` (``extra``: the schemas of
+    the members the route fills, the ``then`` keys)."""
+    return {"type": "object", "required": list(fields.required()), "properties": fields.schema_properties(extra or {})}
 
 
 def list_schema(item: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from typing import Any
 import orjson
 
 from premises.api.kit.body import COERCERS, Field, Spec
+from premises.api.kit.representation import Fields, Wire, required_of
 from premises.api.upkeep.expanders import expander, objects_for_columns
-from premises.api.upkeep.fields import Fields, Wire, required_of
 from premises.api.upkeep.mappers.common import BOOL, DATE, ID_OR_OBJECT, IDS, NNUM, NSTR, STR, iso, obj
 from premises.asset import queries
 from premises.asset.commands import (

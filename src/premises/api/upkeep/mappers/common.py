@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from premises.kit.time import ms_to_iso
+from premises.api.kit.representation import BOOL, DATE, NINT, NNUM, NSTR, STR, iso
 
-iso = ms_to_iso
+__all__ = ["BOOL", "DATE", "NINT", "NNUM", "NSTR", "STR", "iso", "obj"]
 
-STR = {"type": "string"}
-NSTR = {"type": ["string", "null"]}
-NNUM = {"type": ["number", "null"]}
-NINT = {"type": ["integer", "null"]}
-BOOL = {"type": "boolean"}
-DATE = {"type": ["string", "null"], "format": "date-time"}
 ID_OR_OBJECT = {"type": ["string", "object", "null"]}
 IDS = {"type": "array", "items": {"type": ["string", "object"]}}
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from premises.api.kit.body import Spec
+from premises.api.kit.representation import Fields, Wire, required_of
 from premises.api.upkeep.expanders import expander
-from premises.api.upkeep.fields import Fields, Wire, required_of
 from premises.api.upkeep.mappers.common import DATE, NSTR, STR, iso, obj
 from premises.contact import queries
 from premises.contact.commands import ContactChanges, ContactCreate, ContactRole

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from premises.api.upkeep.fields import Fields, Wire
+from premises.api.kit.representation import Fields, Wire
 from premises.api.upkeep.mappers.common import obj
 from premises.work_order.fields import COST_CATEGORIES
 

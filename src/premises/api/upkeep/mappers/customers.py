@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from premises.api.upkeep.fields import Wire
+from premises.api.kit.representation import Wire
 from premises.api.upkeep.mappers.common import iso
 from premises.api.upkeep.mappers.contacts import ContactWire, custom_fields_key
 from premises.contact.commands import ContactRole

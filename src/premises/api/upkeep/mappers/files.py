@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from premises.api.kit.representation import Fields, Wire
 from premises.api.runtime import CURRENT_SETTINGS
 from premises.api.upkeep.expanders import expander
-from premises.api.upkeep.fields import Fields, Wire
 from premises.api.upkeep.mappers.common import iso, obj
 from premises.config import Settings, get_settings
 from premises.db.reader import Reader

@@ -13,7 +13,7 @@ from typing import Any
 
 from premises.api.kit.body import Spec
 from premises.api.kit.errors import WireInputError
-from premises.api.upkeep.fields import Fields, Wire
+from premises.api.kit.representation import Fields, Wire
 from premises.api.upkeep.mappers.common import iso, obj
 from premises.api.upkeep.mappers.work_orders import parse_form_items
 from premises.checklist.commands import FormTemplateChanges, FormTemplateCreate

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from premises.api.kit.body import COERCERS, Field, Spec
+from premises.api.kit.representation import Fields, Wire, required_of
 from premises.api.upkeep.expanders import expander
-from premises.api.upkeep.fields import Fields, Wire, required_of
 from premises.api.upkeep.mappers.common import DATE, ID_OR_OBJECT, IDS, NSTR, STR, iso, obj
 from premises.db.reader import Reader
 from premises.errors import DomainValidation

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from premises.api.kit.body import Spec
+from premises.api.kit.representation import Fields, Wire, required_of
 from premises.api.upkeep.expanders import expander
-from premises.api.upkeep.fields import Fields, Wire, required_of
 from premises.api.upkeep.mappers.common import DATE, ID_OR_OBJECT, STR, iso, obj
 from premises.db.reader import Reader
 from premises.identity.principal import Principal

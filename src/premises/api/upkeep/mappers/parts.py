@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from premises.api.kit.body import Field, Spec
+from premises.api.kit.representation import Fields, Wire, required_of
 from premises.api.upkeep.expanders import expander, objects_for_columns
-from premises.api.upkeep.fields import Fields, Wire, required_of
 from premises.api.upkeep.mappers import assets
 from premises.api.upkeep.mappers.assets import parse_free_fields, parse_value_update
 from premises.api.upkeep.mappers.common import DATE, ID_OR_OBJECT, IDS, NSTR, STR, iso, obj

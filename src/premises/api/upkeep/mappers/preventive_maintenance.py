@@ -15,7 +15,7 @@ from typing import Any
 
 from premises.api.kit.body import COERCERS, FORM, Spec
 from premises.api.kit.errors import WireInputError
-from premises.api.upkeep.fields import Fields, Wire, required_of
+from premises.api.kit.representation import Fields, Wire, required_of
 from premises.api.upkeep.mappers.common import ID_OR_OBJECT, NNUM, NSTR, iso, obj
 from premises.errors import ErrorCode
 from premises.kit import jsonutil

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from premises.api.kit.body import Field, Spec
-from premises.api.upkeep.fields import Fields, Wire
+from premises.api.kit.representation import Fields, Wire
 from premises.api.upkeep.mappers.common import iso, obj
 from premises.api.upkeep.webhooks import OFFERED, UPKEEP_EVENTS, expand_events
 from premises.errors import DomainValidation, ErrorCode

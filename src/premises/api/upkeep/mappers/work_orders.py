@@ -13,8 +13,8 @@ from typing import Any
 
 from premises.api.kit.body import COERCERS, Field, Spec, bounded, check_length
 from premises.api.kit.errors import WireInputError
+from premises.api.kit.representation import Columns, Computed, Fields, Wire
 from premises.api.upkeep.expanders import UPKEEP_EXPANDERS, expander, objects_for_columns
-from premises.api.upkeep.fields import Columns, Computed, Fields, Wire
 from premises.api.upkeep.mappers.common import (
     BOOL,
     ID_OR_OBJECT,

@@ -13,11 +13,12 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
-from premises.api.kit.body import Field, Spec, read_body
+from premises.api.kit.body import Spec, read_body
 from premises.api.kit.listing import check_keys
+from premises.api.kit.representation import Fields, Wire
 from premises.api.v1.listing import ListSpec, page_body, parse_list
 from premises.api.v1.security import PrincipalDep
-from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, responses
+from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
 from premises.db.reader import Reader
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
@@ -27,52 +28,27 @@ from premises.models import Place
 from premises.place import queries, service
 from premises.place.commands import PlaceChanges, PlaceCreate, PlaceKind
 from premises.place.fields import PLACES
-from premises.place.service import CODE_MAX
 
 router = APIRouter(tags=["sites"])
 
-CREATE = Spec(
-    Field("label", to="name", required=True),
-    Field("code", max_length=CODE_MAX),
-    Field("address"),
-    model=Place,
+V1 = Fields(
+    PLACES.attach(
+        "v1",
+        {
+            "id": Wire("id"),
+            "name": Wire("label", sort=True, schema={"type": "string", "examples": ["Lux Apartments"]}),
+            "code": Wire("code", filter="The site's code (a comma list: any of)", sort=True),
+            "address": Wire("address"),
+            "created_at": Wire("createdAt", instant, sort=True, schema=INSTANT_SCHEMA),
+            "updated_at": Wire("updatedAt", instant, sort=True, schema=INSTANT_SCHEMA),
+        },
+    )
 )
-UPDATE = Spec(
-    Field("label", to="name", nullable=False),
-    Field("code", max_length=CODE_MAX, nullable=False),
-    Field("address"),
-    model=Place,
-)
-LIST = ListSpec(
-    catalogue=PLACES,
-    site_field="id",
-    filters={"code": "code"},
-    sortable={"label": "name", "code": "code", "createdAt": "created_at", "updatedAt": "updated_at"},
-)
-
-SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "label", "code", "address", "createdAt", "updatedAt"],
-    "properties": {
-        "id": {"type": "string"},
-        "label": {"type": "string", "examples": ["Lux Apartments"]},
-        "code": {"anyOf": [{"type": "string"}, {"type": "null"}], "examples": ["LA"]},
-        "address": {"anyOf": [{"type": "string"}, {"type": "null"}]},
-        "createdAt": INSTANT_SCHEMA,
-        "updatedAt": INSTANT_SCHEMA,
-    },
-}
-
-
-def to_v1(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "label": row["name"],
-        "code": row["code"],
-        "address": row["address"],
-        "createdAt": instant(row["created_at"]),
-        "updatedAt": instant(row["updated_at"]),
-    }
+CREATE = Spec(*V1.body_fields(required=("name",)), model=Place)
+UPDATE = Spec(*V1.body_fields(not_null=("code",)), model=Place)
+LIST = ListSpec.of(V1, site_field="id")
+SCHEMA = object_schema(V1)
+to_v1 = V1.render
 
 
 async def _site(reader: Reader, principal: Principal, site_id: str) -> dict[str, Any]:

@@ -1,19 +1,23 @@
-"""UpKeep's names and renderers for a domain catalogue's fields (``kit.fields.Catalogue.attach``).
+"""A dialect's names and renderers for a domain catalogue's fields (``kit.fields.Catalogue.attach``).
 
-A mapper attaches one :class:`Wire` per domain field it exposes, in the order UpKeep's objects show
-them::
+Every dialect shows a resource the same way: its mapper attaches one :class:`Wire` per domain field
+it exposes, in the order the dialect's objects show them, and derives everything else from that one
+attachment (:class:`Fields`)::
 
+    # api/upkeep/mappers/assets.py
     UPKEEP = Fields(ASSETS.attach("upkeep", {"id": Wire("id"), "purchase_date": Wire("purchaseDate", iso), ...}))
+    # api/v1/resources/sites.py
+    V1 = Fields(PLACES.attach("v1", {"id": Wire("id"), "name": Wire("label", filter="..."), ...}))
 
-and derives from that one attachment (:class:`Fields`): the body ``Field``s of its ``Spec``s (every
-writable field with a wire name: coercion kind, nullability, choices and length from the domain
-declaration), the response renderers (generated at import as one function returning a dict display,
-so a page renders as fast as a hand-written mapper: from a read model's dict, or from a row tuple as
-the database returns it), the page rendered by SQLite itself (``sqlite_projection``, byte for byte
-the same JSON, ``db.jsonsql``), the response JSON schema, the list endpoint's equality filters and
-its ``orderBy`` / range fields. Members computed from other columns (a joined email, a response
-time) are :class:`Computed`; body or response parts that are no column of the resource
-(``customFields``, ``files``) stay the mapper's own, and ``Wire.then`` keeps their place in the object.
+What derives from it: the body ``Field``s of its ``Spec``s (every writable field with a wire name:
+coercion kind, nullability, choices and length from the domain declaration), the response renderers
+(generated at import as one function returning a dict display, so a page renders as fast as a
+hand-written mapper: from a read model's dict, or from a row tuple as the database returns it), the
+page rendered by SQLite itself (``sqlite_projection``, byte for byte the same JSON, ``db.jsonsql``),
+the response JSON schema, the list endpoint's equality filters and its sort / range fields. Members
+computed from other columns (a joined email, a response time) are :class:`Computed`; body or
+response parts that are no column of the resource (``customFields``, ``files``) stay the mapper's
+own, and ``Wire.then`` keeps their place in the object.
 """
 
 from __future__ import annotations
@@ -28,11 +32,21 @@ import orjson
 
 from premises.api.kit import body
 from premises.api.kit.listing import Filter
-from premises.api.upkeep.mappers.common import BOOL, DATE, NINT, NNUM, NSTR, STR, iso
 from premises.db import jsonsql
 from premises.kit import jsonutil
 from premises.kit.fields import Attachment, FieldType, Op
 from premises.kit.fields import Field as DomainField
+from premises.kit.time import ms_to_iso
+
+iso = ms_to_iso  # epoch milliseconds (ADR 4) as ISO 8601 UTC with milliseconds
+
+# JSON-schema fragments of response members.
+STR: dict[str, Any] = {"type": "string"}
+NSTR: dict[str, Any] = {"type": ["string", "null"]}
+NNUM: dict[str, Any] = {"type": ["number", "null"]}
+NINT: dict[str, Any] = {"type": ["integer", "null"]}
+BOOL: dict[str, Any] = {"type": "boolean"}
+DATE: dict[str, Any] = {"type": ["string", "null"], "format": "date-time"}
 
 Render = Callable[[Any], Any]
 Columns = Callable[[str], str]  # a domain field or joined column name -> its SQL in the list statement
@@ -66,7 +80,7 @@ SCHEMAS: Mapping[FieldType, tuple[dict[str, Any], dict[str, Any]]] = {
 
 @dataclass(frozen=True, slots=True)
 class Wire:
-    """How UpKeep names and shows one domain field.
+    """How a dialect names and shows one domain field.
 
     - ``render``: stored value -> wire value (None: as stored); with ``whole_row`` it takes the row
       (a wire value made of several columns, e.g. ``usefulLife``);
@@ -74,8 +88,9 @@ class Wire:
     - ``also``: more keys showing the same value; ``then``: keys the mapper fills, placed right after;
     - ``schema``: the response schema when the domain type's is not it;
     - ``body``: a body field (when the domain field is writable); ``filter``: an equality list filter,
-      with this description; ``ordered``: an ``orderBy`` field with the ``...GreaterThan`` ranges;
-    - ``choices``: the values UpKeep accepts and shows, when fewer than the domain's (body, filter
+      with this description; ``ordered``: a sort key with range filters (UpKeep's ``orderBy`` and
+      ``...GreaterThan``); ``sort``: a sort key only;
+    - ``choices``: the values the dialect accepts and shows, when fewer than the domain's (body, filter
       and schema; e.g. UpKeep's account types among the domain's roles);
     - ``sqlite``: the value in SQLite's ``json_object`` given the column's SQL, when neither the
       domain type nor ``iso`` says it (``sqlite_projection``);
@@ -94,10 +109,11 @@ class Wire:
     null_default: bool = False  # the body takes null for "the default"; the stored value is never null
     filter: str | None = None
     ordered: bool = False
+    sort: bool = False
     choices: tuple[str, ...] | None = None
     sqlite: Callable[[str], jsonsql.Piece] | None = None
     body_kind: str | None = None  # the body's coercion when not the domain type's (``api.kit.body.COERCERS``)
-    response: bool = True  # False: a body name only (UpKeep shows the value under another member)
+    response: bool = True  # False: a body name only (the dialect shows the value under another member)
 
     def choices_of(self, f: DomainField) -> tuple[Any, ...] | None:
         return self.choices if self.choices is not None else (f.choices or None)
@@ -109,7 +125,7 @@ class Wire:
 
 @dataclass(frozen=True, slots=True)
 class Computed:
-    """A member of UpKeep's object that is no domain field, placed after a field (``Wire.then``): its
+    """A member of a dialect's object that is no domain field, placed after a field (``Wire.then``): its
     value computed from the row's columns (domain fields, or columns the query joins) as a Python
     expression over ``{column}`` placeholders and, for ``Fields.sqlite_projection``, as SQLite's
     ``json_object`` value (``None``: the page cannot be rendered by SQLite)."""
@@ -135,7 +151,7 @@ def _sqlite_value(f: DomainField, wire: Wire, sql: str) -> jsonsql.Piece:
             return jsonsql.number(sql)
         if f.type in (FieldType.ID_LIST, FieldType.JSON):
             return jsonsql.json_list(sql)
-    raise ValueError(f"{f.name}: no SQLite rendering for UpKeep's {wire.name} (give Wire(sqlite=...))")
+    raise ValueError(f"{f.name}: no SQLite rendering for {wire.name} (give Wire(sqlite=...))")
 
 
 def _schema(f: DomainField, wire: Wire) -> dict[str, Any]:
@@ -150,7 +166,7 @@ _NO_FUNCTIONS: Mapping[str, Callable[..., Any]] = {}
 
 
 class Fields:
-    """Everything UpKeep derives from one attachment of ``Wire``s (see the module docstring)."""
+    """Everything a dialect derives from one attachment of ``Wire``s (see the module docstring)."""
 
     def __init__(
         self, attachment: Attachment[Wire], *, functions: Mapping[str, Callable[..., Any]] = _NO_FUNCTIONS
@@ -173,16 +189,24 @@ class Fields:
             if wire.expands is not None:
                 self.expanded[wire.expands] = (*self.expanded.get(wire.expands, ()), (wire.name, f.name))
         # render(row, objects={}): the wire object of one row (domain names -> values), every key in
-        # UpKeep's order. ``objects`` holds, per kind, the objects loaded for the ``expands`` fields
+        # the dialect's order. ``objects`` holds, per kind, the objects loaded for the ``expands`` fields
         # (by id); the keys of ``then`` are None until the mapper fills them (Computed ones are computed).
         self.render: Callable[..., dict[str, Any]] = _compile(
             self.items, lambda name: f"row[{name!r}]", functions=functions
         )
         for f, wire in self.items:
             if wire.filter is not None and Op.EQ not in f.operators:
-                raise ValueError(f"{f.name}: UpKeep filters it, but the domain does not let it be filtered")
+                raise ValueError(
+                    f"{f.name}: {self.attachment.dialect} filters it, but the domain does not let it be filtered"
+                )
+            if wire.sort and not f.is_sortable:
+                raise ValueError(
+                    f"{f.name}: {self.attachment.dialect} sorts by it, but the domain does not let it be sorted"
+                )
             if wire.ordered and not (f.is_sortable and Op.GT in f.operators):
-                raise ValueError(f"{f.name}: UpKeep orders by it, but the domain does not let it be sorted")
+                raise ValueError(
+                    f"{f.name}: {self.attachment.dialect} sorts by it, but the domain does not let it be sorted"
+                )
 
     # ------------------------------------------------------------------------------------- rendering
 
@@ -212,18 +236,25 @@ class Fields:
     # ------------------------------------------------------------------------------------- bodies
 
     def body_fields(
-        self, *, required: Iterable[str] = (), without: Iterable[str] = (), fixed: Iterable[str] = ()
+        self,
+        *,
+        required: Iterable[str] = (),
+        without: Iterable[str] = (),
+        fixed: Iterable[str] = (),
+        not_null: Iterable[str] = (),
     ) -> list[body.Field]:
         """The body fields: every writable field with a wire name, in order; ``required``, ``without``
-        (left out) and ``fixed`` (refused in a partial update: read-only once set) are domain names."""
+        (left out), ``fixed`` (refused in a partial update: read-only once set) and ``not_null`` (a
+        client may not clear it, though the domain's column may be null) are domain names."""
         must, left_out, read_only = frozenset(required), frozenset(without), frozenset(fixed)
+        never_null = frozenset(not_null)
         return [
             body.Field(
                 wire.name,
                 wire.body_kind or BODY_KINDS[f.type],
                 to=f.name,
                 required=f.name in must,
-                nullable=f.nullable or wire.null_default,
+                nullable=(f.nullable or wire.null_default) and f.name not in never_null,
                 choices=wire.choices_of(f),
                 max_length=f.max_length if f.type in (FieldType.STRING, FieldType.TEXT) else None,
                 patchable=f.name not in read_only,
@@ -235,7 +266,7 @@ class Fields:
     # ------------------------------------------------------------------------------------- schemas
 
     def schema_properties(self, extra: Mapping[str, Any]) -> dict[str, Any]:
-        """Response properties in UpKeep's order; ``extra`` gives the schema of the ``then`` keys."""
+        """Response properties in the dialect's order; ``extra`` gives the schema of the ``then`` keys."""
         properties: dict[str, Any] = {}
         for f, wire in self.items:
             schema = _schema(f, wire)
@@ -264,6 +295,14 @@ class Fields:
     def ordered(self) -> dict[str, str]:
         """``orderBy`` and range fields: wire name -> domain name."""
         return {wire.name: f.name for f, wire in self.items if wire.ordered}
+
+    def sort_keys(self) -> dict[str, str]:
+        """Every sort key (``ordered`` or ``sort``): wire name -> domain name."""
+        return {wire.name: f.name for f, wire in self.items if wire.ordered or wire.sort}
+
+    def filter_names(self) -> dict[str, str]:
+        """The equality filters: wire name -> domain name."""
+        return {wire.name: f.name for f, wire in self.items if wire.filter is not None}
 
 
 def required_of(command: type) -> tuple[str, ...]:
