@@ -24,7 +24,7 @@ from premises.asset.commands import (
     values_of,
 )
 from premises.errors import Conflict, DomainValidation, ErrorCode, NotFound
-from premises.event.service import record_event, snapshot
+from premises.event.service import record_change, snapshot
 from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
@@ -60,16 +60,8 @@ def definition_row(definition: CustomFieldDefinition) -> dict[str, Any]:
 
 
 def _event(session: Session, principal: Principal, definition: CustomFieldDefinition, action: str) -> None:
-    session.flush()
-    record_event(
-        session,
-        account_id=principal.account_id,
-        type=EventType(f"{EVENT_PREFIX[definition.resource]}_{action}"),
-        resource_type="custom_field",
-        resource_id=definition.id,
-        payload=snapshot(definition),
-        actor_user_id=principal.user_id,
-    )
+    type_ = EventType(f"{EVENT_PREFIX[definition.resource]}_{action}")
+    record_change(session, principal, type_, "custom_field", definition)
 
 
 def _name(session: Session, account_id: str, resource: str, value: Any, exclude_id: str | None) -> str:

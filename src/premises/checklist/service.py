@@ -22,6 +22,7 @@ from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.kit.commands import given
 from premises.kit.ids import new_id
+from premises.kit.text import required_text
 from premises.kit.time import now_ms
 from premises.meter import visibility as meter_visibility
 from premises.models import FormTemplate, Meter
@@ -30,13 +31,6 @@ from premises.work_order.commands import FormItem
 
 TEMPLATE = "form template"  # the record name in NotFound errors
 TEMPLATE_KEYS = ("name", "type", "options", "meter")  # what a template keeps of a line
-
-
-def _clean_name(value: Any) -> str:
-    name = value.strip() if isinstance(value, str) else ""
-    if not name:
-        raise DomainValidation(ErrorCode.REQUIRED, field="name")
-    return name
 
 
 def meter_visible(session: Session, principal: Principal, meter_id: str) -> bool:
@@ -75,7 +69,7 @@ def create_form_template(session: Session, principal: Principal, command: FormTe
     template = FormTemplate(
         account_id=principal.account_id,
         id=new_id(),
-        name=_clean_name(command.name),
+        name=required_text(command.name, "name"),
         description=command.description,
         form_items=jsonutil.dumps(_template_lines(session, principal, command.form_items or [])),
         created_by_user_id=principal.user_id,
@@ -103,7 +97,7 @@ def update_form_template(
     template = _load(session, principal, template_id)
     changes = given(command)
     if "name" in changes:
-        template.name = _clean_name(changes["name"])
+        template.name = required_text(changes["name"], "name")
     if "description" in changes:
         template.description = changes["description"]
     if "form_items" in changes:

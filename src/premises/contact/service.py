@@ -17,13 +17,14 @@ from premises.contact.commands import ContactChanges, ContactCreate, ContactKind
 from premises.contact.fields import CONTACTS
 from premises.contact.queries import ROLE_FLAGS
 from premises.errors import DomainValidation, ErrorCode, NotFound
-from premises.event.service import record_event, snapshot
+from premises.event.service import record_change
 from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.kit.commands import given
 from premises.kit.counters import next_value
 from premises.kit.emails import clean_email
 from premises.kit.ids import new_id
+from premises.kit.text import required_text
 from premises.kit.time import now_ms
 from premises.models import Contact
 
@@ -63,13 +64,6 @@ def _in_role(role: ContactRole, fields: Mapping[str, Any]) -> dict[str, Any]:
     return dict(fields)
 
 
-def _clean_name(value: Any) -> str:
-    name = value.strip() if isinstance(value, str) else ""
-    if not name:
-        raise DomainValidation(ErrorCode.REQUIRED, field="name")
-    return name
-
-
 def _clean_email(value: Any) -> str | None:
     if value is None:
         return None
@@ -82,22 +76,14 @@ def _clean_email(value: Any) -> str | None:
 def _apply(contact: Contact, fields: Mapping[str, Any]) -> None:
     for name, value in fields.items():
         if name == "name":
-            value = _clean_name(value)
+            value = required_text(value, "name")
         elif name == "email":
             value = _clean_email(value)
         setattr(contact, name, value)
 
 
 def _event(session: Session, principal: Principal, role: ContactRole, what: str, contact: Contact) -> None:
-    record_event(
-        session,
-        account_id=principal.account_id,
-        type=EventType(f"{role.upper()}_{what}"),
-        resource_type="contact",
-        resource_id=contact.id,
-        payload=snapshot(contact),
-        actor_user_id=principal.user_id,
-    )
+    record_change(session, principal, EventType(f"{role.upper()}_{what}"), "contact", contact)
 
 
 def create_contact(session: Session, principal: Principal, role: ContactRole | str, command: ContactCreate) -> Contact:
@@ -114,7 +100,7 @@ def create_contact(session: Session, principal: Principal, role: ContactRole | s
         kind=ROLE_KIND[role].value,
         is_customer=False,
         is_vendor=False,
-        name=_clean_name(command.name),
+        name=required_text(command.name, "name"),
         created_by_user_id=principal.user_id,
         created_at=now,
         updated_at=now,

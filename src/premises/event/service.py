@@ -52,9 +52,11 @@ def record_event(
     return event
 
 
-def record_change(session: Session, principal: Principal, type: EventType, resource_type: str, record: Any) -> Event:
+def record_change(
+    session: Session, principal: Principal, type: EventType, resource_type: str, record: Any, **extra: Any
+) -> Event:
     """The event of a change ``principal`` made to ``record`` (an ORM object): its column values as they
-    stand after the flush are the payload."""
+    stand after the flush are the payload, with ``extra`` members."""
     session.flush()
     return record_event(
         session,
@@ -62,7 +64,7 @@ def record_change(session: Session, principal: Principal, type: EventType, resou
         type=type,
         resource_type=resource_type,
         resource_id=record.id,
-        payload=snapshot(record),
+        payload={**snapshot(record), **extra},
         actor_user_id=principal.user_id,
     )
 

@@ -24,6 +24,7 @@ from premises.identity.principal import Principal
 from premises.kit.commands import given
 from premises.kit.ids import new_id
 from premises.kit.references import require_live
+from premises.kit.text import required_text
 from premises.kit.time import now_ms
 from premises.meter import evaluation, visibility
 from premises.meter.commands import (
@@ -67,14 +68,6 @@ def _soft_delete(record: Meter | MeterReading | MeterNotification) -> None:
     record.updated_at = max(now, record.updated_at)
 
 
-def _text(fields: Mapping[str, Any], name: str) -> str:
-    value = fields.get(name)
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise DomainValidation(ErrorCode.REQUIRED, field=name)
-    return text
-
-
 def _required(fields: Mapping[str, Any], name: str) -> Any:
     if fields.get(name) is None:
         raise DomainValidation(ErrorCode.REQUIRED, field=name)
@@ -87,7 +80,7 @@ def _required(fields: Mapping[str, Any], name: str) -> Any:
 def _check_meter(session: Session, principal: Principal, fields: dict[str, Any]) -> None:
     for name in ("name", "units"):
         if name in fields:
-            fields[name] = _text(fields, name)
+            fields[name] = required_text(fields.get(name), name)
     if "frequency" in fields:
         frequency = _required(fields, "frequency")
         if not 0 <= frequency <= FREQUENCY_MAX:
@@ -257,7 +250,7 @@ def delete_reading(session: Session, principal: Principal, meter_id: str, readin
 
 def _check_notification(session: Session, principal: Principal, fields: dict[str, Any]) -> None:
     if "title" in fields:
-        fields["title"] = _text(fields, "title")
+        fields["title"] = required_text(fields.get("title"), "title")
     if "trigger_value" in fields:
         _required(fields, "trigger_value")
     if "trigger_frequency" in fields and _required(fields, "trigger_frequency") not in TRIGGER_FREQUENCIES:

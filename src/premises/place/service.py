@@ -33,6 +33,7 @@ from premises.kit.commands import given
 from premises.kit.counters import next_value
 from premises.kit.ids import new_id
 from premises.kit.references import require_all_live
+from premises.kit.text import required_text
 from premises.kit.time import now_ms
 from premises.models import CustomFieldValue, Place, PlaceLink, StoredFile
 from premises.place.commands import CustomFieldChanges, CustomFieldPut, PlaceChanges, PlaceCreate, PlaceKind
@@ -100,13 +101,6 @@ def require_location(principal: Principal, location_id: str | None) -> None:
     """Location-based principals must put what they create at one of their places (else they could not see it)."""
     if principal.location_ids is not None and not location_id:
         raise DomainValidation(ErrorCode.LOCATION_REQUIRED_FOR_LOCATION_BASED, field="location_id")
-
-
-def _clean_name(value: Any) -> str:
-    name = value.strip() if isinstance(value, str) else ""
-    if not name:
-        raise DomainValidation(ErrorCode.REQUIRED, field="name")
-    return name
 
 
 def _require_name(value: Any, field: str) -> None:
@@ -299,7 +293,7 @@ def create_location(session: Session, principal: Principal, command: PlaceCreate
     parent_id = command.parent_id or None
     if not (parent_id and principal.site_roles):  # a sub-place under a per-site role: decided at its parent
         principal.require("location", "create")
-    name = _clean_name(command.name)
+    name = required_text(command.name, "name")
     _check_coordinates({"latitude": command.latitude, "longitude": command.longitude})
     kind = _kind(command.kind)
     if parent_id:
@@ -365,7 +359,7 @@ def update_location(session: Session, principal: Principal, place_id: str, chang
     fields = given(changes)
     _check_coordinates(fields)
     if "name" in fields:
-        fields["name"] = _clean_name(fields["name"])
+        fields["name"] = required_text(fields["name"], "name")
     now = now_ms()
     for name in SIMPLE_FIELDS:
         if name in fields:

@@ -9,7 +9,6 @@ transaction. docs/preventive-maintenance.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -28,6 +27,7 @@ from premises.kit import jsonutil
 from premises.kit.commands import given
 from premises.kit.ids import new_id
 from premises.kit.references import live_id, require_all_live, require_live
+from premises.kit.text import required_text
 from premises.kit.time import now_ms
 from premises.meter.evaluation import next_baseline, on_reading
 from premises.models import Asset, Meter, MeterReading, Part, Place, PmTrigger, PmWorkOrder, User, WorkOrder
@@ -63,14 +63,6 @@ def _event(session: Session, principal: Principal, type: EventType, trigger: PmT
 # ------------------------------------------------------------------------------------------ checks
 
 
-def _text(fields: Mapping[str, Any], name: str) -> str:
-    value = fields.get(name)
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise DomainValidation(ErrorCode.REQUIRED, field=name)
-    return text
-
-
 def _choice(fields: dict[str, Any], name: str, choices: tuple[str, ...]) -> None:
     if fields.get(name) is not None and fields[name] not in choices:
         raise DomainValidation(ErrorCode.NOT_ONE_OF, field=name, choices=", ".join(choices))
@@ -79,7 +71,7 @@ def _choice(fields: dict[str, Any], name: str, choices: tuple[str, ...]) -> None
 def _check_template(session: Session, principal: Principal, fields: dict[str, Any]) -> None:
     account_id = principal.account_id
     if "wo_title" in fields:
-        fields["wo_title"] = _text(fields, "wo_title")
+        fields["wo_title"] = required_text(fields.get("wo_title"), "wo_title")
     if fields.get("wo_priority") is not None:
         fields["wo_priority"] = int(check_priority(fields["wo_priority"]))
     if fields.get("wo_category"):
@@ -111,7 +103,7 @@ def _check_template(session: Session, principal: Principal, fields: dict[str, An
 
 def _check_other(session: Session, principal: Principal, fields: dict[str, Any]) -> None:
     if "name" in fields:
-        fields["name"] = _text(fields, "name")
+        fields["name"] = required_text(fields.get("name"), "name")
     cadences = (CADENCE_MANUAL, *recurrence.SCHEDULE_TYPES)
     _choice(fields, "cadence_type", cadences)
     _choice(fields, "cadence_freq", tuple(recurrence.FREQUENCIES))

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from premises.errors import DomainValidation, ErrorCode, InvalidState, NotFound
-from premises.event.service import record_event, snapshot
+from premises.event.service import record_change
 from premises.event.types import EventType
 from premises.file.service import require_readable_files
 from premises.identity.permissions import Role
@@ -71,16 +71,7 @@ def _check_dates(due_date: int | None, end_due_date: int | None) -> None:
 
 
 def _event(session: Session, principal: Principal, type_: EventType, request: WorkRequest) -> None:
-    session.flush()
-    record_event(
-        session,
-        account_id=principal.account_id,
-        type=type_,
-        resource_type="request",
-        resource_id=request.id,
-        payload=snapshot(request),
-        actor_user_id=principal.user_id,
-    )
+    record_change(session, principal, type_, "request", request)
 
 
 # ------------------------------------------------------------------------------------------ commands

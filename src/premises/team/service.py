@@ -12,35 +12,21 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from premises.errors import DomainValidation, ErrorCode, NotFound
-from premises.event.service import record_event, snapshot
+from premises.errors import ErrorCode, NotFound
+from premises.event.service import record_change
 from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.identity.service import invalidate_principals
 from premises.kit.commands import given
 from premises.kit.ids import new_id
+from premises.kit.text import required_text
 from premises.kit.time import now_ms
 from premises.models import Team, TeamMember, User
 from premises.team.commands import TeamChanges, TeamCreate
 
 
-def _clean_name(value: Any) -> str:
-    name = value.strip() if isinstance(value, str) else ""
-    if not name:
-        raise DomainValidation(ErrorCode.REQUIRED, field="name")
-    return name
-
-
 def _event(session: Session, principal: Principal, type: EventType, team: Team, **extra: Any) -> None:
-    record_event(
-        session,
-        account_id=principal.account_id,
-        type=type,
-        resource_type="team",
-        resource_id=team.id,
-        payload={**snapshot(team), **extra},
-        actor_user_id=principal.user_id,
-    )
+    record_change(session, principal, type, "team", team, **extra)
 
 
 def _touch(team: Team) -> None:
@@ -53,7 +39,7 @@ def create_team(session: Session, principal: Principal, command: TeamCreate) -> 
     team = Team(
         account_id=principal.account_id,
         id=new_id(),
-        name=_clean_name(command.name),
+        name=required_text(command.name, "name"),
         description=command.description,
         created_by_user_id=principal.user_id,
         created_at=now,
@@ -77,7 +63,7 @@ def update_team(session: Session, principal: Principal, team_id: str, changes: T
     team = get_team_for_write(session, principal, team_id)
     fields = given(changes)
     if "name" in fields:
-        team.name = _clean_name(fields["name"])
+        team.name = required_text(fields["name"], "name")
     if "description" in fields:
         team.description = fields["description"]
     _touch(team)
