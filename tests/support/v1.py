@@ -38,6 +38,9 @@ class V1:
     def patch(self, path: str, json: Any = None) -> Any:
         return self.http.patch("/v1" + path, json=json, headers=self._h())
 
+    def put(self, path: str, json: Any = None) -> Any:
+        return self.http.put("/v1" + path, json=json, headers=self._h())
+
     def delete(self, path: str) -> Any:
         return self.http.delete("/v1" + path, headers=self._h())
 
@@ -74,3 +77,24 @@ def get_token(http: TestClient, client: NewSecret, scope: str | None = None) -> 
 
 def v1_client(http: TestClient, account_id: str, client: NewSecret, scope: str | None = None) -> V1:
     return V1(http, get_token(http, client, scope), account_id, client.user_id, client.client_id)
+
+
+def admin_of(http: TestClient, db: Database, account_id: str, admin_user_id: str) -> V1:
+    """A personal client of the account's admin: every site, account-wide ADMIN."""
+    return v1_client(http, account_id, personal_client(db, account_id, admin_user_id))
+
+
+def site_client(http: TestClient, db: Database, account_id: str, *sites: str, role: Role = Role.STAFF) -> V1:
+    """A service account added to ``sites``, with ``role`` on each and as its account-wide role."""
+    client = service_client(db, account_id, sites=[SiteRole(s, role) for s in sites], role=role)
+    return v1_client(http, account_id, client)
+
+
+def error_details(response: Any, status: int, error: str) -> dict[str, Any]:
+    """The ``details`` of a /v1 error answer, after checking its status, ``error`` and shape."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error", "message", "details"} and body["error"] == error, body
+    assert isinstance(body["message"], str) and body["message"]
+    details: dict[str, Any] = body["details"]
+    return details

@@ -17,9 +17,13 @@ import sqlite3
 from collections import OrderedDict, deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from premises.db import jsonsql, observe
+
+if TYPE_CHECKING:
+    from premises.db.sql import Select
+    from premises.kit.listing import ListQuery
 
 Row = Sequence[Any]
 _PLACEHOLDER = re.compile(r"(?<![:\w]):([A-Za-z_][A-Za-z0-9_]*)")
@@ -33,6 +37,15 @@ class Reader(Protocol):
     async def fetchrow(self, sql: str, params: Mapping[str, Any]) -> Row | None: ...
 
     async def close(self) -> None: ...
+
+
+async def count_of(reader: Reader, select: Select, query: ListQuery) -> int | None:
+    """How many rows match ``select``'s filters in all (``Select.count_sql``: no cursor, no page) when
+    ``query.count`` asks, else None: a list page's total."""
+    if not query.count:
+        return None
+    counted = await reader.fetchrow(select.count_sql(), select.params)
+    return int(counted[0]) if counted is not None else 0
 
 
 class SqliteReader:

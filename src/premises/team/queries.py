@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from premises.db.reader import Reader
+from premises.db.reader import Reader, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.permissions import Grant
@@ -29,8 +29,15 @@ def _visible(principal: Principal) -> Select:
 
 
 async def list_teams(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+    return (await page_of_teams(reader, principal, query))[0]
+
+
+async def page_of_teams(
+    reader: Reader, principal: Principal, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of teams and, when ``query.count`` asks, how many match in all."""
     select = _visible(principal).apply(query)
-    return _rows(await reader.fetch(select.sql(), select.params))
+    return _rows(await reader.fetch(select.sql(), select.params)), await count_of(reader, select, query)
 
 
 async def get_team(reader: Reader, principal: Principal, team_id: str) -> dict[str, Any]:

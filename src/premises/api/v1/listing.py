@@ -35,17 +35,20 @@ COMMON = frozenset({"page", "limit", "cursor", "search", "sort", "sites"})
 @dataclass(frozen=True)
 class ListSpec:
     """What one /v1 list accepts: its catalogue, its filters and sort keys (wire -> domain), and the
-    domain field a ``sites`` value filters on."""
+    domain field a ``sites`` value filters on (None: the route's query applies ``requested_sites``, for a
+    resource whose site is no column of its own, e.g. a user's memberships); ``sited=False``: a resource
+    of no site (teams, cost categories), whose list takes no ``sites`` parameter."""
 
     catalogue: Catalogue
-    site_field: str
+    site_field: str | None
     filters: Mapping[str, str] = field(default_factory=dict)
     sortable: Mapping[str, str] = field(default_factory=dict)
+    sited: bool = True
 
     @classmethod
-    def of(cls, fields: Fields, *, site_field: str) -> ListSpec:
+    def of(cls, fields: Fields, *, site_field: str | None, sited: bool = True) -> ListSpec:
         """The list of a resource whose /v1 names are ``fields``: its ``filter`` and sort keys."""
-        return cls(fields.attachment.catalogue, site_field, fields.filter_names(), fields.sort_keys())
+        return cls(fields.attachment.catalogue, site_field, fields.filter_names(), fields.sort_keys(), sited)
 
     def openapi(self) -> dict[str, Any]:
         params = [
@@ -62,8 +65,13 @@ class ListSpec:
                 {"type": "string"},
                 "Comma list of " + ", ".join(self.sortable) + "; `-` before a name sorts descending.",
             ),
-            query_param("sites", {"type": "string"}, "Comma list of site ids (the caller must be a member of each)."),
         ]
+        if self.sited:
+            params.append(
+                query_param(
+                    "sites", {"type": "string"}, "Comma list of site ids (the caller must be a member of each)."
+                )
+            )
         params += [query_param(name, {"type": "string"}, "Equal to (a comma list: any of).") for name in self.filters]
         return {"parameters": params}
 
@@ -107,9 +115,14 @@ def member_sites(principal: Principal, site_ids: list[str], field_name: str = "s
     return site_ids
 
 
+def requested_sites(request: Request, principal: Principal) -> list[str]:
+    """The list's ``sites`` values, each one the principal is a member of (else 403 naming it)."""
+    return member_sites(principal, _values(request, "sites"))
+
+
 def parse_list(request: Request, spec: ListSpec, principal: Principal) -> ListQuery:
     for key in request.query_params:
-        if key not in COMMON and key not in spec.filters:
+        if (key not in COMMON and key not in spec.filters) or (key == "sites" and not spec.sited):
             raise WireInputError(ErrorCode.UNKNOWN_PARAMETER, field=key)
     offset, limit = paging(request)
     cursor = _single(request, "cursor")
@@ -120,8 +133,8 @@ def parse_list(request: Request, spec: ListSpec, principal: Principal) -> ListQu
             query.where(filtered, Op.IN, values)
         elif values:
             query.where(filtered, Op.EQ, values[0])
-    sites = member_sites(principal, _values(request, "sites"))
-    if sites:
+    sites = requested_sites(request, principal)
+    if sites and spec.site_field is not None:
         query.where(spec.site_field, Op.IN, sites)
     search = _single(request, "search")
     if search is not None:

@@ -15,27 +15,26 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
-from premises.api.kit.body import Field, Spec, not_one_of, read_body
+from premises.api.kit.body import Field, Spec, read_body
 from premises.api.kit.errors import WireInputError
 from premises.api.kit.listing import check_keys
 from premises.api.v1.listing import paging
+from premises.api.v1.memberships import ROLES, SITE_ROLES_SCHEMA, site_roles
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, responses
 from premises.errors import ErrorCode
 from premises.identity import clients
 from premises.identity.permissions import Role
-from premises.user.commands import SiteRole
 
 router = APIRouter(tags=["apiClients"])
 
 CREATE = Spec(
     Field("name", required=True, max_length=200),
     Field("sites", kind="object_list"),
-    Field("role", choices=tuple(r.value for r in Role)),
+    Field("role", choices=ROLES),
     Field("user", kind="id", to="user_id"),
     Field("scopes", kind="any"),
 )
-ROLES = tuple(r.value for r in Role)
 SCOPES_SCHEMA = {"type": "array", "items": {"enum": list(clients.OAUTH_SCOPES)}}
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -62,27 +61,8 @@ SECRET_SCHEMA: dict[str, Any] = {
 }
 CREATE_OPENAPI = CREATE.openapi()
 _BODY = CREATE_OPENAPI["requestBody"]["content"]["application/json"]["schema"]["properties"]
-_BODY["sites"] = {
-    "type": "array",
-    "items": {
-        "type": "object",
-        "required": ["site"],
-        "properties": {"site": {"type": "string"}, "role": {"enum": list(ROLES)}},
-    },
-}
+_BODY["sites"] = SITE_ROLES_SCHEMA
 _BODY["scopes"] = SCOPES_SCHEMA
-
-
-def _site_roles(items: list[dict[str, Any]]) -> list[SiteRole]:
-    out = []
-    for index, item in enumerate(items):
-        site, role = item.get("site"), item.get("role")
-        if not isinstance(site, str) or not site:
-            raise WireInputError(ErrorCode.REQUIRED, field=f"sites[{index}].site")
-        if role is not None and role not in ROLES:
-            raise not_one_of(f"sites[{index}].role", ROLES)
-        out.append(SiteRole(site, None if role is None else Role(role)))
-    return out
 
 
 def _scopes(value: Any) -> tuple[str, ...]:
@@ -123,7 +103,7 @@ async def create_api_client(request: Request, runtime: RuntimeDep, principal: Pr
             lambda s: clients.create_personal_client(s, principal, name=fields["name"], user_id=user_id, scopes=scopes)
         )
     else:
-        sites, role = _site_roles(fields.get("sites") or []), Role(fields.get("role") or Role.STAFF)
+        sites, role = site_roles(fields.get("sites") or []), Role(fields.get("role") or Role.STAFF)
         created = await runtime.write(
             lambda s: clients.create_service_client(
                 s, principal, name=fields["name"], sites=sites, role=role, scopes=scopes
