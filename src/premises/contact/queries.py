@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from premises.contact.fields import CONTACTS
-from premises.db.reader import Reader
+from premises.db.reader import Reader, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
@@ -54,9 +54,17 @@ async def _rows(reader: Reader, account_id: str, rows: Iterable[Any]) -> list[di
 
 async def list_contacts(reader: Reader, principal: Principal, role: str, query: ListQuery) -> list[dict[str, Any]]:
     """Contacts in ``role`` the principal may read: all of the account (contacts are not place-bound)."""
+    return (await page_of_contacts_in(reader, principal, role, query))[0]
+
+
+async def page_of_contacts_in(
+    reader: Reader, principal: Principal, role: str, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of the contacts in ``role`` and, when ``query.count`` asks, how many match in all."""
     principal.require(role, "read")
     select = _in_role(principal.account_id, role).apply(query)
-    return await _rows(reader, principal.account_id, await reader.fetch(select.sql(), select.params))
+    rows = await _rows(reader, principal.account_id, await reader.fetch(select.sql(), select.params))
+    return rows, await count_of(reader, select, query)
 
 
 async def get_contact(reader: Reader, principal: Principal, role: str, contact_id: str) -> dict[str, Any]:
