@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from premises.errors import DomainValidation, ErrorCode
+from premises.errors import DomainValidation, ErrorCode, NotFound
 from premises.identity.passwords import NewPassword
 from premises.identity.permissions import Role
 from premises.kit.ids import new_id
@@ -70,3 +72,29 @@ def create_account(session: Session, *, name: str, admin_email: str, admin_passw
         admin_password,
     )
     return NewAccount(account.id, admin.id)
+
+
+API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_api_version(value: object, field: str = "upkeep_api_version") -> str:
+    """An UpKeep API version: a date ``YYYY-MM-DD`` (quotes around it, as UpKeep's example shows, dropped)."""
+    text = value.strip().strip("'\"").strip() if isinstance(value, str) else ""
+    try:
+        if API_VERSION.match(text):
+            dt.date.fromisoformat(text)
+            return text
+    except ValueError:
+        pass
+    raise DomainValidation(ErrorCode.WRONG_TYPE, field=field, expected="a date such as 2022-09-14")
+
+
+def set_upkeep_api_version(session: Session, account_id: str, version: str | None) -> str | None:
+    """Set the account's default UpKeep API version (None: always the current one); an operator's command
+    (``premises account set-api-version``)."""
+    account = session.get(Account, account_id, with_for_update=True)
+    if account is None:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="account")
+    account.upkeep_api_version = None if version is None else check_api_version(version)
+    account.updated_at = max(now_ms(), account.updated_at)
+    return account.upkeep_api_version

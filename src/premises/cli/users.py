@@ -54,6 +54,23 @@ def account_create(
     sys.stdout.write(json.dumps({"account_id": created.account_id, "user_id": created.user_id}) + "\n")
 
 
+@account_app.command("set-api-version")
+@reports_problems
+def account_set_api_version(
+    account: Annotated[str, typer.Option(help="The account's id.")],
+    version: Annotated[
+        str, typer.Option(help="UpKeep API version (YYYY-MM-DD) of requests without an upkeep-version header.")
+    ],
+) -> None:
+    """Set an account's default UpKeep API version ("current": the newest); before 2022-09-14 work orders
+    recur the legacy way (docs/dialects/upkeep.md#versions)."""
+    from premises.account.service import set_upkeep_api_version
+
+    wanted = None if version.strip().lower() == "current" else version
+    stored = in_transaction(ready_settings(), lambda s: set_upkeep_api_version(s, account, wanted))
+    say(f"account {account}: default UpKeep API version {stored or 'current'}")
+
+
 PasswordStdin = Annotated[bool, typer.Option(help="Read the password from the first line of standard input.")]
 Email = Annotated[str, typer.Option(help="The user's email (its login).")]
 

@@ -54,6 +54,17 @@ class EventType(StrEnum):
     WORK_ORDER_SCHEDULE_STATUS_UPDATED = "WORK_ORDER_SCHEDULE_STATUS_UPDATED"  # paused, resumed, archived
     WORK_ORDER_SCHEDULE_DELETED = "WORK_ORDER_SCHEDULE_DELETED"
     PM_WORK_ORDER_CREATED = "PM_WORK_ORDER_CREATED"  # payload: the work order, pm_trigger_id, pm_due_at
+    # A work order a trigger made (or a legacy recurring work order's root) was changed / deleted: recorded
+    # besides WORK_ORDER_UPDATED / WORK_ORDER_DELETED; payload: the work order and pm_trigger_id.
+    PM_WORK_ORDER_UPDATED = "PM_WORK_ORDER_UPDATED"
+    PM_WORK_ORDER_DELETED = "PM_WORK_ORDER_DELETED"
+
+    # Cases (/v1, residential): CASE_CLOSED when a change closes the case, CASE_UPDATED for any other change
+    # (a comment or a link included).
+    CASE_CREATED = "CASE_CREATED"
+    CASE_UPDATED = "CASE_UPDATED"
+    CASE_CLOSED = "CASE_CLOSED"
+    CASE_DELETED = "CASE_DELETED"
 
     TEAM_CREATED = "TEAM_CREATED"
     TEAM_UPDATED = "TEAM_UPDATED"
@@ -63,6 +74,11 @@ class EventType(StrEnum):
     CUSTOMER_UPDATED = "CUSTOMER_UPDATED"
     VENDOR_CREATED = "VENDOR_CREATED"
     VENDOR_UPDATED = "VENDOR_UPDATED"
+    # Residents (premises.occupancy): the contact with its occupancy (site, unit, type, move-in/out) as
+    # the change left it; a new resident also records CUSTOMER_CREATED (it is that customer).
+    RESIDENT_CREATED = "RESIDENT_CREATED"
+    RESIDENT_UPDATED = "RESIDENT_UPDATED"
+    RESIDENT_DELETED = "RESIDENT_DELETED"
 
     FILE_CREATED = "FILE_CREATED"
 
@@ -70,6 +86,13 @@ class EventType(StrEnum):
     PART_UPDATED = "PART_UPDATED"
     PART_DELETED = "PART_DELETED"
     PART_LOW_STOCK = "PART_LOW_STOCK"  # a part's count fell below its minimum quantity (part.inventory)
+
+    # Purchase orders (UpKeep's names): APPROVED / DECLINED when a change decides it, UPDATED for any other.
+    PURCHASE_ORDER_CREATED = "PURCHASE_ORDER_CREATED"
+    PURCHASE_ORDER_UPDATED = "PURCHASE_ORDER_UPDATED"
+    PURCHASE_ORDER_DELETED = "PURCHASE_ORDER_DELETED"
+    PURCHASE_ORDER_APPROVED = "PURCHASE_ORDER_APPROVED"
+    PURCHASE_ORDER_DECLINED = "PURCHASE_ORDER_DECLINED"
 
     FORM_TEMPLATE_CREATED = "FORM_TEMPLATE_CREATED"
     FORM_TEMPLATE_UPDATED = "FORM_TEMPLATE_UPDATED"

@@ -13,6 +13,9 @@ class Account(Base):
     id: Mapped[str] = mapped_column(IdColumn(), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     settings: Mapped[str] = mapped_column(Text, default="{}")
+    # The UpKeep API version of requests without an ``upkeep-version`` header (YYYY-MM-DD; None: the
+    # current one). Before 2022-09-14 work orders recur the legacy way (docs/dialects/upkeep.md#versions).
+    upkeep_api_version: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[int] = mapped_column(BigInteger)
 

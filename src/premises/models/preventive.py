@@ -51,6 +51,9 @@ class PmTrigger(TenantMixin, TimestampMixin, Base):
     archived_at: Mapped[int | None] = mapped_column(BigInteger)
     archived_by_user_id: Mapped[str | None] = mapped_column(IdColumn())
     last_work_order_id: Mapped[str | None] = mapped_column(IdColumn())
+    # A legacy recurring work order (UpKeep before 2022-09-14, ``preventive.legacy``): the root work order
+    # this trigger was made from, whose schedule it is; None for the triggers of /preventive-maintenance.
+    legacy_work_order_id: Mapped[str | None] = mapped_column(IdColumn())
     wo_title: Mapped[str] = mapped_column(String(500))
     wo_description: Mapped[str | None] = mapped_column(Text)
     wo_priority: Mapped[int | None] = mapped_column(Integer)
@@ -68,6 +71,7 @@ class PmTrigger(TenantMixin, TimestampMixin, Base):
         tenant_fk("meter_id", "meters"),
         tenant_fk("archived_by_user_id", "users"),
         tenant_fk("last_work_order_id", "work_orders"),
+        tenant_fk("legacy_work_order_id", "work_orders"),
         tenant_fk("wo_asset_id", "assets"),
         tenant_fk("wo_location_id", "places"),
         tenant_fk("wo_assigned_to_user_id", "users"),

@@ -57,6 +57,7 @@ PM_TRIGGERS = Catalogue(
         Field("archived_at", INSTANT),
         Field("archived_by_user_id", ID, sortable=False),
         Field("last_work_order_id", ID, sortable=False),
+        Field("legacy_work_order_id", ID, sortable=False),
         Field("wo_title", STRING, nullable=False, max_length=500, writable=True),
         Field("wo_description", FieldType.TEXT, writable=True),
         Field("wo_priority", INTEGER, minimum=0, maximum=3, writable=True),

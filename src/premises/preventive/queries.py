@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from premises.db.reader import Reader
@@ -31,6 +32,21 @@ def _triggers(principal: Principal) -> Select:
 async def list_triggers(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
     select = _triggers(principal).apply(query)
     return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def legacy_triggers(
+    reader: Reader, principal: Principal, work_order_ids: Iterable[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """The live triggers of legacy recurring work orders (``preventive.legacy``) by their root work order's
+    id: every one, or those of ``work_order_ids``; oldest first."""
+    select = _triggers(principal)
+    if work_order_ids is None:
+        select.where("{a}.legacy_work_order_id IS NOT NULL")
+    else:
+        select.where_in("legacy_work_order_id", work_order_ids)
+    select.order_by("created_at", False).order_by("id", False)
+    rows = [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+    return {row["legacy_work_order_id"]: row for row in rows}
 
 
 async def get_trigger(reader: Reader, principal: Principal, trigger_id: str) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from premises.asset.service import check_asset
 from premises.checklist import filling
 from premises.checklist.service import template_lines
 from premises.errors import DomainValidation, ErrorCode, NotFound, PermissionDenied
-from premises.event.service import record_event, snapshot
+from premises.event.service import record_change, record_event, snapshot
 from premises.event.types import EventType
 from premises.file.service import require_readable_files
 from premises.identity.permissions import Grant
@@ -33,6 +33,7 @@ from premises.kit.references import require_all_live, require_live
 from premises.kit.time import now_ms
 from premises.models import (
     Category,
+    PmWorkOrder,
     Team,
     User,
     WorkOrder,
@@ -99,8 +100,16 @@ WORK_ORDER = "work order"  # the record name in NotFound errors
 
 
 def _load(session: Session, principal: Principal, work_order_id: str, action: str) -> WorkOrder:
-    """The live work order, locked, if the principal may ``action`` it and sees it; else NotFound."""
-    grant = principal.require("work_order", action)
+    """The live work order, locked, if the principal may ``action`` it and sees it; else NotFound.
+
+    A location-based principal may hold the action at some of its places only (its role there, e.g. a
+    service account's Manager site beside its Staff account-wide role): the visibility rule for the
+    action then finds the work order only at those places."""
+    granted = principal.places_granted("work_order", action)
+    if granted:
+        grant = Grant.ALL if Grant.ALL in granted else Grant.OWN
+    else:
+        grant = principal.require("work_order", action)
     work_order = session.get(WorkOrder, (principal.account_id, work_order_id), with_for_update=True)
     if work_order is None or work_order.deleted_at is not None:
         raise NotFound(ErrorCode.RECORD_NOT_FOUND, record=WORK_ORDER)
@@ -382,7 +391,19 @@ def update_work_order(
             payload=payload,
             actor_user_id=principal.user_id,
         )
+    _pm_event(session, principal, EventType.PM_WORK_ORDER_UPDATED, work_order)
     return work_order
+
+
+def _pm_event(session: Session, principal: Principal, type: EventType, work_order: WorkOrder) -> None:
+    """PM_WORK_ORDER_UPDATED / _DELETED when a trigger made ``work_order`` (``pm_work_orders``), naming it."""
+    trigger_id = session.scalar(
+        select(PmWorkOrder.trigger_id).where(
+            PmWorkOrder.account_id == work_order.account_id, PmWorkOrder.work_order_id == work_order.id
+        )
+    )
+    if trigger_id is not None:
+        record_change(session, principal, type, "work_order", work_order, pm_trigger_id=trigger_id)
 
 
 def _remove_all_costs(session: Session, work_order: WorkOrder) -> None:
@@ -476,6 +497,7 @@ def delete_work_order(session: Session, principal: Principal, work_order_id: str
         payload=snapshot(work_order),
         actor_user_id=principal.user_id,
     )
+    _pm_event(session, principal, EventType.PM_WORK_ORDER_DELETED, work_order)
 
 
 def _touch(session: Session, principal: Principal, work_order: WorkOrder) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 19:21:55.892317
+Create Date: 2026-12-03 06:32:49.485398
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=24), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("settings", sa.Text(), nullable=False),
+        sa.Column("upkeep_api_version", sa.String(length=10), nullable=True),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
         sa.Column("updated_at", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
@@ -136,6 +137,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_categories_account_id_accounts")),
         sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_categories")),
     )
@@ -370,11 +372,14 @@ def upgrade() -> None:
         sa.Column("parent_id", sa.String(length=24), nullable=True),
         sa.Column("name", sa.String(length=300), nullable=False),
         sa.Column("code", sa.String(length=32), nullable=True),
+        sa.Column("number", sa.String(length=32), nullable=True),
         sa.Column("address", sa.Text(), nullable=True),
         sa.Column("latitude", sa.Float(), nullable=True),
         sa.Column("longitude", sa.Float(), nullable=True),
         sa.Column("hide_map", sa.Boolean(), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("site_id", sa.String(length=24), nullable=True),
+        sa.Column("time_zone", sa.String(length=64), nullable=True),
         sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
         sa.Column("deleted_at", sa.BigInteger(), nullable=True),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
@@ -415,6 +420,13 @@ def upgrade() -> None:
             sqlite_where=sa.text("deleted_at IS NULL"),
         )
         batch_op.create_index("ix_places_account_record_no", ["account_id", "record_no"], unique=True)
+        batch_op.create_index(
+            "ix_places_account_site",
+            ["account_id", "site_id"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
 
     op.create_table(
         "teams",
@@ -558,6 +570,40 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "case_types",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("site_id", sa.String(length=24), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("name_key", sa.String(length=100), nullable=False),
+        sa.Column("is_default", sa.Boolean(), nullable=False),
+        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "created_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_case_types_account_id_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "site_id"],
+            ["places.account_id", "places.id"],
+            name=op.f("fk_case_types_account_id_site_id_places"),
+        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_case_types_account_id_accounts")),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_case_types")),
+    )
+    with op.batch_alter_table("case_types", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_case_types_account_site_name",
+            ["account_id", "site_id", "name_key"],
+            unique=True,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.create_table(
         "custom_field_values",
         sa.Column("account_id", sa.String(length=24), nullable=False),
         sa.Column("id", sa.String(length=24), nullable=False),
@@ -589,6 +635,41 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("custom_field_values", schema=None) as batch_op:
         batch_op.create_index("ix_custom_field_values_owner", ["account_id", "owner_type", "owner_id"], unique=False)
+
+    op.create_table(
+        "occupancies",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("contact_id", sa.String(length=24), nullable=False),
+        sa.Column("site_id", sa.String(length=24), nullable=False),
+        sa.Column("unit_id", sa.String(length=24), nullable=True),
+        sa.Column("type", sa.String(length=16), nullable=False),
+        sa.Column("move_in_at", sa.BigInteger(), nullable=True),
+        sa.Column("move_out_at", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "contact_id"],
+            ["contacts.account_id", "contacts.id"],
+            name=op.f("fk_occupancies_account_id_contact_id_contacts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "site_id"],
+            ["places.account_id", "places.id"],
+            name=op.f("fk_occupancies_account_id_site_id_places"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "unit_id"],
+            ["places.account_id", "places.id"],
+            name=op.f("fk_occupancies_account_id_unit_id_places"),
+        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_occupancies_account_id_accounts")),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_occupancies")),
+    )
+    with op.batch_alter_table("occupancies", schema=None) as batch_op:
+        batch_op.create_index("ix_occupancies_account_contact", ["account_id", "contact_id"], unique=True)
+        batch_op.create_index("ix_occupancies_account_site", ["account_id", "site_id"], unique=False)
+        batch_op.create_index("ix_occupancies_account_unit", ["account_id", "unit_id"], unique=False)
 
     op.create_table(
         "parts",
@@ -666,6 +747,97 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("place_links", schema=None) as batch_op:
         batch_op.create_index("ix_place_links_member", ["account_id", "member_id"], unique=False)
+
+    op.create_table(
+        "purchase_orders",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("purchase_order_number", sa.BigInteger(), nullable=False),
+        sa.Column("vendor_id", sa.String(length=24), nullable=True),
+        sa.Column("category", sa.String(length=200), nullable=True),
+        sa.Column("due_date", sa.BigInteger(), nullable=True),
+        sa.Column("po_date", sa.BigInteger(), nullable=True),
+        sa.Column("tax", sa.Float(), nullable=True),
+        sa.Column("shipping_cost", sa.Float(), nullable=True),
+        sa.Column("other_cost", sa.Float(), nullable=True),
+        sa.Column("requisitioner", sa.String(length=200), nullable=True),
+        sa.Column("shipping_method", sa.String(length=200), nullable=True),
+        sa.Column("fob_point", sa.String(length=200), nullable=True),
+        sa.Column("terms", sa.Text(), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("company_name", sa.String(length=200), nullable=True),
+        sa.Column("company_slogan", sa.String(length=200), nullable=True),
+        sa.Column("company_street", sa.String(length=200), nullable=True),
+        sa.Column("company_city", sa.String(length=200), nullable=True),
+        sa.Column("company_state", sa.String(length=200), nullable=True),
+        sa.Column("company_zip", sa.String(length=40), nullable=True),
+        sa.Column("company_phone", sa.String(length=60), nullable=True),
+        sa.Column("company_fax", sa.String(length=60), nullable=True),
+        sa.Column("shipping_name", sa.String(length=200), nullable=True),
+        sa.Column("shipping_company", sa.String(length=200), nullable=True),
+        sa.Column("shipping_street", sa.String(length=200), nullable=True),
+        sa.Column("shipping_city", sa.String(length=200), nullable=True),
+        sa.Column("shipping_state", sa.String(length=200), nullable=True),
+        sa.Column("shipping_zip", sa.String(length=40), nullable=True),
+        sa.Column("shipping_phone", sa.String(length=60), nullable=True),
+        sa.Column("shipping_fax", sa.String(length=60), nullable=True),
+        sa.Column("fulfill_history", sa.Text(), nullable=False),
+        sa.Column("approved_at", sa.BigInteger(), nullable=True),
+        sa.Column("approved_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("declined_at", sa.BigInteger(), nullable=True),
+        sa.Column("declined_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("fulfilled_at", sa.BigInteger(), nullable=True),
+        sa.Column("fulfilled_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "approved_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_purchase_orders_account_id_approved_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "created_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_purchase_orders_account_id_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "declined_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_purchase_orders_account_id_declined_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "fulfilled_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_purchase_orders_account_id_fulfilled_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "vendor_id"],
+            ["contacts.account_id", "contacts.id"],
+            name=op.f("fk_purchase_orders_account_id_vendor_id_contacts"),
+        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_purchase_orders_account_id_accounts")),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_purchase_orders")),
+    )
+    with op.batch_alter_table("purchase_orders", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_purchase_orders_account_created",
+            ["account_id", "created_at"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_purchase_orders_account_status",
+            ["account_id", "status"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
 
     op.create_table(
         "site_memberships",
@@ -828,6 +1000,85 @@ def upgrade() -> None:
         batch_op.create_index("ix_asset_parts_part", ["account_id", "part_id"], unique=False)
 
     op.create_table(
+        "cases",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("site_id", sa.String(length=24), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=48), nullable=False),
+        sa.Column("case_type", sa.String(length=100), nullable=False),
+        sa.Column("title", sa.String(length=500), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("priority", sa.String(length=1), nullable=False),
+        sa.Column("due", sa.BigInteger(), nullable=True),
+        sa.Column("assignee_user_id", sa.String(length=24), nullable=True),
+        sa.Column("unit_id", sa.String(length=24), nullable=True),
+        sa.Column("resident_id", sa.String(length=24), nullable=True),
+        sa.Column("contractor_id", sa.String(length=24), nullable=True),
+        sa.Column("asset_id", sa.String(length=24), nullable=True),
+        sa.Column("closed_at", sa.BigInteger(), nullable=True),
+        sa.Column("reopen_count", sa.Integer(), nullable=False),
+        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "asset_id"],
+            ["assets.account_id", "assets.id"],
+            name=op.f("fk_cases_account_id_asset_id_assets"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "assignee_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_cases_account_id_assignee_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "contractor_id"],
+            ["contacts.account_id", "contacts.id"],
+            name=op.f("fk_cases_account_id_contractor_id_contacts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "created_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_cases_account_id_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "resident_id"],
+            ["contacts.account_id", "contacts.id"],
+            name=op.f("fk_cases_account_id_resident_id_contacts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "site_id"],
+            ["places.account_id", "places.id"],
+            name=op.f("fk_cases_account_id_site_id_places"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "unit_id"],
+            ["places.account_id", "places.id"],
+            name=op.f("fk_cases_account_id_unit_id_places"),
+        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_cases_account_id_accounts")),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_cases")),
+    )
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_cases_account_created",
+            ["account_id", "created_at"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_cases_account_site",
+            ["account_id", "site_id"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index("ix_cases_account_site_number", ["account_id", "site_id", "number"], unique=True)
+
+    op.create_table(
         "meters",
         sa.Column("account_id", sa.String(length=24), nullable=False),
         sa.Column("id", sa.String(length=24), nullable=False),
@@ -950,6 +1201,58 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("account_id", "part_id", "team_id", name=op.f("pk_part_teams")),
     )
+    op.create_table(
+        "purchase_order_parts",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("purchase_order_id", sa.String(length=24), nullable=False),
+        sa.Column("part_id", sa.String(length=24), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("quantity", sa.Float(), nullable=False),
+        sa.Column("received", sa.Float(), nullable=False),
+        sa.Column("unit_cost", sa.Float(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["account_id", "part_id"],
+            ["parts.account_id", "parts.id"],
+            name=op.f("fk_purchase_order_parts_account_id_part_id_parts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "purchase_order_id"],
+            ["purchase_orders.account_id", "purchase_orders.id"],
+            name=op.f("fk_purchase_order_parts_account_id_purchase_order_id_purchase_orders"),
+        ),
+        sa.PrimaryKeyConstraint("account_id", "purchase_order_id", "part_id", name=op.f("pk_purchase_order_parts")),
+    )
+    with op.batch_alter_table("purchase_order_parts", schema=None) as batch_op:
+        batch_op.create_index("ix_purchase_order_parts_part", ["account_id", "part_id"], unique=False)
+
+    op.create_table(
+        "purchase_order_updates",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("purchase_order_id", sa.String(length=24), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "created_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_purchase_order_updates_account_id_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "purchase_order_id"],
+            ["purchase_orders.account_id", "purchase_orders.id"],
+            name=op.f("fk_purchase_order_updates_account_id_purchase_order_id_purchase_orders"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_purchase_order_updates_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_purchase_order_updates")),
+    )
+    with op.batch_alter_table("purchase_order_updates", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_purchase_order_updates_po", ["account_id", "purchase_order_id", "created_at"], unique=False
+        )
+
     op.create_table(
         "webhook_attempts",
         sa.Column("account_id", sa.String(length=24), nullable=False),
@@ -1097,6 +1400,82 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "case_activity",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("case_id", sa.String(length=24), nullable=False),
+        sa.Column("actor_user_id", sa.String(length=24), nullable=True),
+        sa.Column("action", sa.String(length=20), nullable=False),
+        sa.Column("field", sa.String(length=40), nullable=True),
+        sa.Column("old_value", sa.Text(), nullable=True),
+        sa.Column("new_value", sa.Text(), nullable=True),
+        sa.Column("at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "actor_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_case_activity_account_id_actor_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "case_id"],
+            ["cases.account_id", "cases.id"],
+            name=op.f("fk_case_activity_account_id_case_id_cases"),
+        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_case_activity_account_id_accounts")),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_case_activity")),
+    )
+    with op.batch_alter_table("case_activity", schema=None) as batch_op:
+        batch_op.create_index("ix_case_activity_account_case", ["account_id", "case_id", "at"], unique=False)
+
+    op.create_table(
+        "case_comments",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("case_id", sa.String(length=24), nullable=False),
+        sa.Column("author_user_id", sa.String(length=24), nullable=True),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "author_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_case_comments_account_id_author_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "case_id"],
+            ["cases.account_id", "cases.id"],
+            name=op.f("fk_case_comments_account_id_case_id_cases"),
+        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_case_comments_account_id_accounts")),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_case_comments")),
+    )
+    with op.batch_alter_table("case_comments", schema=None) as batch_op:
+        batch_op.create_index("ix_case_comments_account_case", ["account_id", "case_id", "created_at"], unique=False)
+
+    op.create_table(
+        "case_links",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("case_id", sa.String(length=24), nullable=False),
+        sa.Column("other_case_id", sa.String(length=24), nullable=False),
+        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "case_id"],
+            ["cases.account_id", "cases.id"],
+            name=op.f("fk_case_links_account_id_case_id_cases"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "created_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_case_links_account_id_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "other_case_id"],
+            ["cases.account_id", "cases.id"],
+            name=op.f("fk_case_links_account_id_other_case_id_cases"),
+        ),
+        sa.PrimaryKeyConstraint("account_id", "case_id", "other_case_id", name=op.f("pk_case_links")),
+    )
+    op.create_table(
         "meter_notifications",
         sa.Column("account_id", sa.String(length=24), nullable=False),
         sa.Column("id", sa.String(length=24), nullable=False),
@@ -1226,6 +1605,7 @@ def upgrade() -> None:
         sa.Column("archived_at", sa.BigInteger(), nullable=True),
         sa.Column("archived_by_user_id", sa.String(length=24), nullable=True),
         sa.Column("last_work_order_id", sa.String(length=24), nullable=True),
+        sa.Column("legacy_work_order_id", sa.String(length=24), nullable=True),
         sa.Column("wo_title", sa.String(length=500), nullable=False),
         sa.Column("wo_description", sa.Text(), nullable=True),
         sa.Column("wo_priority", sa.Integer(), nullable=True),
@@ -1255,6 +1635,11 @@ def upgrade() -> None:
             ["account_id", "last_work_order_id"],
             ["work_orders.account_id", "work_orders.id"],
             name=op.f("fk_pm_triggers_account_id_last_work_order_id_work_orders"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "legacy_work_order_id"],
+            ["work_orders.account_id", "work_orders.id"],
+            name=op.f("fk_pm_triggers_account_id_legacy_work_order_id_work_orders"),
         ),
         sa.ForeignKeyConstraint(
             ["account_id", "meter_id"],
@@ -1651,6 +2036,15 @@ def downgrade() -> None:
         )
 
     op.drop_table("meter_notifications")
+    op.drop_table("case_links")
+    with op.batch_alter_table("case_comments", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_comments_account_case")
+
+    op.drop_table("case_comments")
+    with op.batch_alter_table("case_activity", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_activity_account_case")
+
+    op.drop_table("case_activity")
     with op.batch_alter_table("work_orders", schema=None) as batch_op:
         batch_op.drop_index(
             "ix_work_orders_account_status_created",
@@ -1681,6 +2075,14 @@ def downgrade() -> None:
 
     op.drop_table("work_orders")
     op.drop_table("webhook_attempts")
+    with op.batch_alter_table("purchase_order_updates", schema=None) as batch_op:
+        batch_op.drop_index("ix_purchase_order_updates_po")
+
+    op.drop_table("purchase_order_updates")
+    with op.batch_alter_table("purchase_order_parts", schema=None) as batch_op:
+        batch_op.drop_index("ix_purchase_order_parts_part")
+
+    op.drop_table("purchase_order_parts")
     op.drop_table("part_teams")
     with op.batch_alter_table("part_inventory_moves", schema=None) as batch_op:
         batch_op.drop_index("ix_part_inventory_moves_account_part")
@@ -1705,6 +2107,20 @@ def downgrade() -> None:
         )
 
     op.drop_table("meters")
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_account_site_number")
+        batch_op.drop_index(
+            "ix_cases_account_site",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.drop_index(
+            "ix_cases_account_created",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.drop_table("cases")
     with op.batch_alter_table("asset_parts", schema=None) as batch_op:
         batch_op.drop_index("ix_asset_parts_part")
 
@@ -1728,6 +2144,19 @@ def downgrade() -> None:
         batch_op.drop_index("ix_site_memberships_account_place")
 
     op.drop_table("site_memberships")
+    with op.batch_alter_table("purchase_orders", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_purchase_orders_account_status",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.drop_index(
+            "ix_purchase_orders_account_created",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.drop_table("purchase_orders")
     with op.batch_alter_table("place_links", schema=None) as batch_op:
         batch_op.drop_index("ix_place_links_member")
 
@@ -1745,10 +2174,24 @@ def downgrade() -> None:
         )
 
     op.drop_table("parts")
+    with op.batch_alter_table("occupancies", schema=None) as batch_op:
+        batch_op.drop_index("ix_occupancies_account_unit")
+        batch_op.drop_index("ix_occupancies_account_site")
+        batch_op.drop_index("ix_occupancies_account_contact")
+
+    op.drop_table("occupancies")
     with op.batch_alter_table("custom_field_values", schema=None) as batch_op:
         batch_op.drop_index("ix_custom_field_values_owner")
 
     op.drop_table("custom_field_values")
+    with op.batch_alter_table("case_types", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_case_types_account_site_name",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.drop_table("case_types")
     with op.batch_alter_table("assets", schema=None) as batch_op:
         batch_op.drop_index(
             "ix_assets_account_location",
@@ -1779,6 +2222,11 @@ def downgrade() -> None:
 
     op.drop_table("teams")
     with op.batch_alter_table("places", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_places_account_site",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
         batch_op.drop_index("ix_places_account_record_no")
         batch_op.drop_index(
             "ix_places_account_parent",

@@ -15,9 +15,11 @@ from premises.api.kit.routing import LeanRoute
 from premises.api.runtime import Runtime
 from premises.api.upkeep.expanders import expand
 from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
+from premises.api.upkeep.mappers import legacy_recurring as legacy_wire
 from premises.api.upkeep.mappers import work_orders as wire
 from premises.api.upkeep.mappers.common import iso
 from premises.api.upkeep.security import PrincipalDep
+from premises.api.upkeep.versions import legacy_recurring
 from premises.api.upkeep.wire import (
     MESSAGE_SCHEMA,
     ok_message,
@@ -33,6 +35,9 @@ from premises.identity.principal import Principal
 from premises.identity.service import Confirmation
 from premises.kit.listing import ListQuery
 from premises.models.work_order import WORK_ORDER_STATUSES
+from premises.preventive import legacy
+from premises.preventive import queries as pm_queries
+from premises.preventive.legacy import Recurrence
 from premises.work_order import queries, service, time_log
 
 router = APIRouter(tags=["work-orders"])
@@ -129,11 +134,32 @@ async def _detail(runtime: Any, principal: Principal, work_order_id: str, includ
     return item
 
 
+async def legacy_detail(
+    runtime: Runtime, principal: Principal, work_order_id: str, includes: set[str], old: bool
+) -> dict[str, Any]:
+    """``_detail``; for a client of a version before 2022-09-14, with the legacy recurrence (``versions``)."""
+    item = await _detail(runtime, principal, work_order_id, includes)
+    if not old:
+        return item
+    triggers = {}
+    if principal.may("preventive_maintenance", "read"):
+        triggers = await pm_queries.legacy_triggers(runtime.reader, principal, [work_order_id])
+    return legacy_wire.with_recurrence(item, triggers.get(work_order_id))
+
+
+async def _body(request: Request, old: bool) -> tuple[dict[str, Any], Recurrence]:
+    """The body; a legacy client's recurrence split off it (``versions``), a current client's is no field."""
+    body = await read_body(request)
+    return legacy_wire.split(body) if old else (body, Recurrence())
+
+
 @router.post("/work-orders", responses=ITEM, openapi_extra=wire.CREATE.openapi())
 async def create_work_order(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    command = wire.parse_create(await read_body(request))
-    work_order_id = await runtime.write(lambda s: service.create_work_order(s, principal, command).id)
-    return ok_result(await _detail(runtime, principal, work_order_id, set()))
+    old = await legacy_recurring(request, runtime, principal)
+    body, recurrence = await _body(request, old)
+    command = wire.parse_create(body)
+    work_order_id = await runtime.write(lambda s: legacy.create_recurring(s, principal, command, recurrence).id)
+    return ok_result(await legacy_detail(runtime, principal, work_order_id, set(), old))
 
 
 async def list_work_orders(request: Request) -> Response:
@@ -224,21 +250,24 @@ async def get_work_order(
 ) -> Response:
     check_keys(request, frozenset({"includes", "includes[]"}))
     includes = parse_includes(include_values(request), GET_INCLUDES)
-    return ok_result(await _detail(runtime, principal, work_order_id, includes))
+    old = await legacy_recurring(request, runtime, principal)
+    return ok_result(await legacy_detail(runtime, principal, work_order_id, includes, old))
 
 
 @router.patch("/work-orders/{work_order_id}", responses=ITEM, openapi_extra=wire.UPDATE.openapi(partial=True))
 async def update_work_order(
     work_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
 ) -> Response:
-    changes = wire.parse_update(await read_body(request))
-    await runtime.write(lambda s: service.update_work_order(s, principal, work_order_id, changes).id)
-    return ok_result(await _detail(runtime, principal, work_order_id, set()))
+    old = await legacy_recurring(request, runtime, principal)
+    body, recurrence = await _body(request, old)
+    changes = wire.parse_update(body)
+    await runtime.write(lambda s: legacy.update_recurring(s, principal, work_order_id, changes, recurrence).id)
+    return ok_result(await legacy_detail(runtime, principal, work_order_id, set(), old))
 
 
 @router.delete("/work-orders/{work_order_id}", responses=responses(MESSAGE_SCHEMA))
 async def delete_work_order(work_order_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    await runtime.write(lambda s: service.delete_work_order(s, principal, work_order_id))
+    await runtime.write(lambda s: legacy.delete_recurring(s, principal, work_order_id))
     return ok_message("1 work order deleted")
 
 
