@@ -67,6 +67,8 @@ OAUTH_SCOPES: dict[str, frozenset[str] | None] = {
     "api": None,
     "sites:read": _domain("location", "read"),
     "sites:write": _domain("location", "read", "create", "update"),
+    "cases:read": _domain("case", "read") | _domain("case_type", "read"),
+    "cases:write": _domain("case", "read", "create", "update", "comment") | _domain("case_type", "read", "create"),
 }
 DEFAULT_SCOPES = ("api",)
 

@@ -101,6 +101,15 @@ PERMISSIONS: dict[tuple[str, str], dict[Role, Grant]] = {
     ("preventive_maintenance", "create"): {ADMIN: A, TECH: A},
     ("preventive_maintenance", "update"): {ADMIN: A, TECH: A},
     ("preventive_maintenance", "delete"): {ADMIN: A},
+    # Cases (/v1, Onsite's building issues) and their sites' case types: a location-based principal acts
+    # on the cases of its sites with the role it holds there (case.visibility).
+    ("case", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
+    ("case", "create"): {ADMIN: A, TECH: A, LTECH: A},
+    ("case", "update"): {ADMIN: A, TECH: A, LTECH: A},
+    ("case", "comment"): {ADMIN: A, TECH: A, LTECH: A},
+    ("case", "delete"): {ADMIN: A},
+    ("case_type", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
+    ("case_type", "create"): {ADMIN: A},
     # Webhook endpoints carry a signing secret and see every change of the account: admins only.
     ("webhook", "read"): {ADMIN: A},
     ("webhook", "create"): {ADMIN: A},

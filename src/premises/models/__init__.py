@@ -3,6 +3,7 @@
 from premises.models.account import Account, AccountCounter
 from premises.models.asset import Asset, AssetDowntime, AssetDowntimeStatus, AssetFile, AssetLink
 from premises.models.base import GLOBAL_TABLES, Base
+from premises.models.case import Case, CaseActivity, CaseComment, CaseLink, CaseType
 from premises.models.category import Category
 from premises.models.checklist import FormTemplate, WorkOrderTimeEntry
 from premises.models.contact import Contact
@@ -40,6 +41,11 @@ __all__ = [
     "AssetPart",
     "AuthSession",
     "Base",
+    "Case",
+    "CaseActivity",
+    "CaseComment",
+    "CaseLink",
+    "CaseType",
     "Category",
     "Contact",
     "CustomFieldDefinition",

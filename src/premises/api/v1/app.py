@@ -9,10 +9,11 @@ from premises.api.kit.guards import reject_nul
 from premises.api.runtime import Runtime
 from premises.api.v1 import errors
 from premises.api.v1.routes import api_clients, sites
+from premises.api.v1.routes import cases as v1_cases
 from premises.identity.authentication import BEARER_TOKEN
 
 VERSION = "1.0.0"
-ROUTERS = (sites.router, api_clients.router)
+ROUTERS = (sites.router, api_clients.router, v1_cases.router)
 
 
 def kebab_to_camel(segment: str) -> str:

@@ -18,6 +18,8 @@ SCOPE_DESCRIPTIONS = {
     "api": "Everything the client's roles allow (the default)",
     "sites:read": "Read sites",
     "sites:write": "Create and change sites (and read them)",
+    "cases:read": "Read cases, their comments, links and activity, and the sites' case types",
+    "cases:write": "Create, change, comment on and link cases, and add case types (and read them)",
 }
 
 oauth2 = OAuth2(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 06:32:49.485398
+Create Date: 2026-12-03 06:45:34.922564
 """
 
 from __future__ import annotations
@@ -137,7 +137,6 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
-        sa.Column("updated_at", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_categories_account_id_accounts")),
         sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_categories")),
     )
@@ -372,14 +371,11 @@ def upgrade() -> None:
         sa.Column("parent_id", sa.String(length=24), nullable=True),
         sa.Column("name", sa.String(length=300), nullable=False),
         sa.Column("code", sa.String(length=32), nullable=True),
-        sa.Column("number", sa.String(length=32), nullable=True),
         sa.Column("address", sa.Text(), nullable=True),
         sa.Column("latitude", sa.Float(), nullable=True),
         sa.Column("longitude", sa.Float(), nullable=True),
         sa.Column("hide_map", sa.Boolean(), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
-        sa.Column("site_id", sa.String(length=24), nullable=True),
-        sa.Column("time_zone", sa.String(length=64), nullable=True),
         sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
         sa.Column("deleted_at", sa.BigInteger(), nullable=True),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
@@ -420,13 +416,6 @@ def upgrade() -> None:
             sqlite_where=sa.text("deleted_at IS NULL"),
         )
         batch_op.create_index("ix_places_account_record_no", ["account_id", "record_no"], unique=True)
-        batch_op.create_index(
-            "ix_places_account_site",
-            ["account_id", "site_id"],
-            unique=False,
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
-        )
 
     op.create_table(
         "teams",
@@ -637,41 +626,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_custom_field_values_owner", ["account_id", "owner_type", "owner_id"], unique=False)
 
     op.create_table(
-        "occupancies",
-        sa.Column("account_id", sa.String(length=24), nullable=False),
-        sa.Column("id", sa.String(length=24), nullable=False),
-        sa.Column("contact_id", sa.String(length=24), nullable=False),
-        sa.Column("site_id", sa.String(length=24), nullable=False),
-        sa.Column("unit_id", sa.String(length=24), nullable=True),
-        sa.Column("type", sa.String(length=16), nullable=False),
-        sa.Column("move_in_at", sa.BigInteger(), nullable=True),
-        sa.Column("move_out_at", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", sa.BigInteger(), nullable=False),
-        sa.Column("updated_at", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["account_id", "contact_id"],
-            ["contacts.account_id", "contacts.id"],
-            name=op.f("fk_occupancies_account_id_contact_id_contacts"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "site_id"],
-            ["places.account_id", "places.id"],
-            name=op.f("fk_occupancies_account_id_site_id_places"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "unit_id"],
-            ["places.account_id", "places.id"],
-            name=op.f("fk_occupancies_account_id_unit_id_places"),
-        ),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_occupancies_account_id_accounts")),
-        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_occupancies")),
-    )
-    with op.batch_alter_table("occupancies", schema=None) as batch_op:
-        batch_op.create_index("ix_occupancies_account_contact", ["account_id", "contact_id"], unique=True)
-        batch_op.create_index("ix_occupancies_account_site", ["account_id", "site_id"], unique=False)
-        batch_op.create_index("ix_occupancies_account_unit", ["account_id", "unit_id"], unique=False)
-
-    op.create_table(
         "parts",
         sa.Column("account_id", sa.String(length=24), nullable=False),
         sa.Column("id", sa.String(length=24), nullable=False),
@@ -747,97 +701,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("place_links", schema=None) as batch_op:
         batch_op.create_index("ix_place_links_member", ["account_id", "member_id"], unique=False)
-
-    op.create_table(
-        "purchase_orders",
-        sa.Column("account_id", sa.String(length=24), nullable=False),
-        sa.Column("id", sa.String(length=24), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("description", sa.Text(), nullable=True),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("purchase_order_number", sa.BigInteger(), nullable=False),
-        sa.Column("vendor_id", sa.String(length=24), nullable=True),
-        sa.Column("category", sa.String(length=200), nullable=True),
-        sa.Column("due_date", sa.BigInteger(), nullable=True),
-        sa.Column("po_date", sa.BigInteger(), nullable=True),
-        sa.Column("tax", sa.Float(), nullable=True),
-        sa.Column("shipping_cost", sa.Float(), nullable=True),
-        sa.Column("other_cost", sa.Float(), nullable=True),
-        sa.Column("requisitioner", sa.String(length=200), nullable=True),
-        sa.Column("shipping_method", sa.String(length=200), nullable=True),
-        sa.Column("fob_point", sa.String(length=200), nullable=True),
-        sa.Column("terms", sa.Text(), nullable=True),
-        sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("company_name", sa.String(length=200), nullable=True),
-        sa.Column("company_slogan", sa.String(length=200), nullable=True),
-        sa.Column("company_street", sa.String(length=200), nullable=True),
-        sa.Column("company_city", sa.String(length=200), nullable=True),
-        sa.Column("company_state", sa.String(length=200), nullable=True),
-        sa.Column("company_zip", sa.String(length=40), nullable=True),
-        sa.Column("company_phone", sa.String(length=60), nullable=True),
-        sa.Column("company_fax", sa.String(length=60), nullable=True),
-        sa.Column("shipping_name", sa.String(length=200), nullable=True),
-        sa.Column("shipping_company", sa.String(length=200), nullable=True),
-        sa.Column("shipping_street", sa.String(length=200), nullable=True),
-        sa.Column("shipping_city", sa.String(length=200), nullable=True),
-        sa.Column("shipping_state", sa.String(length=200), nullable=True),
-        sa.Column("shipping_zip", sa.String(length=40), nullable=True),
-        sa.Column("shipping_phone", sa.String(length=60), nullable=True),
-        sa.Column("shipping_fax", sa.String(length=60), nullable=True),
-        sa.Column("fulfill_history", sa.Text(), nullable=False),
-        sa.Column("approved_at", sa.BigInteger(), nullable=True),
-        sa.Column("approved_by_user_id", sa.String(length=24), nullable=True),
-        sa.Column("declined_at", sa.BigInteger(), nullable=True),
-        sa.Column("declined_by_user_id", sa.String(length=24), nullable=True),
-        sa.Column("fulfilled_at", sa.BigInteger(), nullable=True),
-        sa.Column("fulfilled_by_user_id", sa.String(length=24), nullable=True),
-        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
-        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", sa.BigInteger(), nullable=False),
-        sa.Column("updated_at", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["account_id", "approved_by_user_id"],
-            ["users.account_id", "users.id"],
-            name=op.f("fk_purchase_orders_account_id_approved_by_user_id_users"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "created_by_user_id"],
-            ["users.account_id", "users.id"],
-            name=op.f("fk_purchase_orders_account_id_created_by_user_id_users"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "declined_by_user_id"],
-            ["users.account_id", "users.id"],
-            name=op.f("fk_purchase_orders_account_id_declined_by_user_id_users"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "fulfilled_by_user_id"],
-            ["users.account_id", "users.id"],
-            name=op.f("fk_purchase_orders_account_id_fulfilled_by_user_id_users"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "vendor_id"],
-            ["contacts.account_id", "contacts.id"],
-            name=op.f("fk_purchase_orders_account_id_vendor_id_contacts"),
-        ),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_purchase_orders_account_id_accounts")),
-        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_purchase_orders")),
-    )
-    with op.batch_alter_table("purchase_orders", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_purchase_orders_account_created",
-            ["account_id", "created_at"],
-            unique=False,
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.create_index(
-            "ix_purchase_orders_account_status",
-            ["account_id", "status"],
-            unique=False,
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
-        )
 
     op.create_table(
         "site_memberships",
@@ -1201,58 +1064,6 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("account_id", "part_id", "team_id", name=op.f("pk_part_teams")),
     )
-    op.create_table(
-        "purchase_order_parts",
-        sa.Column("account_id", sa.String(length=24), nullable=False),
-        sa.Column("purchase_order_id", sa.String(length=24), nullable=False),
-        sa.Column("part_id", sa.String(length=24), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("quantity", sa.Float(), nullable=False),
-        sa.Column("received", sa.Float(), nullable=False),
-        sa.Column("unit_cost", sa.Float(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["account_id", "part_id"],
-            ["parts.account_id", "parts.id"],
-            name=op.f("fk_purchase_order_parts_account_id_part_id_parts"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "purchase_order_id"],
-            ["purchase_orders.account_id", "purchase_orders.id"],
-            name=op.f("fk_purchase_order_parts_account_id_purchase_order_id_purchase_orders"),
-        ),
-        sa.PrimaryKeyConstraint("account_id", "purchase_order_id", "part_id", name=op.f("pk_purchase_order_parts")),
-    )
-    with op.batch_alter_table("purchase_order_parts", schema=None) as batch_op:
-        batch_op.create_index("ix_purchase_order_parts_part", ["account_id", "part_id"], unique=False)
-
-    op.create_table(
-        "purchase_order_updates",
-        sa.Column("account_id", sa.String(length=24), nullable=False),
-        sa.Column("id", sa.String(length=24), nullable=False),
-        sa.Column("purchase_order_id", sa.String(length=24), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
-        sa.Column("created_at", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["account_id", "created_by_user_id"],
-            ["users.account_id", "users.id"],
-            name=op.f("fk_purchase_order_updates_account_id_created_by_user_id_users"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "purchase_order_id"],
-            ["purchase_orders.account_id", "purchase_orders.id"],
-            name=op.f("fk_purchase_order_updates_account_id_purchase_order_id_purchase_orders"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id"], ["accounts.id"], name=op.f("fk_purchase_order_updates_account_id_accounts")
-        ),
-        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_purchase_order_updates")),
-    )
-    with op.batch_alter_table("purchase_order_updates", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_purchase_order_updates_po", ["account_id", "purchase_order_id", "created_at"], unique=False
-        )
-
     op.create_table(
         "webhook_attempts",
         sa.Column("account_id", sa.String(length=24), nullable=False),
@@ -2075,14 +1886,6 @@ def downgrade() -> None:
 
     op.drop_table("work_orders")
     op.drop_table("webhook_attempts")
-    with op.batch_alter_table("purchase_order_updates", schema=None) as batch_op:
-        batch_op.drop_index("ix_purchase_order_updates_po")
-
-    op.drop_table("purchase_order_updates")
-    with op.batch_alter_table("purchase_order_parts", schema=None) as batch_op:
-        batch_op.drop_index("ix_purchase_order_parts_part")
-
-    op.drop_table("purchase_order_parts")
     op.drop_table("part_teams")
     with op.batch_alter_table("part_inventory_moves", schema=None) as batch_op:
         batch_op.drop_index("ix_part_inventory_moves_account_part")
@@ -2144,19 +1947,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_site_memberships_account_place")
 
     op.drop_table("site_memberships")
-    with op.batch_alter_table("purchase_orders", schema=None) as batch_op:
-        batch_op.drop_index(
-            "ix_purchase_orders_account_status",
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.drop_index(
-            "ix_purchase_orders_account_created",
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
-        )
-
-    op.drop_table("purchase_orders")
     with op.batch_alter_table("place_links", schema=None) as batch_op:
         batch_op.drop_index("ix_place_links_member")
 
@@ -2174,12 +1964,6 @@ def downgrade() -> None:
         )
 
     op.drop_table("parts")
-    with op.batch_alter_table("occupancies", schema=None) as batch_op:
-        batch_op.drop_index("ix_occupancies_account_unit")
-        batch_op.drop_index("ix_occupancies_account_site")
-        batch_op.drop_index("ix_occupancies_account_contact")
-
-    op.drop_table("occupancies")
     with op.batch_alter_table("custom_field_values", schema=None) as batch_op:
         batch_op.drop_index("ix_custom_field_values_owner")
 
@@ -2222,11 +2006,6 @@ def downgrade() -> None:
 
     op.drop_table("teams")
     with op.batch_alter_table("places", schema=None) as batch_op:
-        batch_op.drop_index(
-            "ix_places_account_site",
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
-        )
         batch_op.drop_index("ix_places_account_record_no")
         batch_op.drop_index(
             "ix_places_account_parent",
