@@ -17,7 +17,7 @@ from premises.db.reader import Reader
 from premises.errors import ErrorCode, Unauthenticated
 from premises.identity.principal import Principal
 from premises.identity.service import Confirmation, cached_principal, resolve_principal
-from premises.identity.tokens import resolve_bearer
+from premises.identity.tokens import cached_bearer, resolve_bearer
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +113,9 @@ class BearerTokenResolver:
 
     async def resolve(self, reader: Reader, credentials: Credentials) -> Principal:
         return await resolve_bearer(reader, self._scheme_and_token(credentials)[1])
+
+    def cached(self, credentials: Credentials) -> tuple[Principal, Confirmation] | None:
+        return cached_bearer(self._scheme_and_token(credentials)[1])
 
 
 BEARER_TOKEN: Resolver = BearerTokenResolver()

@@ -20,7 +20,7 @@ from premises.identity.permissions import Role
 from premises.identity.principal import Principal, SubjectKind
 from premises.identity.sessions import new_session_token, token_hash
 from premises.kit.time import now_ms
-from premises.models import AuthSession, Login, User
+from premises.models import AccessToken, AuthSession, Login, User
 
 T = TypeVar("T")
 
@@ -270,14 +270,15 @@ def revoke_user_sessions(session: Session, account_id: str, user_id: str, *, kee
 
 
 def access_changed(session: Session, account_id: str, user_id: str) -> None:
-    """The user's role or places changed: principals cached from its sessions are rebuilt on their
-    next request, in every process."""
-    session.execute(
-        update(AuthSession)
-        .where(AuthSession.account_id == account_id, AuthSession.user_id == user_id)
-        .where(AuthSession.revoked_at.is_(None))
-        .values(access_version=AuthSession.access_version + 1)
-    )
+    """The user's role, places or state changed: principals cached from its sessions and from its
+    clients' access tokens are rebuilt on their next request, in every process."""
+    for table in (AuthSession, AccessToken):
+        session.execute(
+            update(table)
+            .where(table.account_id == account_id, table.user_id == user_id)
+            .where(table.revoked_at.is_(None))
+            .values(access_version=table.access_version + 1)
+        )
     invalidate_principals(account_id)
 
 
@@ -351,14 +352,13 @@ async def resolve_principal(reader: Reader, token: str) -> Principal:
         _principal_cache.pop(digest, None)
         raise Unauthenticated(ErrorCode.INVALID_CREDENTIALS, credential=SESSION_TOKEN)
     account_id, user_id, version = row[0], row[1], row[4]
-    cached = _principal_cache.get(digest)
-    if cached is not None and cached[1] > time.monotonic() and cached[2] == version:
-        return cached[0]
+    cached = remembered(digest, version)
+    if cached is not None:
+        return cached
     principal = await load_principal(reader, account_id, user_id)
     if principal is None:
-        _principal_cache.pop(digest, None)
         raise Unauthenticated(ErrorCode.INVALID_CREDENTIALS, credential=SESSION_TOKEN)
-    _principal_cache[digest] = (principal, time.monotonic() + PRINCIPAL_CACHE_TTL_S, version)
+    remember(digest, principal, version)
     return principal
 
 
@@ -383,11 +383,30 @@ def cached_principal(token: str) -> tuple[Principal, Confirmation] | None:
     confirms it; None when the cache has no fresh entry. A read that uses it and finds nothing must
     authenticate in full (``resolve_principal``) before it answers: an empty result may mean an ended
     session (docs/adr/0009-identity-for-three-dialects.md, "one round trip")."""
-    digest = token_hash(token)
-    cached = _principal_cache.get(digest)
+    return cached_with(token_hash(token), _LIVE_SESSION)
+
+
+def cached_with(key: str, condition: str) -> tuple[Principal, Confirmation] | None:
+    """A fresh cache entry under ``key`` with ``condition`` (placeholders: the key, now, the version)."""
+    cached = _principal_cache.get(key)
     if cached is None or cached[1] <= time.monotonic():
         return None
-    return cached[0], Confirmation(_LIVE_SESSION, (digest, now_ms(), cached[2]))
+    return cached[0], Confirmation(condition, (key, now_ms(), cached[2]))
+
+
+def remember(key: str, principal: Principal, version: int) -> None:
+    """Cache ``principal`` under ``key`` (a credential's hash) for ``PRINCIPAL_CACHE_TTL_S``, valid while
+    the credential's ``access_version`` is ``version``."""
+    _principal_cache[key] = (principal, time.monotonic() + PRINCIPAL_CACHE_TTL_S, version)
+
+
+def remembered(key: str, version: int) -> Principal | None:
+    """The cached principal under ``key`` while fresh and of ``version``; else None (and forgotten)."""
+    cached = _principal_cache.get(key)
+    if cached is not None and cached[1] > time.monotonic() and cached[2] == version:
+        return cached[0]
+    _principal_cache.pop(key, None)
+    return None
 
 
 def principal_for_user(session: Session, account_id: str, user_id: str) -> Principal:

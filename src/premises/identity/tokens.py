@@ -28,7 +28,7 @@ from premises.errors import DomainValidation, ErrorCode, PremisesError, RateLimi
 from premises.identity import throttle
 from premises.identity.clients import ClientKind, check_scopes, domain_scopes, secret_hash
 from premises.identity.principal import Principal, SubjectKind
-from premises.identity.service import LoginGate, Writer, load_principal
+from premises.identity.service import Confirmation, LoginGate, Writer, cached_with, load_principal, remember, remembered
 from premises.identity.sessions import token_hash
 from premises.kit.time import now_ms
 from premises.models import AccessToken, ApiClient, User
@@ -130,21 +130,50 @@ async def issue_access_token(
     return outcome
 
 
+# The token, its client and its user's state: a revoked client or a deactivated user ends the token
+# at once, whichever way it happened.
 _TOKEN_SQL = (
-    "SELECT t.account_id, t.user_id, t.scopes, t.expires_at, t.revoked_at, c.kind, c.revoked_at "
-    "FROM access_tokens t JOIN api_clients c ON c.client_id = t.client_id WHERE t.token_hash = :h"
+    "SELECT t.account_id, t.user_id, t.scopes, t.expires_at, t.revoked_at, c.kind, c.revoked_at, t.access_version,"
+    " u.deleted_at FROM access_tokens t JOIN api_clients c ON c.client_id = t.client_id"
+    " JOIN users u ON u.account_id = t.account_id AND u.id = t.user_id WHERE t.token_hash = :h"
 )
+# The condition a read adds to its statement instead of reading the token first (``cached_bearer``).
+_LIVE_TOKEN = (
+    "EXISTS (SELECT 1 FROM access_tokens tk JOIN api_clients ck ON ck.client_id = tk.client_id"
+    " JOIN users uk ON uk.account_id = tk.account_id AND uk.id = tk.user_id"
+    " WHERE tk.token_hash = {} AND tk.revoked_at IS NULL AND ck.revoked_at IS NULL AND uk.deleted_at IS NULL"
+    " AND tk.expires_at > {} AND tk.access_version = {})"
+)
+
+
+def _cache_key(token: str) -> str:
+    return "bearer:" + token_hash(token)  # never a session's key: a bearer token is no Session-Token
 
 
 async def resolve_bearer(reader: Reader, token: str) -> Principal:
     """The principal of a live access token (its client's user, narrowed by its scopes), or
     Unauthenticated(INVALID_CREDENTIALS): unknown, expired or revoked token, revoked client,
-    deactivated user."""
+    deactivated user.
+
+    The token row is read on every request; the principal is cached as a session's is
+    (``identity.service.remember``), rebuilt when the token's ``access_version`` moved."""
     row = await reader.fetchrow(_TOKEN_SQL, {"h": token_hash(token)}) if token else None
-    if row is None or row[4] is not None or row[6] is not None or row[3] <= now_ms():
+    if row is None or row[4] is not None or row[6] is not None or row[8] is not None or row[3] <= now_ms():
         raise Unauthenticated(ErrorCode.INVALID_CREDENTIALS, credential=ACCESS_TOKEN)
+    key, version = _cache_key(token), row[7]
+    cached = remembered(key, version)
+    if cached is not None:
+        return cached
     subject = SubjectKind.SERVICE_ACCOUNT if row[5] == ClientKind.SERVICE_ACCOUNT else SubjectKind.USER
     principal = await load_principal(reader, row[0], row[1], subject=subject, scopes=domain_scopes(row[2].split()))
     if principal is None:
         raise Unauthenticated(ErrorCode.INVALID_CREDENTIALS, credential=ACCESS_TOKEN)
+    remember(key, principal, version)
     return principal
+
+
+def cached_bearer(token: str) -> tuple[Principal, Confirmation] | None:
+    """The principal of ``token`` from this process's cache with the condition that confirms it (a
+    live token of a live client, of the same access version), or None: the one-round-trip read of
+    ``identity.service.cached_principal``, for access tokens."""
+    return cached_with(_cache_key(token), _LIVE_TOKEN) if token else None

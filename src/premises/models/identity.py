@@ -135,4 +135,6 @@ class AccessToken(Base):
     created_at: Mapped[int] = mapped_column(BigInteger)
     expires_at: Mapped[int] = mapped_column(BigInteger)
     revoked_at: Mapped[int | None] = mapped_column(BigInteger)
+    # Moved by ``identity.service.access_changed`` (as a session's): principals cached from it are rebuilt.
+    access_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     __table_args__ = (Index("ix_access_tokens_client", "client_id"),)

@@ -318,10 +318,6 @@ _NONE: Mapping[str, Mapping[str, Any]] = {}
 _PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
 
 
-def _expanded(loaded: Mapping[str, Any], value: Any) -> Any:
-    return loaded.get(value, value) if value else None
-
-
 _EMPTY_LIST = orjson.Fragment(b"[]")
 
 
@@ -349,7 +345,12 @@ def _compile(
     The source holds only ``repr()`` literals of the names, the renderers by position and the
     ``Computed`` expressions (declared in code, never from a request).
     """
-    namespace: dict[str, Any] = {**functions, "_expanded": _expanded, "_stored_json": _stored_json, "_NONE": _NONE}
+    namespace: dict[str, Any] = {
+        **functions,
+        "_stored_json": _stored_json,
+        "_EMPTY_LIST": _EMPTY_LIST,
+        "_NONE": _NONE,
+    }
     kinds = sorted({wire.expands for _, wire in items if wire.expands is not None})
     lines = ["def render(row, objects=_NONE):"]
     lines += [f"    o{i} = objects.get({kind!r}, _NONE)" for i, kind in enumerate(kinds)]
@@ -360,11 +361,18 @@ def _compile(
             namespace[f"r{index}"] = wire.render
             if wire.whole_row and tuples:
                 raise ValueError(f"{wire.name}: a whole-row renderer needs the read model's dict")
-            source = f"r{index}(row)" if wire.whole_row else f"r{index}({source})"
+            if wire.whole_row:
+                source = f"r{index}(row)"
+            elif wire.render is iso and f.nullable:  # most instants of a page are null or cached: no call for null
+                source = f"(r{index}({source}) if {source} is not None else None)"
+            else:
+                source = f"r{index}({source})"
         elif wire.expands is not None:
-            source = f"_expanded(o{kinds.index(wire.expands)}, {source})"
+            # inline (a page calls it for every image of every row): ``_expanded`` without the call
+            loaded = f"o{kinds.index(wire.expands)}"
+            source = f"({loaded}.get({source}, {source}) if {source} else None)"
         elif tuples and f.type in (FieldType.ID_LIST, FieldType.JSON):
-            source = f"_stored_json({source})"
+            source = f"(_EMPTY_LIST if {source} == '[]' else _stored_json({source}))"  # the common case inline
         entries += [f"{key!r}: {source}" for key in (wire.name, *wire.also)]
         for item in wire.then:
             if isinstance(item, str):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,3 +26,25 @@ class LeanRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         endpoint: Callable[[Request], Coroutine[Any, Any, Response]] = self.endpoint
         return endpoint
+
+
+def include_routers(app: FastAPI, routers: Sequence[APIRouter]) -> None:
+    """Include ``routers`` in order, and register each of their ``LeanRoute``s on the app itself first.
+
+    FastAPI matches a route of an included router twice (once to pick the router, again inside it,
+    behind every route of the routers before it); a lean route registered directly is matched once,
+    first (~15 µs of a small list's ~300, docs/benchmarks.md). The direct copy is left out of the
+    OpenAPI document, which keeps the router's own declaration, in the router's order.
+    """
+    for router in routers:
+        for route in router.routes:
+            if isinstance(route, LeanRoute):
+                app.router.add_api_route(
+                    route.path,
+                    route.endpoint,
+                    methods=route.methods,
+                    include_in_schema=False,
+                    route_class_override=LeanRoute,
+                )
+    for router in routers:
+        app.include_router(router)
