@@ -32,6 +32,8 @@ def make_place(db: Database, account_id: str, name: str = "Main Site", parent_id
             created_at=now,
             updated_at=now,
         )
+        parent = session.get(Place, (account_id, parent_id)) if parent_id else None
+        place.site_id = parent.site_id if parent is not None else place.id
         session.add(place)
         return place.id
 

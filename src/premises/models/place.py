@@ -18,11 +18,16 @@ class Place(TenantMixin, TimestampMixin, Base):
     parent_id: Mapped[str | None] = mapped_column(IdColumn())
     name: Mapped[str] = mapped_column(String(300))
     code: Mapped[str | None] = mapped_column(String(32))
+    number: Mapped[str | None] = mapped_column(String(32))  # a unit's number ("4B"): not unique
     address: Mapped[str | None] = mapped_column(Text)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     hide_map: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str | None] = mapped_column(Text)
+    # The site (top-level place) the place is under, its own id for a site: kept by place.service on
+    # create and move, so "the records of these sites" is one indexed equality at any depth.
+    site_id: Mapped[str | None] = mapped_column(IdColumn())
+    time_zone: Mapped[str | None] = mapped_column(String(64))  # a site's IANA time zone (None: UTC)
     created_by_user_id: Mapped[str | None] = mapped_column(IdColumn())
     deleted_at: Mapped[int | None] = mapped_column(BigInteger)
     __table_args__ = (
@@ -31,6 +36,7 @@ class Place(TenantMixin, TimestampMixin, Base):
         Index("ix_places_account_record_no", "account_id", "record_no", unique=True),
         live_index("ix_places_account_parent", "parent_id"),
         live_index("ix_places_account_created", "created_at"),
+        live_index("ix_places_account_site", "site_id"),
         # A site's code (the prefix of its case codes on /v1) is unique among the account's live places.
         Index(
             unique_rule("ix_places_account_code", record="site", field="code"),

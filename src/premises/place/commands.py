@@ -47,14 +47,19 @@ class CustomFieldPut:
 class PlaceCreate:
     """A new place. Without ``kind``: a ``site`` at the top, a ``location`` under ``parent_id``.
     ``code``: the site's code (the prefix of its case codes); ``derive_code``: without a code, take the
-    name's initials, made unique in the account (/v1's sites; /api/v2 sets none)."""
+    name's initials, made unique in the account (/v1's sites; /api/v2 sets none). ``in_site``: the site
+    the place must be in (/v1's units): under ``parent_id``, which must be in that site, else right
+    under the site. ``number``: a unit's number; ``time_zone``: a site's IANA time zone."""
 
     name: str
     parent_id: str | None = None
+    in_site: str | None = None
     kind: PlaceKind | None = None
     code: str | None = None
     derive_code: bool = False
+    number: str | None = None
     address: str | None = None
+    time_zone: str | None = None
     latitude: float | None = None
     longitude: float | None = None
     hide_map: bool = False
@@ -64,13 +69,17 @@ class PlaceCreate:
 
 @dataclass(frozen=True, slots=True)
 class PlaceChanges:
-    """A partial update. ``parent_id=None`` makes the place top-level; ``file_ids`` replaces the files
-    (``None`` removes them all); ``custom_fields`` adds or changes fields and never removes one."""
+    """A partial update. ``parent_id=None`` makes the place top-level (``in_site``: a move into that
+    site, as in ``PlaceCreate``); ``file_ids`` replaces the files (``None`` removes them all);
+    ``custom_fields`` adds or changes fields and never removes one."""
 
     name: str | Unset = UNSET
     parent_id: str | Unset | None = UNSET
+    in_site: str | Unset | None = UNSET
     code: str | Unset | None = UNSET
+    number: str | Unset | None = UNSET
     address: str | Unset | None = UNSET
+    time_zone: str | Unset | None = UNSET
     latitude: float | Unset | None = UNSET
     longitude: float | Unset | None = UNSET
     hide_map: bool | Unset = UNSET

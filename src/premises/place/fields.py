@@ -28,11 +28,17 @@ PLACES = Catalogue(
         Field("parent_id", ID, sortable=False, writable=True),
         Field("name", FieldType.STRING, nullable=False, max_length=300, searchable=True, writable=True),
         Field("code", FieldType.STRING, max_length=32, searchable=True, writable=True),
+        # A unit's number in its building or site ("4B", "101"): as given, not unique (codes are).
+        Field("number", FieldType.STRING, max_length=32, searchable=True, writable=True),
         Field("address", FieldType.TEXT, max_length=ADDRESS_LENGTH, searchable=True, writable=True),
         Field("latitude", NUMBER, writable=True),
         Field("longitude", NUMBER, writable=True),
         Field("hide_map", FieldType.BOOLEAN, nullable=False, writable=True),
         Field("description", FieldType.TEXT, searchable=True),
+        # The site the place is under (its own id for a site), kept by the service on create and move.
+        Field("site_id", ID, sortable=False),
+        # A site's IANA time zone (``service.check_time_zone``); None reads as UTC.
+        Field("time_zone", FieldType.STRING, max_length=64, writable=True),
         Field("created_by_user_id", ID, sortable=False),
         Field("created_at", INSTANT, nullable=False),
         Field("updated_at", INSTANT, nullable=False),

@@ -206,3 +206,56 @@ async def sub_location_ids(reader: Reader, principal: Principal, place_id: str) 
     select = _restrict(Select("places", ("id",), principal.account_id).where_live(), principal)
     select.where_eq("parent_id", place_id).order_by("created_at", False).order_by("id", False)
     return [r[0] for r in await reader.fetch(select.sql(), select.params)]
+
+
+# ------------------------------------------------------------------------------------------ site members
+
+MEMBER_COLUMNS = ("id", "first_name", "last_name", "email", "role", "is_location_based", "service_account")
+_MEMBERS_SQL = """
+SELECT u.id, u.first_name, u.last_name, u.email, m.role, u.is_location_based,
+  EXISTS (SELECT 1 FROM api_clients c WHERE c.account_id = m.account_id AND c.user_id = u.id
+          AND c.kind = 'service_account') AS service_account
+FROM site_memberships m JOIN users u ON u.account_id = m.account_id AND u.id = m.user_id
+WHERE m.account_id = :account_id AND m.place_id = :site_id AND u.deleted_at IS NULL {member}
+ORDER BY u.first_name, u.last_name, u.id
+"""
+_MEMBERS_COUNT_SQL = """
+SELECT COUNT(*) FROM site_memberships m JOIN users u ON u.account_id = m.account_id AND u.id = m.user_id
+WHERE m.account_id = :account_id AND m.place_id = :site_id AND u.deleted_at IS NULL
+"""
+
+
+def _member(values: Iterable[Any]) -> dict[str, Any]:
+    row = dict(zip(MEMBER_COLUMNS, values, strict=True))
+    row["is_location_based"], row["service_account"] = bool(row["is_location_based"]), bool(row["service_account"])
+    return row
+
+
+async def _members_of(reader: Reader, principal: Principal, site_id: str) -> dict[str, Any]:
+    """The parameters of a site's member list, once the site is one the principal may read members of."""
+    site = await get_location(reader, principal, site_id)
+    if site["parent_id"] is not None:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="site")
+    principal.require("user", "read", at=site_id)
+    return {"account_id": principal.account_id, "site_id": site_id}
+
+
+async def site_members(
+    reader: Reader, principal: Principal, site_id: str, *, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of the live users with a membership of the site (each with its role there), by name, and
+    how many there are in all."""
+    params = await _members_of(reader, principal, site_id)
+    sql = _MEMBERS_SQL.format(member="") + " LIMIT :limit OFFSET :offset"
+    rows = await reader.fetch(sql, {**params, "limit": limit, "offset": offset})
+    counted = await reader.fetchrow(_MEMBERS_COUNT_SQL, params)
+    return [_member(r) for r in rows], int(counted[0]) if counted is not None else 0
+
+
+async def site_member(reader: Reader, principal: Principal, site_id: str, user_id: str) -> dict[str, Any]:
+    """One live member of the site; NotFound when the user is none."""
+    params = await _members_of(reader, principal, site_id)
+    row = await reader.fetchrow(_MEMBERS_SQL.format(member="AND u.id = :user_id"), {**params, "user_id": user_id})
+    if row is None:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="site member")
+    return _member(row)

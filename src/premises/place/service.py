@@ -7,6 +7,11 @@ Rules:
   unless a native API gives a more specific kind. Moving a site under a parent makes it a
   ``location``; detaching a ``location`` from its parent makes it a ``site``; other kinds keep theirs.
 * A place cannot become its own ancestor.
+* A building is under a site, a floor under a site or building, a unit under a site, building or floor
+  (``PARENT_KINDS``: checked on create with a kind and on every move under a parent).
+* Every place keeps the id of its site (the top of its branch: its own id for a site) in ``site_id``;
+  a move updates the moved branch.
+* A site's ``time_zone`` is an IANA name (None: UTC).
 * A place that still has live sub-places cannot be deleted (Conflict: "location has sub-locations").
 * Location-based principals may only touch places inside their places (others are NotFound), and
   may only create places under one of them.
@@ -20,7 +25,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from premises.assignment.service import Assignments
@@ -38,10 +43,11 @@ from premises.kit.time import now_ms
 from premises.models import CustomFieldValue, Place, PlaceLink, StoredFile
 from premises.place.commands import CustomFieldChanges, CustomFieldPut, PlaceChanges, PlaceCreate, PlaceKind
 from premises.place.fields import PLACES
+from premises.preventive.recurrence import zone
 
 # The writable fields an update stores as given (declared writable in ``place.fields``); a place's
 # kind and parent change only by the hierarchy's rules (create_location, _move).
-OWN_RULES = frozenset({"kind", "parent_id", "code"})
+OWN_RULES = frozenset({"kind", "parent_id", "code", "time_zone"})
 SIMPLE_FIELDS = tuple(f.name for f in PLACES if f.writable and f.name not in OWN_RULES)
 MAX_DEPTH = 1000  # a guard against corrupt data; real hierarchies are a handful of levels deep
 
@@ -84,7 +90,61 @@ def _parent(session: Session, principal: Principal, parent_id: str) -> Place:
     return parent
 
 
+def _placement(session: Session, principal: Principal, parent_id: str | None, in_site: str | None) -> Place | None:
+    """The place a place goes under: ``parent_id``, which must be in the site ``in_site`` when both are
+    given; the site itself without a parent; None (top-level) without either."""
+    site = None
+    if in_site:
+        site = check_location(session, principal, in_site, "in_site")
+        if site.parent_id is not None:
+            raise DomainValidation(ErrorCode.NOT_A_SITE, field="in_site")
+    if not parent_id:
+        return site
+    parent = check_location(session, principal, parent_id, "parent_id")
+    if site is not None and site_of(session, parent) != site.id:
+        raise DomainValidation(ErrorCode.NOT_FOUND, field="parent_id", id=parent_id)
+    return parent
+
+
+def site_of(session: Session, place: Place) -> str:
+    """The id of the site (top-level place) a place is under: its stored ``site_id``, else its root."""
+    if place.site_id:
+        return place.site_id
+    *_, root = _ancestry(session, place)
+    return root.id
+
+
+# Every place under a place (any depth), moved to another site with it.
+_MOVE_SUBTREE = text(
+    """
+WITH RECURSIVE sub(id, depth) AS (
+  SELECT id, 0 FROM places WHERE account_id = :account_id AND parent_id = :place_id
+  UNION
+  SELECT c.id, s.depth + 1 FROM places c JOIN sub s ON c.parent_id = s.id
+  WHERE c.account_id = :account_id AND s.depth < :max_depth
+)
+UPDATE places SET site_id = :site_id WHERE account_id = :account_id AND id IN (SELECT id FROM sub)
+"""
+)
+
+
+def _set_site(session: Session, place: Place, site_id: str) -> None:
+    """Put a place and every place under it on ``site_id`` (after a move)."""
+    if place.site_id == site_id:
+        return
+    place.site_id = site_id
+    params = {"account_id": place.account_id, "place_id": place.id, "site_id": site_id, "max_depth": MAX_DEPTH}
+    session.execute(_MOVE_SUBTREE, params)
+
+
 # ------------------------------------------------------------------------------------------ validation
+
+
+def check_time_zone(value: str | None, field: str = "time_zone") -> str | None:
+    """An IANA time zone name as given (trimmed), or None; else NOT_A_TIME_ZONE naming ``field``."""
+    if value is None:
+        return None
+    return zone(value, field).key
 
 
 def check_location(session: Session, principal: Principal, location_id: str, field: str = "location_id") -> Place:
@@ -289,15 +349,41 @@ def _kind(value: PlaceKind | str | None) -> PlaceKind | None:
         raise DomainValidation(ErrorCode.NOT_ONE_OF, field="kind", choices=", ".join(PlaceKind)) from None
 
 
+# Where a place of these kinds may be: the kinds its parent may have (None: top-level). Areas and
+# UpKeep's generic locations may be anywhere, and /api/v2 never gives a kind.
+PARENT_KINDS: Mapping[PlaceKind, tuple[PlaceKind | None, ...]] = {
+    PlaceKind.SITE: (None,),
+    PlaceKind.BUILDING: (PlaceKind.SITE,),
+    PlaceKind.FLOOR: (PlaceKind.SITE, PlaceKind.BUILDING),
+    PlaceKind.UNIT: (PlaceKind.SITE, PlaceKind.BUILDING, PlaceKind.FLOOR),
+}
+
+
+def check_parent_kind(kind: PlaceKind | str | None, parent: Place | None) -> None:
+    """A place of ``kind`` may be under ``parent`` (``PARENT_KINDS``), else NOT_ONE_OF naming the parent."""
+    allowed = PARENT_KINDS.get(PlaceKind(kind)) if kind is not None else None
+    if allowed is None:
+        return
+    if parent is None and None not in allowed:
+        raise DomainValidation(ErrorCode.REQUIRED, field="parent_id")
+    if parent is not None and parent.kind not in allowed:
+        choices = ", ".join(k.value for k in allowed if k is not None) or "none (top-level)"
+        raise DomainValidation(ErrorCode.NOT_ONE_OF, field="parent_id", choices=choices)
+
+
 def create_location(session: Session, principal: Principal, command: PlaceCreate) -> Place:
-    parent_id = command.parent_id or None
+    parent_id = command.parent_id or command.in_site or None
     if not (parent_id and principal.site_roles):  # a sub-place under a per-site role: decided at its parent
         principal.require("location", "create")
     name = required_text(command.name, "name")
     _check_coordinates({"latitude": command.latitude, "longitude": command.longitude})
     kind = _kind(command.kind)
-    if parent_id:
-        _parent(session, principal, parent_id)
+    time_zone = check_time_zone(command.time_zone)
+    site_id: str | None = None
+    parent = _placement(session, principal, command.parent_id, command.in_site)
+    check_parent_kind(kind, parent)
+    if parent is not None:
+        parent_id, site_id = parent.id, site_of(session, parent)
         principal.require("location", "create", at=parent_id)
     elif principal.location_ids is not None:
         raise PermissionDenied(ErrorCode.TOP_LEVEL_CREATE_FOR_LOCATION_BASED)
@@ -310,7 +396,9 @@ def create_location(session: Session, principal: Principal, command: PlaceCreate
         parent_id=parent_id,
         name=name,
         code=None,
+        number=command.number,
         address=command.address,
+        time_zone=time_zone,
         latitude=command.latitude,
         longitude=command.longitude,
         hide_map=bool(command.hide_map),
@@ -324,6 +412,7 @@ def create_location(session: Session, principal: Principal, command: PlaceCreate
         # After next_value: the account's counter row stays locked until commit, so parallel creations
         # derive one after another and never take the same code (tests/concurrency/test_v1_sites.py).
         place.code = _derived_code(session, principal.account_id, name)
+    place.site_id = site_id or place.id
     session.add(place)
     session.flush()
     if command.custom_fields:
@@ -345,13 +434,17 @@ def _move(session: Session, principal: Principal, place: Place, parent_id: str |
         place.parent_id = None
         if place.kind == PlaceKind.LOCATION:
             place.kind = PlaceKind.SITE.value
+        _set_site(session, place, place.id)
         return
     parent = _parent(session, principal, parent_id)
     if any(node.id == place.id for node in _ancestry(session, parent)):
         raise DomainValidation(ErrorCode.PLACE_UNDER_ITSELF, field="parent_id")
+    if place.kind != PlaceKind.SITE:  # a site moved under a parent becomes a location (UpKeep)
+        check_parent_kind(place.kind, parent)
     place.parent_id = parent.id
     if place.kind == PlaceKind.SITE:
         place.kind = PlaceKind.LOCATION.value
+    _set_site(session, place, site_of(session, parent))
 
 
 def update_location(session: Session, principal: Principal, place_id: str, changes: PlaceChanges) -> Place:
@@ -366,8 +459,11 @@ def update_location(session: Session, principal: Principal, place_id: str, chang
             setattr(place, name, bool(fields[name]) if name == "hide_map" else fields[name])
     if "code" in fields:
         _set_code(session, place, fields["code"])
-    if "parent_id" in fields:
-        _move(session, principal, place, fields["parent_id"] or None)
+    if "time_zone" in fields:
+        place.time_zone = check_time_zone(fields["time_zone"])
+    if "parent_id" in fields or "in_site" in fields:
+        parent = _placement(session, principal, fields.get("parent_id"), fields.get("in_site"))
+        _move(session, principal, place, parent.id if parent is not None else None)
         invalidate_principals(principal.account_id)
     if fields.get("custom_fields"):  # null does not delete custom fields (UpKeep)
         _put_custom_fields(session, principal, place, fields["custom_fields"], now)

@@ -252,6 +252,65 @@ def set_user_locations(session: Session, principal: Principal, user_id: str, pla
     return set_site_memberships(session, principal, user_id, [SiteRole(place_id) for place_id in place_ids])
 
 
+# ------------------------------------------------------------------------------------------ one site's members
+
+
+def _member_change(session: Session, principal: Principal, site_id: str, user_id: str) -> User:
+    """Check a change to the user's membership of one site (/v1's members of a site): the site is a live
+    site the principal sees (else NotFound), its role there may manage users (site Admins and account
+    admins; not Managers), nobody changes their own, and a site-scoped admin manages only location-based
+    users. Returns the user, locked."""
+    site = session.get(Place, (principal.account_id, site_id))
+    if site is None or site.deleted_at is not None or site.parent_id is not None or not principal.sees_place(site_id):
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="site")
+    principal.require("user", "set_locations", at=site_id)
+    user = get_user_for_write(session, principal, user_id)
+    if user.id == principal.user_id:
+        raise PermissionDenied(ErrorCode.OWN_SCOPE_CHANGE, field="sites")
+    if principal.location_ids is not None and not user.is_location_based:
+        raise PermissionDenied(ErrorCode.SCOPED_ADMIN_OUTSIDE_SITES)
+    return user
+
+
+def _membership(session: Session, principal: Principal, site_id: str, user_id: str) -> SiteMembership | None:
+    return session.get(SiteMembership, (principal.account_id, user_id, site_id))
+
+
+def _member_changed(session: Session, user: User) -> None:
+    user.updated_at = now_ms()
+    access_changed(session, user.account_id, user.id)
+
+
+def add_site_member(session: Session, principal: Principal, site_id: str, user_id: str, role: Role | str) -> None:
+    """Make the user a member of the site with ``role`` there (Conflict when it is one already)."""
+    user = _member_change(session, principal, site_id, user_id)
+    if _membership(session, principal, site_id, user.id) is not None:
+        raise Conflict(ErrorCode.DUPLICATE, field="user", record="site member")
+    membership = SiteMembership(account_id=user.account_id, user_id=user.id, place_id=site_id, role=_role(role).value)
+    session.add(membership)
+    _member_changed(session, user)
+
+
+def change_site_member(session: Session, principal: Principal, site_id: str, user_id: str, role: Role | str) -> None:
+    """Give a member of the site another role there."""
+    user = _member_change(session, principal, site_id, user_id)
+    membership = _membership(session, principal, site_id, user.id)
+    if membership is None:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="site member")
+    membership.role = _role(role).value
+    _member_changed(session, user)
+
+
+def remove_site_member(session: Session, principal: Principal, site_id: str, user_id: str) -> None:
+    """End the user's membership of the site (a location-based user then no longer reaches it)."""
+    user = _member_change(session, principal, site_id, user_id)
+    membership = _membership(session, principal, site_id, user.id)
+    if membership is None:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="site member")
+    session.delete(membership)
+    _member_changed(session, user)
+
+
 def set_password(
     session: Session, account_id: str, user_id: str, password: NewPassword, *, keep_token: str | None = None
 ) -> None:

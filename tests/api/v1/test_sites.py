@@ -36,8 +36,9 @@ def test_create_derives_the_code_from_the_labels_initials(admin: V1) -> None:
     created = admin.post("/sites", json={"label": "Lux Apartments", "address": "1 Main St"})
     assert created.status_code == 201, created.text
     site = created.json()
-    assert set(site) == {"id", "label", "code", "address", "createdAt", "updatedAt"}
+    assert set(site) == {"id", "label", "code", "address", "timeZone", "createdAt", "updatedAt"}
     assert (site["label"], site["code"], site["address"]) == ("Lux Apartments", "LA", "1 Main St")
+    assert site["timeZone"] == "UTC"  # the default: accounts have no time zone
     assert ISO_MS.match(site["createdAt"]) and ISO_MS.match(site["updatedAt"])
     assert admin.post("/sites", json={"label": "lake   apartments"}).json()["code"] == "LA2"
     assert admin.post("/sites", json={"label": "Lighthouse Arcade"}).json()["code"] == "LA3"
@@ -189,3 +190,21 @@ def test_the_openapi_document_and_docs(http: TestClient) -> None:
     page = http.get("/v1/docs")
     assert page.status_code == 200 and "/v1/openapi.json" in page.text and "/docs/assets/" in page.text
     assert any(d["url"] == "/v1" for d in http.get("/docs").json()["dialects"])
+
+
+def test_a_site_has_an_iana_time_zone(admin: V1, tenant: Tenant) -> None:
+    site = admin.post("/sites", json={"label": "Lux Apartments", "timeZone": "Europe/Berlin"}).json()
+    assert site["timeZone"] == "Europe/Berlin"
+    assert admin.patch(f"/sites/{site['id']}", json={"timeZone": " America/New_York "}).json()["timeZone"] == (
+        "America/New_York"
+    )
+    details = _error(admin.patch(f"/sites/{site['id']}", json={"timeZone": "Mars/Olympus"}), 400, "invalid_request")
+    assert (details["code"], details["field"]) == ("not_a_time_zone", "timeZone")
+    details = _error(admin.post("/sites", json={"label": "X", "timeZone": "../etc/passwd"}), 400, "invalid_request")
+    assert details["field"] == "timeZone"
+    assert _error(admin.post("/sites", json={"label": "X", "timeZone": 5}), 400, "invalid_request")["field"] == (
+        "timeZone"
+    )
+    assert admin.patch(f"/sites/{site['id']}", json={"timeZone": None}).json()["timeZone"] == "UTC"
+    assert set(tenant.admin.get(f"/locations/{site['id']}").json()["result"]) >= {"id", "name"}
+    assert "timeZone" not in tenant.admin.get(f"/locations/{site['id']}").json()["result"]  # /api/v2 unchanged

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from premises.identity import service as identity
 from premises.identity.permissions import Role
@@ -34,7 +35,13 @@ def add_place(account: DomainAccount, parent_id: str | None = None, *, deleted: 
         updated_at=now,
         deleted_at=now if deleted else None,
     )
-    account.write(lambda s: s.add(place))
+
+    def add(session: Session) -> None:
+        parent = session.get(Place, (account.account_id, parent_id)) if parent_id else None
+        place.site_id = parent.site_id if parent is not None else place.id
+        session.add(place)
+
+    account.write(add)
     return place.id
 
 

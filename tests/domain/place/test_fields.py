@@ -35,14 +35,22 @@ def test_writable_fields_are_what_the_commands_carry() -> None:
     create = {f.name for f in dataclasses.fields(PlaceCreate)}
     changes = {f.name for f in dataclasses.fields(PlaceChanges)}
     assert PLACES.writable == (create | changes) & set(PLACES.columns)
-    assert service.SIMPLE_FIELDS == ("name", "address", "latitude", "longitude", "hide_map")
+    assert service.SIMPLE_FIELDS == ("name", "number", "address", "latitude", "longitude", "hide_map")
     assert set(service.SIMPLE_FIELDS) == PLACES.writable - service.OWN_RULES
 
 
 def test_upkeep_names_only_declared_fields_and_its_bodies_lists_and_schema_derive_from_them() -> None:
     names = wire.UPKEEP.attachment
     assert PLACES.attachments["upkeep"] is names
-    assert {f.name for f in PLACES} - set(names.entries) == {"record_no", "kind", "code", "description"}
+    assert {f.name for f in PLACES} - set(names.entries) == {
+        "record_no",
+        "kind",
+        "code",
+        "number",
+        "description",
+        "site_id",
+        "time_zone",
+    }
     for spec in (wire.CREATE, wire.UPDATE):
         from_columns = {f.target: f.name for f in spec.fields.values() if f.target in PLACES}
         assert from_columns == {

@@ -1,8 +1,9 @@
 """/v1/sites: the top-level places of the account (a top-level location of /api/v2, with the same id).
 
-A site has a ``label`` (the place's name), an ``address`` and a ``code``: the prefix of its case codes,
+A site has a ``label`` (the place's name), an ``address``, a ``code``: the prefix of its case codes,
 given or derived from the label's initials ("Lux Apartments" -> "LA", then "LA2", ...), unique in the
-account, editable. A sub-location's id is not a site (404).
+account, editable, and a ``timeZone`` (IANA; "UTC" unless set). A sub-location's id is not a site (404).
+Members: ``routes/site_members.py``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ from premises.place.commands import PlaceChanges, PlaceCreate, PlaceKind
 from premises.place.fields import PLACES
 
 router = APIRouter(tags=["sites"])
+DEFAULT_TIME_ZONE = "UTC"  # a site without a time zone of its own (accounts have none)
+
+
+def utc_unless_set(value: str | None) -> str:
+    return value or DEFAULT_TIME_ZONE
+
 
 V1 = Fields(
     PLACES.attach(
@@ -39,6 +46,7 @@ V1 = Fields(
             "name": Wire("label", sort=True, schema={"type": "string", "examples": ["Lux Apartments"]}),
             "code": Wire("code", filter="The site's code (a comma list: any of)", sort=True),
             "address": Wire("address"),
+            "time_zone": Wire("timeZone", utc_unless_set, schema={"type": "string", "examples": ["Europe/Berlin"]}),
             "created_at": Wire("createdAt", instant, sort=True, schema=INSTANT_SCHEMA),
             "updated_at": Wire("updatedAt", instant, sort=True, schema=INSTANT_SCHEMA),
         },
@@ -82,6 +90,7 @@ async def create_site(request: Request, runtime: RuntimeDep, principal: Principa
         code=fields.get("code"),
         derive_code=True,
         address=fields.get("address"),
+        time_zone=fields.get("time_zone"),
     )
     site_id = await runtime.write(lambda s: service.create_location(s, principal, command).id)
     row = await queries.get_location(runtime.reader, queries.seeing_created(principal, site_id), site_id)
@@ -93,7 +102,10 @@ async def update_site(site_id: str, request: Request, runtime: RuntimeDep, princ
     fields = UPDATE.parse(await read_body(request), partial=True)
     await _site(runtime.reader, principal, site_id)
     changes = PlaceChanges(
-        name=fields.get("name", UNSET), code=fields.get("code", UNSET), address=fields.get("address", UNSET)
+        name=fields.get("name", UNSET),
+        code=fields.get("code", UNSET),
+        address=fields.get("address", UNSET),
+        time_zone=fields.get("time_zone", UNSET),
     )
     await runtime.write(lambda s: service.update_location(s, principal, site_id, changes))
     return JSON(to_v1(await _site(runtime.reader, principal, site_id)))
