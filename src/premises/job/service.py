@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from premises.db.engine import Database
 from premises.kit import jsonutil
+from premises.kit.bulk import insert_rows
 from premises.kit.ids import new_sortable_id
 from premises.kit.time import now_ms
 from premises.models import Job
@@ -63,24 +64,44 @@ def enqueue(
     job_id: str | None = None,
 ) -> Job:
     """Add a job in the caller's transaction (it is claimable once that commits)."""
-    now = now_ms()
-    job = Job(
-        id=job_id or new_sortable_id(),
-        account_id=account_id,
-        kind=kind,
-        payload=jsonutil.dumps(dict(payload)),
-        status=QUEUED,
-        attempts=0,
-        max_attempts=max_attempts,
-        run_at=now + delay_ms,
-        created_at=now,
-        updated_at=now,
-    )
+    job = Job(**_row(kind, payload, account_id, now_ms() + delay_ms, max_attempts, job_id or new_sortable_id()))
     session.add(job)
+    _wakes(session)
+    return job
+
+
+def enqueue_many(session: Session, kind: str, payloads: Sequence[Mapping[str, Any]], *, account_id: str | None) -> None:
+    """``enqueue`` for many jobs of one kind: one multi-row insert (a set-based writer's jobs)."""
+    if not payloads:
+        return
+    now = now_ms()
+    rows = [_row(kind, p, account_id, now, DEFAULT_MAX_ATTEMPTS, new_sortable_id()) for p in payloads]
+    insert_rows(session, Job, rows)
+    _wakes(session)
+
+
+def _row(
+    kind: str, payload: Mapping[str, Any], account_id: str | None, run_at: int, max_attempts: int, job_id: str
+) -> dict[str, Any]:
+    now = now_ms()
+    return {
+        "id": job_id,
+        "account_id": account_id,
+        "kind": kind,
+        "payload": jsonutil.dumps(dict(payload)),
+        "status": QUEUED,
+        "attempts": 0,
+        "max_attempts": max_attempts,
+        "run_at": run_at,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _wakes(session: Session) -> None:
     if not session.info.get("wakes_worker"):
         session.info["wakes_worker"] = True
         event.listen(session, "after_commit", _wake, once=True)
-    return job
 
 
 def _wake(session: Session) -> None:

@@ -9,12 +9,19 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 _BUMP = text(
-    "UPDATE account_counters SET value = value + 1 WHERE account_id = :account_id AND name = :name RETURNING value"
+    "UPDATE account_counters SET value = value + :count WHERE account_id = :account_id AND name = :name RETURNING value"
 )
 
 
 def next_value(session: Session, account_id: str, name: str) -> int:
-    value = session.execute(_BUMP, {"account_id": account_id, "name": name}).scalar()
+    return next_values(session, account_id, name, 1)
+
+
+def next_values(session: Session, account_id: str, name: str, count: int) -> int:
+    """Reserve ``count`` consecutive values in one statement; the first of them (a chunk of generated
+    records numbers itself ``first .. first + count - 1``)."""
+    params = {"account_id": account_id, "name": name, "count": count}
+    value = session.execute(_BUMP, params).scalar()
     if value is None:
         session.execute(
             text(
@@ -23,5 +30,5 @@ def next_value(session: Session, account_id: str, name: str) -> int:
             ),
             {"account_id": account_id, "name": name},
         )
-        value = session.execute(_BUMP, {"account_id": account_id, "name": name}).scalar_one()
-    return int(value)
+        value = session.execute(_BUMP, params).scalar_one()
+    return int(value) - count + 1

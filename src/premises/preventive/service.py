@@ -330,16 +330,25 @@ def generate(session: Session, trigger: PmTrigger, due_at: int, now: int) -> Wor
     work_order = None
     if done is None:
         work_order = _create(session, trigger, due_at, now)
+    move_past(trigger, due_at, None if work_order is None else work_order.id, now)
+    return work_order
+
+
+def move_past(
+    trigger: PmTrigger, due_at: int, work_order_id: str | None, now: int, schedule: recurrence.Schedule | None = None
+) -> None:
+    """The trigger's occurrence ``due_at`` is made (its work order ``work_order_id``, None if made before):
+    its next occurrence (DST-correct, ``recurrence``; ``schedule`` is the trigger's when the caller has
+    it already), or none until completion."""
     trigger.last_due_at = max(due_at, trigger.last_due_at or due_at)
-    if work_order is not None:
-        trigger.last_work_order_id = work_order.id
+    if work_order_id is not None:
+        trigger.last_work_order_id = work_order_id
     if trigger.next_on_completion:
         trigger.next_due_at = None  # the next one is due after this one is completed (the sweep looks)
     else:
-        trigger.next_due_at = recurrence.next_after(schedule_of(trigger), due_at)
+        trigger.next_due_at = recurrence.next_after(schedule or schedule_of(trigger), due_at)
         trigger.schedule_has_ended = trigger.next_due_at is None
     trigger.updated_at = max(now, trigger.updated_at)
-    return work_order
 
 
 def _create(session: Session, trigger: PmTrigger, due_at: int, now: int) -> WorkOrder | None:

@@ -3,7 +3,9 @@
 ``sweep(session, now)`` runs in the caller's transaction (one unit of work, ADR 5). Per account it
 first moves completion-based triggers whose last work order is done to their next occurrence, then
 claims the due triggers (``FOR UPDATE SKIP LOCKED`` on PostgreSQL: parallel sweeps take different
-triggers; SQLite has one writer at a time) and makes each one's work order (``service.generate``).
+triggers; SQLite has one writer at a time) and makes their work orders: set-based for the batch
+(``bulk.generate_many``), one at a time (``service.generate``) for templates with parts and for a batch
+the set-based path could not make.
 
 Exactly once: a trigger row is locked while its occurrence is made and moved past; the unique key
 (account, trigger, occurrence) of ``pm_work_orders`` refuses a second work order for an occurrence
@@ -18,6 +20,7 @@ batches of ``BATCH`` triggers per transaction.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, select
@@ -27,12 +30,12 @@ from premises.errors import PremisesError
 from premises.job.worker import JobRun, handler
 from premises.kit.time import now_ms
 from premises.models import Account, PmTrigger, WorkOrder
-from premises.preventive import recurrence, service
+from premises.preventive import bulk, recurrence, service
 from premises.work_order.commands import Status
 
 log = logging.getLogger("premises.preventive")
 
-BATCH = 200
+BATCH = 200  # triggers per transaction: one set-based chunk (bulk.py)
 EVERY_S = 60
 
 
@@ -66,16 +69,37 @@ def sweep(session: Session, now: int, *, limit: int = BATCH, account_id: str | N
             .limit(limit - triggers)
             .with_for_update(skip_locked=True)
         ).all()
-        for trigger in due:
-            triggers += 1
-            created += _make(session, trigger, now)
+        triggers += len(due)
+        created += _make_chunk(session, account, due, now)
     return Swept(triggers, created)
 
 
-def _make(session: Session, trigger: PmTrigger, now: int) -> int:
+def _due_at(trigger: PmTrigger, schedule: recurrence.Schedule, now: int) -> int:
+    """The occurrence a sweep at ``now`` makes: the latest one due (a late sweep skips the missed ones)."""
     assert trigger.next_due_at is not None  # selected as due
-    latest = recurrence.latest_until(service.schedule_of(trigger), now)
-    due_at = max(trigger.next_due_at, latest or trigger.next_due_at)
+    latest = recurrence.latest_until(schedule, now)
+    return max(trigger.next_due_at, latest or trigger.next_due_at)
+
+
+def _make_chunk(session: Session, account_id: str, triggers: Sequence[PmTrigger], now: int) -> int:
+    """The set-based path for the triggers it takes (``bulk``), in a savepoint; if it fails (a bad template,
+    a bug, another sweep's link), the chunk is made one trigger at a time instead."""
+    schedules = {t.id: service.schedule_of(t) for t in triggers}
+    due = [(t, _due_at(t, schedules[t.id], now)) for t in triggers]
+    ready = [(t, d) for t, d in due if bulk.bulk_ready(t)]
+    created = 0
+    if ready:
+        try:
+            with session.begin_nested():
+                created = bulk.generate_many(session, account_id, ready, now, schedules)
+        except Exception as error:
+            log.warning("pm sweep of %s: one trigger at a time after %r", account_id, error, exc_info=True)
+            ready = []
+    taken = {t.id for t, _ in ready}
+    return created + sum(_make(session, t, d, now) for t, d in due if t.id not in taken)
+
+
+def _make(session: Session, trigger: PmTrigger, due_at: int, now: int) -> int:
     try:  # one trigger that fails (a bad template, a bug) never stops the others: its savepoint undoes it
         with session.begin_nested():
             made = service.generate(session, trigger, due_at, now)
