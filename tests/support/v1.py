@@ -38,6 +38,10 @@ class V1:
     def patch(self, path: str, json: Any = None) -> Any:
         return self.http.patch("/v1" + path, json=json, headers=self._h())
 
+    def upload(self, path: str, files: Any, data: Any = None) -> Any:
+        """A multipart/form-data POST."""
+        return self.http.post("/v1" + path, files=files, data=data, headers=self._h())
+
     def put(self, path: str, json: Any = None) -> Any:
         return self.http.put("/v1" + path, json=json, headers=self._h())
 

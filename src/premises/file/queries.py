@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from premises.db.reader import Reader
+from premises.db.reader import Reader, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.file.fields import FILES
@@ -38,11 +38,37 @@ async def list_files(reader: Reader, principal: Principal, query: ListQuery) -> 
 
 
 async def get_file(reader: Reader, principal: Principal, file_id: str) -> dict[str, Any]:
-    select = _visible(principal).where_eq("id", file_id)
+    return await _one(_visible(principal).where_eq("id", file_id), reader)
+
+
+async def _one(select: Select, reader: Reader) -> dict[str, Any]:
     row = await reader.fetchrow(select.sql(), select.params)
     if row is None:
         raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="file")
     return dict(zip(COLUMNS, row, strict=True))
+
+
+def _reaching(principal: Principal) -> Select:
+    """The files a principal reads, for a location-based one (a site-scoped service account) only those
+    it uploaded: a file names no site, so none of another site's reaches it this way (the records it
+    sees show their files with signed links)."""
+    select = _visible(principal)
+    if principal.location_ids is not None:
+        select.where_eq("created_by_user_id", principal.user_id)
+    return select
+
+
+async def page_of_site_files(
+    reader: Reader, principal: Principal, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of the files the principal reaches (``_reaching``) and, when asked, how many in all."""
+    select = _reaching(principal).apply(query)
+    return _rows(await reader.fetch(select.sql(), select.params)), await count_of(reader, select, query)
+
+
+async def get_site_file(reader: Reader, principal: Principal, file_id: str) -> dict[str, Any]:
+    """One file the principal reaches (``_reaching``); else not found."""
+    return await _one(_reaching(principal).where_eq("id", file_id), reader)
 
 
 async def files_by_ids(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
