@@ -318,3 +318,16 @@ def test_a_personal_client_acts_with_its_owners_rights(http: TestClient, db: Dat
     refused = api.post("/sites", json={"label": "Lux Apartments"})
     assert refused.status_code == 403 and refused.json()["error"] == "forbidden"
     assert refused.json()["details"]["code"] == "role_may_not"
+
+
+def test_a_multipart_token_request_is_an_oauth_invalid_request(http: TestClient, client: NewSecret) -> None:
+    response = http.post(
+        TOKEN, files={"grant_type": (None, "client_credentials")}, data={"client_id": client.client_id}
+    )
+    _assert_error(response, 400, "invalid_request")
+    assert "Content-Type" in response.json()["error_description"]
+
+
+def test_a_token_request_over_the_body_limit_is_413_in_oauths_format(http: TestClient, client: NewSecret) -> None:
+    response = http.post(TOKEN, data=_form(client, padding="x" * 2_000_000))
+    _assert_error(response, 413, "invalid_request")

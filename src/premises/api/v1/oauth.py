@@ -24,6 +24,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 
+from premises.api.limits import BodyTooLarge, MultipartRefused
 from premises.api.runtime import Runtime
 from premises.errors import TEMPLATES as DOMAIN_TEMPLATES
 from premises.errors import ErrorCode, PremisesError, RateLimited, Unauthenticated, render
@@ -31,6 +32,7 @@ from premises.identity.tokens import ClientLimits, IssuedToken, issue_access_tok
 
 PATH = "/oauth/token"
 GRANT = "client_credentials"
+FORM = "application/x-www-form-urlencoded"  # what RFC 6749 §4.4.2 sends (JSON is accepted too)
 REALM = "premises"
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 OAUTH_ERRORS: dict[ErrorCode, tuple[int, str]] = {
@@ -97,7 +99,7 @@ def _pairs(content_type: str, raw: bytes) -> list[tuple[str, str]]:
                 raise OAuthError(ErrorCode.WRONG_TYPE, field=key[:100], expected="a string")
             pairs.append((key, "" if value is None else str(value)))
         return pairs
-    raise OAuthError(ErrorCode.WRONG_TYPE, field="Content-Type", expected="application/x-www-form-urlencoded")
+    raise OAuthError(ErrorCode.WRONG_TYPE, field="Content-Type", expected=FORM)
 
 
 def parameters(content_type: str, raw: bytes) -> dict[str, str]:
@@ -131,6 +133,22 @@ def basic_credentials(header: str) -> list[tuple[str, str]] | None:
     return list(dict.fromkeys(candidates))
 
 
+async def _body(request: Request) -> bytes:
+    """The body, within the server's limits (``api.limits``), whose refusals speak OAuth here: a
+    multipart body is a wrong content type (400 ``invalid_request``, as any other), a body over the
+    limit a 413 with OAuth's error members."""
+    try:
+        return await request.body()
+    except MultipartRefused:
+        raise OAuthError(ErrorCode.WRONG_TYPE, field="Content-Type", expected=FORM) from None
+    except BodyTooLarge as too_large:
+        raise TokenRequestTooLarge(str(too_large.detail)) from None
+
+
+class TokenRequestTooLarge(Exception):
+    """The token request's body is over the server's limit."""
+
+
 async def token(request: Request) -> Response:
     header = request.headers.get("authorization", "")
     basic = header.strip().lower().startswith("basic")
@@ -141,7 +159,7 @@ async def token(request: Request) -> Response:
         if "client_secret" in request.query_params:
             raise OAuthError(ErrorCode.UNKNOWN_PARAMETER, field="client_secret")
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        params = parameters(content_type, await request.body())
+        params = parameters(content_type, await _body(request))
         from_basic = basic_credentials(header)
         if from_basic is not None and "client_secret" in params:
             raise OAuthError(ErrorCode.TWO_CLIENT_AUTHENTICATIONS)
@@ -158,6 +176,10 @@ async def token(request: Request) -> Response:
         issued = await _issue(request, runtime, from_basic, scope.split() if scope else None)
     except OAuthError as refused:
         return error_response(refused.code, dict(refused.params), basic=basic)
+    except TokenRequestTooLarge as too_large:
+        return _answer(
+            413, {"error": "invalid_request", "error_description": _ascii(str(too_large))}, Connection="close"
+        )
     except PremisesError as refused:
         return error_response(refused.code, {"field": refused.field, **refused.params}, basic=basic)
     body = {"access_token": issued.access_token, "token_type": "Bearer", "expires_in": issued.expires_in}
