@@ -69,6 +69,13 @@ OAUTH_SCOPES: dict[str, frozenset[str] | None] = {
     "sites:write": _domain("location", "read", "create", "update"),
     "cases:read": _domain("case", "read") | _domain("case_type", "read"),
     "cases:write": _domain("case", "read", "create", "update", "comment") | _domain("case_type", "read", "create"),
+    # A resident is also a customer (its contact): writing one writes that customer.
+    "residents:read": _domain("resident", "read"),
+    "residents:write": _domain("resident", "read", "create", "update") | _domain("customer", "create", "update"),
+    "contacts:read": _domain("contact", "read"),
+    "contacts:write": (
+        _domain("contact", "read") | _domain("customer", "create", "update") | _domain("vendor", "create", "update")
+    ),
 }
 DEFAULT_SCOPES = ("api",)
 

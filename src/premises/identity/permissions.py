@@ -47,6 +47,13 @@ PERMISSIONS: dict[tuple[str, str], dict[Role, Grant]] = {
     ("vendor", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
     ("vendor", "create"): {ADMIN: A, TECH: A},
     ("vendor", "update"): {ADMIN: A, TECH: A},
+    # Residents: contacts with an occupancy at a site; a location-based principal sees those of its sites
+    # (occupancy.visibility), with the role it holds there. Every contact (/v1/contacts): "contact".
+    ("resident", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
+    ("resident", "create"): {ADMIN: A, TECH: A},
+    ("resident", "update"): {ADMIN: A, TECH: A},
+    ("resident", "delete"): {ADMIN: A},
+    ("contact", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
     ("team", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
     ("team", "create"): {ADMIN: A},
     ("team", "update"): {ADMIN: A},
@@ -92,6 +99,16 @@ PERMISSIONS: dict[tuple[str, str], dict[Role, Grant]] = {
     ("part", "delete"): {ADMIN: A},
     ("part_category", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
     ("part_category", "write"): {ADMIN: A},
+    # Purchase orders: technicians raise and receive them; only admins approve or decline (and reopen a
+    # decided one). Receiving increases inventory through the ledger (part.inventory).
+    ("purchase_order", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
+    ("purchase_order", "create"): {ADMIN: A, TECH: A},
+    ("purchase_order", "update"): {ADMIN: A, TECH: A},
+    ("purchase_order", "approve"): {ADMIN: A},
+    ("purchase_order", "fulfill"): {ADMIN: A, TECH: A},
+    ("purchase_order", "delete"): {ADMIN: A},
+    ("purchase_order_category", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
+    ("purchase_order_category", "write"): {ADMIN: A},
     # Checklists: everyone who works on work orders reads the templates; admins write them (Premises endpoints).
     ("form_template", "read"): {ADMIN: A, TECH: A, LTECH: A, VIEW: A},
     ("form_template", "write"): {ADMIN: A},

@@ -13,9 +13,11 @@ from premises.models.file import StoredFile
 from premises.models.identity import AccessToken, ApiClient, AuthSession, Login, SiteMembership, ThrottleCounter, User
 from premises.models.job import Job
 from premises.models.meter import Meter, MeterNotification, MeterReading, MeterTriggerHit
+from premises.models.occupancy import Occupancy
 from premises.models.part import AssetPart, Part, PartFile, PartInventoryMove, PartTeam, WorkOrderPart
 from premises.models.place import Place, PlaceLink
 from premises.models.preventive import PmTrigger, PmWorkOrder
+from premises.models.purchase_order import PurchaseOrder, PurchaseOrderPart, PurchaseOrderUpdate
 from premises.models.request import WorkRequest
 from premises.models.team import Team, TeamMember
 from premises.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -58,6 +60,7 @@ __all__ = [
     "MeterNotification",
     "MeterReading",
     "MeterTriggerHit",
+    "Occupancy",
     "Part",
     "PartFile",
     "PartInventoryMove",
@@ -66,6 +69,9 @@ __all__ = [
     "PlaceLink",
     "PmTrigger",
     "PmWorkOrder",
+    "PurchaseOrder",
+    "PurchaseOrderPart",
+    "PurchaseOrderUpdate",
     "SiteMembership",
     "StoredFile",
     "Team",

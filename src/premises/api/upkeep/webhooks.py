@@ -1,7 +1,7 @@
 """UpKeep's webhooks: its event names and the body its receivers get (``premises.webhook.dialects``).
 
 UpKeep documents 20 event names (``UPKEEP_EVENTS``, what ``"events": ["*"]`` means); Premises also
-offers the low-stock and meter events (``EXTRA_EVENTS``), which a webhook receives only when it names
+offers the low-stock, meter and resident events (``EXTRA_EVENTS``), which a webhook receives only when it names
 them. A domain event is delivered under its own name when that name is offered (the domain's names
 for these changes are UpKeep's, ``event.types``).
 
@@ -22,6 +22,7 @@ from premises.api.kit.representation import Fields
 from premises.api.upkeep.mappers import meters as meter_wire
 from premises.api.upkeep.mappers import parts as part_wire
 from premises.api.upkeep.mappers import preventive_maintenance as pm_wire
+from premises.api.upkeep.mappers import purchase_orders as purchase_order_wire
 from premises.api.upkeep.mappers import requests as request_wire
 from premises.api.upkeep.mappers import work_orders as work_order_wire
 from premises.event.types import EventType
@@ -29,6 +30,7 @@ from premises.kit import jsonutil
 from premises.kit.fields import FieldType
 from premises.meter import queries as meter_queries
 from premises.part import queries as part_queries
+from premises.purchase_order import queries as purchase_order_queries
 from premises.request import queries as request_queries
 from premises.webhook import dialects
 from premises.webhook.dialects import EventView
@@ -58,8 +60,10 @@ UPKEEP_EVENTS = (
     "REQUEST_APPROVED",
     "REQUEST_REJECTED",
 )
-# Premises' own: low stock and meters (whatever of these the domain records).
-EXTRA_EVENTS = tuple(t.value for t in EventType if t.value == "PART_LOW_STOCK" or t.value.startswith("METER_"))
+# Premises' own: low stock, meters and residents (whatever of these the domain records).
+EXTRA_EVENTS = tuple(
+    t.value for t in EventType if t.value == "PART_LOW_STOCK" or t.value.startswith(("METER_", "RESIDENT_"))
+)
 OFFERED = frozenset(UPKEEP_EVENTS + EXTRA_EVENTS)
 
 
@@ -88,6 +92,10 @@ RESOURCES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "meter_reading": _renderer(meter_wire.READING_FIELDS, meter_queries.READING_COLUMNS, meter_wire.reading_to_upkeep),
     "meter_notification": meter_wire.notification_event_body,
     "pm_trigger": pm_wire.event_body,
+    # The order as the change left it (its part lines and custom fields are no columns: empty here).
+    "purchase_order": _renderer(
+        purchase_order_wire.UPKEEP, purchase_order_queries.COLUMNS, purchase_order_wire.to_upkeep
+    ),
 }
 
 

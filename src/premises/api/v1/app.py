@@ -5,15 +5,43 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from premises.api.kit.dialects import MOUNTED_APP_TELEMETRY
 from premises.api.kit.guards import reject_nul
+from premises.api.kit.routing import include_routers
 from premises.api.runtime import Runtime
 from premises.api.v1 import errors
 from premises.api.v1.routes import api_clients, sites
 from premises.api.v1.routes import cases as v1_cases
+from premises.api.v1.routes import contacts as v1_contacts
+from premises.api.v1.routes import contractors as v1_contractors
+from premises.api.v1.routes import cost_categories as v1_cost_categories
+from premises.api.v1.routes import documents as v1_documents
+from premises.api.v1.routes import parts as v1_parts
+from premises.api.v1.routes import places as v1_places
+from premises.api.v1.routes import residents as v1_residents
+from premises.api.v1.routes import site_members as v1_site_members
+from premises.api.v1.routes import teams as v1_teams
+from premises.api.v1.routes import users as v1_users
+from premises.api.v1.routes import work_orders as v1_work_orders
 from premises.identity.authentication import BEARER_TOKEN
 
 VERSION = "1.0.0"
-ROUTERS = (sites.router, api_clients.router, v1_cases.router)
+ROUTERS = (
+    sites.router,
+    api_clients.router,
+    v1_cases.router,
+    v1_users.router,
+    v1_teams.router,
+    v1_contractors.router,
+    v1_cost_categories.router,
+    v1_documents.router,
+    v1_parts.router,
+    v1_work_orders.router,
+    v1_residents.router,
+    v1_contacts.router,
+    v1_site_members.router,
+    v1_places.router,
+)
 
 
 def kebab_to_camel(segment: str) -> str:
@@ -43,6 +71,7 @@ class KebabAliases:
 def create_v1_app(runtime: Runtime | None) -> FastAPI:
     """The dialect's app; ``runtime`` may be None only to render the OpenAPI document."""
     app = FastAPI(
+        telemetry=MOUNTED_APP_TELEMETRY,  # type: ignore[arg-type]
         title="Premises — API v1",
         version=VERSION,
         description=(
@@ -59,8 +88,7 @@ def create_v1_app(runtime: Runtime | None) -> FastAPI:
     app.state.runtime = runtime
     app.state.resolvers = (BEARER_TOKEN,)  # premises.api.kit.auth.get_principal
     errors.install(app)
-    for router in ROUTERS:
-        app.include_router(router)
+    include_routers(app, ROUTERS)  # lean routes first (premises.api.kit.routing)
     app.add_middleware(KebabAliases)
     return app
 
