@@ -121,6 +121,7 @@ def occurrences_between(trigger: Mapping[str, Any], start: int, end: int, limit:
         return [trigger["next_due_at"]] if start <= trigger["next_due_at"] <= end else []
     schedule = service.schedule_of(cast(PmTrigger, SimpleNamespace(**trigger)))
     tz = schedule.tz
+    start = max(start, 0)  # schedules start in 1970 or later (recurrence.FIRST_YEAR)
     found: list[int] = []
     for local in schedule.ruleset().xafter(recurrence.local_of(start, tz) - dt.timedelta(seconds=1), inc=True):
         instant = recurrence.to_instant(local, tz)

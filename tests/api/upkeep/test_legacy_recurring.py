@@ -276,6 +276,8 @@ class TestGeneration:
             "utcOffset must be between -840 and 840"
         )
         assert error(client.get("/work-order-schedule", params={"colour": "red"})) == "invalid filter key: colour"
+        ever = {"dueDateGreaterThan": "0001-01-01", "dueDateLessThan": "9999-12-31"}
+        assert len(ok(client.get("/work-order-schedule", params=ever))) == 2 * 366  # at most 366 a root
 
 
 class TestEvents:
