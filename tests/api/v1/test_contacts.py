@@ -7,10 +7,10 @@ from fastapi.testclient import TestClient
 
 from premises.db.engine import Database
 from premises.identity.permissions import Role
-from tests.api.v1.test_residents import details_of, make_unit, site_api
+from tests.api.v1.test_residents import make_unit
 from tests.support.client import Tenant
 from tests.support.factories import make_place
-from tests.support.v1 import V1, personal_client, v1_client
+from tests.support.v1 import V1, admin_of, error_details, site_client
 
 KEYS = {
     "id",
@@ -30,7 +30,7 @@ KEYS = {
 
 @pytest.fixture
 def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return v1_client(http, tenant.account_id, personal_client(db, tenant.account_id, tenant.admin.user_id))
+    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 def test_every_contact_with_its_roles(admin: V1, db: Database, tenant: Tenant) -> None:
@@ -69,8 +69,8 @@ def test_every_contact_with_its_roles(admin: V1, db: Database, tenant: Tenant) -
     assert ids({"sites": site}) == {resident}
     assert ids({"search": "boucher"}) == {customer}
     assert ids({"search": "john@example"}) == {resident}
-    assert details_of(admin.get("/contacts", params={"type": "owner"}), 400, "invalid_request")["field"] == "type"
-    assert details_of(admin.get("/contacts", params={"kind": "robot"}), 400, "invalid_request")["field"] == "kind"
+    assert error_details(admin.get("/contacts", params={"type": "owner"}), 400, "invalid_request")["field"] == "type"
+    assert error_details(admin.get("/contacts", params={"kind": "robot"}), 400, "invalid_request")["field"] == "kind"
 
 
 def test_create_and_update(admin: V1, tenant: Tenant) -> None:
@@ -89,36 +89,36 @@ def test_create_and_update(admin: V1, tenant: Tenant) -> None:
 
 
 def test_validation_names_the_field(admin: V1) -> None:
-    assert details_of(admin.post("/contacts", json={"email": "a@b.c"}), 400, "invalid_request") == {
+    assert error_details(admin.post("/contacts", json={"email": "a@b.c"}), 400, "invalid_request") == {
         "code": "required",
         "field": "name",
     }
     assert (
-        details_of(admin.post("/contacts", json={"name": "X", "type": "resident"}), 400, "invalid_request")["field"]
+        error_details(admin.post("/contacts", json={"name": "X", "type": "resident"}), 400, "invalid_request")["field"]
         == "type"
     )
     assert (
-        details_of(admin.post("/contacts", json={"name": "X", "email": "no"}), 400, "invalid_request")["field"]
+        error_details(admin.post("/contacts", json={"name": "X", "email": "no"}), 400, "invalid_request")["field"]
         == "email"
     )
     contact = admin.post("/contacts", json={"name": "X"}).json()
     assert (
-        details_of(admin.patch(f"/contacts/{contact['id']}", json={"name": None}), 400, "invalid_request")["field"]
+        error_details(admin.patch(f"/contacts/{contact['id']}", json={"name": None}), 400, "invalid_request")["field"]
         == "name"
     )
 
 
 def test_another_accounts_contact_is_404(admin: V1, other_tenant: Tenant) -> None:
     theirs = other_tenant.admin.post("/customers", json={"name": "Theirs"}).json()["result"]["id"]
-    details_of(admin.get(f"/contacts/{theirs}"), 404, "not_found")
-    details_of(admin.patch(f"/contacts/{theirs}", json={"name": "Mine"}), 404, "not_found")
+    error_details(admin.get(f"/contacts/{theirs}"), 404, "not_found")
+    error_details(admin.patch(f"/contacts/{theirs}", json={"name": "Mine"}), 404, "not_found")
     assert admin.get("/contacts").json()["count"] == 0
 
 
 @pytest.mark.parametrize(("role", "may_write"), [(Role.ADMIN, True), (Role.STAFF, True), (Role.VIEW_ONLY, False)])
 def test_roles(http: TestClient, db: Database, tenant: Tenant, role: Role, may_write: bool) -> None:
     site = make_place(db, tenant.account_id, "Lux Apartments")
-    api = site_api(http, db, tenant, site, role=role)
+    api = site_client(http, db, tenant.account_id, site, role=role)
     customer = tenant.admin.post("/customers", json={"name": "Mark Boucher"}).json()["result"]["id"]
     assert api.get(f"/contacts/{customer}").status_code == 200  # not a resident: no site to hide it
     created = api.post("/contacts", json={"name": "New"})

@@ -17,12 +17,11 @@ from premises.config import Settings
 from premises.db.engine import Database
 from premises.identity.permissions import Role
 from premises.models import Event, Place
-from premises.user.commands import SiteRole
 from tests.support.client import Tenant, new_tenant
 from tests.support.factories import make_place
 from tests.support.jobs import run_jobs, worker
 from tests.support.receiver import running_receiver
-from tests.support.v1 import V1, personal_client, service_client, v1_client
+from tests.support.v1 import V1, admin_of, error_details, site_client
 
 ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 # The Onsite seed's create-resident request (shared/seeds/000_58e82fe743a84c41.txt), as the seed prints it:
@@ -68,15 +67,6 @@ def seed_body(site_id: str, unit_id: str) -> Any:
     return json.loads(text.replace("[email protected]", SEED_EMAIL))
 
 
-def details_of(response: Any, status: int, error: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error", "message", "details"} and body["error"] == error, body
-    assert isinstance(body["message"], str) and body["message"]
-    details: dict[str, Any] = body["details"]
-    return details
-
-
 def events_of(db: Database, account_id: str, resource_id: str) -> list[str]:
     with db.unit_of_work() as session:
         rows = session.scalars(
@@ -89,7 +79,7 @@ def events_of(db: Database, account_id: str, resource_id: str) -> list[str]:
 
 @pytest.fixture
 def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return v1_client(http, tenant.account_id, personal_client(db, tenant.account_id, tenant.admin.user_id))
+    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 @pytest.fixture
@@ -97,11 +87,6 @@ def lux(db: Database, tenant: Tenant) -> tuple[str, str]:
     """A site "Lux Apartments" and its unit "12A"."""
     site = make_place(db, tenant.account_id, "Lux Apartments")
     return site, make_unit(db, tenant.account_id, site, "12A")
-
-
-def site_api(http: TestClient, db: Database, tenant: Tenant, *sites: str, role: Role = Role.STAFF) -> V1:
-    client = service_client(db, tenant.account_id, sites=[SiteRole(s, role) for s in sites], role=role)
-    return v1_client(http, tenant.account_id, client)
 
 
 def test_the_seeds_create_resident_request_returns_201_with_the_resident(
@@ -132,7 +117,7 @@ def test_the_seeds_create_resident_request_returns_201_with_the_resident(
 
 def test_the_seeds_address_placeholder_is_no_email(admin: V1, lux: tuple[str, str]) -> None:
     body = json.loads(SEED_REQUEST.replace("{SITE_ID}", lux[0]).replace("{UNIT_ID}", lux[1]))
-    assert details_of(admin.post("/residents", json=body), 400, "invalid_request") == {
+    assert error_details(admin.post("/residents", json=body), 400, "invalid_request") == {
         "code": "invalid_email",
         "field": "email",
     }
@@ -153,7 +138,7 @@ def test_validation_names_the_field_in_v1_words(admin: V1, lux: tuple[str, str],
     ok = {"site": site, "unit": unit, "first": "John", "type": "tenant"}
 
     def refused(body: dict[str, Any]) -> dict[str, Any]:
-        return details_of(admin.post("/residents", json=body), 400, "invalid_request")
+        return error_details(admin.post("/residents", json=body), 400, "invalid_request")
 
     assert refused({k: v for k, v in ok.items() if k != "first"}) == {"code": "required", "field": "first"}
     assert refused({**ok, "first": "   "})["field"] == "first"
@@ -170,9 +155,9 @@ def test_validation_names_the_field_in_v1_words(admin: V1, lux: tuple[str, str],
     assert refused({**ok, "site": unit}) == {"code": "not_found", "field": "site", "id": unit}  # nor a unit a site
     resident = admin.post("/residents", json=ok).json()
     patched = admin.patch(f"/residents/{resident['id']}", json={"first": None})
-    assert details_of(patched, 400, "invalid_request")["field"] == "first"
+    assert error_details(patched, 400, "invalid_request")["field"] == "first"
     patched = admin.patch(f"/residents/{resident['id']}", json={"type": None})
-    assert details_of(patched, 400, "invalid_request")["field"] == "type"
+    assert error_details(patched, 400, "invalid_request")["field"] == "type"
 
 
 def test_update_moves_and_renames_and_delete_archives(
@@ -196,7 +181,7 @@ def test_update_moves_and_renames_and_delete_archives(
     assert admin.patch(f"/residents/{resident['id']}", json={"moveOutAt": None}).json()["status"] == "current"
     assert events_of(db, tenant.account_id, resident["id"]).count("RESIDENT_UPDATED") == 3
     assert admin.delete(f"/residents/{resident['id']}").status_code == 204
-    details_of(admin.get(f"/residents/{resident['id']}"), 404, "not_found")
+    error_details(admin.get(f"/residents/{resident['id']}"), 404, "not_found")
     assert tenant.admin.get(f"/customers/{resident['id']}").status_code == 404
     assert events_of(db, tenant.account_id, resident["id"])[-1] == "RESIDENT_DELETED"
 
@@ -236,25 +221,25 @@ def test_list_filters_searches_sorts_and_pages(admin: V1, lux: tuple[str, str], 
     assert [r["first"] for r in page["items"]] == ["Ida", "Jane", "John"] and page["count"] == 4
     rest = admin.get("/residents", params={"sort": "first", "limit": 3, "cursor": page["nextCursor"]}).json()
     assert [r["id"] for r in rest["items"]] == [ids[2]] and rest["nextCursor"] is None
-    assert details_of(admin.get("/residents", params={"status": "gone"}), 400, "invalid_request")["field"] == "status"
-    assert details_of(admin.get("/residents", params={"colour": "x"}), 400, "invalid_request")["field"] == "colour"
-    assert details_of(admin.get("/residents", params={"sort": "email"}), 400, "invalid_request")["field"] == "sort"
+    assert (
+        error_details(admin.get("/residents", params={"status": "gone"}), 400, "invalid_request")["field"] == "status"
+    )
+    assert error_details(admin.get("/residents", params={"colour": "x"}), 400, "invalid_request")["field"] == "colour"
+    assert error_details(admin.get("/residents", params={"sort": "email"}), 400, "invalid_request")["field"] == "sort"
 
 
 def test_another_accounts_resident_is_404(
     admin: V1, lux: tuple[str, str], http: TestClient, db: Database, other_tenant: Tenant
 ) -> None:
     their_site = make_place(db, other_tenant.account_id, "Their Site")
-    theirs = v1_client(
-        http, other_tenant.account_id, personal_client(db, other_tenant.account_id, other_tenant.admin.user_id)
-    )
+    theirs = admin_of(http, db, other_tenant.account_id, other_tenant.admin.user_id)
     resident = theirs.post("/residents", json={"site": their_site, "first": "Zoe", "type": "owner"}).json()
-    details_of(admin.get(f"/residents/{resident['id']}"), 404, "not_found")
-    details_of(admin.patch(f"/residents/{resident['id']}", json={"first": "Mine"}), 404, "not_found")
-    details_of(admin.delete(f"/residents/{resident['id']}"), 404, "not_found")
+    error_details(admin.get(f"/residents/{resident['id']}"), 404, "not_found")
+    error_details(admin.patch(f"/residents/{resident['id']}", json={"first": "Mine"}), 404, "not_found")
+    error_details(admin.delete(f"/residents/{resident['id']}"), 404, "not_found")
     assert admin.get("/residents").json()["count"] == 0
     refused = admin.post("/residents", json={"site": their_site, "first": "X", "type": "owner"})
-    assert details_of(refused, 400, "invalid_request") == {"code": "not_found", "field": "site", "id": their_site}
+    assert error_details(refused, 400, "invalid_request") == {"code": "not_found", "field": "site", "id": their_site}
 
 
 def test_a_service_account_sees_only_the_residents_of_its_sites(
@@ -264,23 +249,23 @@ def test_a_service_account_sees_only_the_residents_of_its_sites(
     other = make_place(db, tenant.account_id, "Harbour View")
     mine = admin.post("/residents", json={"site": site, "unit": unit, "first": "John", "type": "tenant"}).json()
     hidden = admin.post("/residents", json={"site": other, "first": "Hidden", "type": "owner"}).json()
-    api = site_api(http, db, tenant, site)
+    api = site_client(http, db, tenant.account_id, site)
     listed = api.get("/residents").json()
     assert listed["count"] == 1 and [r["id"] for r in listed["items"]] == [mine["id"]]
     assert api.get("/residents", params={"search": "hidden"}).json()["count"] == 0
     assert api.get("/residents", params={"search": "harbour"}).json()["count"] == 0
-    assert details_of(api.get("/residents", params={"sites": other}), 403, "forbidden")["id"] == other
-    details_of(api.get(f"/residents/{hidden['id']}"), 404, "not_found")
-    details_of(api.patch(f"/residents/{hidden['id']}", json={"first": "x"}), 404, "not_found")
+    assert error_details(api.get("/residents", params={"sites": other}), 403, "forbidden")["id"] == other
+    error_details(api.get(f"/residents/{hidden['id']}"), 404, "not_found")
+    error_details(api.patch(f"/residents/{hidden['id']}", json={"first": "x"}), 404, "not_found")
     refused = api.post("/residents", json={"site": other, "first": "New", "type": "owner"})
-    assert details_of(refused, 403, "forbidden") == {"code": "not_a_site_member", "field": "site", "id": other}
+    assert error_details(refused, 403, "forbidden") == {"code": "not_a_site_member", "field": "site", "id": other}
     moved = api.patch(f"/residents/{mine['id']}", json={"site": other})
-    assert details_of(moved, 403, "forbidden")["field"] == "site"
+    assert error_details(moved, 403, "forbidden")["field"] == "site"
     assert api.get(f"/residents/{mine['id']}").json()["Site"] == {"id": site, "label": "Lux Apartments"}
     # Every contact: the resident of the other site is not among them either.
     contacts = api.get("/contacts").json()
     assert [c["id"] for c in contacts["items"]] == [mine["id"]]
-    details_of(api.get(f"/contacts/{hidden['id']}"), 404, "not_found")
+    error_details(api.get(f"/contacts/{hidden['id']}"), 404, "not_found")
 
 
 @pytest.mark.parametrize(
@@ -298,7 +283,7 @@ def test_each_site_role(
     may_delete: bool,
 ) -> None:
     site, unit = lux
-    api = site_api(http, db, tenant, site, role=role)
+    api = site_client(http, db, tenant.account_id, site, role=role)
     resident = admin.post("/residents", json={"site": site, "unit": unit, "first": "John", "type": "tenant"}).json()
     assert api.get(f"/residents/{resident['id']}").status_code == 200
     created = api.post("/residents", json={"site": site, "first": "Jane", "type": "owner"})
@@ -346,7 +331,7 @@ def test_a_webhook_that_names_resident_events_receives_them(
 ) -> None:
     local = new_tenant(loopback_http, db)
     site = make_place(db, local.account_id, "Lux Apartments")
-    api = v1_client(loopback_http, local.account_id, personal_client(db, local.account_id, local.admin.user_id))
+    api = admin_of(loopback_http, db, local.account_id, local.admin.user_id)
     with running_receiver() as receiver:
         events = ["RESIDENT_CREATED", "RESIDENT_UPDATED"]
         hook = local.admin.post("/webhooks", json={"title": "CRM", "endpoint": receiver.url, "events": events})
