@@ -7,12 +7,12 @@ visibility rule (``part.visibility``: a location-based principal sees the parts 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from premises.asset.visibility import restrict as restrict_assets
-from premises.db.reader import Reader
+from premises.db.reader import Reader, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
@@ -20,6 +20,7 @@ from premises.kit.listing import ListQuery
 from premises.part.fields import INVENTORY_MOVES, PART_CATEGORIES, PARTS
 from premises.part.visibility import restrict
 from premises.place.queries import with_free_field
+from premises.place.subtree import under_sites
 
 COLUMNS = PARTS.columns
 MOVE_COLUMNS = INVENTORY_MOVES.columns
@@ -42,6 +43,15 @@ async def list_parts(reader: Reader, principal: Principal, query: ListQuery) -> 
     (``place.queries.CUSTOM_FIELD_FILTERS``: a free field of this name / value / unit)."""
     select = with_free_field(_base(principal), query, OWNER)
     return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def page_of_parts(
+    reader: Reader, principal: Principal, query: ListQuery, sites: Sequence[str] = ()
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of the parts the principal sees (``sites``: only those at or below these sites) and,
+    when ``query.count`` asks, how many match in all."""
+    select = under_sites(_base(principal), sites).apply(query)
+    return [_row(r) for r in await reader.fetch(select.sql(), select.params)], await count_of(reader, select, query)
 
 
 async def get_part(reader: Reader, principal: Principal, part_id: str) -> dict[str, Any]:
@@ -156,10 +166,18 @@ async def asset_part_ids(reader: Reader, principal: Principal, asset_id: str) ->
 
 async def inventory_moves(reader: Reader, principal: Principal, part_id: str, query: ListQuery) -> list[dict[str, Any]]:
     """The ledger of a visible part (``part_inventory_moves``), oldest first unless the query orders otherwise."""
+    return (await page_of_inventory_moves(reader, principal, part_id, query))[0]
+
+
+async def page_of_inventory_moves(
+    reader: Reader, principal: Principal, part_id: str, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of a visible part's ledger and, when ``query.count`` asks, how many moves it has."""
     await get_part(reader, principal, part_id)
     select = Select("part_inventory_moves", MOVE_COLUMNS, principal.account_id).where_eq("part_id", part_id)
     select.apply(query)
-    return [dict(zip(MOVE_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+    rows = [dict(zip(MOVE_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+    return rows, await count_of(reader, select, query)
 
 
 # ------------------------------------------------------------------------------------------ categories
