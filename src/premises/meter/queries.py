@@ -6,10 +6,10 @@ visibility rule (``meter.visibility``): a reading or notification is visible wit
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from premises.db.reader import Reader
+from premises.db.reader import Reader, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
@@ -17,6 +17,7 @@ from premises.identity.service import Confirmation
 from premises.kit.listing import ListQuery
 from premises.meter.fields import METERS, NOTIFICATIONS, READINGS
 from premises.meter.visibility import restrict
+from premises.place.subtree import under_sites
 
 # The read models' columns (and joined values), in select order: declared once in ``meter.fields``.
 COLUMNS = METERS.columns
@@ -66,6 +67,16 @@ async def list_meters(
     return [_row(ALL_COLUMNS, r) for r in await reader.fetch(select.sql(), select.params)]
 
 
+async def page_of_meters(
+    reader: Reader, principal: Principal, query: ListQuery, sites: Sequence[str] = ()
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of the meters the principal sees (``sites``: only those at or below these sites) and,
+    when ``query.count`` asks, how many match in all."""
+    select = under_sites(_meters(principal), sites).apply(query)
+    rows = [_row(ALL_COLUMNS, r) for r in await reader.fetch(select.sql(), select.params)]
+    return rows, await count_of(reader, select, query)
+
+
 async def get_meter(reader: Reader, principal: Principal, meter_id: str) -> dict[str, Any]:
     return await _one(reader, _meters(principal).where_eq("id", meter_id), ALL_COLUMNS, "meter")
 
@@ -91,9 +102,17 @@ def _readings(principal: Principal) -> Select:
 
 
 async def list_readings(reader: Reader, principal: Principal, meter_id: str, query: ListQuery) -> list[dict[str, Any]]:
+    return (await page_of_readings(reader, principal, meter_id, query))[0]
+
+
+async def page_of_readings(
+    reader: Reader, principal: Principal, meter_id: str, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of a visible meter's readings and, when ``query.count`` asks, how many it has."""
     await get_meter(reader, principal, meter_id)
     select = _readings(principal).where_eq("meter_id", meter_id).apply(query)
-    return [_row(READING_COLUMNS, r) for r in await reader.fetch(select.sql(), select.params)]
+    rows = [_row(READING_COLUMNS, r) for r in await reader.fetch(select.sql(), select.params)]
+    return rows, await count_of(reader, select, query)
 
 
 async def get_reading(reader: Reader, principal: Principal, meter_id: str, reading_id: str) -> dict[str, Any]:
