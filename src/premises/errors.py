@@ -144,6 +144,11 @@ class ErrorCode(StrEnum):
     NOT_ENOUGH_STOCK = "not_enough_stock"  # a use of a part larger than its count on hand
     PART_UNDER_ITSELF = "part_under_itself"  # a parent part that is the part itself or one of its children
     QUANTITIES_DO_NOT_MATCH = "quantities_do_not_match"  # parts and their quantities differ in length
+    # Purchase orders: a partial receipt (UpKeep documents each message)
+    RECEIPT_NOT_POSITIVE = "receipt_not_positive"  # a received count that is not a positive integer
+    RECEIPT_WRONG_STATUS = "receipt_wrong_status"  # receiving while not approved or partially fulfilled
+    RECEIPT_OVER_PENDING = "receipt_over_pending"  # more than pending, or a part not on the order
+    PARTS_ALREADY_RECEIVED = "parts_already_received"  # changing the part lines after parts were received
     # Preventive maintenance
     NOT_A_TIME_ZONE = "not_a_time_zone"  # not an IANA time zone name
     SCHEDULE_NEEDS = "schedule_needs"  # a schedule type without the rule part it is made of
@@ -273,6 +278,11 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.NOT_ENOUGH_STOCK: "{field}: not enough {part} ({id}) in stock: {available} on hand, {wanted} wanted",
     ErrorCode.PART_UNDER_ITSELF: "{field} cannot be the part itself or one of its sub-parts",
     ErrorCode.QUANTITIES_DO_NOT_MATCH: "{field} must have one quantity for each of the {count} {items}",
+    # Purchase orders
+    ErrorCode.RECEIPT_NOT_POSITIVE: "Invalid partial-fulfill values; should be valid positive numbers",
+    ErrorCode.RECEIPT_WRONG_STATUS: "Can partially-fulfill only if status is approved or partially-fulfilled.",
+    ErrorCode.RECEIPT_OVER_PENDING: "Invalid partial-fulfillment values - should not be more than pending quantities",
+    ErrorCode.PARTS_ALREADY_RECEIVED: "{field} cannot change once parts were received",
     # Preventive maintenance
     ErrorCode.NOT_A_TIME_ZONE: "{field} {value} is not a time zone such as Asia/Kolkata",
     ErrorCode.SCHEDULE_NEEDS: "{field} is required for a {schedule_type} schedule",

@@ -9,11 +9,12 @@ DELETE /<resource>/{id} (assets,           one 200 and 19 404s; the record is go
 locations, requests, teams,                ``*_DELETED`` event for it (customers and vendors
 asset-downtime-statuses,                   have no DELETE endpoint)
 custom-fields/assets, meters, parts,
-form-templates)
+form-templates, purchase-orders)
 PATCH /<resource>/{id}, each call a        20 200s; the stored name/title is one of those sent;
 different name/title (work-orders,         one ``*_UPDATED`` event per call, whose payloads
 assets, locations, teams, customers,       carry exactly the 20 values sent (each call saw and
-vendors, meters, parts, form-templates)    wrote the row in turn, none lost)
+vendors, meters, parts, form-templates,    wrote the row in turn, none lost)
+purchase-orders)
 POST /teams/{id}/users/{userId}, the same  20 200s; one membership row; one TEAM_UPDATED event
 user                                       (adding a member again is not a change)
 POST /assets|locations/{id}/<users|teams|  20 200s; one link row; one ``*_UPDATED`` event
@@ -82,6 +83,7 @@ WORK_ORDERS = Family("/work-orders", {"title": "Paint the lobby"}, "WORK_ORDER",
 METERS = Family("/meters", {"name": "Mileage", "units": "km", "frequency": 7}, "METER")
 PARTS = Family("/parts", {"name": "Air filter"}, "PART")
 FORM_TEMPLATES = Family("/form-templates", {"Name": "Daily rounds"}, "FORM_TEMPLATE", "Name", "name")
+PURCHASE_ORDERS = Family("/purchase-orders", {"title": "Air filters"}, "PURCHASE_ORDER", "title")
 
 
 def _count(server: RaceServer, statement: Any) -> int:
@@ -103,7 +105,18 @@ def _problems(responses: list[Any]) -> list[str]:
 
 @pytest.mark.parametrize(
     "family",
-    [ASSETS, LOCATIONS, REQUESTS, TEAMS, DOWNTIME_STATUSES, ASSET_FIELDS, METERS, PARTS, FORM_TEMPLATES],
+    [
+        ASSETS,
+        LOCATIONS,
+        REQUESTS,
+        TEAMS,
+        DOWNTIME_STATUSES,
+        ASSET_FIELDS,
+        METERS,
+        PARTS,
+        FORM_TEMPLATES,
+        PURCHASE_ORDERS,
+    ],
     ids=str,
 )
 def test_parallel_deletes_delete_once(server: RaceServer, tenant: Tenant, family: Family) -> None:
@@ -115,7 +128,9 @@ def test_parallel_deletes_delete_once(server: RaceServer, tenant: Tenant, family
 
 
 @pytest.mark.parametrize(
-    "family", [WORK_ORDERS, ASSETS, LOCATIONS, TEAMS, CUSTOMERS, VENDORS, METERS, PARTS, FORM_TEMPLATES], ids=str
+    "family",
+    [WORK_ORDERS, ASSETS, LOCATIONS, TEAMS, CUSTOMERS, VENDORS, METERS, PARTS, FORM_TEMPLATES, PURCHASE_ORDERS],
+    ids=str,
 )
 def test_parallel_renames_each_apply_in_turn(server: RaceServer, tenant: Tenant, family: Family) -> None:
     record_id = family.create(tenant.admin)

@@ -147,9 +147,12 @@ class World:
 def _kind_of(param: str, before: list[str]) -> str:
     previous = before[-1] if before else ""
     if param == "field_id":
-        return {"assets": "asset_custom_field", "locations": "location_custom_field", "parts": "part_custom_field"}.get(
-            before[-3] if len(before) >= 3 and previous == "custom-fields" else "", "definition"
-        )
+        return {
+            "assets": "asset_custom_field",
+            "locations": "location_custom_field",
+            "parts": "part_custom_field",
+            "purchase-orders": "purchase_order_custom_field",
+        }.get(before[-3] if len(before) >= 3 and previous == "custom-fields" else "", "definition")
     if param == "member_id":
         return {"users": "user", "teams": "team", "customers": "customer", "vendors": "vendor"}[previous]
     return param.removesuffix("_id")
@@ -200,6 +203,9 @@ def build_world(tenant: Tenant, db: Database) -> World:
     location = location_fields["id"]
     part = ok(admin.post("/parts", json={"name": "Surface part", "customFieldsPart": [{"name": "size", "value": "M"}]}))
     part_category = ok(admin.post("/part-categories", json={"name": f"Surface {new_id()}"}))
+    po_fields = [{"name": "SAP", "value": "1"}]
+    purchase_order = ok(admin.post("/purchase-orders", json={"title": "Surface PO", "customFieldsPO": po_fields}))
+    po_category = ok(admin.post("/purchase-order-categories", json={"name": f"Surface {new_id()}"}))
     meter = ok(admin.post("/meters", json={"name": "Surface meter", "units": "h", "frequency": 1, "asset": asset}))
     meter_path = f"/meters/{meter['id']}"
     reading = ok(admin.post(f"{meter_path}/readings", json={"value": 1}))
@@ -232,6 +238,9 @@ def build_world(tenant: Tenant, db: Database) -> World:
         "part": part["id"],
         "part_custom_field": part["customFieldsPart"][0]["id"],
         "category": part_category["id"],
+        "purchase_order": purchase_order["id"],
+        "purchase_order_custom_field": purchase_order["customFieldsPO"][0]["id"],
+        "purchase_order_category": po_category["id"],
         "meter": meter["id"],
         "reading": reading["id"],
         "notification": notification["id"],

@@ -17,10 +17,7 @@ from tests.support.client import Tenant
 
 INVENTORY = Path(__file__).resolve().parents[2] / "fixtures" / "upkeep-endpoints.txt"
 ORIGINAL = Path(__file__).resolve().parents[4] / "shared" / "reference" / "upkeep-endpoints.txt"
-LATER = re.compile(
-    r"^/(preventative-maintenance|work-order-schedule|"
-    r"purchase-orders|purchase-order-categories|purchase-order-categoriess)(/|$)"
-)
+LATER = re.compile(r"(?!)")  # nothing is left for later: every line is served
 
 
 def endpoints() -> list[tuple[str, str]]:
@@ -38,9 +35,11 @@ def test_the_copy_matches_the_reference() -> None:
 
 
 def test_scope_is_what_the_issue_lists() -> None:
-    assert len(IN_SCOPE) == 126
+    assert len(IN_SCOPE) == 147
     assert ("GET", "/work-order-cost-categories") in IN_SCOPE and ("GET", "/form-templates/{id}") in IN_SCOPE
     assert ("POST", "/parts") in IN_SCOPE and ("DELETE", "/assets/{assetId}/parts/{partId}") in IN_SCOPE
+    assert ("PATCH", "/purchase-order-categoriess/{id}") in IN_SCOPE
+    assert ("GET", "/work-order-schedule") in IN_SCOPE and ("DELETE", "/preventative-maintenance/{id}") in IN_SCOPE
 
 
 @pytest.mark.parametrize(("method", "path"), IN_SCOPE, ids=[f"{m} {p}" for m, p in IN_SCOPE])

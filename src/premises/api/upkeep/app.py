@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
+from premises.api.kit.dialects import MOUNTED_APP_TELEMETRY
 from premises.api.kit.guards import reject_nul
+from premises.api.kit.routing import include_routers
 from premises.api.runtime import Runtime
 from premises.api.upkeep import errors
 from premises.api.upkeep.routes import (
@@ -19,6 +21,7 @@ from premises.api.upkeep.routes import (
     meters,
     parts,
     preventive_maintenance,
+    purchase_orders,
     requests,
     teams,
     users,
@@ -50,6 +53,7 @@ ROUTERS = (
     meters.router,
     parts.router,
     preventive_maintenance.router,
+    purchase_orders.router,
     form_templates.router,
     auth.router,
     webhooks.router,
@@ -59,6 +63,7 @@ ROUTERS = (
 def create_upkeep_app(runtime: Runtime | None) -> FastAPI:
     """The dialect's app; ``runtime`` may be None only to render the OpenAPI document."""
     app = FastAPI(
+        telemetry=MOUNTED_APP_TELEMETRY,  # type: ignore[arg-type]
         title="Premises — UpKeep-compatible API v2",
         version=CURRENT_VERSION,
         description=(
@@ -73,8 +78,7 @@ def create_upkeep_app(runtime: Runtime | None) -> FastAPI:
     app.state.runtime = runtime
     app.state.resolvers = (SESSION_TOKEN,)  # how /api/v2 authenticates (premises.api.kit.auth.get_principal)
     errors.install(app)
-    for router in ROUTERS:
-        app.include_router(router)
+    include_routers(app, ROUTERS)  # lean routes first (premises.api.kit.routing)
     return app
 
 

@@ -89,3 +89,18 @@ def include_values(request: Request) -> list[str]:
 
 def parse_includes(values: Sequence[str], allowed: Sequence[str]) -> set[str]:
     return kit.parse_includes(values, allowed, INCLUDES_PARAM)
+
+
+def includes_openapi(allowed: Sequence[str]) -> dict[str, Any]:
+    """The ``openapi_extra`` of a GET-one route that takes ``includes`` (the names it may expand)."""
+    return {
+        "parameters": [
+            {
+                "name": INCLUDES_PARAM,
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "Expand: " + ", ".join(allowed),
+            }
+        ]
+    }

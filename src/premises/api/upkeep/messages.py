@@ -61,6 +61,8 @@ RESOURCE_NAMES: dict[str, str] = {
     "cost_category": "work order cost categories",
     "part": "parts",
     "part_category": "part categories",
+    "purchase_order": "purchase orders",
+    "purchase_order_category": "purchase order categories",
     "preventive_maintenance": "preventive maintenance",
     "form_template": "form templates",
     "webhook": "webhooks",

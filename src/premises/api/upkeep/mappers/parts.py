@@ -8,7 +8,7 @@ part's ``partId`` is its parent part; its part number is ``partName`` in respons
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from premises.api.kit.body import Field, Spec
@@ -140,17 +140,30 @@ def parse_category(body: Mapping[str, Any]) -> PartCategoryCreate:
 # ------------------------------------------------------------------------------------------ rendering
 
 
-def custom_field_to_upkeep(value: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "id": value["id"],
-        "name": value["name"],
-        "value": value["value"],
-        "unit": value["unit"],
-        "partInventory": value["owner_id"],
-        "user": value["created_by_user_id"],
-        "createdAt": iso(value["created_at"]),
-        "updatedAt": iso(value["updated_at"]),
-    }
+def free_field_renderer(owner_key: str) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    """The wire shape of a free custom field ({name, value, unit}) whose record is named ``owner_key``."""
+
+    def render(value: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "id": value["id"],
+            "name": value["name"],
+            "value": value["value"],
+            "unit": value["unit"],
+            owner_key: value["owner_id"],
+            "user": value["created_by_user_id"],
+            "createdAt": iso(value["created_at"]),
+            "updatedAt": iso(value["updated_at"]),
+        }
+
+    return render
+
+
+def free_field_schema(owner_key: str) -> dict[str, Any]:
+    properties = {"id": STR, "name": NSTR, "value": NSTR, "unit": NSTR, owner_key: STR, "user": NSTR}
+    return obj({**properties, "createdAt": DATE, "updatedAt": DATE})
+
+
+custom_field_to_upkeep = free_field_renderer("partInventory")
 
 
 def to_upkeep(
@@ -191,18 +204,7 @@ async def expand_parts(reader: Reader, principal: Principal, ids: set[str]) -> d
 
 # ------------------------------------------------------------------------------------------ schemas
 
-CUSTOM_FIELD_SCHEMA = obj(
-    {
-        "id": STR,
-        "name": NSTR,
-        "value": NSTR,
-        "unit": NSTR,
-        "partInventory": STR,
-        "user": NSTR,
-        "createdAt": DATE,
-        "updatedAt": DATE,
-    }
-)
+CUSTOM_FIELD_SCHEMA = free_field_schema("partInventory")
 SCHEMA = obj(
     {
         **UPKEEP.schema_properties({}),

@@ -39,12 +39,14 @@ def add_custom_field_routes(
     update: Update,
     delete: Delete,
     parse_update: ParseUpdate | None = None,
+    collection: str | None = None,
 ) -> None:
     """Register the get, update and delete routes of one custom field of ``resource`` ("asset", "location");
     ``schema`` is the field's wire shape, ``update_spec`` the body an update may carry, ``parse_update``
-    what turns that body into the changes ``update`` takes (default: the spec's dict of domain names)."""
+    what turns that body into the changes ``update`` takes (default: the spec's dict of domain names);
+    ``collection`` is the path's plural when it is not ``resource`` + "s" ("purchase-orders")."""
     id_name = f"{resource}_id"
-    path = f"/{resource}s/{{{id_name}}}/custom-fields/{{field_id}}"
+    path = f"/{collection or resource + 's'}/{{{id_name}}}/custom-fields/{{field_id}}"
 
     async def get_custom_field(
         *,

@@ -12,7 +12,7 @@ from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import read_body
 from premises.api.kit.listing import Filter, check_keys
 from premises.api.upkeep.expanders import expand
-from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
+from premises.api.upkeep.listing import ListSpec, include_values, includes_openapi, parse_includes, parse_list
 from premises.api.upkeep.mappers import parts as wire
 from premises.api.upkeep.routes.custom_fields import add_custom_field_routes
 from premises.api.upkeep.security import PrincipalDep
@@ -55,17 +55,7 @@ KINDS = {
     "assignedTeams": "team",
 }
 ITEM = responses(result_schema(wire.SCHEMA))
-GET_PARAMS = {
-    "parameters": [
-        {
-            "name": "includes",
-            "in": "query",
-            "required": False,
-            "schema": {"type": "string"},
-            "description": "Expand: " + ", ".join(GET_INCLUDES),
-        }
-    ]
-}
+GET_PARAMS = includes_openapi(GET_INCLUDES)
 LEDGER_LIST = ListSpec(
     filters=wire.LEDGER.filters(),
     ranges=wire.LEDGER.ordered(),

@@ -1,0 +1,140 @@
+"""Purchase orders, read side: lists and details, part lines, update messages, free custom fields, categories.
+
+Every function takes the principal and applies the tenant and the role (``purchase_order: read``).
+Purchase orders have no place: every principal that may read them sees all of the account's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from premises.db.reader import Reader
+from premises.db.sql import Select
+from premises.errors import ErrorCode, NotFound
+from premises.identity.principal import Principal
+from premises.kit.listing import ListQuery
+from premises.place.queries import with_free_field
+from premises.purchase_order.fields import PURCHASE_ORDER_CATEGORIES, PURCHASE_ORDERS
+
+COLUMNS = PURCHASE_ORDERS.columns
+CATEGORY_COLUMNS = PURCHASE_ORDER_CATEGORIES.columns
+LINE_COLUMNS = ("purchase_order_id", "part_id", "quantity", "received", "unit_cost")
+UPDATE_COLUMNS = ("id", "text", "created_by_user_id", "created_at")
+VALUE_COLUMNS = ("id", "owner_id", "name", "value", "unit", "created_by_user_id", "created_at", "updated_at")
+OWNER = "purchase_order"
+
+
+def _base(principal: Principal) -> Select:
+    principal.require("purchase_order", "read")
+    return Select("purchase_orders", COLUMNS, principal.account_id).where_live()
+
+
+def _row(values: Iterable[Any]) -> dict[str, Any]:
+    return dict(zip(COLUMNS, values, strict=True))
+
+
+async def list_purchase_orders(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+    """A page of purchase orders; ``query.equals`` may also hold the custom-field pseudo-columns
+    (``place.queries.CUSTOM_FIELD_FILTERS``)."""
+    select = with_free_field(_base(principal), query, OWNER)
+    return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def get_purchase_order(reader: Reader, principal: Principal, purchase_order_id: str) -> dict[str, Any]:
+    select = _base(principal).where_eq("id", purchase_order_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="purchase order")
+    return _row(row)
+
+
+async def lines(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """The part lines of these purchase orders, in the order they were given, by purchase order id."""
+    wanted = sorted(set(ids))
+    out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
+    if not wanted:
+        return out
+    select = Select("purchase_order_parts", LINE_COLUMNS, principal.account_id).where_in("purchase_order_id", wanted)
+    select.order_by("position", False).order_by("part_id", False)
+    for values in await reader.fetch(select.sql(), select.params):
+        row = dict(zip(LINE_COLUMNS, values, strict=True))
+        out[row["purchase_order_id"]].append(row)
+    return out
+
+
+async def custom_fields(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """The free custom fields of these purchase orders, newest first (as UpKeep lists them), by id."""
+    wanted = sorted(set(ids))
+    out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
+    if not wanted:
+        return out
+    select = _value_select(principal).where_in("owner_id", wanted)
+    select.order_by("created_at", True).order_by("id", True)
+    for values in await reader.fetch(select.sql(), select.params):
+        row = dict(zip(VALUE_COLUMNS, values, strict=True))
+        out[row["owner_id"]].append(row)
+    return out
+
+
+def _value_select(principal: Principal) -> Select:
+    return Select("custom_field_values", VALUE_COLUMNS, principal.account_id).where_eq("owner_type", OWNER)
+
+
+async def get_custom_field(
+    reader: Reader, principal: Principal, purchase_order_id: str, field_id: str
+) -> dict[str, Any]:
+    """One free custom field of a live purchase order."""
+    await get_purchase_order(reader, principal, purchase_order_id)
+    select = _value_select(principal).where_eq("owner_id", purchase_order_id).where_eq("id", field_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="custom field")
+    return dict(zip(VALUE_COLUMNS, row, strict=True))
+
+
+async def update_messages(reader: Reader, principal: Principal, purchase_order_id: str) -> list[dict[str, Any]]:
+    select = Select("purchase_order_updates", UPDATE_COLUMNS, principal.account_id)
+    select.where_eq("purchase_order_id", purchase_order_id).order_by("created_at", False).order_by("id", False)
+    return [dict(zip(UPDATE_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseOrderDetail:
+    order: dict[str, Any]
+    lines: list[dict[str, Any]]
+    fields: list[dict[str, Any]]  # free custom fields, newest first
+    update_messages: list[dict[str, Any]]  # oldest first
+
+
+async def purchase_order_detail(reader: Reader, principal: Principal, purchase_order_id: str) -> PurchaseOrderDetail:
+    row = await get_purchase_order(reader, principal, purchase_order_id)
+    order_id = row["id"]
+    return PurchaseOrderDetail(
+        row,
+        (await lines(reader, principal, [order_id]))[order_id],
+        (await custom_fields(reader, principal, [order_id]))[order_id],
+        await update_messages(reader, principal, order_id),
+    )
+
+
+# ------------------------------------------------------------------------------------------ categories
+
+
+def _category_select(principal: Principal) -> Select:
+    principal.require("purchase_order_category", "read")
+    return Select("categories", CATEGORY_COLUMNS, principal.account_id).where_eq("kind", "purchase_order")
+
+
+async def purchase_order_categories(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+    select = _category_select(principal).apply(query)
+    return [dict(zip(CATEGORY_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def get_purchase_order_category(reader: Reader, principal: Principal, category_id: str) -> dict[str, Any]:
+    select = _category_select(principal).where_eq("id", category_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="purchase order category")
+    return dict(zip(CATEGORY_COLUMNS, row, strict=True))
