@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from premises.checklist.fields import FORM_TEMPLATES
-from premises.db.reader import Reader
+from premises.db.reader import Reader, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
@@ -35,8 +35,15 @@ def _visible(principal: Principal) -> Select:
 
 
 async def list_form_templates(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+    return (await page_of_form_templates(reader, principal, query))[0]
+
+
+async def page_of_form_templates(
+    reader: Reader, principal: Principal, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of form templates and, when ``query.count`` asks, how many match in all."""
     select = _visible(principal).apply(query)
-    return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+    return [_row(r) for r in await reader.fetch(select.sql(), select.params)], await count_of(reader, select, query)
 
 
 async def get_form_template(reader: Reader, principal: Principal, template_id: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from premises.api.v1.routes import contacts as v1_contacts
 from premises.api.v1.routes import contractors as v1_contractors
 from premises.api.v1.routes import cost_categories as v1_cost_categories
 from premises.api.v1.routes import documents as v1_documents
+from premises.api.v1.routes import form_templates as v1_form_templates
 from premises.api.v1.routes import meters as v1_meters
 from premises.api.v1.routes import parts as v1_parts
 from premises.api.v1.routes import places as v1_places
@@ -38,6 +39,7 @@ ROUTERS = (
     v1_documents.router,
     v1_parts.router,
     v1_meters.router,
+    v1_form_templates.router,
     v1_work_orders.router,
     v1_residents.router,
     v1_contacts.router,
