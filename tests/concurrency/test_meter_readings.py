@@ -1,9 +1,12 @@
 """20 parallel readings that cross a meter's threshold create exactly one work order, against a real
-server with two worker processes: the readings serialise on the meter's row lock and each evaluation
-sees what the previous one committed (meter.evaluation). On SQLite the writers serialise anyway; on
+server with two worker processes, their evaluations (``meter.evaluate`` jobs) run by two job workers
+at once: evaluations serialise on the meter's row lock and each sees what the previous one committed
+(meter.evaluation). On SQLite the writers serialise anyway; on
 PostgreSQL without the lock several evaluations would see no open work order and each create one."""
 
 from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -11,6 +14,7 @@ from sqlalchemy import func, select
 
 from premises.models import MeterReading, MeterTriggerHit, WorkOrder
 from tests.support.client import Tenant
+from tests.support.jobs import run_account_jobs
 from tests.support.races import RaceServer, statuses
 
 pytestmark = pytest.mark.slow
@@ -40,6 +44,9 @@ def test_parallel_readings_crossing_a_threshold_create_one_work_order(
     responses = server.same(admin.token, read)
     assert statuses(responses) == {200: 20}, [r.text for r in responses if r.status_code != 200]
     assert _count(server, MeterReading, tenant.account_id) == 20
+    # Their meter.evaluate jobs, run by two workers at once (four threads each, own connections).
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda _: run_account_jobs(server.db, tenant.account_id, concurrency=4), range(2)))
     assert _count(server, WorkOrder, tenant.account_id) == 1
     assert server.events(tenant.account_id, "WORK_ORDER_CREATED") == 1
     hits = _count(server, MeterTriggerHit, tenant.account_id)

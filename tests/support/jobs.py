@@ -37,3 +37,10 @@ def run_jobs_until(w: Worker, done: object, *, timeout: float = 20) -> None:
         if not w.step():
             time.sleep(0.05)
     raise AssertionError("the jobs did not get there in time")
+
+
+def run_account_jobs(db: Database, account_id: str, *, concurrency: int = 1) -> int:
+    """Run ``account_id``'s due jobs now, ``concurrency`` at a time (what the embedded worker does after a
+    request: meter evaluation, webhook fan-out); the jobs claimed."""
+    settings = Settings(worker_concurrency=concurrency)
+    return run_jobs(Worker(db, settings, load_handlers(), account_id=account_id))

@@ -23,6 +23,7 @@ log = logging.getLogger("premises.jobs")
 
 def load_handlers() -> dict[str, Handler]:
     import premises.api.dialects_installed  # registers each dialect's webhook rendering
+    import premises.meter.evaluation  # meter.evaluate
     import premises.preventive.sweep  # pm.sweep (periodic)
     import premises.webhook.delivery  # noqa: F401 - event.fanout, webhook.deliver
 

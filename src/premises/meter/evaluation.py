@@ -1,9 +1,13 @@
 """The one evaluation of a new meter reading against the meter's notifications (docs/meters.md).
 
-Every way a reading arrives (the API today; checklist METER items, imports and preventive
-maintenance later) calls :func:`evaluate` in the reading's own transaction, with the meter row
-locked: parallel readings of one meter are evaluated one after the other, each seeing what the
-previous one committed, so a threshold crossed by many readings at once creates one work order.
+Every way a reading arrives (the API, checklist METER items) goes through
+``meter.service.add_reading``, which enqueues a ``meter.evaluate`` job in the reading's transaction
+(docs/jobs.md). The job (:func:`evaluate_pending`) evaluates the meter's readings that are not
+evaluated yet, in the order they arrived, with the meter row locked: readings of one meter are
+evaluated one after the other, each seeing what the previous one wrote, so a threshold crossed by
+many readings at once creates one work order. Evaluation is idempotent (``evaluated_at``), so the job
+may run twice. Whether a reading is back-dated is judged against the readings that had arrived when
+it did, as if it had been evaluated on arrival.
 
 The rules (``condition_met`` is the table, ``tests/domain/meter/test_evaluation.py`` pins it):
 
@@ -41,6 +45,7 @@ from premises.event.service import record_event, snapshot
 from premises.event.types import EventType
 from premises.identity.permissions import Role
 from premises.identity.principal import Principal
+from premises.job.worker import JobRun, handler
 from premises.kit.ids import new_id
 from premises.kit.references import live_id
 from premises.kit.time import now_ms
@@ -49,6 +54,7 @@ from premises.models import Asset, Meter, MeterNotification, MeterReading, Meter
 from premises.work_order.commands import Status, WorkOrderCreate
 from premises.work_order.service import create_work_order
 
+EVALUATE_JOB = "meter.evaluate"  # enqueued with each reading (``meter.service.add_reading``)
 DEFAULT_CATEGORY = "Meter"  # an account's default work-order category for meter work (account.service)
 
 # Other rules that watch readings (preventive maintenance's meter triggers): called by ``evaluate`` for
@@ -113,6 +119,10 @@ def evaluate(session: Session, principal: Principal, meter_id: str, reading: Met
         MeterReading.meter_id == meter.id,
         MeterReading.deleted_at.is_(None),
         MeterReading.id != reading.id,
+        # What had arrived before it (its job may run later): readings of the same millisecond count if
+        # evaluated already (``evaluate_pending`` takes them in date order).
+        (MeterReading.created_at < reading.created_at)
+        | ((MeterReading.created_at == reading.created_at) & MeterReading.evaluated_at.is_not(None)),
     )
     if session.scalar(select(MeterReading.id).where(*live, MeterReading.date > reading.date).limit(1)) is not None:
         return []  # back-dated: history
@@ -147,6 +157,44 @@ def evaluate(session: Session, principal: Principal, meter_id: str, reading: Met
     for listener in LISTENERS:
         listener(session, principal, meter, reading)
     return hits
+
+
+def evaluate_pending(session: Session, account_id: str, meter_id: str) -> int:
+    """Evaluate the meter's readings not evaluated yet, in the order they arrived (the ``meter.evaluate``
+    job, enqueued with each reading); each in the name of the user who recorded it. The number evaluated."""
+    meter = session.get(Meter, (account_id, meter_id), with_for_update=True)
+    if meter is None:
+        return 0
+    pending = session.scalars(
+        select(MeterReading)
+        .where(
+            MeterReading.account_id == account_id,
+            MeterReading.meter_id == meter_id,
+            MeterReading.evaluated_at.is_(None),
+            MeterReading.deleted_at.is_(None),
+        )
+        .order_by(MeterReading.created_at, MeterReading.date, MeterReading.id)
+    ).all()
+    for reading in pending:
+        user_id = reading.created_by_user_id or meter.created_by_user_id
+        if user_id is None:  # nobody to act for (no such reading is recorded today): history
+            reading.evaluated_at = now_ms()
+            continue
+        evaluate(session, Principal(account_id, user_id, Role.ADMIN), meter_id, reading)
+    return len(pending)
+
+
+@handler(EVALUATE_JOB)
+def run_evaluation(run: JobRun) -> None:
+    """The ``meter.evaluate`` job: the meter's pending readings, and the job's end, in one transaction."""
+    job = run.job
+    assert job.account_id is not None  # enqueued with its reading's account
+
+    def work(session: Session) -> None:
+        evaluate_pending(session, str(job.account_id), str(job.payload["meter_id"]))
+        run.done(session)
+
+    run.db.run(work)
 
 
 def _rebase(notifications: Sequence[MeterNotification], before: float, after: float) -> None:

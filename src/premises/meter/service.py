@@ -2,7 +2,7 @@
 
 Every write locks the meter row first (``load_meter``): readings, notification changes and the
 evaluation of a new reading serialise per meter, so parallel readings that cross a threshold create
-exactly one work order (``meter.evaluation``). A new reading is evaluated in its own transaction;
+exactly one work order (``meter.evaluation``). A new reading is evaluated by a job its transaction enqueues;
 corrections (editing or deleting a reading) are history and trigger nothing. Every change records
 its METER_* event in the same transaction.
 """
@@ -21,6 +21,7 @@ from premises.event.service import record_change
 from premises.event.types import EventType
 from premises.identity.permissions import Grant
 from premises.identity.principal import Principal
+from premises.job.service import enqueue
 from premises.kit.commands import given
 from premises.kit.ids import new_id
 from premises.kit.references import require_live
@@ -183,7 +184,8 @@ def _check_cumulative(
 
 
 def add_reading(session: Session, principal: Principal, meter_id: str, command: ReadingCreate) -> MeterReading:
-    """Record a reading and evaluate the meter's notifications with it, in this transaction."""
+    """Record a reading, and enqueue its evaluation against the meter's notifications (``meter.evaluate``,
+    a job that commits with it and runs after it)."""
     meter = load_meter(session, principal, meter_id, "meter_reading", "create")
     value = float(_required(given(command), "value"))
     now = now_ms()
@@ -203,7 +205,7 @@ def add_reading(session: Session, principal: Principal, meter_id: str, command: 
     )
     session.add(reading)
     _event(session, principal, EventType.METER_READING_CREATED, reading, "meter_reading")
-    evaluation.evaluate(session, principal, meter.id, reading)
+    enqueue(session, evaluation.EVALUATE_JOB, {"meter_id": meter.id}, account_id=principal.account_id)
     return reading
 
 

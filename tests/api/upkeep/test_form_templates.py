@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.client import Tenant, UpKeep
 from tests.support.factories import make_asset, make_place
+from tests.support.jobs import run_account_jobs
 
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 DAILY_ROUNDS = [
@@ -183,6 +184,7 @@ class TestWorkOrders:
         assert patched["formItems"] == filled
         readings = ok(admin.get(f"/meters/{meter_id}/readings"))
         assert [(r["value"], r["createdByUser"]) for r in readings] == [(90, tech.user_id)]
+        run_account_jobs(tenant.db, tenant.account_id)  # the reading's meter.evaluate job
         assert [w["title"] for w in ok(admin.get("/work-orders", params={"title": "Too hot"}))] == ["Too hot"]
         ok(tech.patch(path, json={"formItems": filled}))  # the same values again: no new reading
         assert len(ok(admin.get(f"/meters/{meter_id}/readings"))) == 1

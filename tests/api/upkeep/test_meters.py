@@ -17,6 +17,7 @@ from premises.models import Event
 from premises.webhook.dialects import EventView
 from tests.support.client import Tenant, UpKeep, new_tenant
 from tests.support.factories import make_asset, make_place
+from tests.support.jobs import run_account_jobs
 
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 METER_KEYS = {
@@ -75,6 +76,13 @@ def meter(client: UpKeep, **fields: Any) -> dict[str, Any]:
 
 def reading(client: UpKeep, meter_id: str, **fields: Any) -> dict[str, Any]:
     result: dict[str, Any] = ok(client.post(f"/meters/{meter_id}/readings", json={"value": 1, **fields}))
+    return result
+
+
+def evaluated(tenant: Tenant, client: UpKeep, meter_id: str, **fields: Any) -> dict[str, Any]:
+    """A reading, and its evaluation run (the meter.evaluate job the embedded worker would run)."""
+    result = reading(client, meter_id, **fields)
+    run_account_jobs(tenant.db, tenant.account_id)
     return result
 
 
@@ -402,7 +410,7 @@ class TestTriggeredWorkOrders:
             triggerFrequency="EVERY_TIME_IS_GREATER_THAN",
             assignedToUser=tech.user_id,
         )
-        hot = reading(tech, created["id"], value=81)
+        hot = evaluated(tenant, tech, created["id"], value=81)
         [work_order] = ok(tenant.admin.get("/work-orders", params={"title": "Too hot"}))
         assert (work_order["description"], work_order["category"]) == ("Check the cooling", "Meter")
         assert (work_order["asset"], work_order["location"], work_order["assignedToUser"]) == (
@@ -410,7 +418,7 @@ class TestTriggeredWorkOrders:
             place,
             tech.user_id,
         )
-        again = reading(tech, created["id"], value=90)
+        again = evaluated(tenant, tech, created["id"], value=90)
         assert len(ok(tenant.admin.get("/work-orders", params={"title": "Too hot"}))) == 1
         path = f"/meters/{created['id']}/notifications/{trigger['id']}"
         assert ok(tenant.admin.get(path))["lastWorkOrder"] == work_order["id"]
@@ -424,12 +432,12 @@ class TestTriggeredWorkOrders:
     def test_one_time_fires_once_until_edited(self, tenant: Tenant) -> None:
         created = meter(tenant.admin)
         trigger = notification(tenant.admin, created["id"], oneOpenWorkOrder=False)
-        reading(tenant.admin, created["id"], value=50)
-        reading(tenant.admin, created["id"], value=40)
+        evaluated(tenant, tenant.admin, created["id"], value=50)
+        evaluated(tenant, tenant.admin, created["id"], value=40)
         path = f"/meters/{created['id']}/notifications/{trigger['id']}"
         assert ok(tenant.admin.get(path))["firedAt"] is not None
         assert ok(tenant.admin.patch(path, json={"triggerValue": 30}))["firedAt"] is None
-        reading(tenant.admin, created["id"], value=20)
+        evaluated(tenant, tenant.admin, created["id"], value=20)
         assert len(ok(tenant.admin.get("/work-orders", params={"title": "Reading less than 100"}))) == 2
 
     def test_webhook_bodies_carry_the_records_as_the_api_shows_them(self, tenant: Tenant, db: Database) -> None:
@@ -437,7 +445,7 @@ class TestTriggeredWorkOrders:
         trigger = notification(
             tenant.admin, created["id"], triggerFrequency="EVERY_TIME_IS_GREATER_THAN", triggerValue=9
         )
-        hot = reading(tenant.admin, created["id"], value=10)
+        hot = evaluated(tenant, tenant.admin, created["id"], value=10)
         bodies: dict[str, dict[str, Any]] = {}
         with db.unit_of_work() as session:
             for event in session.scalars(select(Event).where(Event.account_id == tenant.account_id)):
@@ -511,7 +519,7 @@ def test_every_endpoint_hides_another_accounts_records_and_refuses_requesters(
     created = meter(tenant.admin)
     path = template.format(
         m=created["id"],
-        r=reading(tenant.admin, created["id"])["id"],
+        r=evaluated(tenant, tenant.admin, created["id"])["id"],
         n=notification(tenant.admin, created["id"])["id"],
     )
     other = new_tenant(http, db, name="Other Co")

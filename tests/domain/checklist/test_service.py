@@ -25,6 +25,7 @@ from premises.work_order.commands import FormItem, FormItemType, WorkOrderChange
 from tests.domain.conftest import DomainAccount
 from tests.domain.reading import read
 from tests.support.factories import make_asset, make_place
+from tests.support.jobs import run_account_jobs
 
 TASK, METER, CHOICE = FormItemType.TASK, FormItemType.METER_READING, FormItemType.MULTIPLE_CHOICE
 
@@ -230,6 +231,7 @@ def test_a_meter_line_records_its_value_as_a_reading_that_is_evaluated(account: 
     filled = WorkOrderChanges(form_items=[FormItem(**{**stored, "value": 90})])
     account.write(lambda s: work_orders.update_work_order(s, tech, work_order.id, filled))
     assert _readings(account, meter) == [90.0]
+    run_account_jobs(account.db, account.account_id)  # the reading's meter.evaluate job
     with account.db.unit_of_work() as session:
         created = session.scalars(
             select(WorkOrder).where(WorkOrder.account_id == account.account_id, WorkOrder.title == "Too hot")

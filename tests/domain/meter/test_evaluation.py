@@ -25,6 +25,7 @@ from premises.work_order import service as work_orders
 from premises.work_order.commands import Status, WorkOrderChanges
 from tests.domain.conftest import DomainAccount
 from tests.support.factories import make_asset, make_place
+from tests.support.jobs import run_account_jobs
 
 T = TriggerFrequency
 DAY = 86_400_000
@@ -86,7 +87,9 @@ def _notify(account: DomainAccount, meter_id: str, frequency: TriggerFrequency, 
 
 def _read(account: DomainAccount, meter_id: str, value: float, date: int | None = None, **fields: object) -> str:
     command = ReadingCreate(value=value, date=date, **fields)  # type: ignore[arg-type]
-    return account.write(lambda s: service.add_reading(s, account.admin, meter_id, command).id)
+    reading = account.write(lambda s: service.add_reading(s, account.admin, meter_id, command).id)
+    run_account_jobs(account.db, account.account_id)  # the meter.evaluate job the reading enqueued
+    return reading
 
 
 def _hits(account: DomainAccount, notification_id: str) -> list[tuple[float, str, str | None]]:
@@ -148,6 +151,7 @@ def test_a_hit_creates_the_work_order_the_notification_describes(account: Domain
         assigned_to_user_id=tech.user_id,
     )
     reading = account.write(lambda s: service.add_reading(s, tech, meter, ReadingCreate(value=81)).id)
+    run_account_jobs(account.db, account.account_id)
     [work_order] = _work_orders(account)
     assert (work_order.title, work_order.description, work_order.category) == ("Service", "Too hot", "Meter")
     assert (work_order.asset_id, work_order.location_id) == (asset, place)
@@ -342,3 +346,19 @@ def test_other_rules_see_each_evaluated_reading_once(account: DomainAccount) -> 
     finally:
         evaluation.LISTENERS.remove(listener)
     assert seen == [(meter, 5.0), (meter, 6.0)]
+
+
+def test_a_reading_is_evaluated_by_a_job_committed_with_it(account: DomainAccount) -> None:
+    """The reading's transaction enqueues ``meter.evaluate``; until it runs nothing is evaluated. Readings
+    that arrived before it runs are evaluated in their order of arrival, a back-dated one judged
+    against what had arrived before it (as if evaluated on arrival)."""
+    meter = _meter(account)
+    every = _notify(account, meter, T.EVERY_TIME_IS_GREATER_THAN, 0, one_open_work_order=False)
+    for value, date in ((5, START), (4, START - DAY), (6, START + DAY)):
+        command = ReadingCreate(value=value, date=date)
+        account.write(lambda s, c=command: service.add_reading(s, account.admin, meter, c))  # type: ignore[misc]
+    assert _hits(account, every) == [] and _work_orders(account) == []
+    assert run_account_jobs(account.db, account.account_id) >= 3
+    assert [value for value, _, _ in _hits(account, every)] == [5.0, 6.0]
+    assert run_account_jobs(account.db, account.account_id) == 0  # nothing left, nothing evaluated twice
+    assert len(_work_orders(account)) == 2

@@ -19,6 +19,7 @@ from premises.preventive.commands import TriggerCreate
 from premises.work_order import service as work_orders
 from premises.work_order.commands import Status, WorkOrderChanges
 from tests.domain.conftest import DomainAccount
+from tests.support.jobs import run_account_jobs
 
 DAY = 86_400_000
 
@@ -44,6 +45,7 @@ def _trigger(account: DomainAccount, **fields: Any) -> PmTrigger:
 
 def _read(account: DomainAccount, meter_id: str, value: float, date: int) -> None:
     account.write(lambda s: meters.add_reading(s, account.admin, meter_id, ReadingCreate(value=value, date=date)))
+    run_account_jobs(account.db, account.account_id)  # its meter.evaluate job
 
 
 def _made(account: DomainAccount, trigger_id: str) -> list[tuple[int, str]]:
