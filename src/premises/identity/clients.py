@@ -76,6 +76,25 @@ OAUTH_SCOPES: dict[str, frozenset[str] | None] = {
     "contacts:write": (
         _domain("contact", "read") | _domain("customer", "create", "update") | _domain("vendor", "create", "update")
     ),
+    "workOrders:read": _domain("work_order", "read"),
+    "workOrders:write": _domain("work_order", "read", "create", "update", "delete", "assign", "comment"),
+    "users:read": _domain("user", "read"),
+    "users:write": _domain("user", "read", "create", "update", "set_locations"),
+    # A team shows its members: users.
+    "teams:read": _domain("team", "read") | _domain("user", "read"),
+    "teams:write": _domain("team", "read", "create", "update", "delete") | _domain("user", "read"),
+    "contractors:read": _domain("vendor", "read"),
+    "contractors:write": _domain("vendor", "read", "create", "update"),
+    "costCategories:read": _domain("cost_category", "read"),
+    "documents:read": _domain("file", "read"),
+    "documents:write": _domain("file", "read", "create"),
+    "parts:read": _domain("part", "read"),
+    "parts:write": _domain("part", "read", "create", "update", "delete"),
+    "meters:read": _domain("meter", "read"),
+    "meters:write": _domain("meter", "read", "create", "update", "delete")
+    | _domain("meter_reading", "create", "update", "delete"),
+    "formTemplates:read": _domain("form_template", "read"),
+    "formTemplates:write": _domain("form_template", "read", "write"),
 }
 DEFAULT_SCOPES = ("api",)
 

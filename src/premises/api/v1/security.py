@@ -20,6 +20,23 @@ SCOPE_DESCRIPTIONS = {
     "sites:write": "Create and change sites (and read them)",
     "cases:read": "Read cases, their comments, links and activity, and the sites' case types",
     "cases:write": "Create, change, comment on and link cases, and add case types (and read them)",
+    "workOrders:read": "Read work orders",
+    "workOrders:write": "Create, change, assign and delete work orders (and read them)",
+    "users:read": "Read users and their site roles",
+    "users:write": "Create, change and deactivate users and their site roles (and read them)",
+    "teams:read": "Read teams and their members",
+    "teams:write": "Create, change and delete teams and their members (and read them)",
+    "contractors:read": "Read contractors",
+    "contractors:write": "Create and change contractors (and read them)",
+    "costCategories:read": "Read the cost categories",
+    "documents:read": "Read documents (and their download links)",
+    "documents:write": "Upload documents (and read them)",
+    "parts:read": "Read parts and their inventory ledgers",
+    "parts:write": "Create, change and delete parts (and read them)",
+    "meters:read": "Read meters and their readings",
+    "meters:write": "Create, change and delete meters and readings (and read them)",
+    "formTemplates:read": "Read checklist templates",
+    "formTemplates:write": "Create, change and delete checklist templates (and read them)",
 }
 
 oauth2 = OAuth2(
