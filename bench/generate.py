@@ -7,7 +7,8 @@
 The account and its users are created through the application's own services (so the admin can
 log in); places, assets and work orders are then bulk-inserted: SQLAlchemy Core ``insert()``
 executemany batches (one transaction per batch), or ``COPY`` on PostgreSQL. The last line on
-stdout is JSON with the account id, the admin's email and password and the database URL;
+stdout is JSON with the account id, the admin's email and password, an OAuth client acting as the
+admin (``client_id``, ``client_secret``: /v1's bearer token) and the database URL;
 ``bench/load.py --credentials FILE`` reads it.
 """
 
@@ -31,12 +32,14 @@ from sqlalchemy import Connection, Engine, Table, event, insert, select, text, u
 from premises.account.service import create_account
 from premises.db import migrate
 from premises.db.engine import Database, make_engine
+from premises.identity.clients import create_personal_client
 from premises.identity.passwords import NewPassword
 from premises.identity.permissions import Role
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
 from premises.models import AccountCounter, Base, Category
 from premises.user.commands import UserCreate
+from premises.user.operator import operator_of
 from premises.user.service import create_user_unchecked
 
 console = Console(stderr=True)
@@ -417,6 +420,10 @@ def main(
             ).id
             for n in range(technicians)
         ]
+        # An OAuth client acting as the admin (every site, as the session of the /api/v2 runs): /v1's token.
+        client = create_personal_client(
+            session, operator_of(created.account_id), name="Benchmark", user_id=created.user_id
+        )
     with engine.begin() as conn:
 
         def names(kind: str) -> list[str]:
@@ -467,6 +474,8 @@ def main(
         "account_id": created.account_id,
         "admin_email": email,
         "admin_password": password,
+        "client_id": client.client_id,
+        "client_secret": client.client_secret,
         "database_url": database_url,
         "locations": locations,
         "assets": assets,

@@ -8,8 +8,11 @@
 
 Endpoints: ``bare`` (``GET /_bench/bare``: a fixed 50-item body, no auth, no database),
 ``list`` (``GET /api/v2/work-orders?limit=50&status=open``), ``get``
-(``GET /api/v2/work-orders/{id}?includes=asset,location``) and ``create`` (``POST /api/v2/work-orders``).
-``bare`` runs first and last; the ratios use the mean of the two runs.
+(``GET /api/v2/work-orders/{id}?includes=asset,location``), ``create`` (``POST /api/v2/work-orders``),
+and with an OAuth client (the JSON's ``client_id`` and ``client_secret``, or ``--client-id``) ``v1list``
+(``GET /v1/workOrders?limit=50``) and ``v1cursor`` (the same page continuing after row
+``--cursor-depth``, default 500,000, at most half the list). ``bare`` runs first and last; the ratios
+use the mean of the two runs.
 
 Load comes from ``wrk`` when it is installed (``apt-get install -y wrk``): a C client costs the
 2-core machine far less CPU than a Python one, which would otherwise compete with the server.
@@ -32,6 +35,7 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -40,12 +44,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from premises.kit.listing import ListQuery
+from premises.work_order.fields import WORK_ORDERS
+
 console = Console(stderr=True)
 app = typer.Typer(add_completion=False, help=__doc__, pretty_exceptions_show_locals=False)
 
 LIST_PATH = "/api/v2/work-orders?limit=50&status=open"
+V1_LIST_PATH = "/v1/workOrders?limit=50"
 BARE_PATH = "/_bench/bare"
-ORDER = ("bare", "list", "get", "create", "bare2")
+ORDER = ("bare", "list", "get", "create", "v1list", "v1cursor", "bare2")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -55,6 +64,13 @@ class Endpoint:
     path: str
     body: dict[str, Any] | None = None
     auth: bool = True
+    bearer: str = ""  # /v1's access token, sent instead of the session token
+
+
+def _auth_headers(endpoint: Endpoint, token: str) -> dict[str, str]:
+    if endpoint.bearer:
+        return {"Authorization": f"Bearer {endpoint.bearer}"}
+    return {"Session-Token": token} if endpoint.auth else {}
 
 
 @dataclass
@@ -146,7 +162,10 @@ def _lua_string(value: str) -> str:
 
 def _wrk_script(endpoint: Endpoint, token: str, directory: Path) -> Path:
     body = json.dumps(endpoint.body) if endpoint.body is not None else ""
-    auth = f'wrk.headers["Session-Token"] = {_lua_string(token)}' if endpoint.auth else ""
+    auth = "\n".join(
+        f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}"
+        for name, value in _auth_headers(endpoint, token).items()
+    )
     path = directory / f"{endpoint.name}.lua"
     path.write_text(_LUA.format(method=_lua_string(endpoint.method), body=_lua_string(body), auth=auth))
     return path
@@ -199,9 +218,7 @@ def _percentile(sorted_values: list[float], q: float) -> float:
 async def _httpx_load(
     base: str, endpoint: Endpoint, token: str, *, connections: int, seconds: float, warmup: float
 ) -> Result:
-    headers = {"Content-Type": "application/json"}
-    if endpoint.auth:
-        headers["Session-Token"] = token
+    headers = {"Content-Type": "application/json", **_auth_headers(endpoint, token)}
     content = json.dumps(endpoint.body).encode() if endpoint.body is not None else None
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     latencies: list[float] = []
@@ -315,7 +332,9 @@ def _login(base: str, email: str, password: str) -> str:
     return token
 
 
-def _endpoints(base: str, token: str, get_includes: str) -> tuple[list[Endpoint], dict[str, int]]:
+def _endpoints(
+    base: str, token: str, get_includes: str, bearer: str = "", cursor_depth: int = 500_000
+) -> tuple[list[Endpoint], dict[str, int]]:
     headers = {"Session-Token": token}
     page = httpx.get(base + LIST_PATH, headers=headers, timeout=30)
     page.raise_for_status()
@@ -341,13 +360,41 @@ def _endpoints(base: str, token: str, get_includes: str) -> tuple[list[Endpoint]
         Endpoint("list", "GET", LIST_PATH),
         Endpoint("get", "GET", get_path),
         Endpoint("create", "POST", "/api/v2/work-orders", body=body),
-        Endpoint("bare2", "GET", BARE_PATH, auth=False),
     ]
+    if bearer:
+        endpoints += [
+            Endpoint("v1list", "GET", V1_LIST_PATH, bearer=bearer),
+            Endpoint("v1cursor", "GET", _deep_cursor_path(base, bearer, cursor_depth), bearer=bearer),
+        ]
+    endpoints.append(Endpoint("bare2", "GET", BARE_PATH, auth=False))
     return endpoints, sizes
 
 
+def _oauth_token(base: str, client_id: str, client_secret: str) -> str:
+    data = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret}
+    response = httpx.post(base + "/oauth/token", data=data, timeout=30)
+    response.raise_for_status()
+    token: str = response.json()["access_token"]
+    return token
+
+
+def _deep_cursor_path(base: str, bearer: str, depth: int) -> str:
+    """``GET /v1/workOrders?limit=50&cursor=...`` continuing after the row at ``depth`` (at most half the
+    list): the row is found once by ``page`` (an offset), its cursor built by the list's own encoder."""
+    headers = {"Authorization": f"Bearer {bearer}"}
+    count = httpx.get(base + "/v1/workOrders?limit=1", headers=headers, timeout=30).json()["count"]
+    row = max(1, min(depth, count // 2))
+    found = httpx.get(base + f"/v1/workOrders?limit=1&page={row}", headers=headers, timeout=600)
+    found.raise_for_status()
+    item = found.json()["items"][0]
+    query = ListQuery.of(WORK_ORDERS, limit=50)
+    created_ms = (datetime.fromisoformat(item["createdAt"]) - EPOCH) // timedelta(milliseconds=1)
+    cursor = query.next_cursor({"created_at": created_ms, "id": item["id"]})
+    return f"{V1_LIST_PATH}&cursor={cursor}"
+
+
 def _probe(base: str, endpoint: Endpoint, token: str) -> tuple[int, str, int]:
-    headers = {"Session-Token": token} if endpoint.auth else {}
+    headers = _auth_headers(endpoint, token)
     response = httpx.request(endpoint.method, base + endpoint.path, headers=headers, json=endpoint.body, timeout=30)
     return response.status_code, response.text[:300], len(response.content)
 
@@ -408,7 +455,14 @@ def main(
     connections: Annotated[int, typer.Option(min=1, max=512)] = 16,
     duration: Annotated[float, typer.Option(min=1, help="Measured seconds per endpoint.")] = 10,
     warmup: Annotated[float, typer.Option(min=0, help="Unmeasured seconds before each endpoint.")] = 2,
-    only: Annotated[str, typer.Option(help="Comma-separated subset of bare,list,get,create,bare2.")] = "",
+    only: Annotated[
+        str, typer.Option(help="Comma-separated subset of bare,list,get,create,v1list,v1cursor,bare2.")
+    ] = "",
+    client_id: Annotated[str, typer.Option(help="/v1's OAuth client (default: the JSON's client_id).")] = "",
+    client_secret: Annotated[str, typer.Option()] = "",
+    cursor_depth: Annotated[int, typer.Option(min=1, help="v1cursor continues after this row (at most half).")] = (
+        500_000
+    ),
     get_includes: Annotated[str, typer.Option(help="includes= of the get endpoint.")] = "asset,location",
     json_out: Annotated[Path | None, typer.Option(help="Append this run's results as one JSON line.")] = None,
     profile: Annotated[str, typer.Option(help="Endpoints to profile with py-spy after measuring.")] = "",
@@ -438,7 +492,12 @@ def main(
     results: dict[str, Result] = {}
     try:
         token = _login(base, email, password)
-        endpoints, sizes = _endpoints(base, token, get_includes)
+        client_id = client_id or info.get("client_id", "")
+        client_secret = client_secret or info.get("client_secret", "")
+        bearer = _oauth_token(base, client_id, client_secret) if client_id and client_secret else ""
+        if not bearer:
+            console.print("[yellow]no OAuth client (client_id, client_secret): no v1list, v1cursor")
+        endpoints, sizes = _endpoints(base, token, get_includes, bearer, cursor_depth)
         console.print(f"response sizes: list {sizes['list']:,} B, bare {sizes['bare']:,} B; client {client}")
         for endpoint in endpoints:
             if endpoint.name not in wanted:

@@ -30,6 +30,10 @@ def test_capability_sets() -> None:
         "title",
         "description",
         "public_requester_email",
+        "location_name",  # related records' names (/v1 searches them)
+        "asset_name",
+        "assignee_first_name",
+        "assignee_last_name",
     ]
     assert "title" in WORK_ORDERS.writable and "id" not in WORK_ORDERS.writable
     assert WORK_ORDERS.by_name["category"].operators == frozenset(

@@ -8,10 +8,10 @@ of one work order with its cost lines and update messages.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from premises.db.reader import Reader, Row
+from premises.db.reader import Reader, Row, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
@@ -20,7 +20,7 @@ from premises.kit import jsonutil
 from premises.kit.listing import ListQuery
 from premises.work_order import visibility
 from premises.work_order.commands import Status
-from premises.work_order.fields import COST_CATEGORIES
+from premises.work_order.fields import COST_CATEGORIES, WORK_ORDERS
 
 COLUMNS = (
     "id",
@@ -82,18 +82,31 @@ ALL_COLUMNS = COLUMNS + JOINED
 JSON_COLUMNS = ("additional_user_ids", "part_ids", "part_quantities", "file_ids", "form_items")
 # Pseudo-columns the dialects may filter on, handled here rather than by plain equality.
 IS_COMPLETE, ARCHIVED = "is_complete", "archived"
+# A catalogued condition on the work order's site (``fields.SITE_OF``) is compiled the other way round:
+# the location is one of the places under the sites (one walk down, not one walk up per row).
+SITE_ID = "site_id"
+_UNDER_SITES = (
+    "{a}.location_id IN (WITH RECURSIVE down(id, depth) AS (SELECT p.id, 0 FROM places p"
+    " WHERE p.account_id = :account_id AND p.id IN (%s)"
+    " UNION ALL SELECT p.id, d.depth + 1 FROM places p JOIN down d"
+    " ON p.account_id = :account_id AND p.parent_id = d.id WHERE d.depth < 64)"
+    " SELECT down.id FROM down)"
+)
 
 
-def _base(principal: Principal) -> Select:
+def _base(principal: Principal, *, joined: bool = True) -> Select:
+    """The live work orders the principal sees; ``joined``: with the joined columns (a count needs them
+    only for a condition over them: each join matches at most one row)."""
     grant = principal.require("work_order", "read")
     select = Select("work_orders", COLUMNS, principal.account_id).where_live()
-    select.join(
-        "LEFT JOIN users uto ON uto.account_id = {a}.account_id AND uto.id = {a}.assigned_to_user_id "
-        "LEFT JOIN users uby ON uby.account_id = {a}.account_id AND uby.id = {a}.assigned_by_user_id "
-        "LEFT JOIN users ucb ON ucb.account_id = {a}.account_id AND ucb.id = {a}.completed_by_user_id "
-        "LEFT JOIN work_order_statuses cs ON cs.account_id = {a}.account_id AND cs.id = {a}.custom_status_id",
-        *JOINED_SQL.values(),
-    )
+    if joined:
+        select.join(
+            "LEFT JOIN users uto ON uto.account_id = {a}.account_id AND uto.id = {a}.assigned_to_user_id "
+            "LEFT JOIN users uby ON uby.account_id = {a}.account_id AND uby.id = {a}.assigned_by_user_id "
+            "LEFT JOIN users ucb ON ucb.account_id = {a}.account_id AND ucb.id = {a}.completed_by_user_id "
+            "LEFT JOIN work_order_statuses cs ON cs.account_id = {a}.account_id AND cs.id = {a}.custom_status_id",
+            *JOINED_SQL.values(),
+        )
     return visibility.restrict(select, principal, grant)
 
 
@@ -106,8 +119,8 @@ def _row(values: Iterable[Any]) -> dict[str, Any]:
     return row
 
 
-def _list(principal: Principal, query: ListQuery) -> Select:
-    select = _base(principal)
+def _list(principal: Principal, query: ListQuery, *, joined: bool = True) -> Select:
+    select = _base(principal, joined=joined)
     equals = dict(query.equals)
     is_complete = equals.pop(IS_COMPLETE, None)
     if is_complete is not None:
@@ -115,9 +128,17 @@ def _list(principal: Principal, query: ListQuery) -> Select:
     archived = equals.pop(ARCHIVED, None)
     if archived is not None:
         select.where("{a}.archived = {}", bool(archived))
-    return select.apply(
-        ListQuery(equals, query.ranges, query.order_column, query.descending, query.offset, query.limit)
-    )
+    conditions = []
+    for condition in query.conditions:
+        if condition.field.name != SITE_ID:
+            conditions.append(condition)
+            continue
+        sites = condition.value if isinstance(condition.value, tuple) else (condition.value,)
+        if not sites:
+            select.where("1 = 0")
+            continue
+        select.where(_UNDER_SITES % ", ".join("{}" for _ in sites), *sites)
+    return select.apply(replace(query, equals=equals, conditions=conditions))
 
 
 async def list_work_orders(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
@@ -157,6 +178,32 @@ async def list_work_orders_as(
     ``t``), never from request values. ``confirmation`` as in ``list_work_order_rows``."""
     select = _confirmed(_list(principal, query), confirmation)
     return await reader.fetch(select.sql(projection), select.params)
+
+
+def column_sql(name: str) -> str:
+    """A declared field's (``WORK_ORDERS``, alias ``t``) or joined column's SQL in the list statement."""
+    declared = WORK_ORDERS.get(name)
+    return declared.sql("t") if declared is not None else JOINED_SQL[name]
+
+
+async def page_of_work_orders(
+    reader: Reader,
+    principal: Principal,
+    query: ListQuery,
+    columns: Sequence[str],
+    *,
+    confirmation: Confirmation | None = None,
+) -> tuple[list[Row], int | None]:
+    """A page of a catalogued ``ListQuery`` of ``WORK_ORDERS`` (same permission, visibility and filters as
+    ``list_work_orders``), each row as ``columns`` (declared fields or joined columns, in that order, as
+    the database returns them) and, when ``query.count`` asks and the page is not empty, how many match
+    in all (no cursor, no page). ``confirmation`` as in ``list_work_order_rows``."""
+    select = _confirmed(_list(principal, query), confirmation)
+    rows = await reader.fetch(select.sql([column_sql(name) for name in columns]), select.params)
+    if not rows and confirmation is not None:
+        return rows, None  # perhaps no longer a live credential: the caller checks before counting
+    # Only a search reads a joined column (the assignee's names) in a condition.
+    return rows, await count_of(reader, _list(principal, query, joined=bool(query.search)), query)
 
 
 async def get_work_order(reader: Reader, principal: Principal, work_order_id: str) -> dict[str, Any]:

@@ -11,9 +11,11 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.responses import Response
 
 from premises.api.observability.logs import PRINCIPAL_KEY
 from premises.api.runtime import Runtime
+from premises.errors import PremisesError
 from premises.identity.authentication import SESSION_TOKEN, Credentials, Resolver, authenticate, authenticate_cached
 from premises.identity.principal import Principal
 from premises.identity.service import Confirmation
@@ -49,6 +51,30 @@ def cached_principal(request: Request) -> tuple[Principal, Confirmation] | None:
     if cached is not None:
         request.scope.setdefault("state", {})[PRINCIPAL_KEY] = cached[0]
     return cached
+
+
+Read = Callable[[Principal, Confirmation | None], Awaitable[Response | None]]
+
+
+async def read_in_one_round_trip(request: Request, read: Read) -> Response:
+    """``read(principal, confirmation)``'s response, with the principal cached in this process when there
+    is one (``cached_principal``: the read's own statement confirms it) and ``get_principal``'s
+    otherwise. ``read`` answers None when its statement carried a confirmation and found nothing (no
+    match, or no longer a live credential): it is then read again after the full check, and an error is
+    answered only after it, so an ended session or a revoked token still gets its 401."""
+    cached = cached_principal(request)
+    if cached is not None:
+        try:
+            response = await read(*cached)
+        except PremisesError:
+            await get_principal(request)
+            raise
+        if response is not None:
+            return response
+    response = await read(await get_principal(request), None)
+    if response is None:
+        raise ValueError("a read without a confirmation answers")
+    return response
 
 
 def principal_from(scheme: Callable[..., Awaitable[object]]) -> Callable[..., Awaitable[Principal]]:

@@ -83,7 +83,12 @@ def responses(
     content = {"content": {"application/json": {"schema": ERROR_SCHEMA}}}
     body = {} if success is None else {"content": {"application/json": {"schema": success}}}
     out: dict[int | str, dict[str, Any]] = {status: {"description": "Success", **body}}
-    texts = {**ERRORS, 409: "Conflict with the current data (a duplicate)", 422: "Invalid state transition"}
+    texts = {
+        **ERRORS,
+        409: "Conflict with the current data (a duplicate)",
+        413: "The body is larger than the server accepts",
+        422: "Invalid state transition",
+    }
     for code in (*ERRORS, *extra):
         out[code] = {"description": texts[code], **content}
     return out

@@ -1,0 +1,223 @@
+"""/v1/workOrders: the work orders of ``/api/v2/work-orders`` (the same records and ids) in /v1's words.
+
+A work order is ``{"id", "number", "title", "description", "status", "priority", "category",
+"startDate", "dueDate", "dateCompleted", "Site", "Location", "Asset", "Assignee", "createdAt",
+"updatedAt"}``. ``status`` is the domain's: ``open``, ``onHold``, ``inProgress``, ``complete``;
+``priority`` 0 (lowest) to 3 (highest). Bodies name related records by id (``location``, ``asset``,
+``assignee``); the answer embeds them: ``Site`` (the top-level place above the location) and
+``Location`` as ``{"id", "label"}``, ``Asset`` as ``{"id", "label"}``, ``Assignee`` as ``{"id",
+"first", "last"}``; a place or asset the caller does not reach is null.
+
+The list is a lean route (``LeanRoute``): one statement renders the page with its embedded names, one
+counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from premises.api.kit.auth import RuntimeDep, get_runtime, read_in_one_round_trip
+from premises.api.kit.body import Spec, read_body
+from premises.api.kit.listing import check_keys
+from premises.api.kit.representation import Computed, Fields, Wire
+from premises.api.kit.routing import LeanRoute
+from premises.api.v1.listing import ListSpec, parse_list
+from premises.api.v1.security import PrincipalDep
+from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
+from premises.db.reader import Reader, Row
+from premises.errors import ErrorCode, NotFound
+from premises.identity.principal import Principal
+from premises.identity.service import Confirmation
+from premises.kit.commands import build
+from premises.kit.fields import Op
+from premises.kit.listing import ListQuery
+from premises.models.work_order import WorkOrder
+from premises.work_order import queries, service
+from premises.work_order.commands import Status, WorkOrderChanges, WorkOrderCreate
+from premises.work_order.fields import PRIORITIES, WORK_ORDERS
+
+router = APIRouter(tags=["workOrders"])
+
+_MAYBE_INSTANT = {**INSTANT_SCHEMA, "type": ["string", "null"]}
+_LABELLED = {
+    "type": ["object", "null"],
+    "required": ["id", "label"],
+    "properties": {"id": {"type": "string"}, "label": {"type": ["string", "null"]}},
+}
+_PERSON = {
+    "type": ["object", "null"],
+    "required": ["id", "first", "last"],
+    "properties": {
+        "id": {"type": "string"},
+        "first": {"type": ["string", "null"]},
+        "last": {"type": ["string", "null"]},
+    },
+}
+
+
+def _embedded(name: str, id_column: str, members: dict[str, str], schema: dict[str, Any]) -> Computed:
+    """An embedded related object (None without the related record), from the page's own columns."""
+    body = ", ".join(f"{key!r}: {{{column}}}" for key, column in {"id": id_column, **members}.items())
+    return Computed(name, f"({{{body}}} if {{{id_column}}} is not None else None)", schema)
+
+
+SITE = _embedded("Site", "site_id", {"label": "site_name"}, _LABELLED)
+LOCATION = _embedded("Location", "location_id", {"label": "location_name"}, _LABELLED)
+ASSET = _embedded("Asset", "asset_id", {"label": "asset_name"}, _LABELLED)
+ASSIGNEE = _embedded(
+    "Assignee", "assigned_to_user_id", {"first": "assignee_first_name", "last": "assignee_last_name"}, _PERSON
+)
+
+V1 = Fields(
+    WORK_ORDERS.attach(
+        "v1",
+        {
+            "id": Wire("id"),
+            "work_order_no": Wire("number", sort=True),
+            "title": Wire("title", sort=True),
+            "description": Wire("description"),
+            "status": Wire("status", filter="The status (a comma list: any of)"),
+            "priority": Wire(
+                "priority",
+                schema={"enum": list(PRIORITIES)},
+                body_kind="integer",
+                null_default=True,
+                filter="The priority, 0 to 3 (a comma list: any of)",
+                sort=True,
+            ),
+            "category": Wire("category"),
+            "start_date": Wire("startDate", instant, schema=_MAYBE_INSTANT),
+            "due_date": Wire("dueDate", instant, schema=_MAYBE_INSTANT, sort=True),
+            "date_completed": Wire(
+                "dateCompleted", instant, schema=_MAYBE_INSTANT, then=(SITE, LOCATION, ASSET, ASSIGNEE)
+            ),
+            "location_id": Wire("location", response=False),
+            "asset_id": Wire("asset", response=False),
+            "assigned_to_user_id": Wire("assignee", response=False),
+            "created_at": Wire("createdAt", instant, schema=INSTANT_SCHEMA, sort=True),
+            "updated_at": Wire("updatedAt", instant, schema=INSTANT_SCHEMA, sort=True),
+        },
+    )
+)
+CREATE = Spec(*V1.body_fields(required=("title",), without=("status",)), model=WorkOrder)
+UPDATE = Spec(*V1.body_fields(not_null=("title",)), model=WorkOrder)
+# The related records' ids filter too (body names only, so not ``Fields.filter_names``).
+LIST = ListSpec(
+    WORK_ORDERS,
+    "site_id",
+    {**V1.filter_names(), "location": "location_id", "asset": "asset_id", "assignee": "assigned_to_user_id"},
+    V1.sort_keys(),
+)
+SCHEMA = object_schema(V1)
+# The page's columns: the work order's, then the related records' values its embedded objects show.
+COLUMNS = (
+    *queries.ALL_COLUMNS,
+    "site_id",
+    "site_name",
+    "location_name",
+    "asset_name",
+    "asset_location_id",
+    "assignee_first_name",
+    "assignee_last_name",
+)
+_render = V1.row_renderer(COLUMNS)
+_SITE, _LOCATION, _ASSET = (COLUMNS.index(name) for name in ("site_id", "location_id", "asset_location_id"))
+
+
+def _render_rows(principal: Principal, rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """The rows as /v1 objects; a place or asset the principal does not reach is not embedded (a work
+    order assigned to it may be at a place it does not see)."""
+    items = []
+    for record in rows:
+        row = tuple(record)  # indexing a tuple beats asyncpg's Record
+        item = _render(row)
+        if principal.location_ids is not None:
+            for key, index in (("Site", _SITE), ("Location", _LOCATION), ("Asset", _ASSET)):
+                if item[key] is not None and not principal.sees_place(row[index]):
+                    item[key] = None
+        items.append(item)
+    return items
+
+
+async def _work_order(reader: Reader, principal: Principal, work_order_id: str) -> dict[str, Any]:
+    query = ListQuery.of(WORK_ORDERS, limit=1).where("id", Op.EQ, work_order_id)
+    rows, _ = await queries.page_of_work_orders(reader, principal, query, COLUMNS)
+    if not rows:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="work order")
+    return _render_rows(principal, rows)[0]
+
+
+async def list_work_orders(request: Request) -> Response:
+    """A dependency-free route (``LeanRoute``): with a principal cached in this process, one statement
+    renders the page with its embedded names and confirms the token, one counts."""
+    reader = (await get_runtime(request)).reader
+
+    async def read(principal: Principal, confirmation: Confirmation | None) -> Response | None:
+        query = parse_list(request, LIST, principal)
+        rows, count = await queries.page_of_work_orders(reader, principal, query, COLUMNS, confirmation=confirmation)
+        if not rows and confirmation is not None:
+            return None
+        last = dict(zip(COLUMNS, rows[-1], strict=True)) if len(rows) == query.limit else None
+        return JSON(
+            {
+                "count": count or 0,
+                "items": _render_rows(principal, rows),
+                "nextCursor": query.next_cursor(last) if last is not None else None,
+            }
+        )
+
+    return await read_in_one_round_trip(request, read)
+
+
+router.add_api_route(
+    "/workOrders",
+    list_work_orders,
+    methods=["GET"],
+    responses=responses(list_schema(SCHEMA)),
+    openapi_extra={**LIST.openapi(), "security": [{"oauth2": []}]},
+    route_class_override=LeanRoute,
+)
+
+
+@router.get("/workOrders/{work_order_id}", responses=responses(SCHEMA))
+async def get_work_order(
+    work_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    check_keys(request, frozenset())
+    return JSON(await _work_order(runtime.reader, principal, work_order_id))
+
+
+@router.post(
+    "/workOrders",
+    status_code=201,
+    responses=responses(SCHEMA, status=201, extra=(413,)),
+    openapi_extra=CREATE.openapi(),
+)
+async def create_work_order(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    command = build(WorkOrderCreate, CREATE.parse(await read_body(request)))
+    work_order_id = await runtime.write(lambda s: service.create_work_order(s, principal, command).id)
+    return JSON(await _work_order(runtime.reader, principal, work_order_id), status_code=201)
+
+
+@router.patch(
+    "/workOrders/{work_order_id}", responses=responses(SCHEMA, extra=(413,)), openapi_extra=UPDATE.openapi(partial=True)
+)
+async def update_work_order(
+    work_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    fields = UPDATE.parse(await read_body(request), partial=True)
+    if "status" in fields:
+        fields["status"] = Status(fields["status"])
+    changes = build(WorkOrderChanges, fields)
+    await runtime.write(lambda s: service.update_work_order(s, principal, work_order_id, changes).id)
+    return JSON(await _work_order(runtime.reader, principal, work_order_id))
+
+
+@router.delete("/workOrders/{work_order_id}", status_code=204, responses=responses(None, status=204))
+async def delete_work_order(work_order_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    await runtime.write(lambda s: service.delete_work_order(s, principal, work_order_id))
+    return Response(status_code=204)
