@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from premises.models import CaseActivity, CaseLink, CaseType
 from tests.support.client import Tenant
 from tests.support.races import Call, RaceServer, statuses
-from tests.support.v1 import V1, personal_client, v1_client
+from tests.support.v1 import V1, admin_of
 
 
 def _v1(http: TestClient, tenant: Tenant) -> V1:
-    return v1_client(http, tenant.account_id, personal_client(tenant.db, tenant.account_id, tenant.admin.user_id))
+    return admin_of(http, tenant.db, tenant.account_id, tenant.admin.user_id)
 
 
 def _caller(server: RaceServer, api: V1) -> Callable[[str, str, dict[str, Any] | None], Call]:

@@ -19,7 +19,7 @@ from premises.user.commands import SiteRole, UserCreate
 from premises.user.service import create_user_unchecked
 from tests.support.client import Tenant
 from tests.support.factories import make_asset, make_place, new_password
-from tests.support.v1 import V1, personal_client, service_client, v1_client
+from tests.support.v1 import V1, admin_of, error_details, personal_client, service_client, v1_client
 
 ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 SEED_KEYS = ["id", "code", "type", "title", "status", "due", "priority", "Assignee", "Site", "createdAt", "updatedAt"]
@@ -28,17 +28,7 @@ DEFAULT_TYPES = ["Repair And Maintenance", "Incident", "Defects", "Task", "Upgra
 
 @pytest.fixture
 def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    """A personal client of the account's admin: every site, account-wide ADMIN."""
-    return v1_client(http, tenant.account_id, personal_client(db, tenant.account_id, tenant.admin.user_id))
-
-
-def _error(response: Any, status: int, error: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error", "message", "details"} and body["error"] == error
-    assert isinstance(body["message"], str) and body["message"]
-    details: dict[str, Any] = body["details"]
-    return details
+    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 def _user(db: Database, account_id: str, first: str, last: str, role: Role = Role.TECH) -> str:
@@ -127,7 +117,7 @@ def test_create_defaults_and_embedded_records(admin: V1, tenant: Tenant, db: Dat
     cleared = admin.patch(f"/cases/{case['id']}", json={"unit": None, "asset": None, "due": None}).json()
     assert (cleared["Unit"], cleared["Asset"], cleared["due"]) == (None, None, None)
     for name, value in (("unit", other["id"]), ("contractor", resident), ("assignee", "nobody")):
-        details = _error(
+        details = error_details(
             admin.post("/cases", json={"site": site["id"], "title": "x", name: value}), 400, "invalid_request"
         )
         assert (details["code"], details["field"]) == ("not_found", name)
@@ -148,18 +138,20 @@ def test_case_types_per_site(admin: V1, http: TestClient, db: Database, tenant: 
     added = admin.post(f"/sites/{site['id']}/caseTypes", json={"name": "Waste Management"})
     assert added.status_code == 201 and added.json()["name"] == "Waste Management" and not added.json()["default"]
     duplicate = admin.post(f"/sites/{site['id']}/caseTypes", json={"name": "waste management"})
-    assert _error(duplicate, 409, "conflict")["field"] == "name"
-    assert _error(admin.post(f"/sites/{site['id']}/caseTypes", json={}), 400, "invalid_request")["field"] == "name"
+    assert error_details(duplicate, 409, "conflict")["field"] == "name"
+    assert (
+        error_details(admin.post(f"/sites/{site['id']}/caseTypes", json={}), 400, "invalid_request")["field"] == "name"
+    )
     assert _case(admin, site["id"], type="waste MANAGEMENT")["type"] == "Waste Management"
     # An unknown type is a 400 listing the site's types; another site has only the defaults.
-    details = _error(
+    details = error_details(
         admin.post("/cases", json={"site": site["id"], "title": "x", "type": "Noise"}), 400, "invalid_request"
     )
     assert details["field"] == "type" and details["code"] == "not_one_of"
     assert details["choices"] == ", ".join([*DEFAULT_TYPES, "Waste Management"])
     other = _site(admin, "Harbour View")
     refused = admin.post("/cases", json={"site": other["id"], "title": "x", "type": "Waste Management"})
-    assert "Waste Management" not in _error(refused, 400, "invalid_request")["choices"]
+    assert "Waste Management" not in error_details(refused, 400, "invalid_request")["choices"]
     # A site made on /api/v2 (no case types yet) gets the defaults when first asked.
     from_v2 = tenant.admin.post("/locations", json={"name": "Quay Tower"}).json()["result"]["id"]
     assert admin.get(f"/sites/{from_v2}/caseTypes").json()["count"] == 7
@@ -168,13 +160,15 @@ def test_case_types_per_site(admin: V1, http: TestClient, db: Database, tenant: 
 def test_status_transitions(admin: V1) -> None:
     site = _site(admin)
     case = _case(admin, site["id"])
-    details = _error(admin.patch(f"/cases/{case['id']}", json={"status": "done"}), 400, "invalid_request")
+    details = error_details(admin.patch(f"/cases/{case['id']}", json={"status": "done"}), 400, "invalid_request")
     assert (details["field"], details["code"]) == ("status", "not_one_of")
     moved = admin.patch(f"/cases/{case['id']}", json={"status": "inProgress"}).json()
     assert moved["status"] == "inProgress"
     closed = admin.patch(f"/cases/{case['id']}", json={"status": "closed"}).json()
     assert closed["status"] == "closed" and ISO_MS.match(closed["closedAt"])
-    details = _error(admin.patch(f"/cases/{case['id']}", json={"status": "inProgress"}), 422, "invalid_transition")
+    details = error_details(
+        admin.patch(f"/cases/{case['id']}", json={"status": "inProgress"}), 422, "invalid_transition"
+    )
     assert details == {"code": "invalid_transition", "record": "case", "current": "closed", "wanted": "inProgress"}
     reopened = admin.patch(f"/cases/{case['id']}", json={"status": "todo"}).json()
     assert reopened["status"] == "todo" and reopened["closedAt"] is None
@@ -185,8 +179,8 @@ def test_status_transitions(admin: V1) -> None:
 
 def test_validation_names_the_field_in_v1_words(admin: V1, db: Database, tenant: Tenant) -> None:
     site = _site(admin)
-    assert _error(admin.post("/cases", json={"site": site["id"]}), 400, "invalid_request")["field"] == "title"
-    assert _error(admin.post("/cases", json={"title": "x"}), 400, "invalid_request")["field"] == "site"
+    assert error_details(admin.post("/cases", json={"site": site["id"]}), 400, "invalid_request")["field"] == "title"
+    assert error_details(admin.post("/cases", json={"title": "x"}), 400, "invalid_request")["field"] == "site"
     for body, field in (
         ({"priority": "6"}, "priority"),
         ({"priority": "0"}, "priority"),
@@ -195,19 +189,25 @@ def test_validation_names_the_field_in_v1_words(admin: V1, db: Database, tenant:
         ({"title": "   "}, "title"),
     ):
         response = admin.post("/cases", json={"site": site["id"], "title": "x", **body})
-        assert _error(response, 400, "invalid_request")["field"] == field
+        assert error_details(response, 400, "invalid_request")["field"] == field
     assert _case(admin, site["id"], priority=1)["priority"] == "1"  # a number is taken as its text
     case = _case(admin, site["id"])
     assert (
-        _error(admin.patch(f"/cases/{case['id']}", json={"site": site["id"]}), 400, "invalid_request")["field"]
+        error_details(admin.patch(f"/cases/{case['id']}", json={"site": site["id"]}), 400, "invalid_request")["field"]
         == "site"
     )
-    assert _error(admin.patch(f"/cases/{case['id']}", json={"type": None}), 400, "invalid_request")["field"] == "type"
     assert (
-        _error(admin.post("/cases", json={"site": "nowhere", "title": "x"}), 400, "invalid_request")["field"] == "site"
+        error_details(admin.patch(f"/cases/{case['id']}", json={"type": None}), 400, "invalid_request")["field"]
+        == "type"
+    )
+    assert (
+        error_details(admin.post("/cases", json={"site": "nowhere", "title": "x"}), 400, "invalid_request")["field"]
+        == "site"
     )
     sub = make_place(db, tenant.account_id, "Level 1", parent_id=site["id"])
-    assert _error(admin.post("/cases", json={"site": sub, "title": "x"}), 400, "invalid_request")["field"] == "site"
+    assert (
+        error_details(admin.post("/cases", json={"site": sub, "title": "x"}), 400, "invalid_request")["field"] == "site"
+    )
 
 
 def test_list_sorts_by_code_as_a_number_and_checks_parameters(admin: V1) -> None:
@@ -218,8 +218,8 @@ def test_list_sorts_by_code_as_a_number_and_checks_parameters(admin: V1) -> None
     assert codes == ["LA-1", "LA-2", "LA-3"]
     assert admin.get("/cases", params={"sort": "-code", "limit": 1}).json()["items"][0]["code"] == "LA-11"
     assert admin.get("/cases", params={"code": "LA-10,LA-2"}).json()["count"] == 2
-    assert _error(admin.get("/cases", params={"colour": "red"}), 400, "invalid_request")["field"] == "colour"
-    assert _error(admin.get("/cases", params={"sort": "colour"}), 400, "invalid_request")["field"] == "sort"
+    assert error_details(admin.get("/cases", params={"colour": "red"}), 400, "invalid_request")["field"] == "colour"
+    assert error_details(admin.get("/cases", params={"sort": "colour"}), 400, "invalid_request")["field"] == "sort"
 
 
 def test_comments_links_and_the_activity_log(admin: V1, db: Database, tenant: Tenant) -> None:
@@ -233,7 +233,7 @@ def test_comments_links_and_the_activity_log(admin: V1, db: Database, tenant: Te
     assert shown["Author"]["id"] == tenant.admin.user_id
     assert admin.get(f"/cases/{first['id']}/comments").json()["items"] == [shown]
     assert (
-        _error(admin.post(f"/cases/{first['id']}/comments", json={"body": ""}), 400, "invalid_request")["field"]
+        error_details(admin.post(f"/cases/{first['id']}/comments", json={"body": ""}), 400, "invalid_request")["field"]
         == "body"
     )
 
@@ -242,14 +242,16 @@ def test_comments_links_and_the_activity_log(admin: V1, db: Database, tenant: Te
     assert admin.post(f"/cases/{first['id']}/links", json={"case": second["id"]}).status_code == 201  # again: no change
     assert [c["id"] for c in admin.get(f"/cases/{second['id']}/links").json()["items"]] == [first["id"]]
     assert (
-        _error(admin.post(f"/cases/{first['id']}/links", json={"case": first["id"]}), 400, "invalid_request")["field"]
+        error_details(admin.post(f"/cases/{first['id']}/links", json={"case": first["id"]}), 400, "invalid_request")[
+            "field"
+        ]
         == "case"
     )
     missing = admin.post(f"/cases/{first['id']}/links", json={"case": "nothing"})
-    assert _error(missing, 400, "invalid_request") == {"code": "not_found", "field": "case", "id": "nothing"}
+    assert error_details(missing, 400, "invalid_request") == {"code": "not_found", "field": "case", "id": "nothing"}
     assert admin.delete(f"/cases/{second['id']}/links/{first['id']}").status_code == 204
     assert admin.get(f"/cases/{first['id']}/links").json()["count"] == 0
-    _error(admin.delete(f"/cases/{second['id']}/links/{first['id']}"), 404, "not_found")
+    error_details(admin.delete(f"/cases/{second['id']}/links/{first['id']}"), 404, "not_found")
 
     admin.patch(f"/cases/{first['id']}", json={"title": "Leak in the foyer", "priority": "1", "unit": unit})
     admin.patch(f"/cases/{first['id']}", json={"title": "Leak in the foyer"})  # no change: no entry
@@ -280,14 +282,12 @@ def test_events_are_recorded_with_the_change(admin: V1, db: Database, tenant: Te
         ).all()
     assert [e.type for e in events] == ["CASE_CREATED", "CASE_UPDATED", "CASE_CLOSED", "CASE_DELETED"]
     assert json.loads(events[2].payload)["status"] == "closed"
-    _error(admin.get(f"/cases/{case['id']}"), 404, "not_found")
+    error_details(admin.get(f"/cases/{case['id']}"), 404, "not_found")
     assert admin.get("/cases").json()["count"] == 0
 
 
 def test_another_accounts_case_is_404(admin: V1, http: TestClient, db: Database, other_tenant: Tenant) -> None:
-    theirs_api = v1_client(
-        http, other_tenant.account_id, personal_client(db, other_tenant.account_id, other_tenant.admin.user_id)
-    )
+    theirs_api = admin_of(http, db, other_tenant.account_id, other_tenant.admin.user_id)
     theirs = _case(theirs_api, _site(theirs_api)["id"])
     for response in (
         admin.get(f"/cases/{theirs['id']}"),
@@ -299,10 +299,10 @@ def test_another_accounts_case_is_404(admin: V1, http: TestClient, db: Database,
         admin.get(f"/cases/{theirs['id']}/links"),
         admin.get(f"/sites/{theirs['Site']['id']}/caseTypes"),
     ):
-        _error(response, 404, "not_found")
+        error_details(response, 404, "not_found")
     mine = _case(admin, _site(admin)["id"])
     linked = admin.post(f"/cases/{mine['id']}/links", json={"case": theirs["id"]})
-    assert _error(linked, 400, "invalid_request")["field"] == "case"
+    assert error_details(linked, 400, "invalid_request")["field"] == "case"
     assert admin.get("/cases", params={"search": "Leak"}).json()["count"] == 1
 
 
@@ -319,18 +319,18 @@ def test_a_service_account_reaches_only_the_cases_of_its_sites(
     listed = api.get("/cases").json()
     assert listed["count"] == 1 and [c["id"] for c in listed["items"]] == [case["id"]]
     assert api.get("/cases", params={"search": "harbour"}).json()["count"] == 0
-    assert _error(api.get("/cases", params={"sites": other["id"]}), 403, "forbidden")["id"] == other["id"]
+    assert error_details(api.get("/cases", params={"sites": other["id"]}), 403, "forbidden")["id"] == other["id"]
     refused = api.post("/cases", json={"site": other["id"], "title": "x"})
-    assert _error(refused, 403, "forbidden") == {"code": "not_a_site_member", "field": "site", "id": other["id"]}
+    assert error_details(refused, 403, "forbidden") == {"code": "not_a_site_member", "field": "site", "id": other["id"]}
     for response in (
         api.get(f"/cases/{theirs['id']}"),
         api.patch(f"/cases/{theirs['id']}", json={"title": "x"}),
         api.get(f"/cases/{theirs['id']}/activity"),
         api.get(f"/sites/{other['id']}/caseTypes"),
     ):
-        _error(response, 404, "not_found")
+        error_details(response, 404, "not_found")
     linked = api.post(f"/cases/{case['id']}/links", json={"case": theirs["id"]})
-    assert _error(linked, 400, "invalid_request")["field"] == "case"
+    assert error_details(linked, 400, "invalid_request")["field"] == "case"
 
 
 @pytest.mark.parametrize(
@@ -353,9 +353,13 @@ def test_each_site_role(
     assert added.status_code == (201 if may_add_types else 403), added.text
     # VIEW_ONLY at the other site: reads its cases, changes none.
     assert api.get(f"/cases/{theirs['id']}").status_code == 200
-    assert _error(api.patch(f"/cases/{theirs['id']}", json={"title": "x"}), 403, "forbidden")["code"] == "role_may_not"
     assert (
-        _error(api.post("/cases", json={"site": other["id"], "title": "x"}), 403, "forbidden")["code"] == "role_may_not"
+        error_details(api.patch(f"/cases/{theirs['id']}", json={"title": "x"}), 403, "forbidden")["code"]
+        == "role_may_not"
+    )
+    assert (
+        error_details(api.post("/cases", json={"site": other["id"], "title": "x"}), 403, "forbidden")["code"]
+        == "role_may_not"
     )
     deleted = api.delete(f"/cases/{case['id']}")
     assert deleted.status_code == (204 if may_delete else 403), deleted.text
@@ -367,6 +371,6 @@ def test_scopes(http: TestClient, db: Database, tenant: Tenant, admin: V1) -> No
     reader = v1_client(http, tenant.account_id, client, scope="cases:read")
     assert reader.get("/cases").status_code == 200
     refused = reader.post("/cases", json={"site": site["id"], "title": "x"})
-    assert _error(refused, 403, "insufficient_scope")["scope"] == "cases:write"
+    assert error_details(refused, 403, "insufficient_scope")["scope"] == "cases:write"
     writer = v1_client(http, tenant.account_id, client, scope="cases:write")
     assert writer.post("/cases", json={"site": site["id"], "title": "x"}).status_code == 201
