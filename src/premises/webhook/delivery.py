@@ -172,11 +172,15 @@ def _client(timeout_s: float) -> httpx.Client:
     with _clients_lock:
         client = _clients.get(timeout_s)
         if client is None:
+            limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
+            transport = httpx.HTTPTransport(limits=limits)
+            # New connections go to the address the SSRF check resolved (DNS rebinding, addresses.py).
+            transport._pool._network_backend = addresses.PinnedBackend()  # httpcore's pool: no public hook
             client = httpx.Client(
+                transport=transport,
                 timeout=timeout_s,
                 follow_redirects=False,
                 trust_env=False,  # no proxy from the environment: the address check is the one that counts
-                limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
                 headers={"user-agent": USER_AGENT, "accept-encoding": "identity"},  # raw bytes are the text
             )
             _clients[timeout_s] = client
@@ -200,7 +204,7 @@ def post(settings: Settings, url: str, msg_id: str, secret: str, body: bytes) ->
         return int((time.monotonic() - started) * 1000)
 
     try:
-        addresses.check_url(url, allow_private=settings.webhook_allow_private)
+        address = addresses.check_url(url, allow_private=settings.webhook_allow_private)
     except addresses.RefusedAddress as refused:
         return Answer(None, elapsed(), None, f"refused: {refused.reason}", None)
     headers = {
@@ -209,7 +213,11 @@ def post(settings: Settings, url: str, msg_id: str, secret: str, body: bytes) ->
     }
     try:
         # Streamed: only the first bytes of the answer are read (a receiver cannot fill our memory).
-        with _client(settings.webhook_timeout_seconds).stream("POST", url, content=body, headers=headers) as response:
+        # Connected to the checked address (resolved once: a name cannot rebind in between).
+        with (
+            addresses.pinned(url, address),
+            _client(settings.webhook_timeout_seconds).stream("POST", url, content=body, headers=headers) as response,
+        ):
             kept = b""
             for chunk in response.iter_raw():
                 kept += chunk
