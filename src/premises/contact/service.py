@@ -90,6 +90,12 @@ def create_contact(session: Session, principal: Principal, role: ContactRole | s
     """Create a contact in ``role`` (``name`` is required)."""
     role = _role(role)
     principal.require(role, "create")
+    return add_contact(session, principal, role, command)
+
+
+def add_contact(session: Session, principal: Principal, role: ContactRole | str, command: ContactCreate) -> Contact:
+    """``create_contact`` for a service that has checked its own permission (a resident: at its site)."""
+    role = _role(role)
     fields = _in_role(role, {name: value for name, value in given(command).items() if value is not None})
     account_id = principal.account_id
     now = now_ms()
@@ -125,8 +131,15 @@ def update_contact(
     session: Session, principal: Principal, role: ContactRole | str, contact_id: str, changes: ContactChanges
 ) -> Contact:
     """Change the given fields (``None`` erases, except for ``name``)."""
+    principal.require(_role(role), "update")
+    return change_contact(session, principal, role, contact_id, changes)
+
+
+def change_contact(
+    session: Session, principal: Principal, role: ContactRole | str, contact_id: str, changes: ContactChanges
+) -> Contact:
+    """``update_contact`` for a service that has checked its own permission (a resident: at its site)."""
     role = _role(role)
-    principal.require(role, "update")
     fields = _in_role(role, given(changes))
     contact = get_contact_for_write(session, principal, role, contact_id)
     _apply(contact, fields)

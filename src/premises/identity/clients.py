@@ -69,9 +69,9 @@ OAUTH_SCOPES: dict[str, frozenset[str] | None] = {
     "sites:write": _domain("location", "read", "create", "update"),
     "cases:read": _domain("case", "read") | _domain("case_type", "read"),
     "cases:write": _domain("case", "read", "create", "update", "comment") | _domain("case_type", "read", "create"),
-    # A resident is also a customer (its contact): writing one writes that customer.
+    # A resident is also a customer (its contact), written under the resident's permission at its site.
     "residents:read": _domain("resident", "read"),
-    "residents:write": _domain("resident", "read", "create", "update") | _domain("customer", "create", "update"),
+    "residents:write": _domain("resident", "read", "create", "update"),
     "contacts:read": _domain("contact", "read"),
     "contacts:write": (
         _domain("contact", "read") | _domain("customer", "create", "update") | _domain("vendor", "create", "update")

@@ -1,6 +1,7 @@
 """Residents, write side: a resident is a contact (an UpKeep customer: ``is_customer``) with one occupancy.
 
-Creating a resident creates the customer through ``contact.service`` (``CUSTOMER_CREATED``), sets its
+Creating a resident creates the customer through ``contact.service`` (``CUSTOMER_CREATED``; the
+permission is the resident's at its site, ADR 9, not the account-wide customer one), sets its
 first and last names and adds the occupancy; every change records ``RESIDENT_CREATED`` /
 ``RESIDENT_UPDATED`` / ``RESIDENT_DELETED`` with the resident as it then stands, in the same
 transaction. A resident is always a customer: it is that customer seen with its occupancy, so
@@ -91,7 +92,7 @@ def create_resident(session: Session, principal: Principal, command: ResidentCre
     unit = _unit(session, principal, site.id, command.unit_id) if command.unit_id else None
     _check_dates(command.move_in_at, command.move_out_at)
     first, last = required_text(command.first_name, "first_name"), _optional(command.last_name)
-    contact = contacts.create_contact(
+    contact = contacts.add_contact(
         session,
         principal,
         ContactRole.CUSTOMER,
@@ -117,7 +118,9 @@ def create_resident(session: Session, principal: Principal, command: ResidentCre
 
 
 def _load(session: Session, principal: Principal, resident_id: str, action: str) -> tuple[Contact, Occupancy]:
-    """The resident's contact (locked) and occupancy, if the principal sees it; then the role at its site."""
+    """The resident's contact (locked) and occupancy, if the principal sees it; then the role at its site
+    (ADR 9: a site role may allow what the account-wide role does not). A role that may not do it
+    anywhere hears so before a missing resident is reported."""
     contact = session.get(Contact, (principal.account_id, resident_id), with_for_update=True)
     occupancy = (
         session.scalars(
@@ -163,12 +166,11 @@ def _move(session: Session, principal: Principal, occupancy: Occupancy, fields: 
 
 def update_resident(session: Session, principal: Principal, resident_id: str, changes: ResidentChanges) -> Contact:
     """Change the given fields (``None`` erases, except for the first name, the type and the site)."""
-    principal.require("resident", "update")
     fields = given(changes)
     contact, occupancy = _load(session, principal, resident_id, "update")
     contact_changes = _contact_changes(fields, contact)
     if contact_changes is not None:
-        contacts.update_contact(session, principal, ContactRole.CUSTOMER, contact.id, contact_changes)
+        contacts.change_contact(session, principal, ContactRole.CUSTOMER, contact.id, contact_changes)
     if "site_id" in fields or "unit_id" in fields:
         _move(session, principal, occupancy, fields)
     if "type" in fields:
@@ -188,7 +190,6 @@ def update_resident(session: Session, principal: Principal, resident_id: str, ch
 
 def delete_resident(session: Session, principal: Principal, resident_id: str) -> None:
     """Archive the resident's contact (gone from /v1 and /api/v2 alike); the occupancy stays as history."""
-    principal.require("resident", "delete")
     contact, occupancy = _load(session, principal, resident_id, "delete")
     now = now_ms()
     contact.deleted_at = now

@@ -17,11 +17,12 @@ from premises.config import Settings
 from premises.db.engine import Database
 from premises.identity.permissions import Role
 from premises.models import Event, Place
+from premises.user.commands import SiteRole
 from tests.support.client import Tenant, new_tenant
 from tests.support.factories import make_place
 from tests.support.jobs import run_jobs, worker
 from tests.support.receiver import running_receiver
-from tests.support.v1 import V1, admin_of, error_details, site_client
+from tests.support.v1 import V1, admin_of, error_details, service_client, site_client, v1_client
 
 ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 # The Onsite seed's create-resident request (shared/seeds/000_58e82fe743a84c41.txt), as the seed prints it:
@@ -352,3 +353,38 @@ def test_the_openapi_document_lists_residents(http: TestClient) -> None:
     assert {"sites", "unit", "type", "status", "search", "cursor"} <= params
     schema = document["paths"]["/residents"]["post"]["responses"]["201"]["content"]["application/json"]["schema"]
     assert set(schema["properties"]) == KEYS
+
+
+def test_the_residents_scopes(http: TestClient, db: Database, tenant: Tenant, lux: tuple[str, str]) -> None:
+    client = service_client(
+        db, tenant.account_id, sites=[SiteRole(lux[0], Role.ADMIN)], scopes=["residents:read", "residents:write"]
+    )
+    body = {"site": lux[0], "first": "Ann", "type": "owner"}
+    writer = v1_client(http, tenant.account_id, client, "residents:write")
+    resident = writer.post("/residents", json=body)
+    assert resident.status_code == 201, resident.text
+    assert writer.patch(f"/residents/{resident.json()['id']}", json={"last": "Lee"}).status_code == 200
+    refused = writer.delete(f"/residents/{resident.json()['id']}")
+    assert error_details(refused, 403, "insufficient_scope")["code"] == "insufficient_scope"  # delete: `api` only
+    reader = v1_client(http, tenant.account_id, client, "residents:read")
+    assert reader.get("/residents").json()["count"] == 1
+    assert error_details(reader.post("/residents", json=body), 403, "insufficient_scope")["scope"] == "residents:write"
+    assert error_details(reader.get("/contacts"), 403, "insufficient_scope")["scope"] == "contacts:read contacts:write"
+
+
+def test_the_role_at_the_site_decides_not_the_account_wide_one(
+    http: TestClient, db: Database, tenant: Tenant, lux: tuple[str, str]
+) -> None:
+    site, unit = lux
+    other = make_place(db, tenant.account_id, "Harbour View")
+    sites = [SiteRole(site, Role.ADMIN), SiteRole(other, Role.VIEW_ONLY)]
+    api = v1_client(http, tenant.account_id, service_client(db, tenant.account_id, sites=sites, role=Role.VIEW_ONLY))
+    created = api.post("/residents", json={"site": site, "unit": unit, "first": "Ann", "type": "owner"})
+    assert created.status_code == 201, created.text
+    resident_id = created.json()["id"]
+    assert api.patch(f"/residents/{resident_id}", json={"email": "ann@example.com"}).status_code == 200
+    refused = api.post("/residents", json={"site": other, "first": "Ben", "type": "owner"})
+    assert error_details(refused, 403, "forbidden")["code"] == "role_may_not"
+    moved = api.patch(f"/residents/{resident_id}", json={"site": other})
+    assert error_details(moved, 403, "forbidden")["code"] == "role_may_not"
+    assert api.delete(f"/residents/{resident_id}").status_code == 204
