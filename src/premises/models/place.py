@@ -52,8 +52,8 @@ class Place(TenantMixin, TimestampMixin, Base):
 class PlaceLink(Base):
     """A user, team or contact assigned to a place; ``link_type`` says in which role.
 
-    UpKeep assignments use ``user``, ``team``, ``customer`` and ``vendor``; residential and CRM
-    roles (owner, tenant, ...) will use the same table.
+    UpKeep assignments use ``user``, ``team``, ``customer`` and ``vendor``. A resident's unit (owner,
+    tenant, ...) is no link but its occupancy (``models.occupancy``: type, move-in and move-out).
     """
 
     __tablename__ = "place_links"
