@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from premises.kit.fields import ORDERED, Catalogue, Field, FieldType, Op
 from premises.models.work_order import WORK_ORDER_STATUSES
+from premises.place.related import related_fields
 
 ID, INSTANT, NUMBER = FieldType.ID, FieldType.INSTANT, FieldType.NUMBER
 PRIORITIES = (0, 1, 2, 3)  # lowest .. highest
@@ -18,27 +19,6 @@ DECREASE_INVENTORY = ("auto", "manual")
 
 def _id(name: str, *, writable: bool = True) -> Field:
     return Field(name, ID, writable=writable, sortable=False)
-
-
-# The top-level place above a work order's location, at any depth: its site (a walk up per row, so a
-# page shows it, and ``queries`` filters by site the other way down: the places under the sites).
-SITE_OF = (
-    "(WITH RECURSIVE up(id, parent_id, depth) AS (SELECT p.id, p.parent_id, 0 FROM places p"
-    " WHERE p.account_id = {a}.account_id AND p.id = {a}.location_id"
-    " UNION ALL SELECT p.id, p.parent_id, u.depth + 1 FROM places p JOIN up u"
-    " ON p.account_id = {a}.account_id AND p.id = u.parent_id WHERE u.depth < 64)"
-    " SELECT up.id FROM up WHERE up.parent_id IS NULL)"
-)
-
-
-def _name_of(table: str, column: str, name: str = "name") -> str:
-    return f"(SELECT n.{name} FROM {table} n WHERE n.account_id = {{a}}.account_id AND n.id = {column})"
-
-
-def _related(name: str, expression: str, *, searchable: bool = False) -> Field:
-    """A value of a related record (the site, the location's name, ...): shown and searched, never filtered."""
-    kind = FieldType.STRING if searchable else ID
-    return Field(name, kind, expression=expression, ops=frozenset(), sortable=False, searchable=searchable)
 
 
 WORK_ORDERS = Catalogue(
@@ -88,14 +68,8 @@ WORK_ORDERS = Catalogue(
         Field("form_items", FieldType.JSON, nullable=False, writable=True),
         Field("created_at", INSTANT, nullable=False),
         Field("updated_at", INSTANT, nullable=False),
-        # Related records' values (the joined assignee ``uto`` of ``queries``): embedded and searched.
-        Field("site_id", ID, expression=SITE_OF, ops=frozenset({Op.EQ, Op.IN}), sortable=False),
-        _related("site_name", _name_of("places", SITE_OF)),
-        _related("location_name", _name_of("places", "{a}.location_id"), searchable=True),
-        _related("asset_name", _name_of("assets", "{a}.asset_id"), searchable=True),
-        _related("asset_location_id", _name_of("assets", "{a}.asset_id", "location_id")),
-        _related("assignee_first_name", "uto.first_name", searchable=True),
-        _related("assignee_last_name", "uto.last_name", searchable=True),
+        # The site, the related records' names (the joined assignee ``uto`` of ``queries``).
+        *related_fields(),
         Field(
             "is_complete",
             FieldType.BOOLEAN,

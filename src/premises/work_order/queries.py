@@ -18,6 +18,7 @@ from premises.identity.principal import Principal
 from premises.identity.service import Confirmation
 from premises.kit import jsonutil
 from premises.kit.listing import ListQuery
+from premises.place.related import without_sites
 from premises.work_order import visibility
 from premises.work_order.commands import Status
 from premises.work_order.fields import COST_CATEGORIES, WORK_ORDERS
@@ -82,16 +83,6 @@ ALL_COLUMNS = COLUMNS + JOINED
 JSON_COLUMNS = ("additional_user_ids", "part_ids", "part_quantities", "file_ids", "form_items")
 # Pseudo-columns the dialects may filter on, handled here rather than by plain equality.
 IS_COMPLETE, ARCHIVED = "is_complete", "archived"
-# A catalogued condition on the work order's site (``fields.SITE_OF``) is compiled the other way round:
-# the location is one of the places under the sites (one walk down, not one walk up per row).
-SITE_ID = "site_id"
-_UNDER_SITES = (
-    "{a}.location_id IN (WITH RECURSIVE down(id, depth) AS (SELECT p.id, 0 FROM places p"
-    " WHERE p.account_id = :account_id AND p.id IN (%s)"
-    " UNION ALL SELECT p.id, d.depth + 1 FROM places p JOIN down d"
-    " ON p.account_id = :account_id AND p.parent_id = d.id WHERE d.depth < 64)"
-    " SELECT down.id FROM down)"
-)
 
 
 def _base(principal: Principal, *, joined: bool = True) -> Select:
@@ -128,17 +119,7 @@ def _list(principal: Principal, query: ListQuery, *, joined: bool = True) -> Sel
     archived = equals.pop(ARCHIVED, None)
     if archived is not None:
         select.where("{a}.archived = {}", bool(archived))
-    conditions = []
-    for condition in query.conditions:
-        if condition.field.name != SITE_ID:
-            conditions.append(condition)
-            continue
-        sites = condition.value if isinstance(condition.value, tuple) else (condition.value,)
-        if not sites:
-            select.where("1 = 0")
-            continue
-        select.where(_UNDER_SITES % ", ".join("{}" for _ in sites), *sites)
-    return select.apply(replace(query, equals=equals, conditions=conditions))
+    return select.apply(without_sites(select, replace(query, equals=equals)))
 
 
 async def list_work_orders(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:

@@ -14,7 +14,6 @@ counts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,12 +22,13 @@ from starlette.responses import Response
 from premises.api.kit.auth import RuntimeDep, get_runtime, read_in_one_round_trip
 from premises.api.kit.body import Spec, read_body
 from premises.api.kit.listing import check_keys
-from premises.api.kit.representation import Computed, Fields, Wire
+from premises.api.kit.representation import Fields, Wire
 from premises.api.kit.routing import LeanRoute
+from premises.api.v1.embedded import EMBEDDED, MAYBE_INSTANT, RELATED_COLUMNS, renderer
 from premises.api.v1.listing import ListSpec, parse_list
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
-from premises.db.reader import Reader, Row
+from premises.db.reader import Reader
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
 from premises.identity.service import Confirmation
@@ -41,36 +41,6 @@ from premises.work_order.commands import Status, WorkOrderChanges, WorkOrderCrea
 from premises.work_order.fields import PRIORITIES, WORK_ORDERS
 
 router = APIRouter(tags=["workOrders"])
-
-_MAYBE_INSTANT = {**INSTANT_SCHEMA, "type": ["string", "null"]}
-_LABELLED = {
-    "type": ["object", "null"],
-    "required": ["id", "label"],
-    "properties": {"id": {"type": "string"}, "label": {"type": ["string", "null"]}},
-}
-_PERSON = {
-    "type": ["object", "null"],
-    "required": ["id", "first", "last"],
-    "properties": {
-        "id": {"type": "string"},
-        "first": {"type": ["string", "null"]},
-        "last": {"type": ["string", "null"]},
-    },
-}
-
-
-def _embedded(name: str, id_column: str, members: dict[str, str], schema: dict[str, Any]) -> Computed:
-    """An embedded related object (None without the related record), from the page's own columns."""
-    body = ", ".join(f"{key!r}: {{{column}}}" for key, column in {"id": id_column, **members}.items())
-    return Computed(name, f"({{{body}}} if {{{id_column}}} is not None else None)", schema)
-
-
-SITE = _embedded("Site", "site_id", {"label": "site_name"}, _LABELLED)
-LOCATION = _embedded("Location", "location_id", {"label": "location_name"}, _LABELLED)
-ASSET = _embedded("Asset", "asset_id", {"label": "asset_name"}, _LABELLED)
-ASSIGNEE = _embedded(
-    "Assignee", "assigned_to_user_id", {"first": "assignee_first_name", "last": "assignee_last_name"}, _PERSON
-)
 
 V1 = Fields(
     WORK_ORDERS.attach(
@@ -90,11 +60,9 @@ V1 = Fields(
                 sort=True,
             ),
             "category": Wire("category"),
-            "start_date": Wire("startDate", instant, schema=_MAYBE_INSTANT),
-            "due_date": Wire("dueDate", instant, schema=_MAYBE_INSTANT, sort=True),
-            "date_completed": Wire(
-                "dateCompleted", instant, schema=_MAYBE_INSTANT, then=(SITE, LOCATION, ASSET, ASSIGNEE)
-            ),
+            "start_date": Wire("startDate", instant, schema=MAYBE_INSTANT),
+            "due_date": Wire("dueDate", instant, schema=MAYBE_INSTANT, sort=True),
+            "date_completed": Wire("dateCompleted", instant, schema=MAYBE_INSTANT, then=EMBEDDED),
             "location_id": Wire("location", response=False),
             "asset_id": Wire("asset", response=False),
             "assigned_to_user_id": Wire("assignee", response=False),
@@ -114,33 +82,8 @@ LIST = ListSpec(
 )
 SCHEMA = object_schema(V1)
 # The page's columns: the work order's, then the related records' values its embedded objects show.
-COLUMNS = (
-    *queries.ALL_COLUMNS,
-    "site_id",
-    "site_name",
-    "location_name",
-    "asset_name",
-    "asset_location_id",
-    "assignee_first_name",
-    "assignee_last_name",
-)
-_render = V1.row_renderer(COLUMNS)
-_SITE, _LOCATION, _ASSET = (COLUMNS.index(name) for name in ("site_id", "location_id", "asset_location_id"))
-
-
-def _render_rows(principal: Principal, rows: Sequence[Row]) -> list[dict[str, Any]]:
-    """The rows as /v1 objects; a place or asset the principal does not reach is not embedded (a work
-    order assigned to it may be at a place it does not see)."""
-    items = []
-    for record in rows:
-        row = tuple(record)  # indexing a tuple beats asyncpg's Record
-        item = _render(row)
-        if principal.location_ids is not None:
-            for key, index in (("Site", _SITE), ("Location", _LOCATION), ("Asset", _ASSET)):
-                if item[key] is not None and not principal.sees_place(row[index]):
-                    item[key] = None
-        items.append(item)
-    return items
+COLUMNS = (*queries.ALL_COLUMNS, *RELATED_COLUMNS)
+_render_rows = renderer(V1.row_renderer(COLUMNS), COLUMNS)
 
 
 async def _work_order(reader: Reader, principal: Principal, work_order_id: str) -> dict[str, Any]:

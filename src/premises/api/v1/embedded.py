@@ -1,0 +1,81 @@
+"""The related objects /v1 embeds in a record kept at a place (work orders, requests): ``Site`` (the
+top-level place above its location), ``Location``, ``Asset`` as ``{"id", "label"}`` and ``Assignee``
+as ``{"id", "first", "last"}``, from the columns of ``place.related.related_fields`` its page selects.
+A place or an asset the principal does not reach is shown as null: a record it sees (one assigned to
+it, one it raised) may be at a place it was not added to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from premises.api.kit.representation import Computed
+from premises.api.v1.wire import INSTANT_SCHEMA
+from premises.db.reader import Row
+from premises.identity.principal import Principal
+
+MAYBE_INSTANT = {**INSTANT_SCHEMA, "type": ["string", "null"]}
+_LABELLED = {
+    "type": ["object", "null"],
+    "required": ["id", "label"],
+    "properties": {"id": {"type": "string"}, "label": {"type": ["string", "null"]}},
+}
+_PERSON = {
+    "type": ["object", "null"],
+    "required": ["id", "first", "last"],
+    "properties": {
+        "id": {"type": "string"},
+        "first": {"type": ["string", "null"]},
+        "last": {"type": ["string", "null"]},
+    },
+}
+# The columns a page selects after the record's own, for its embedded objects.
+RELATED_COLUMNS = (
+    "site_id",
+    "site_name",
+    "location_name",
+    "asset_name",
+    "asset_location_id",
+    "assignee_first_name",
+    "assignee_last_name",
+)
+
+
+def _embedded(name: str, id_column: str, members: dict[str, str], schema: dict[str, Any]) -> Computed:
+    """An embedded related object (None without the related record), from the page's own columns."""
+    body = ", ".join(f"{key!r}: {{{column}}}" for key, column in {"id": id_column, **members}.items())
+    return Computed(name, f"({{{body}}} if {{{id_column}}} is not None else None)", schema)
+
+
+# Placed after a response member (``Wire.then``), in this order.
+EMBEDDED = (
+    _embedded("Site", "site_id", {"label": "site_name"}, _LABELLED),
+    _embedded("Location", "location_id", {"label": "location_name"}, _LABELLED),
+    _embedded("Asset", "asset_id", {"label": "asset_name"}, _LABELLED),
+    _embedded(
+        "Assignee", "assigned_to_user_id", {"first": "assignee_first_name", "last": "assignee_last_name"}, _PERSON
+    ),
+)
+
+
+def renderer(
+    render: Callable[..., dict[str, Any]], columns: Sequence[str]
+) -> Callable[[Principal, Sequence[Row]], list[dict[str, Any]]]:
+    """``render`` (a ``Fields.row_renderer`` over ``columns``) for a page's rows, hiding the places and
+    assets the principal does not reach."""
+    places = (("Site", columns.index("site_id")), ("Location", columns.index("location_id")))
+    asset = columns.index("asset_location_id")
+
+    def render_rows(principal: Principal, rows: Sequence[Row]) -> list[dict[str, Any]]:
+        items = []
+        for record in rows:
+            row = tuple(record)  # indexing a tuple beats asyncpg's Record
+            item = render(row)
+            if principal.location_ids is not None:
+                for key, index in (*places, ("Asset", asset)):
+                    if item[key] is not None and not principal.sees_place(row[index]):
+                        item[key] = None
+            items.append(item)
+        return items
+
+    return render_rows
