@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     webhook_disable_after_hours: float = Field(
         default=120, gt=0, description="Disable an endpoint whose deliveries failed for this long."
     )
+    webhook_delivery_retention_days: float = Field(
+        default=30, gt=0, description="Delete finished webhook deliveries (and their attempts) older than this."
+    )
 
     @field_validator("webhook_retry_schedule")
     @classmethod

@@ -25,7 +25,8 @@ def load_handlers() -> dict[str, Handler]:
     import premises.api.dialects_installed  # registers each dialect's webhook rendering
     import premises.meter.evaluation  # meter.evaluate
     import premises.preventive.sweep  # pm.sweep (periodic)
-    import premises.webhook.delivery  # noqa: F401 - event.fanout, webhook.deliver
+    import premises.webhook.delivery  # event.fanout, webhook.deliver
+    import premises.webhook.retention  # noqa: F401 - webhook.prune (periodic)
 
     return HANDLERS
 
