@@ -25,8 +25,8 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, delete, select, update
+from sqlalchemy.orm import Session, aliased
 
 from premises.assignment.service import Assignments
 from premises.errors import Conflict, DomainValidation, ErrorCode, NotFound, PermissionDenied
@@ -114,27 +114,30 @@ def site_of(session: Session, place: Place) -> str:
     return root.id
 
 
-# Every place under a place (any depth), moved to another site with it.
-_MOVE_SUBTREE = text(
-    """
-WITH RECURSIVE sub(id, depth) AS (
-  SELECT id, 0 FROM places WHERE account_id = :account_id AND parent_id = :place_id
-  UNION
-  SELECT c.id, s.depth + 1 FROM places c JOIN sub s ON c.parent_id = s.id
-  WHERE c.account_id = :account_id AND s.depth < :max_depth
-)
-UPDATE places SET site_id = :site_id WHERE account_id = :account_id AND id IN (SELECT id FROM sub)
-"""
-)
+def _below(place: Place) -> Select[tuple[str]]:
+    """The ids of every place under ``place``, at any depth (a recursive walk down; UNION stops on a cycle)."""
+    tree = (
+        select(Place.id)
+        .where(Place.account_id == place.account_id, Place.parent_id == place.id)
+        .cte("below", recursive=True)
+    )
+    child = aliased(Place)
+    tree = tree.union(select(child.id).where(child.account_id == place.account_id, child.parent_id == tree.c.id))
+    return select(tree.c.id)
 
 
 def _set_site(session: Session, place: Place, site_id: str) -> None:
-    """Put a place and every place under it on ``site_id`` (after a move)."""
+    """Put a place and every place under it on ``site_id`` (after a move).
+
+    The places below are locked first, then updated by a second statement: a place being created under
+    one of them holds its parent's lock (``create_location``), so the update waits for it and then sees
+    it; one created after the update waits for the lock and reads the new site from its parent."""
     if place.site_id == site_id:
         return
     place.site_id = site_id
-    params = {"account_id": place.account_id, "place_id": place.id, "site_id": site_id, "max_depth": MAX_DEPTH}
-    session.execute(_MOVE_SUBTREE, params)
+    below = Place.account_id == place.account_id, Place.id.in_(_below(place))
+    session.execute(select(Place.id).where(*below).with_for_update()).all()
+    session.execute(update(Place).where(*below).values(site_id=site_id).execution_options(synchronize_session=False))
 
 
 # ------------------------------------------------------------------------------------------ validation
@@ -383,6 +386,9 @@ def create_location(session: Session, principal: Principal, command: PlaceCreate
     parent = _placement(session, principal, command.parent_id, command.in_site)
     check_parent_kind(kind, parent)
     if parent is not None:
+        # Locked and read again: a move of the branch above (``_set_site``) is then either done, and its
+        # site is read here, or waits for this place and updates it too.
+        session.refresh(parent, with_for_update=True)
         parent_id, site_id = parent.id, site_of(session, parent)
         principal.require("location", "create", at=parent_id)
     elif principal.location_ids is not None:
