@@ -57,7 +57,23 @@ def _contact(world: World) -> str:
     return value
 
 
+def _case(world: World) -> str:
+    response = world.admin.post("/cases", json={"site": world.site, "title": f"Case {new_id()}"})
+    assert response.status_code == 201, response.text
+    value: str = response.json()["id"]
+    return value
+
+
 V1_CASES: dict[tuple[str, str], Case] = {
+    ("case", "read"): Case(lambda me, w, i: me.get(f"/cases/{i}"), _case),
+    ("case", "create"): Case(lambda me, w, _: me.post("/cases", json={"site": w.site, "title": "New"})),
+    ("case", "update"): Case(lambda me, w, i: me.patch(f"/cases/{i}", json={"title": "Changed"}), _case),
+    ("case", "comment"): Case(lambda me, w, i: me.post(f"/cases/{i}/comments", json={"body": "On it"}), _case),
+    ("case", "delete"): Case(lambda me, w, i: me.delete(f"/cases/{i}"), _case),
+    ("case_type", "read"): Case(lambda me, w, _: me.get(f"/sites/{w.site}/caseTypes")),
+    ("case_type", "create"): Case(
+        lambda me, w, _: me.post(f"/sites/{w.site}/caseTypes", json={"name": f"Type {new_id()}"})
+    ),
     ("resident", "read"): Case(lambda me, w, i: me.get(f"/residents/{i}"), _resident),
     ("resident", "create"): Case(
         lambda me, w, _: me.post("/residents", json={"site": w.site, "first": "New", "type": "owner"})
