@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from premises.config import Settings
 from premises.event.service import FANOUT_JOB
+from premises.job.service import relaxed_commit
 from premises.job.worker import JobRun, handler
 from premises.kit import jsonutil
 from premises.kit.ids import new_sortable_id
@@ -74,6 +75,7 @@ def fan_out(run: JobRun) -> None:
     event_id = str(run.job.payload.get("event_id", ""))
 
     def work(session: Session) -> None:
+        relaxed_commit(session)  # lost in a crash: the fan-out job runs again (its event committed)
         endpoints = [] if account_id is None else _listening(session, account_id)
         event = session.get(Event, (account_id, event_id)) if endpoints else None
         if event is not None:
@@ -301,6 +303,7 @@ def _record_success(
 ) -> None:
     """Three statements: the delivery (only if this attempt is still the next one), the attempt, the
     job's end; the endpoint's row only after failures (successes to a busy endpoint never queue on it)."""
+    relaxed_commit(session)  # lost in a crash: the attempt is made again (at least once)
     now = now_ms()
     advanced: Any = session.execute(
         update(WebhookDelivery)
@@ -328,6 +331,7 @@ def _record_success(
 def _record_failure(
     session: Session, run: JobRun, delivery_id: str, endpoint_id: str, attempt: int, answer: Answer
 ) -> None:
+    relaxed_commit(session)  # lost in a crash: the attempt is made again (at least once)
     account_id = run.job.account_id or ""
     delivery = session.get(WebhookDelivery, (account_id, delivery_id), with_for_update=True)
     endpoint = session.get(WebhookEndpoint, (account_id, endpoint_id), with_for_update=True)
