@@ -383,15 +383,17 @@ def cached_principal(token: str) -> tuple[Principal, Confirmation] | None:
     confirms it; None when the cache has no fresh entry. A read that uses it and finds nothing must
     authenticate in full (``resolve_principal``) before it answers: an empty result may mean an ended
     session (docs/adr/0009-identity-for-three-dialects.md, "one round trip")."""
-    return cached_with(token_hash(token), _LIVE_SESSION)
+    digest = token_hash(token)
+    return cached_with(digest, _LIVE_SESSION, digest)
 
 
-def cached_with(key: str, condition: str) -> tuple[Principal, Confirmation] | None:
-    """A fresh cache entry under ``key`` with ``condition`` (placeholders: the key, now, the version)."""
+def cached_with(key: str, condition: str, digest: str) -> tuple[Principal, Confirmation] | None:
+    """A fresh cache entry under ``key`` with ``condition`` (placeholders: the credential's stored
+    ``digest``, now, the version)."""
     cached = _principal_cache.get(key)
     if cached is None or cached[1] <= time.monotonic():
         return None
-    return cached[0], Confirmation(condition, (key, now_ms(), cached[2]))
+    return cached[0], Confirmation(condition, (digest, now_ms(), cached[2]))
 
 
 def remember(key: str, principal: Principal, version: int) -> None:

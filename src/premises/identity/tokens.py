@@ -176,4 +176,4 @@ def cached_bearer(token: str) -> tuple[Principal, Confirmation] | None:
     """The principal of ``token`` from this process's cache with the condition that confirms it (a
     live token of a live client, of the same access version), or None: the one-round-trip read of
     ``identity.service.cached_principal``, for access tokens."""
-    return cached_with(_cache_key(token), _LIVE_TOKEN) if token else None
+    return cached_with(_cache_key(token), _LIVE_TOKEN, token_hash(token)) if token else None

@@ -6,7 +6,7 @@ read or confirmed on every request."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from premises.db.engine import Database
 from premises.identity.clients import revoke_client
@@ -67,3 +67,28 @@ def test_a_deactivated_user_is_refused_although_its_principal_is_cached(
             update(User).where(User.account_id == tenant.account_id, User.id == client.user_id).values(deleted_at=1)
         )
     assert api.get("/sites").status_code == 401
+
+
+def test_the_confirmation_holds_for_a_live_token_and_not_after_revocation(
+    http: TestClient, db: Database, tenant: Tenant
+) -> None:
+    """What a one-round-trip read adds to its statement (``cached_bearer``) is true while the token is
+    live, so such a read answers from the cache; false once the client is revoked."""
+    client = service_client(db, tenant.account_id, sites=[SiteRole(make_place(db, tenant.account_id, "A"))])
+    api = v1_client(http, tenant.account_id, client)
+    _warm(api)
+
+    def confirmed() -> bool:
+        cached = cached_bearer(api.token)
+        assert cached is not None
+        condition = cached[1]
+        sql = condition.condition.format(*(f":v{i}" for i in range(len(condition.values))))
+        with db.unit_of_work() as session:
+            return bool(
+                session.execute(text("SELECT " + sql), {f"v{i}": v for i, v in enumerate(condition.values)}).scalar()
+            )
+
+    assert confirmed()
+    with db.unit_of_work() as session:
+        revoke_client(session, operator_of(tenant.account_id), client.client_id)
+    assert not confirmed()
