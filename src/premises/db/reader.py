@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+import time
 from collections import OrderedDict, deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -39,13 +40,37 @@ class Reader(Protocol):
     async def close(self) -> None: ...
 
 
+# Counting a million rows costs more than the page it totals, on every page of a list. A count of
+# at least COUNT_EXACT_BELOW rows is kept for COUNT_KEPT_S seconds in this process, per statement and
+# filter values (the tenant and the caller's visibility are among them; a cursor is not), so a
+# paginating or polling client counts once; smaller counts are always exact (docs/dialects/v1.md).
+COUNT_EXACT_BELOW = 10_000
+COUNT_KEPT_S = 10.0
+COUNTS_KEPT = 4096
+_counts: OrderedDict[tuple[str, str], tuple[int, float]] = OrderedDict()
+
+
 async def count_of(reader: Reader, select: Select, query: ListQuery) -> int | None:
     """How many rows match ``select``'s filters in all (``Select.count_sql``: no cursor, no page) when
-    ``query.count`` asks, else None: a list page's total."""
+    ``query.count`` asks, else None: a list page's total (a large one may be ``COUNT_KEPT_S`` old)."""
     if not query.count:
         return None
-    counted = await reader.fetchrow(select.count_sql(), select.params)
-    return int(counted[0]) if counted is not None else 0
+    sql = select.count_sql()
+    values = {name: select.params[name] for name in _PLACEHOLDER.findall(sql)}
+    key = (sql, repr(sorted(values.items())))
+    now = time.monotonic()
+    kept = _counts.get(key)
+    if kept is not None and kept[1] > now:
+        return kept[0]
+    counted = await reader.fetchrow(sql, values)
+    total = int(counted[0]) if counted is not None else 0
+    if total >= COUNT_EXACT_BELOW:
+        _counts[key] = (total, now + COUNT_KEPT_S)
+        while len(_counts) > COUNTS_KEPT:
+            _counts.popitem(last=False)
+    else:
+        _counts.pop(key, None)
+    return total
 
 
 class SqliteReader:

@@ -1,0 +1,55 @@
+"""A list's total (``db.reader.count_of``): exact below ``COUNT_EXACT_BELOW`` rows; a larger one is kept
+for ``COUNT_KEPT_S`` seconds per statement and filter values, whatever the cursor."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from premises.db import reader as reader_module
+from premises.db.engine import Database
+from premises.db.reader import count_of, open_reader
+from premises.db.sql import Select
+from premises.kit.listing import ListQuery
+from premises.place.fields import PLACES
+from tests.support.client import Tenant
+from tests.support.factories import make_place
+
+
+def _count(database_url: str, account_id: str, *, name_like: str | None = None, cursor_value: str = "") -> int | None:
+    async def run() -> int | None:
+        reader = await open_reader(database_url, pool_size=1)
+        try:
+            select = Select("places", ("id",), account_id).where_live()
+            if name_like is not None:
+                select.where("{a}.name LIKE {}", name_like)
+            # a cursor's position (a parameter of the page's statement): never part of the count
+            select.keyset.append(f"{select.alias}.id > {select._param(cursor_value)}")
+            return await count_of(reader, select, ListQuery.of(PLACES, limit=10).with_count())
+        finally:
+            await reader.close()
+
+    return asyncio.run(run())
+
+
+def test_small_counts_are_exact_and_large_ones_kept_a_moment(
+    database_url: str, db: Database, tenant: Tenant, other_tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("A1", "A2", "B1"):
+        make_place(db, tenant.account_id, name)
+    assert _count(database_url, tenant.account_id) == 3
+    make_place(db, tenant.account_id, "A3")
+    assert _count(database_url, tenant.account_id) == 4  # below the threshold: exact every time
+
+    monkeypatch.setattr(reader_module, "COUNT_EXACT_BELOW", 3)
+    monkeypatch.setattr(reader_module, "COUNT_KEPT_S", 1.0)
+    assert _count(database_url, tenant.account_id) == 4
+    make_place(db, tenant.account_id, "A4")
+    assert _count(database_url, tenant.account_id, cursor_value="x") == 4  # kept, whatever the cursor
+    assert _count(database_url, tenant.account_id, name_like="B%") == 1  # other filter values: their own count
+    assert _count(database_url, other_tenant.account_id) == 0  # another tenant: its own count
+
+    time.sleep(1.1)
+    assert _count(database_url, tenant.account_id) == 5  # kept long enough: counted again
