@@ -60,7 +60,7 @@ def running_server(
         processes.append(process)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded machine takes tens of seconds to import the app
         while True:
             try:
                 if httpx.get(base_url + "/healthz", timeout=1).status_code == 200:
