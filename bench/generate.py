@@ -1,4 +1,4 @@
-"""Fill one account with many locations, assets and work orders, for the benchmarks (docs/benchmarks.md).
+"""Fill one account with many locations, assets, parts, meters and work orders, for the benchmarks (docs/benchmarks.md).
 
     python bench/generate.py --database-url sqlite:////tmp/bench/10k.sqlite3 --work-orders 10000
     python bench/generate.py --database-url postgresql://postgres@127.0.0.1:5432/premises_bench_1m \\
@@ -269,6 +269,75 @@ def _assets(
     return ids, locations
 
 
+def _row(table: str, **values: Any) -> dict[str, Any]:
+    """A row of ``table`` with ``values`` and None for every other column (COPY needs them all)."""
+    return {column.name: values.get(column.name) for column in Base.metadata.tables[table].columns}
+
+
+def _parts(ctx: Ctx, count: int, place_ids: Sequence[str], now: int) -> None:
+    """Parts in stock (for the parts list's benchmark): names, costs, counts, a location for most."""
+    rng = ctx.rng
+
+    def make(start: int, size: int) -> list[dict[str, Any]]:
+        rows = []
+        for i in range(start, start + size):
+            created = now - 2 * YEAR_MS + rng.randrange(YEAR_MS)
+            thing = rng.choice(("Filter", "Belt", "Bearing", "Gasket", "Fuse", "Valve", "Seal", "Pump"))
+            location = rng.choice(place_ids) if place_ids and rng.random() < 0.8 else None
+            rows.append(
+                _row(
+                    "parts",
+                    account_id=ctx.account_id,
+                    id=new_id(),
+                    name=f"{thing} {i + 1:05d}",
+                    description=f"{thing} for zone {rng.randrange(1, 40)}",
+                    cost=round(rng.uniform(1, 900), 2),
+                    quantity=float(rng.randrange(0, 200)),
+                    minimum_quantity=float(rng.choice((0, 5, 10))),
+                    area=f"Shelf {rng.randrange(1, 60)}",
+                    location_id=location,
+                    part_number=f"P-{i + 1:06d}",
+                    created_by_user_id=ctx.admin_id,
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
+        return rows
+
+    _insert(ctx, Base.metadata.tables["parts"], "parts", count, make)
+
+
+def _meters(ctx: Ctx, count: int, asset_ids: Sequence[str], asset_locations: Sequence[str | None], now: int) -> None:
+    """Meters on assets (for the meters list's benchmark)."""
+    rng = ctx.rng
+
+    def make(start: int, size: int) -> list[dict[str, Any]]:
+        rows = []
+        for i in range(start, start + size):
+            created = now - YEAR_MS + rng.randrange(YEAR_MS)
+            asset = rng.randrange(len(asset_ids)) if asset_ids else None
+            name, units = rng.choice((("Run hours", "hours"), ("Odometer", "km"), ("Supply temperature", "°C")))
+            rows.append(
+                _row(
+                    "meters",
+                    account_id=ctx.account_id,
+                    id=new_id(),
+                    name=f"{name} {i + 1:05d}",
+                    units=units,
+                    frequency=rng.choice((1, 7, 30)),
+                    asset_id=asset_ids[asset] if asset is not None else None,
+                    location_id=asset_locations[asset] if asset is not None else None,
+                    cumulative=units != "°C",
+                    created_by_user_id=ctx.admin_id,
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
+        return rows
+
+    _insert(ctx, Base.metadata.tables["meters"], "meters", count, make)
+
+
 def _work_orders(
     ctx: Ctx,
     count: int,
@@ -383,6 +452,8 @@ def main(
     work_orders: Annotated[int, typer.Option(min=0, max=5_000_000)] = 10_000,
     locations: Annotated[int, typer.Option(min=0)] = 200,
     assets: Annotated[int, typer.Option(min=0)] = 2_000,
+    parts: Annotated[int | None, typer.Option(min=0, help="Default: half the assets.")] = None,
+    meters: Annotated[int | None, typer.Option(min=0, help="Default: half the assets.")] = None,
     technicians: Annotated[int, typer.Option(min=0, help="TECH users to assign work orders to.")] = 10,
     batch_size: Annotated[int, typer.Option(min=100, max=100_000)] = 5_000,
     copy: Annotated[bool, typer.Option(help="Use COPY on PostgreSQL (else Core executemany).")] = True,
@@ -459,6 +530,8 @@ def main(
     with progress:
         place_ids = _places(ctx, locations, now)
         asset_ids, asset_locations = _assets(ctx, assets, place_ids, asset_categories, now)
+        _parts(ctx, assets // 2 if parts is None else parts, place_ids, now)
+        _meters(ctx, assets // 2 if meters is None else meters, asset_ids, asset_locations, now)
         _work_orders(ctx, work_orders, place_ids, asset_ids, asset_locations, wo_categories, now)
     if is_pg:
         console.print("ANALYZE")

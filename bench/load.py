@@ -7,7 +7,8 @@
     python bench/load.py --url http://127.0.0.1:8000 --email admin@example.com --password secret
 
 Endpoints: ``bare`` (``GET /_bench/bare``: a fixed 50-item body, no auth, no database),
-``list`` (``GET /api/v2/work-orders?limit=50&status=open``), ``get``
+``list`` (``GET /api/v2/work-orders?limit=50&status=open``), ``parts`` and ``meters`` (their lists,
+``?limit=50``), ``get``
 (``GET /api/v2/work-orders/{id}?includes=asset,location``), ``create`` (``POST /api/v2/work-orders``),
 and with an OAuth client (the JSON's ``client_id`` and ``client_secret``, or ``--client-id``) ``v1list``
 (``GET /v1/workOrders?limit=50``) and ``v1cursor`` (the same page continuing after row
@@ -52,8 +53,10 @@ app = typer.Typer(add_completion=False, help=__doc__, pretty_exceptions_show_loc
 
 LIST_PATH = "/api/v2/work-orders?limit=50&status=open"
 V1_LIST_PATH = "/v1/workOrders?limit=50"
+PARTS_PATH = "/api/v2/parts?limit=50"
+METERS_PATH = "/api/v2/meters?limit=50"
 BARE_PATH = "/_bench/bare"
-ORDER = ("bare", "list", "get", "create", "v1list", "v1cursor", "bare2")
+ORDER = ("bare", "list", "get", "create", "parts", "meters", "v1list", "v1cursor", "bare2")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -360,6 +363,8 @@ def _endpoints(
         Endpoint("list", "GET", LIST_PATH),
         Endpoint("get", "GET", get_path),
         Endpoint("create", "POST", "/api/v2/work-orders", body=body),
+        Endpoint("parts", "GET", PARTS_PATH),
+        Endpoint("meters", "GET", METERS_PATH),
     ]
     if bearer:
         endpoints += [
@@ -456,7 +461,7 @@ def main(
     duration: Annotated[float, typer.Option(min=1, help="Measured seconds per endpoint.")] = 10,
     warmup: Annotated[float, typer.Option(min=0, help="Unmeasured seconds before each endpoint.")] = 2,
     only: Annotated[
-        str, typer.Option(help="Comma-separated subset of bare,list,get,create,v1list,v1cursor,bare2.")
+        str, typer.Option(help="Comma-separated subset of bare,list,get,create,parts,meters,v1list,v1cursor,bare2.")
     ] = "",
     client_id: Annotated[str, typer.Option(help="/v1's OAuth client (default: the JSON's client_id).")] = "",
     client_secret: Annotated[str, typer.Option()] = "",

@@ -21,6 +21,10 @@ NAMES = {
     "list": "list (`GET /work-orders?limit=50&status=open`)",
     "get": "get (`GET /work-orders/{id}?includes=asset,location`)",
     "create": "create (`POST /work-orders`)",
+    "parts": "parts (`GET /parts?limit=50`)",
+    "meters": "meters (`GET /meters?limit=50`)",
+    "v1list": "v1list (`GET /v1/workOrders?limit=50`)",
+    "v1cursor": "v1cursor (`GET /v1/workOrders?limit=50&cursor=` after row 500,000)",
 }
 ENGINES = {"sqlite": "SQLite", "pg": "PostgreSQL"}
 
