@@ -91,7 +91,10 @@ class Listing:
 
     def run(self, query: ListQuery) -> tuple[list[dict[str, Any]], int | None]:
         """The page's rows (keyed by domain name) and, when asked, the total."""
-        select = Select("work_orders", COLUMNS, self.account_id).where_live().apply(query)
+        select = Select("work_orders", COLUMNS, self.account_id).where_live()
+        # The assignee (``uto``) whose names the catalogue's search reads, joined as work_order.queries does.
+        select.join("LEFT JOIN users uto ON uto.account_id = {a}.account_id AND uto.id = {a}.assigned_to_user_id")
+        select.apply(query)
 
         async def fetch() -> tuple[list[dict[str, Any]], int | None]:
             reader = await open_reader(self.database_url, pool_size=2)

@@ -17,6 +17,9 @@ UPKEEP_MESSAGES = {
     "ix_places_account_code": "a site with this code already exists",  # /v1 writes codes; UpKeep never sends one
     "uq_asset_downtime_statuses_live_name": "a downtime status with this name already exists",
     "uq_custom_field_definitions_live_name": "a custom field with this name already exists",
+    # /v1's cases: UpKeep never writes them, but the rule reads the same in every dialect's words
+    "ix_cases_account_site_number": "a case with this number already exists",
+    "ix_case_types_account_site_name": "a case type with this name already exists",
 }
 
 

@@ -66,6 +66,11 @@ RESOURCE_NAMES: dict[str, str] = {
     "preventive_maintenance": "preventive maintenance",
     "form_template": "form templates",
     "webhook": "webhooks",
+    # /v1's resources (UpKeep serves none of them; a 403 words them all the same)
+    "case": "cases",
+    "case_type": "case types",
+    "contact": "contacts",
+    "resident": "residents",
 }
 
 # Domain names -> UpKeep names that no body Spec declares, or that several declare differently
