@@ -23,9 +23,11 @@ import hmac
 import os
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from premises.config import Settings
@@ -118,3 +120,8 @@ def links_for(settings: Settings) -> FileLinks:
 def _links(secret_key: str, data_dir: str, base_url: str) -> FileLinks:
     key = secret_key.encode() if secret_key else load_or_create_secret(Path(data_dir) / SECRET_FILE)
     return FileLinks(key=key, base_url=base_url)
+
+
+def file_url(row: Mapping[str, Any], settings: Settings) -> str:
+    """A file read model's signed download link (every dialect shows it as the file's ``url``)."""
+    return links_for(settings).url(row["account_id"], row["id"], row["filename"])

@@ -18,7 +18,7 @@ from premises.api.upkeep.mappers.common import iso, obj
 from premises.config import Settings, get_settings
 from premises.db.reader import Reader
 from premises.file.fields import FILES
-from premises.file.links import links_for
+from premises.file.links import file_url
 from premises.file.queries import files_by_ids
 from premises.identity.principal import Principal
 
@@ -42,10 +42,6 @@ SCHEMA = obj(UPKEEP.schema_properties({"url": {"type": "string", "format": "uri"
 def current_settings() -> Settings:
     """The serving app's settings (process settings outside a request)."""
     return CURRENT_SETTINGS.get() or get_settings()
-
-
-def file_url(row: Mapping[str, Any], settings: Settings) -> str:
-    return links_for(settings).url(row["account_id"], row["id"], row["filename"])
 
 
 def to_upkeep(row: Mapping[str, Any], settings: Settings) -> dict[str, Any]:

@@ -8,31 +8,21 @@ are ``{name, type, meter?, options?}``. Creating and changing templates is a Pre
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from premises.api.kit.body import Spec
 from premises.api.kit.errors import WireInputError
+from premises.api.kit.form_items import TEMPLATE_ITEM_SCHEMA, parse_template_items
 from premises.api.kit.representation import Fields, Wire
 from premises.api.upkeep.mappers.common import iso, obj
-from premises.api.upkeep.mappers.work_orders import parse_form_items
 from premises.checklist.commands import FormTemplateChanges, FormTemplateCreate
 from premises.checklist.fields import FORM_TEMPLATES
 from premises.errors import ErrorCode
 from premises.kit.commands import build
 from premises.models import FormTemplate
-from premises.work_order.commands import FormItem
 
-ITEM_KEYS = ("name", "type", "options", "meter")
-ITEM_SCHEMA = obj(
-    {
-        "name": {"type": "string"},
-        "type": {"type": "string"},
-        "meter": {"type": "string"},
-        "options": {"type": "array", "items": {"type": "string"}},
-    },
-    ("name", "type"),
-)
+ITEM_SCHEMA = TEMPLATE_ITEM_SCHEMA
 
 # UpKeep's template, in the order of its object (checklist.fields declares the domain's fields).
 UPKEEP = Fields(
@@ -65,20 +55,11 @@ def _named(body: Mapping[str, Any]) -> Mapping[str, Any]:
     return body
 
 
-def parse_items(items: Sequence[Mapping[str, Any]] | None) -> list[FormItem] | None:
-    """Template lines: a work order's line without ``id`` or ``value`` (those are 'not in schema')."""
-    for index, item in enumerate(items or ()):
-        unknown = sorted(set(item) - set(ITEM_KEYS))
-        if unknown:
-            raise WireInputError(ErrorCode.UNKNOWN_FIELD, field=f"formItems[{index}].{unknown[0]}")
-    return parse_form_items(items)
-
-
 def _domain_values(fields: dict[str, Any]) -> dict[str, Any]:
     if "name" in fields and not str(fields["name"] or "").strip():
         raise WireInputError(ErrorCode.REQUIRED, field="Name")
     if "form_items" in fields:
-        fields["form_items"] = parse_items(fields["form_items"])
+        fields["form_items"] = parse_template_items(fields["form_items"])
     return fields
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from premises.api.kit.body import COERCERS, Field, Spec, bounded, check_length
 from premises.api.kit.errors import WireInputError
+from premises.api.kit.form_items import parse_form_items
 from premises.api.kit.representation import Columns, Computed, Fields, Wire
 from premises.api.upkeep.expanders import UPKEEP_EXPANDERS, expander, objects_for_columns
 from premises.api.upkeep.mappers.common import (
@@ -40,7 +41,6 @@ from premises.work_order.commands import (
     CostDelete,
     CostModify,
     DecreaseInventory,
-    FormItem,
     Status,
     WorkOrderChanges,
     WorkOrderCreate,
@@ -98,22 +98,6 @@ def parse_costs(items: Sequence[Mapping[str, Any]]) -> list[CostChange]:
             check_length(field, converted, name)
             parsed[field.target] = converted
         out.append(_cost_change(parsed))
-    return out
-
-
-FORM_ITEM_KEYS = ("id", "name", "type", "value", "options", "meter")
-
-
-def parse_form_items(items: Sequence[Mapping[str, Any]] | None) -> list[FormItem] | None:
-    """formItems as the domain's form items (each checked by the service); unknown keys are 'not in schema'."""
-    if items is None:
-        return None
-    out = []
-    for index, item in enumerate(items):
-        unknown = sorted(set(item) - set(FORM_ITEM_KEYS))
-        if unknown:
-            raise WireInputError(ErrorCode.UNKNOWN_FIELD, field=f"formItems[{index}].{unknown[0]}")
-        out.append(FormItem(**{key: item.get(key) for key in FORM_ITEM_KEYS}))
     return out
 
 

@@ -20,7 +20,6 @@ from premises.api.kit.errors import WireInputError
 from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire
 from premises.api.limits import takes_files
-from premises.api.upkeep.mappers.files import file_url
 from premises.api.v1.listing import ListSpec, page_body, parse_list
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
@@ -29,6 +28,7 @@ from premises.errors import ErrorCode
 from premises.file import queries, service
 from premises.file.commands import FileUpload
 from premises.file.fields import FILES
+from premises.file.links import file_url
 from premises.file.storage import store_for
 
 router = APIRouter(tags=["documents"])

@@ -15,9 +15,9 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Spec, read_body
+from premises.api.kit.form_items import TEMPLATE_ITEM_SCHEMA, parse_template_items
 from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire, required_of
-from premises.api.upkeep.mappers.form_templates import ITEM_SCHEMA, parse_items
 from premises.api.v1.listing import ListSpec, page_body, parse_list
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
@@ -37,7 +37,10 @@ V1 = Fields(
             "name": Wire("name", filter="The template's name (a comma list: any of)", sort=True),
             "description": Wire("description"),
             "form_items": Wire(
-                "formItems", schema={"type": "array", "items": ITEM_SCHEMA}, body_kind="object_list", null_default=True
+                "formItems",
+                schema={"type": "array", "items": TEMPLATE_ITEM_SCHEMA},
+                body_kind="object_list",
+                null_default=True,
             ),
             "created_by_user_id": Wire("createdBy"),
             "created_at": Wire("createdAt", instant, sort=True, schema=INSTANT_SCHEMA),
@@ -54,7 +57,7 @@ to_v1 = V1.render
 
 def _items(fields: dict[str, Any]) -> dict[str, Any]:
     if "form_items" in fields:
-        fields["form_items"] = parse_items(fields["form_items"])
+        fields["form_items"] = parse_template_items(fields["form_items"])
     return fields
 
 
