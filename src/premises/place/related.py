@@ -10,6 +10,7 @@ from dataclasses import replace
 from premises.db.sql import Select
 from premises.kit.fields import Field, FieldType, Op
 from premises.kit.listing import ListQuery
+from premises.place.subtree import under_sites
 
 SITE_ID = "site_id"  # the expression field every such catalogue declares with ``site_of``
 
@@ -51,17 +52,6 @@ def related_fields() -> tuple[Field, ...]:
     )
 
 
-def _under_sites(place: str, count: int) -> str:
-    """``place`` is one of the places under ``count`` sites (``{}`` each): one walk down per statement."""
-    return (
-        f"{place} IN (WITH RECURSIVE down(id, depth) AS (SELECT p.id, 0 FROM places p"
-        f" WHERE p.account_id = :account_id AND p.id IN ({', '.join('{}' for _ in range(count))})"
-        " UNION ALL SELECT p.id, d.depth + 1 FROM places p JOIN down d"
-        " ON p.account_id = :account_id AND p.parent_id = d.id WHERE d.depth < 64)"
-        " SELECT down.id FROM down)"
-    )
-
-
 def without_sites(select: Select, query: ListQuery, place: str = "{a}.location_id") -> ListQuery:
     """``query`` without its conditions on ``SITE_ID``, which ``select`` gets instead as "the record's
     ``place`` is under those sites" (the walk up per row would read every row's hierarchy)."""
@@ -72,7 +62,7 @@ def without_sites(select: Select, query: ListQuery, place: str = "{a}.location_i
             continue
         sites = condition.value if isinstance(condition.value, tuple) else (condition.value,)
         if sites:
-            select.where(_under_sites(place, len(sites)), *sites)
+            under_sites(select, list(sites), place)
         else:
             select.where("1 = 0")
     return replace(query, conditions=kept)
