@@ -48,7 +48,7 @@ from premises.kit.ids import new_id, new_sortable_id
 from premises.kit.references import require_live
 from premises.kit.text import required_text
 from premises.kit.time import ms_to_iso, now_ms
-from premises.models import Case, CaseActivity, CaseComment, CaseLink, CaseType, Contact, Place, User
+from premises.models import Case, CaseActivity, CaseComment, CaseLink, CaseType, Contact, Occupancy, Place, User
 from premises.models._helpers import name_key_of
 from premises.place.service import check_location, initials
 
@@ -204,7 +204,15 @@ def _check_links(session: Session, principal: Principal, site_id: str, fields: d
         if unit.id == site_id or not _under(session, unit, site_id):
             raise DomainValidation(ErrorCode.NOT_FOUND, field="unit_id", id=fields["unit_id"])
     if fields.get("resident_id"):
+        # a resident of this site: a contact elsewhere would show its name to whoever reads the case
         require_live(session, Contact, account_id, fields["resident_id"], "resident_id")
+        occupancy_site = session.scalar(
+            select(Occupancy.site_id).where(
+                Occupancy.account_id == account_id, Occupancy.contact_id == fields["resident_id"]
+            )
+        )
+        if occupancy_site != site_id:
+            raise DomainValidation(ErrorCode.NOT_FOUND, field="resident_id", id=fields["resident_id"])
     if fields.get("contractor_id"):
         contractor = require_live(session, Contact, account_id, fields["contractor_id"], "contractor_id")
         if not contractor.is_vendor:

@@ -88,7 +88,10 @@ def test_create_defaults_and_embedded_records(admin: V1, tenant: Tenant, db: Dat
     site = _site(admin)
     unit = make_place(db, tenant.account_id, "Unit 12A", parent_id=site["id"])
     asset = make_asset(db, tenant.account_id, "Lift 1", location_id=site["id"])
-    resident = tenant.admin.post("/customers", json={"name": "Jane Doe"}).json()["result"]["id"]
+    jane = {"site": site["id"], "first": "Jane", "last": "Doe", "type": "tenant"}
+    resident = admin.post("/residents", json=jane)
+    assert resident.status_code == 201, resident.text
+    resident = resident.json()["id"]
     contractor = tenant.admin.post("/vendors", json={"businessName": "ABC Plumbing"}).json()["result"]["id"]
     case = _case(
         admin,
@@ -108,7 +111,7 @@ def test_create_defaults_and_embedded_records(admin: V1, tenant: Tenant, db: Dat
     assert case["due"] == "2025-05-01T09:00:00.000Z" and case["closedAt"] is None
     assert case["Assignee"]["id"] == tenant.admin.user_id  # the creator
     assert case["Unit"] == {"id": unit, "label": "Unit 12A"}
-    assert case["Resident"]["id"] == resident and case["Resident"]["first"] == "Jane Doe"
+    assert case["Resident"]["id"] == resident and case["Resident"]["first"] == "Jane"
     assert case["Contractor"] == {"id": contractor, "label": "ABC Plumbing"}
     assert case["Asset"] == {"id": asset, "label": "Lift 1"}
     assert _case(admin, site["id"])["code"] == "LA-2"
@@ -116,7 +119,12 @@ def test_create_defaults_and_embedded_records(admin: V1, tenant: Tenant, db: Dat
     assert _case(admin, other["id"])["code"] == "HV-1"  # a sequence per site
     cleared = admin.patch(f"/cases/{case['id']}", json={"unit": None, "asset": None, "due": None}).json()
     assert (cleared["Unit"], cleared["Asset"], cleared["due"]) == (None, None, None)
-    for name, value in (("unit", other["id"]), ("contractor", resident), ("assignee", "nobody")):
+    ann = {"site": other["id"], "first": "Ann", "last": "Other", "type": "owner"}
+    elsewhere = admin.post("/residents", json=ann).json()["id"]
+    customer = tenant.admin.post("/customers", json={"name": "No Home"}).json()["result"]["id"]
+    refused = (("unit", other["id"]), ("contractor", resident), ("assignee", "nobody"))
+    # a resident of another site, or a contact that is no resident: not this site's (its name stays hidden)
+    for name, value in (*refused, ("resident", elsewhere), ("resident", customer)):
         details = error_details(
             admin.post("/cases", json={"site": site["id"], "title": "x", name: value}), 400, "invalid_request"
         )
