@@ -176,6 +176,12 @@ def _places(ctx: Ctx, count: int, now: int) -> list[str]:
     rng = ctx.rng
     # A shallow hierarchy: the first ~5% are sites; every other place hangs under an earlier one.
     roots = max(1, count // 20)
+    parents: list[str | None] = []
+    sites: list[str] = []  # each place's site (its stored ``site_id``: a site's own id)
+    for i in range(count):
+        parent = None if i < roots else rng.randrange(min(i, roots * 4))
+        parents.append(None if parent is None else ids[parent])
+        sites.append(ids[i] if parent is None else sites[parent])
 
     def make(start: int, size: int) -> list[dict[str, Any]]:
         rows = []
@@ -187,7 +193,8 @@ def _places(ctx: Ctx, count: int, now: int) -> list[str]:
                     "id": ids[i],
                     "record_no": first_no + i,
                     "kind": "site" if i < roots else rng.choice(PLACE_KINDS[1:]),
-                    "parent_id": None if i < roots else ids[rng.randrange(min(i, roots * 4))],
+                    "parent_id": parents[i],
+                    "site_id": sites[i],
                     "name": f"{'Site' if i < roots else 'Location'} {i + 1:05d}",
                     "code": f"L{i + 1:05d}",
                     "address": f"{rng.randrange(1, 999)} {rng.choice(STREETS)}, {rng.choice(CITIES)}",
