@@ -57,15 +57,14 @@ def generate_many(
     again = [(t, d) for t, d in due if t.last_due_at is not None and t.last_due_at >= d]
     made = set()
     if again:
-        made = set(
-            session.execute(
-                select(PmWorkOrder.trigger_id, PmWorkOrder.due_at).where(
-                    PmWorkOrder.account_id == account_id,
-                    PmWorkOrder.trigger_id.in_({t.id for t, _ in again}),
-                    PmWorkOrder.due_at.in_({d for _, d in again}),
-                )
-            ).tuples()
+        found = session.execute(
+            select(PmWorkOrder.trigger_id, PmWorkOrder.due_at).where(
+                PmWorkOrder.account_id == account_id,
+                PmWorkOrder.trigger_id.in_({t.id for t, _ in again}),
+                PmWorkOrder.due_at.in_({d for _, d in again}),
+            )
         )
+        made = {(trigger_id, due_at) for trigger_id, due_at in found}
     todo = [(t, d) for t, d in due if (t.id, d) not in made]
     live = _Live(session, account_id, [t for t, _ in todo])
     first = next_values(session, account_id, "work_order_no", len(todo)) if todo else 0
