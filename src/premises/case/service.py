@@ -50,7 +50,7 @@ from premises.kit.text import required_text
 from premises.kit.time import ms_to_iso, now_ms
 from premises.models import Case, CaseActivity, CaseComment, CaseLink, CaseType, Contact, Occupancy, Place, User
 from premises.models._helpers import name_key_of
-from premises.place.service import check_location, initials
+from premises.place.service import check_location, initials, site_of
 
 # The fields a change compares, stores and logs, in the order the activity lists them.
 LOGGED = (
@@ -66,7 +66,6 @@ LOGGED = (
     "contractor_id",
     "asset_id",
 )
-MAX_DEPTH = 1000  # a guard against a corrupt place tree
 
 
 # ------------------------------------------------------------------------------------------ loading
@@ -182,18 +181,6 @@ def _priority(value: Any) -> str:
     return text
 
 
-def _under(session: Session, place: Place, site_id: str) -> bool:
-    """Whether ``place`` is ``site_id`` or below it."""
-    node: Place | None = place
-    for _ in range(MAX_DEPTH):
-        if node is None:
-            return False
-        if node.id == site_id:
-            return True
-        node = session.get(Place, (place.account_id, node.parent_id)) if node.parent_id else None
-    return False
-
-
 def _check_links(session: Session, principal: Principal, site_id: str, fields: dict[str, Any]) -> None:
     """Each reference given: a live record of the account the principal may see (else NOT_FOUND naming it)."""
     account_id = principal.account_id
@@ -201,7 +188,7 @@ def _check_links(session: Session, principal: Principal, site_id: str, fields: d
         require_live(session, User, account_id, fields["assignee_user_id"], "assignee_user_id")
     if fields.get("unit_id"):
         unit = check_location(session, principal, fields["unit_id"], "unit_id")
-        if unit.id == site_id or not _under(session, unit, site_id):
+        if unit.id == site_id or site_of(session, unit) != site_id:
             raise DomainValidation(ErrorCode.NOT_FOUND, field="unit_id", id=fields["unit_id"])
     if fields.get("resident_id"):
         # a resident of this site: a contact elsewhere would show its name to whoever reads the case

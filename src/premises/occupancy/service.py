@@ -32,11 +32,11 @@ from premises.models import Contact, Occupancy, Place
 from premises.occupancy import visibility
 from premises.occupancy.commands import OccupancyType, ResidentChanges, ResidentCreate
 from premises.occupancy.fields import OCCUPANCY_FIELDS
+from premises.place.service import site_of
 
 NAME_FIELDS = ("first_name", "last_name")
 CONTACT_FIELDS = ("email", "phone_number")
 OPTIONAL_ON_CREATE = ("last_name", "email", "phone_number", "unit_id", "move_in_at", "move_out_at")
-MAX_DEPTH = 1000  # a guard against corrupt data (as place.service)
 
 
 def display_name(first: str, last: str | None) -> str:
@@ -56,20 +56,9 @@ def _site(session: Session, principal: Principal, site_id: str) -> Place:
     return site
 
 
-def _under(session: Session, place: Place, site_id: str) -> bool:
-    node: Place | None = place
-    for _ in range(MAX_DEPTH):
-        if node is None or node.parent_id is None:
-            return False
-        if node.parent_id == site_id:
-            return True
-        node = session.get(Place, (place.account_id, node.parent_id))
-    return False
-
-
 def _unit(session: Session, principal: Principal, site_id: str, unit_id: str) -> Place:
     unit = session.get(Place, (principal.account_id, unit_id))
-    if unit is None or unit.deleted_at is not None or unit.kind != "unit" or not _under(session, unit, site_id):
+    if unit is None or unit.deleted_at is not None or unit.kind != "unit" or site_of(session, unit) != site_id:
         raise DomainValidation(ErrorCode.NOT_FOUND, field="unit_id", id=unit_id)
     return unit
 
