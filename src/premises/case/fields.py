@@ -1,5 +1,5 @@
 """The case and case-type fields, declared once (``premises.kit.fields``): domain names, columns, types,
-capabilities.
+capabilities: the cases, their comments and activity (paged under a case), and the case types.
 
 Every column of the case read model is declared here, in the order ``case.queries`` selects it: the
 ``cases`` table's columns (``queries.COLUMNS`` is ``CASES.columns``), then the names of the records a
@@ -10,6 +10,8 @@ whose assignee or resident is a John. Dialects attach their own names and render
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from premises.case.commands import PRIORITIES, Status
 from premises.kit.fields import Catalogue, Field, FieldType, Op
@@ -59,6 +61,41 @@ CASES = Catalogue(
         _joined("asset_name", "ast.name"),
     ),
     default_sort=(("created_at", True),),
+)
+
+# The cases linked to a case: the same fields, listed oldest first.
+LINKED_CASES = replace(CASES, resource="linked_case", default_sort=(("created_at", False),))
+
+# A case's comments and activity, each with its user's names (``queries`` joins users u), oldest first.
+AUTHOR = (_joined("first_name", "u.first_name"), _joined("last_name", "u.last_name"))
+CASE_COMMENTS = Catalogue(
+    "case_comment",
+    (
+        Field("id", ID, nullable=False),
+        Field("case_id", ID, nullable=False, sortable=False),
+        Field("author_user_id", ID, sortable=False),
+        Field("body", FieldType.TEXT, nullable=False, max_length=LONG_TEXT, searchable=True),
+        Field("created_at", INSTANT, nullable=False),
+        Field("updated_at", INSTANT, nullable=False),
+        *AUTHOR,
+    ),
+    default_sort=(("created_at", False),),
+)
+ACTIONS = ("created", "updated", "commented", "linked", "unlinked", "deleted")
+CASE_ACTIVITY = Catalogue(
+    "case_activity",
+    (
+        Field("id", ID, nullable=False),
+        Field("case_id", ID, nullable=False, sortable=False),
+        Field("actor_user_id", ID, sortable=False),
+        Field("action", FieldType.ENUM, nullable=False, choices=ACTIONS),
+        Field("field", STRING, max_length=40),
+        Field("old_value", FieldType.TEXT),
+        Field("new_value", FieldType.TEXT),
+        Field("at", INSTANT, nullable=False),
+        *AUTHOR,
+    ),
+    default_sort=(("at", False),),
 )
 
 CASE_TYPES = Catalogue(

@@ -1,5 +1,5 @@
-"""Cases, read side: pages and details of cases (the names of what they embed joined in), their comments,
-activity and linked cases, and the sites' case types.
+"""Cases, read side: pages and details of cases (the names of what they embed joined in), pages of their
+comments, activity and linked cases, and the sites' case types.
 
 Every query takes the principal: the read permission, the tenant and ``case.visibility``'s rule (a
 case is seen at its site) are applied here; a case the principal does not see is NotFound.
@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from premises.case import visibility
-from premises.case.fields import CASE_TYPES, CASES
-from premises.db.reader import Reader
+from premises.case.fields import CASE_ACTIVITY, CASE_COMMENTS, CASE_TYPES, CASES
+from premises.db.reader import Reader, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
+from premises.kit.fields import Catalogue, Op
 from premises.kit.listing import ListQuery
 
 # The read model's columns and joined values, in select order: declared once in ``case.fields``.
@@ -30,9 +31,6 @@ JOINS = (
     "LEFT JOIN contacts cc ON cc.account_id = {a}.account_id AND cc.id = {a}.contractor_id",
     "LEFT JOIN assets ast ON ast.account_id = {a}.account_id AND ast.id = {a}.asset_id",
 )
-COMMENT_COLUMNS = ("id", "case_id", "author_user_id", "body", "created_at", "updated_at")
-ACTIVITY_COLUMNS = ("id", "case_id", "actor_user_id", "action", "field", "old_value", "new_value", "at")
-PERSON = ("first_name", "last_name")  # the joined user's names after a comment's or an activity's columns
 
 
 def _base(principal: Principal) -> Select:
@@ -70,37 +68,58 @@ async def get_case(reader: Reader, principal: Principal, case_id: str) -> dict[s
     return _row(row)
 
 
-async def linked_cases(reader: Reader, principal: Principal, case_id: str) -> list[dict[str, Any]]:
-    """The cases linked to a case the principal sees, those it sees too, oldest first."""
+async def page_of_linked_cases(
+    reader: Reader, principal: Principal, case_id: str, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of the cases linked to a case the principal sees (a ``ListQuery`` of ``LINKED_CASES``), those it
+    sees too, and, when ``query.count`` asks, how many there are."""
     await get_case(reader, principal, case_id)
     select = _base(principal).where(
         "EXISTS (SELECT 1 FROM case_links l WHERE l.account_id = {a}.account_id AND l.case_id = {} "
         "AND l.other_case_id = {a}.id)",
         case_id,
     )
-    select.order_by("created_at", False).order_by("id", False)
-    return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+    select.apply(query)
+    return [_row(r) for r in await reader.fetch(select.sql(), select.params)], await count_of(reader, select, query)
 
 
-async def _of_case(
-    reader: Reader, principal: Principal, case_id: str, table: str, columns: tuple[str, ...], by: str, order: str
-) -> list[dict[str, Any]]:
-    """The rows of ``table`` about a case the principal sees, oldest first, with the names of the user ``by``."""
+async def _page_of(
+    reader: Reader, principal: Principal, case_id: str, table: str, catalogue: Catalogue, by: str, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of the rows of ``table`` about a case the principal sees (a ``ListQuery`` of ``catalogue``), with
+    the names of the user ``by``, and, when ``query.count`` asks, how many there are."""
     await get_case(reader, principal, case_id)
-    select = Select(table, columns, principal.account_id).where_eq("case_id", case_id)
+    joined = tuple(f for f in catalogue if f.expression is not None)
+    select = Select(table, catalogue.columns, principal.account_id).where_eq("case_id", case_id)
     select.join(
-        "LEFT JOIN users u ON u.account_id = {a}.account_id AND u.id = {a}." + by, "u.first_name", "u.last_name"
+        "LEFT JOIN users u ON u.account_id = {a}.account_id AND u.id = {a}." + by,
+        *(f.sql(select.alias) for f in joined),
     )
-    select.order_by(order, False).order_by("id", False)
-    return [dict(zip(columns + PERSON, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+    select.apply(query)
+    names = catalogue.columns + tuple(f.name for f in joined)
+    rows = [dict(zip(names, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+    return rows, await count_of(reader, select, query)
 
 
-async def comments(reader: Reader, principal: Principal, case_id: str) -> list[dict[str, Any]]:
-    return await _of_case(reader, principal, case_id, "case_comments", COMMENT_COLUMNS, "author_user_id", "created_at")
+async def page_of_comments(
+    reader: Reader, principal: Principal, case_id: str, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    return await _page_of(reader, principal, case_id, "case_comments", CASE_COMMENTS, "author_user_id", query)
 
 
-async def activity(reader: Reader, principal: Principal, case_id: str) -> list[dict[str, Any]]:
-    return await _of_case(reader, principal, case_id, "case_activity", ACTIVITY_COLUMNS, "actor_user_id", "at")
+async def get_comment(reader: Reader, principal: Principal, case_id: str, comment_id: str) -> dict[str, Any]:
+    """One comment of a case the principal sees (NotFound otherwise)."""
+    query = ListQuery.of(CASE_COMMENTS, limit=1).where("id", Op.EQ, comment_id)
+    rows, _ = await page_of_comments(reader, principal, case_id, query)
+    if not rows:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="comment")
+    return rows[0]
+
+
+async def page_of_activity(
+    reader: Reader, principal: Principal, case_id: str, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    return await _page_of(reader, principal, case_id, "case_activity", CASE_ACTIVITY, "actor_user_id", query)
 
 
 async def case_types(reader: Reader, principal: Principal, site_id: str) -> list[dict[str, Any]]:

@@ -276,6 +276,64 @@ def test_comments_links_and_the_activity_log(admin: V1, db: Database, tenant: Te
     assert all(e["User"]["id"] == tenant.admin.user_id and ISO_MS.match(e["at"]) for e in log)
 
 
+def _walk(api: V1, path: str, **params: Any) -> list[dict[str, Any]]:
+    """Every item of a /v1 list, page after page through ``nextCursor``; every page counts them all."""
+    items: list[dict[str, Any]] = []
+    cursor, counts = None, set()
+    while True:
+        page = api.get(path, params={**params, **({"cursor": cursor} if cursor else {})})
+        assert page.status_code == 200, page.text
+        body = page.json()
+        assert len(body["items"]) <= params.get("limit", 50)
+        items += body["items"]
+        counts.add(body["count"])
+        cursor = body["nextCursor"]
+        if cursor is None:
+            assert counts == {len(items)}
+            return items
+
+
+def test_comments_links_and_activity_are_paged(admin: V1, db: Database, tenant: Tenant) -> None:
+    site = _site(admin)
+    case, *others = (_case(admin, site["id"], title=f"Leak {n}") for n in range(3))
+    bodies = [f"Update {n}" for n in range(5)]
+    for body in bodies:
+        assert admin.post(f"/cases/{case['id']}/comments", json={"body": body}).status_code == 201
+    path = f"/cases/{case['id']}/comments"
+    whole = admin.get(path).json()
+    assert whole["count"] == 5 and whole["nextCursor"] is None
+    assert sorted(c["body"] for c in whole["items"]) == bodies
+    first = admin.get(path, params={"limit": 2}).json()
+    assert (first["count"], len(first["items"])) == (5, 2) and first["nextCursor"]
+    assert _walk(admin, path, limit=2) == whole["items"]  # oldest first, every one once
+    assert admin.get(path, params={"page": 2, "limit": 2}).json()["items"] == whole["items"][2:4]
+    assert admin.get(path, params={"sort": "-createdAt"}).json()["items"] == whole["items"][::-1]
+    assert [c["body"] for c in admin.get(path, params={"search": "update 3"}).json()["items"]] == ["Update 3"]
+    assert error_details(admin.get(path, params={"colour": "red"}), 400, "invalid_request")["field"] == "colour"
+    assert error_details(admin.get(path, params={"sites": site["id"]}), 400, "invalid_request")["field"] == "sites"
+    assert error_details(admin.get(path, params={"limit": 0}), 400, "invalid_request")["field"] == "limit"
+    activity_cursor = admin.get(f"/cases/{case['id']}/activity", params={"limit": 1}).json()["nextCursor"]
+    assert error_details(admin.get(path, params={"cursor": activity_cursor}), 400, "invalid_request")["field"] == (
+        "cursor"
+    )
+
+    for other in others:
+        assert admin.post(f"/cases/{case['id']}/links", json={"case": other["id"]}).status_code == 201
+    links = _walk(admin, f"/cases/{case['id']}/links", limit=1)
+    assert [c["id"] for c in links] == [o["id"] for o in others]  # oldest first
+    assert admin.get(f"/cases/{case['id']}/links", params={"limit": 1}).json()["count"] == 2
+    assert [c["id"] for c in admin.get(f"/cases/{case['id']}/links", params={"sort": "-title"}).json()["items"]] == [
+        others[1]["id"],
+        others[0]["id"],
+    ]
+
+    log = _walk(admin, f"/cases/{case['id']}/activity", limit=2)
+    assert [e["action"] for e in log] == ["created"] + ["commented"] * 5 + ["linked"] * 2
+    assert admin.get(f"/cases/{case['id']}/activity", params={"action": "linked"}).json()["count"] == 2
+    refused = admin.get(f"/cases/{case['id']}/activity", params={"action": "painted"})
+    assert error_details(refused, 400, "invalid_request")["field"] == "action"
+
+
 def test_events_are_recorded_with_the_change(admin: V1, db: Database, tenant: Tenant) -> None:
     site = _site(admin)
     case = _case(admin, site["id"])

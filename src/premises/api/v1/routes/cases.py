@@ -1,5 +1,6 @@
 """/v1/cases: building issues at a site (reference §2.3, §3.2; docs/dialects/v1.md "Cases"), their
-comments, links between cases, the activity log, and each site's case types (``/v1/sites/{id}/caseTypes``).
+comments, links between cases, the activity log (the three paged as every /v1 list), and each site's case
+types (``/v1/sites/{id}/caseTypes``).
 
 A case shows the seed's item (``id``, ``code``, ``type``, ``title``, ``status``, ``due``, ``priority``,
 ``Assignee``, ``Site``, ``createdAt``, ``updatedAt``) with its other members in between: ``description``,
@@ -23,7 +24,7 @@ from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
 from premises.case import queries, service
 from premises.case.commands import CaseChanges, CaseCreate
-from premises.case.fields import CASE_TYPES, CASES
+from premises.case.fields import CASE_ACTIVITY, CASE_COMMENTS, CASE_TYPES, CASES, LINKED_CASES
 from premises.identity.principal import Principal
 from premises.kit.commands import UNSET
 from premises.models import Case, CaseComment, CaseType
@@ -183,11 +184,18 @@ def _all(items: list[Any]) -> dict[str, Any]:
     return {"count": len(items), "items": items, "nextCursor": None}
 
 
-@router.get("/cases/{case_id}/comments", responses=responses(list_schema(COMMENT_SCHEMA)))
+COMMENTS = ListSpec(CASE_COMMENTS, None, sortable={"createdAt": "created_at", "updatedAt": "updated_at"}, sited=False)
+
+
+@router.get(
+    "/cases/{case_id}/comments",
+    responses=responses(list_schema(COMMENT_SCHEMA)),
+    openapi_extra=COMMENTS.openapi(),
+)
 async def list_comments(case_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    check_keys(request, frozenset())
-    rows = await queries.comments(runtime.reader, principal, case_id)
-    return JSON(_all([_comment(r) for r in rows]))
+    query = parse_list(request, COMMENTS, principal)
+    rows, count = await queries.page_of_comments(runtime.reader, principal, case_id, query)
+    return JSON(page_body(query, rows, count, [_comment(r) for r in rows]))
 
 
 @router.post(
@@ -200,20 +208,20 @@ async def add_comment(case_id: str, request: Request, runtime: RuntimeDep, princ
     body = COMMENT.parse(await read_body(request))["body"]
     await queries.get_case(runtime.reader, principal, case_id)
     comment_id = await runtime.write(lambda s: service.add_comment(s, principal, case_id, body).id)
-    rows = await queries.comments(runtime.reader, principal, case_id)
-    return JSON(_comment(next(r for r in rows if r["id"] == comment_id)), status_code=201)
+    return JSON(_comment(await queries.get_comment(runtime.reader, principal, case_id, comment_id)), status_code=201)
 
 
 # ------------------------------------------------------------------------------------------ links
 
 LINK = Spec(Field("case", "id", to="linked_case_id", required=True, nullable=False))
+LINKS = ListSpec(LINKED_CASES, "site_id", LIST.filters, LIST.sortable)  # as /v1/cases, oldest first
 
 
-@router.get("/cases/{case_id}/links", responses=responses(list_schema(SCHEMA)))
+@router.get("/cases/{case_id}/links", responses=responses(list_schema(SCHEMA)), openapi_extra=LINKS.openapi())
 async def list_links(case_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    check_keys(request, frozenset())
-    rows = await queries.linked_cases(runtime.reader, principal, case_id)
-    return JSON(_all([to_v1(r) for r in rows]))
+    query = parse_list(request, LINKS, principal)
+    rows, count = await queries.page_of_linked_cases(runtime.reader, principal, case_id, query)
+    return JSON(page_body(query, rows, count, [to_v1(r) for r in rows]))
 
 
 @router.post(
@@ -250,6 +258,7 @@ ACTIVITY_SCHEMA = {
     },
 }
 ACTIVITY_FIELDS = {"comment": "comment", "linked_case_id": "case"}
+ACTIVITY = ListSpec(CASE_ACTIVITY, None, {"action": "action"}, {"at": "at"}, sited=False)
 
 
 def _field(name: str | None) -> str | None:
@@ -271,11 +280,13 @@ def _activity(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@router.get("/cases/{case_id}/activity", responses=responses(list_schema(ACTIVITY_SCHEMA)))
+@router.get(
+    "/cases/{case_id}/activity", responses=responses(list_schema(ACTIVITY_SCHEMA)), openapi_extra=ACTIVITY.openapi()
+)
 async def list_activity(case_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    check_keys(request, frozenset())
-    rows = await queries.activity(runtime.reader, principal, case_id)
-    return JSON(_all([_activity(r) for r in rows]))
+    query = parse_list(request, ACTIVITY, principal)
+    rows, count = await queries.page_of_activity(runtime.reader, principal, case_id, query)
+    return JSON(page_body(query, rows, count, [_activity(r) for r in rows]))
 
 
 # ------------------------------------------------------------------------------------------ case types
