@@ -90,6 +90,8 @@ OAUTH_SCOPES: dict[str, frozenset[str] | None] = {
     "documents:write": _domain("file", "read", "create"),
     "parts:read": _domain("part", "read"),
     "parts:write": _domain("part", "read", "create", "update", "delete"),
+    "purchaseOrders:read": _domain("purchase_order", "read"),
+    "purchaseOrders:write": _domain("purchase_order", "read", "create", "update", "approve", "fulfill", "delete"),
     "meters:read": _domain("meter", "read"),
     "meters:write": _domain("meter", "read", "create", "update", "delete")
     | _domain("meter_reading", "create", "update", "delete"),

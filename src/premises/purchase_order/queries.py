@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from premises.db.reader import Reader
+from premises.db.reader import Reader, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
@@ -40,6 +40,14 @@ async def list_purchase_orders(reader: Reader, principal: Principal, query: List
     (``place.queries.CUSTOM_FIELD_FILTERS``)."""
     select = with_free_field(_base(principal), query, OWNER)
     return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def page_of_purchase_orders(
+    reader: Reader, principal: Principal, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of the account's purchase orders (/v1) and, when ``query.count`` asks, how many match in all."""
+    select = _base(principal).apply(query)
+    return [_row(r) for r in await reader.fetch(select.sql(), select.params)], await count_of(reader, select, query)
 
 
 async def get_purchase_order(reader: Reader, principal: Principal, purchase_order_id: str) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""The OAuth scopes of users, teams, contractors, cost categories, documents, parts, meters and form
-templates: ``<resource>:read`` reads and nothing more; ``<resource>:write`` also writes."""
+"""The OAuth scopes of users, teams, contractors, cost categories, documents, parts, purchase
+orders, meters and form templates: ``<resource>:read`` reads and nothing more; ``<resource>:write`` also writes."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ RESOURCES = [
     ("teams", "/teams", {"name": "Plumbers"}),
     ("contractors", "/contractors", {"name": "Acme"}),
     ("parts", "/parts", {"name": "Filter"}),
+    ("purchaseOrders", "/purchaseOrders", {"title": "Filters"}),
     ("meters", "/meters", {"name": "Hours", "units": "h", "frequency": 1}),
     ("formTemplates", "/formTemplates", {"name": "Rounds"}),
 ]

@@ -20,6 +20,7 @@ from premises.api.v1.routes import form_templates as v1_form_templates
 from premises.api.v1.routes import meters as v1_meters
 from premises.api.v1.routes import parts as v1_parts
 from premises.api.v1.routes import places as v1_places
+from premises.api.v1.routes import purchase_orders as v1_purchase_orders
 from premises.api.v1.routes import residents as v1_residents
 from premises.api.v1.routes import site_members as v1_site_members
 from premises.api.v1.routes import teams as v1_teams
@@ -38,6 +39,7 @@ ROUTERS = (
     v1_cost_categories.router,
     v1_documents.router,
     v1_parts.router,
+    v1_purchase_orders.router,
     v1_meters.router,
     v1_form_templates.router,
     v1_work_orders.router,

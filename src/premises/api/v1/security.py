@@ -33,6 +33,8 @@ SCOPE_DESCRIPTIONS = {
     "documents:write": "Upload documents (and read them)",
     "parts:read": "Read parts and their inventory ledgers",
     "parts:write": "Create, change and delete parts (and read them)",
+    "purchaseOrders:read": "Read purchase orders",
+    "purchaseOrders:write": "Create, change, approve, decline, fulfil and delete purchase orders (and read them)",
     "meters:read": "Read meters and their readings",
     "meters:write": "Create, change and delete meters and readings (and read them)",
     "formTemplates:read": "Read checklist templates",

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from premises.api.kit.body import COERCERS, Field, Spec
+from premises.api.kit.body import Field, Spec
 from premises.api.kit.errors import WireInputError
+from premises.api.kit.order_lines import order_lines, receipt
 from premises.api.kit.representation import Fields, Wire, required_of
 from premises.api.upkeep.mappers import assets
 from premises.api.upkeep.mappers.assets import parse_free_fields, parse_value_update
@@ -28,12 +29,10 @@ from premises.kit.commands import build
 from premises.models import PurchaseOrder
 from premises.purchase_order import queries
 from premises.purchase_order.commands import (
-    OrderLine,
     PurchaseOrderCategoryChanges,
     PurchaseOrderCategoryCreate,
     PurchaseOrderChanges,
     PurchaseOrderCreate,
-    Receipt,
 )
 from premises.purchase_order.fields import PURCHASE_ORDER_CATEGORIES, PURCHASE_ORDERS
 
@@ -152,24 +151,6 @@ UPDATE_CATEGORY = Spec(*CATEGORIES.body_fields(not_null=("name",)))
 # ------------------------------------------------------------------------------------------ parsing
 
 
-def _lines(items: Sequence[Any]) -> list[OrderLine]:
-    """``parts`` items: objects ``{id, quantity}`` (a missing quantity is the domain's error)."""
-    out = []
-    for index, item in enumerate(items):
-        where = f"parts[{index}]"
-        entry = COERCERS["object"](where, item)
-        if entry.get("id") is None:
-            raise WireInputError(ErrorCode.REQUIRED, field=f"{where}.id")
-        quantity = entry.get("quantity")
-        out.append(
-            OrderLine(
-                COERCERS["id"](f"{where}.id", entry["id"]),
-                None if quantity is None else COERCERS["number"](f"{where}.quantity", quantity),
-            )
-        )
-    return out
-
-
 def _receipt(fields: dict[str, Any]) -> None:
     """``statusAction`` and ``partsReceived`` come together: a ``Receipt`` of counts."""
     action, received = fields.pop("status_action", None), fields.get("receipt")
@@ -180,18 +161,12 @@ def _receipt(fields: dict[str, Any]) -> None:
         raise WireInputError(ErrorCode.REQUIRED, field="statusAction")
     if received is None:
         raise WireInputError(ErrorCode.REQUIRED, field="partsReceived")
-    counts: dict[str, float] = {}
-    for part_id, count in received.items():
-        try:
-            counts[str(part_id)] = COERCERS["number"]("partsReceived", count)
-        except WireInputError:
-            raise WireInputError(ErrorCode.RECEIPT_NOT_POSITIVE, field="partsReceived") from None
-    fields["receipt"] = Receipt(counts)
+    fields["receipt"] = receipt(received, "partsReceived")
 
 
 def _finish(fields: dict[str, Any]) -> dict[str, Any]:
     if fields.get("parts") is not None:
-        fields["parts"] = _lines(fields["parts"])
+        fields["parts"] = order_lines(fields["parts"])
     if "custom_fields" in fields:
         fields["custom_fields"] = parse_free_fields(fields["custom_fields"] or [], CUSTOM_FIELDS)
     return fields

@@ -1,0 +1,231 @@
+"""/v1/purchaseOrders: the account's purchase orders (the purchase orders of /api/v2, with the same ids),
+each with its part lines embedded (``parts``: ``[{"id", "quantity", "received", "unitCost"}]``, ``id``
+being the part's) and their totals.
+
+The workflow is a set of actions, not a writable ``status``: ``POST /v1/purchaseOrders/{id}/approve``,
+``/decline``, ``/reopen`` (back to awaiting) and ``/fulfil`` (everything still pending arrives; with
+``{"receipt": {partId: count}}`` only those counts, the order ``partially-fulfilled`` until nothing is
+pending), each ``purchase_order.service.update_purchase_order`` with a status or a receipt; a move the
+workflow does not allow is a 422. Purchase orders have no place: every caller that may read them sees
+all of the account's, and a part line must be a part the caller sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from premises.api.kit.auth import RuntimeDep
+from premises.api.kit.body import Field, Spec, read_body
+from premises.api.kit.listing import check_keys
+from premises.api.kit.order_lines import order_lines, receipt
+from premises.api.kit.representation import Fields, Wire, required_of
+from premises.api.v1.listing import ListSpec, page_body, parse_list
+from premises.api.v1.security import PrincipalDep
+from premises.api.v1.wire import INSTANT_SCHEMA, JSON, camel, instant, list_schema, object_schema, responses
+from premises.identity.principal import Principal
+from premises.kit.commands import build
+from premises.models import PurchaseOrder
+from premises.purchase_order import queries, service
+from premises.purchase_order.commands import PurchaseOrderChanges, PurchaseOrderCreate
+from premises.purchase_order.fields import PURCHASE_ORDERS
+
+router = APIRouter(tags=["purchaseOrders"])
+
+NUMBER = {"type": "number"}
+LINES_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["id", "quantity", "received", "unitCost"],
+        "properties": {
+            "id": {"type": "string"},
+            "quantity": NUMBER,
+            "received": NUMBER,
+            "unitCost": {"type": ["number", "null"]},
+        },
+    },
+}
+INSTANT_OR_NULL = {"anyOf": [INSTANT_SCHEMA, {"type": "null"}]}
+
+
+# Fields /v1 shows as they are, under their camelCase names (numbers as numbers), in this order.
+PLAIN = (
+    "tax",
+    "shipping_cost",
+    "other_cost",
+    "requisitioner",
+    "shipping_method",
+    "fob_point",
+    "terms",
+    "notes",
+    *(f"company_{part}" for part in ("name", "slogan", "street", "city", "state", "zip", "phone", "fax")),
+    *(f"shipping_{part}" for part in ("name", "company", "street", "city", "state", "zip", "phone", "fax")),
+)
+
+
+def _instant(name: str, **options: Any) -> Wire:
+    return Wire(name, instant, schema=INSTANT_OR_NULL, **options)
+
+
+V1 = Fields(
+    PURCHASE_ORDERS.attach(
+        "v1",
+        {
+            "id": Wire("id"),
+            "purchase_order_number": Wire("number", sort=True),
+            "title": Wire("title", filter="The title (a comma list: any of)", sort=True),
+            "description": Wire("description"),
+            "status": Wire(
+                "status",
+                filter="awaiting, approved, declined, partially-fulfilled, fulfilled (a comma list: any of)",
+                body=False,
+            ),
+            "category": Wire("category", filter="The purchase-order category's name (a comma list: any of)"),
+            "vendor_id": Wire(
+                "vendor",
+                filter="The vendor's contact id (a comma list: any of)",
+                then=("totalQuantity", "totalCost", "parts"),
+            ),
+            "po_date": _instant("poDate", sort=True),
+            "due_date": _instant("dueDate", sort=True),
+            **{name: Wire(camel(name)) for name in PLAIN},
+            "created_by_user_id": Wire("createdBy"),
+            "approved_at": _instant("approvedAt"),
+            "approved_by_user_id": Wire("approvedBy"),
+            "declined_at": _instant("declinedAt"),
+            "declined_by_user_id": Wire("declinedBy"),
+            "fulfilled_at": _instant("fulfilledAt"),
+            "fulfilled_by_user_id": Wire("fulfilledBy"),
+            "created_at": Wire("createdAt", instant, sort=True, schema=INSTANT_SCHEMA),
+            "updated_at": Wire("updatedAt", instant, sort=True, schema=INSTANT_SCHEMA),
+        },
+    )
+)
+PARTS = Field("parts", "object_list", to="parts")  # [{"id": part id, "quantity": n}]; PATCH replaces every line
+CREATE = Spec(*V1.body_fields(required=required_of(PurchaseOrderCreate)), PARTS, model=PurchaseOrder)
+UPDATE = Spec(*V1.body_fields(not_null=("title", "purchase_order_number")), PARTS, model=PurchaseOrder)
+FULFIL = Spec(Field("receipt", "object", to="receipt"))
+LIST = ListSpec.of(V1, site_field=None, sited=False)
+SCHEMA = object_schema(V1, {"totalQuantity": NUMBER, "totalCost": NUMBER, "parts": LINES_SCHEMA})
+ACTIONS = {"approve": service.APPROVED, "decline": service.DECLINED, "reopen": service.AWAITING}
+
+
+def _with_lines(fields: dict[str, Any]) -> dict[str, Any]:
+    if fields.get("parts") is not None:
+        fields["parts"] = order_lines(fields["parts"])
+    return fields
+
+
+def _render(row: Mapping[str, Any], lines: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    out = V1.render(row)
+    out["totalQuantity"] = sum(line["quantity"] for line in lines)
+    out["totalCost"] = round(sum(line["quantity"] * (line["unit_cost"] or 0) for line in lines), 6)
+    out["parts"] = [
+        {
+            "id": line["part_id"],
+            "quantity": line["quantity"],
+            "received": line["received"],
+            "unitCost": line["unit_cost"],
+        }
+        for line in lines
+    ]
+    return out
+
+
+async def _render_all(runtime: RuntimeDep, principal: Principal, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    lines = await queries.lines(runtime.reader, principal, [r["id"] for r in rows])
+    return [_render(row, lines[row["id"]]) for row in rows]
+
+
+async def _order(runtime: RuntimeDep, principal: Principal, order_id: str, status_code: int = 200) -> Response:
+    row = await queries.get_purchase_order(runtime.reader, principal, order_id)
+    return JSON((await _render_all(runtime, principal, [row]))[0], status_code=status_code)
+
+
+async def _change(runtime: RuntimeDep, principal: Principal, order_id: str, changes: PurchaseOrderChanges) -> Response:
+    await runtime.write(lambda s: service.update_purchase_order(s, principal, order_id, changes).id)
+    return await _order(runtime, principal, order_id)
+
+
+@router.get("/purchaseOrders", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST.openapi())
+async def list_purchase_orders(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    query = parse_list(request, LIST, principal)
+    rows, count = await queries.page_of_purchase_orders(runtime.reader, principal, query)
+    return JSON(page_body(query, rows, count, await _render_all(runtime, principal, rows)))
+
+
+@router.get("/purchaseOrders/{purchase_order_id}", responses=responses(SCHEMA))
+async def get_purchase_order(
+    purchase_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    check_keys(request, frozenset())
+    return await _order(runtime, principal, purchase_order_id)
+
+
+@router.post(
+    "/purchaseOrders", status_code=201, responses=responses(SCHEMA, status=201), openapi_extra=CREATE.openapi()
+)
+async def create_purchase_order(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    fields = _with_lines(CREATE.parse(await read_body(request)))
+    fields["parts"] = fields.get("parts") or ()
+    command = build(PurchaseOrderCreate, fields)
+    order_id = await runtime.write(lambda s: service.create_purchase_order(s, principal, command).id)
+    return await _order(runtime, principal, order_id, 201)
+
+
+@router.patch(
+    "/purchaseOrders/{purchase_order_id}", responses=responses(SCHEMA), openapi_extra=UPDATE.openapi(partial=True)
+)
+async def update_purchase_order(
+    purchase_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    changes = build(PurchaseOrderChanges, _with_lines(UPDATE.parse(await read_body(request), partial=True)))
+    return await _change(runtime, principal, purchase_order_id, changes)
+
+
+@router.delete("/purchaseOrders/{purchase_order_id}", status_code=204, responses=responses(None, status=204))
+async def delete_purchase_order(purchase_order_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    await runtime.write(lambda s: service.delete_purchase_order(s, principal, purchase_order_id))
+    return Response(status_code=204)
+
+
+def _decide(status: str) -> Any:
+    async def decide(
+        purchase_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+    ) -> Response:
+        check_keys(request, frozenset())
+        return await _change(runtime, principal, purchase_order_id, PurchaseOrderChanges(status=status))
+
+    return decide
+
+
+for _action, _status in ACTIONS.items():
+    router.add_api_route(
+        f"/purchaseOrders/{{purchase_order_id}}/{_action}",
+        _decide(_status),
+        methods=["POST"],
+        name=f"{_action}_purchase_order",
+        responses=responses(SCHEMA, extra=(422,)),
+    )
+
+
+@router.post(
+    "/purchaseOrders/{purchase_order_id}/fulfil",
+    responses=responses(SCHEMA, extra=(422,)),
+    openapi_extra=FULFIL.openapi(partial=True),
+)
+async def fulfil_purchase_order(
+    purchase_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    """Without a body every pending part arrives (status ``fulfilled``); ``{"receipt": {partId: count}}``
+    receives those counts only."""
+    received = FULFIL.parse(await read_body(request), partial=True).get("receipt")
+    if received is None:
+        return await _change(runtime, principal, purchase_order_id, PurchaseOrderChanges(status=service.FULFILLED))
+    return await _change(
+        runtime, principal, purchase_order_id, PurchaseOrderChanges(receipt=receipt(received, "receipt"))
+    )
