@@ -78,6 +78,8 @@ OAUTH_SCOPES: dict[str, frozenset[str] | None] = {
     ),
     "workOrders:read": _domain("work_order", "read"),
     "workOrders:write": _domain("work_order", "read", "create", "update", "delete", "assign", "comment"),
+    "requests:read": _domain("request", "read"),
+    "requests:write": _domain("request", "read", "create", "cancel", "delete", "decide"),
     "users:read": _domain("user", "read"),
     "users:write": _domain("user", "read", "create", "update", "set_locations"),
     # A team shows its members: users.

@@ -2,7 +2,8 @@
 
 Every column of the request read model is declared here, in the order ``request.queries`` selects
 it: the ``requests`` table's columns (``queries.COLUMNS`` is ``REQUESTS.columns``), then the
-assignee's email (``queries.JOINED``), a read-only expression over the join ``queries`` adds. The
+assignee's email (``queries.JOINED``), a read-only expression over the join ``queries`` adds, then
+the site and related names of ``place.related`` (selected only by a page that asks for them). The
 writable fields are what a ``RequestCreate`` carries (a request changes afterwards only by its
 decision: approve, reject, cancel); ``tests/domain/request/test_fields.py`` keeps the declarations
 equal to the table and the statuses. Dialects attach their own names and renderers with
@@ -12,6 +13,7 @@ equal to the table and the statuses. Dialects attach their own names and rendere
 from __future__ import annotations
 
 from premises.kit.fields import Catalogue, Field, FieldType, Op
+from premises.place.related import related_fields
 from premises.request.commands import Status
 from premises.work_order.commands import Priority
 
@@ -54,6 +56,9 @@ REQUESTS = Catalogue(
         Field("updated_at", INSTANT, nullable=False),
         # The assignee's email: read-only, neither filtered nor sorted (queries joins users as uto).
         Field("assigned_to_email", STRING, expression="uto.email", ops=NOT_FILTERED, sortable=False),
+        # The site, the related records' names (the joined assignee ``uto``): what /v1 filters on
+        # (``sites``), searches and embeds; only ``queries.page_of_requests`` selects them.
+        *related_fields(),
     ),
     default_sort=(("created_at", True),),
 )

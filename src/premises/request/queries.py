@@ -6,21 +6,23 @@ Every query takes the principal: the read permission, the tenant and ``request.v
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from premises.db.reader import Reader
+from premises.db.reader import Reader, Row, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.kit.listing import ListQuery
+from premises.place.related import without_sites
 from premises.request import visibility
 from premises.request.fields import REQUESTS
 
 # The read model's columns and joined values, in select order: declared once in ``request.fields``.
 COLUMNS = REQUESTS.columns
-JOINED_FIELDS = tuple(f for f in REQUESTS if f.expression is not None)
+# The assignee's email; the related fields after it (``place.related``) only ``page_of_requests`` selects.
+JOINED_FIELDS = (REQUESTS.by_name["assigned_to_email"],)
 JOINED = tuple(f.name for f in JOINED_FIELDS)
 ALL_COLUMNS = COLUMNS + JOINED
 
@@ -45,6 +47,19 @@ def _row(values: Iterable[Any]) -> dict[str, Any]:
 async def list_requests(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
     select = _base(principal).apply(query)
     return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def page_of_requests(
+    reader: Reader, principal: Principal, query: ListQuery, columns: Sequence[str]
+) -> tuple[list[Row], int | None]:
+    """A page of a catalogued ``ListQuery`` of ``REQUESTS`` (same permission and visibility as
+    ``list_requests``; a condition on ``site_id`` is "the location is under these sites"), each row as
+    ``columns`` (declared fields, in that order, as the database returns them) and, when ``query.count``
+    asks, how many match in all."""
+    select = _base(principal)
+    select.apply(without_sites(select, query))
+    rows = await reader.fetch(select.sql([REQUESTS.by_name[name].sql(select.alias) for name in columns]), select.params)
+    return rows, await count_of(reader, select, query)
 
 
 async def get_request(reader: Reader, principal: Principal, request_id: str) -> dict[str, Any]:

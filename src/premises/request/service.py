@@ -30,13 +30,15 @@ from premises.request import visibility
 from premises.request.commands import RequestApproval, RequestCreate, Status
 from premises.work_order.commands import WorkOrderCreate
 from premises.work_order.service import check_category, check_common_references, check_priority, create_work_order
+from premises.work_order.visibility import load_grant
 
 # ------------------------------------------------------------------------------------------ loading
 
 
 def _load(session: Session, principal: Principal, request_id: str, action: str) -> WorkRequest:
-    """The live request, locked, if the principal may ``action`` it and sees it; else NotFound."""
-    grant = principal.require("request", action)
+    """The live request, locked, if the principal may ``action`` it (at some of its places:
+    ``work_order.visibility.load_grant``) and sees it; else NotFound."""
+    grant = load_grant(principal, "request", action)
     request = session.get(WorkRequest, (principal.account_id, request_id), with_for_update=True)
     if (
         request is None

@@ -100,16 +100,9 @@ WORK_ORDER = "work order"  # the record name in NotFound errors
 
 
 def _load(session: Session, principal: Principal, work_order_id: str, action: str) -> WorkOrder:
-    """The live work order, locked, if the principal may ``action`` it and sees it; else NotFound.
-
-    A location-based principal may hold the action at some of its places only (its role there, e.g. a
-    service account's Manager site beside its Staff account-wide role): the visibility rule for the
-    action then finds the work order only at those places."""
-    granted = principal.places_granted("work_order", action)
-    if granted:
-        grant = Grant.ALL if Grant.ALL in granted else Grant.OWN
-    else:
-        grant = principal.require("work_order", action)
+    """The live work order, locked, if the principal may ``action`` it (at some of its places:
+    ``visibility.load_grant``) and sees it; else NotFound."""
+    grant = visibility.load_grant(principal, "work_order", action)
     work_order = session.get(WorkOrder, (principal.account_id, work_order_id), with_for_update=True)
     if work_order is None or work_order.deleted_at is not None:
         raise NotFound(ErrorCode.RECORD_NOT_FOUND, record=WORK_ORDER)

@@ -65,6 +65,17 @@ def restrict_by_grants(
     return select.where("(" + " OR ".join(parts) + ")", *values)
 
 
+def load_grant(principal: Principal, resource: str, action: str) -> Grant:
+    """The grant a write side loads a record at a place with (work orders, requests): a location-based
+    principal may hold the action at some of its places only (its role there, e.g. a service account's
+    Manager site beside its Staff account-wide role), and the visibility rule for the action then finds
+    the record only at those places; else the account-wide grant (or PermissionDenied)."""
+    granted = principal.places_granted(resource, action)
+    if granted:
+        return Grant.ALL if Grant.ALL in granted else Grant.OWN
+    return principal.require(resource, action)
+
+
 def _assigned(principal: Principal) -> Clause:
     """Assigned to the principal, to one of its teams, or naming it as an additional user."""
     me = principal.user_id

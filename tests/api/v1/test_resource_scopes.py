@@ -20,6 +20,7 @@ RESOURCES = [
     ("purchaseOrders", "/purchaseOrders", {"title": "Filters"}),
     ("meters", "/meters", {"name": "Hours", "units": "h", "frequency": 1}),
     ("formTemplates", "/formTemplates", {"name": "Rounds"}),
+    ("requests", "/requests", {"title": "Leaking tap"}),
 ]
 
 

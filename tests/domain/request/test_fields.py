@@ -8,6 +8,7 @@ from premises.api.upkeep.mappers import requests as wire
 from premises.api.upkeep.routes import requests as routes
 from premises.models import WorkRequest
 from premises.models.request import REQUEST_STATUSES
+from premises.place.related import related_fields
 from premises.request import queries
 from premises.request.commands import RequestCreate
 from premises.request.fields import REQUESTS
@@ -23,7 +24,9 @@ def test_every_column_of_the_table_is_declared_once_in_select_order() -> None:
     assert set(REQUESTS.columns) == {c.name for c in WorkRequest.__table__.columns} - NOT_READ
     assert REQUESTS.columns == queries.COLUMNS
     assert queries.JOINED == ("assigned_to_email",)
-    assert tuple(declared) == queries.ALL_COLUMNS
+    # After them the site and related names of place.related, which only a /v1 page selects.
+    related = tuple(f.name for f in related_fields())
+    assert tuple(declared) == queries.ALL_COLUMNS + related
 
 
 def test_the_declarations_agree_with_the_table_the_statuses_and_the_priorities() -> None:
@@ -40,7 +43,8 @@ def test_upkeep_names_only_declared_fields_and_its_bodies_lists_and_schema_deriv
     names = wire.UPKEEP.attachment
     assert REQUESTS.attachments["upkeep"] is names
     # The decision columns show as UpKeep's approved / declined / cancelled keys, which the mapper fills.
-    assert {f.name for f in REQUESTS} - set(names.entries) == {"decided_by_user_id", "decided_at", "decision_reason"}
+    not_shown = {f.name for f in REQUESTS} - set(names.entries) - {f.name for f in related_fields()}
+    assert not_shown == {"decided_by_user_id", "decided_at", "decision_reason"}
     assert {f.name: f.target for f in wire.CREATE.fields.values()} == {
         "title": "title",
         "description": "description",

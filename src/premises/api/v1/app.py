@@ -21,6 +21,7 @@ from premises.api.v1.routes import meters as v1_meters
 from premises.api.v1.routes import parts as v1_parts
 from premises.api.v1.routes import places as v1_places
 from premises.api.v1.routes import purchase_orders as v1_purchase_orders
+from premises.api.v1.routes import requests as v1_requests
 from premises.api.v1.routes import residents as v1_residents
 from premises.api.v1.routes import site_members as v1_site_members
 from premises.api.v1.routes import teams as v1_teams
@@ -43,6 +44,7 @@ ROUTERS = (
     v1_meters.router,
     v1_form_templates.router,
     v1_work_orders.router,
+    v1_requests.router,
     v1_residents.router,
     v1_contacts.router,
     v1_site_members.router,

@@ -22,6 +22,8 @@ SCOPE_DESCRIPTIONS = {
     "cases:write": "Create, change, comment on and link cases, and add case types (and read them)",
     "workOrders:read": "Read work orders",
     "workOrders:write": "Create, change, assign and delete work orders (and read them)",
+    "requests:read": "Read work requests",
+    "requests:write": "Raise, approve (into a work order), decline, cancel and delete work requests (and read them)",
     "users:read": "Read users and their site roles",
     "users:write": "Create, change and deactivate users and their site roles (and read them)",
     "teams:read": "Read teams and their members",
