@@ -27,6 +27,7 @@ ENDPOINTS = {
     "bare": "/_bench/bare",
     "list": "/api/v2/work-orders?limit=50&status=open",
     "list1": "/api/v2/work-orders?limit=1&status=open",
+    "v1list": "/v1/workOrders?limit=50",
 }
 
 
@@ -66,13 +67,16 @@ async def _call(asgi: Any, method: str, target: str, headers: list[tuple[bytes, 
     return b"".join(chunks)
 
 
-async def _measure(database_url: str, email: str, password: str, calls: int, rounds: int) -> dict[str, float]:
+async def _measure(
+    database_url: str, email: str, password: str, client: tuple[str, str], calls: int, rounds: int
+) -> dict[str, float]:
     from premises.api.app import create_app
     from premises.config import Settings
 
     settings = Settings(database_url=database_url, data_dir=Path("/tmp/bench/cpu-data"))
     asgi = create_app(settings)
     results: dict[str, float] = {}
+    client_id, client_secret = client
     async with asgi.router.lifespan_context(asgi):
         form = f"email={email}&password={password}".encode()
         login = await _call(
@@ -80,7 +84,13 @@ async def _measure(database_url: str, email: str, password: str, calls: int, rou
         )
         token = json.loads(login)["result"]["sessionToken"]
         headers = [(b"session-token", token.encode())]
+        grant = f"grant_type=client_credentials&client_id={client_id}&client_secret={client_secret}".encode()
+        issued = await _call(
+            asgi, "POST", "/oauth/token", [(b"content-type", b"application/x-www-form-urlencoded")], grant
+        )
+        bearer = [(b"authorization", b"Bearer " + json.loads(issued)["access_token"].encode())]
         for name, target in ENDPOINTS.items():
+            headers = bearer if target.startswith("/v1/") else headers
             for _ in range(50):  # warm-up: caches, prepared statements
                 await _call(asgi, "GET", target, headers)
             best = float("inf")
@@ -99,13 +109,22 @@ def main(
     calls: Annotated[int, typer.Option(help="Calls per round.")] = 500,
     rounds: Annotated[int, typer.Option(help="Rounds per endpoint; the best is reported.")] = 5,
 ) -> None:
-    """Print the CPU microseconds per request of bare, list (limit=50) and list (limit=1)."""
+    """Print the CPU microseconds per request of bare, list (limit=50), list (limit=1) and /v1's list."""
     import uvloop
 
     os.environ.setdefault("PREMISES_BENCH_ENDPOINTS", "1")
     os.environ.setdefault("PREMISES_LOGIN_FAILURES_PER_ADDRESS", "1000000")
     given = json.loads(credentials.read_text())
-    results = uvloop.run(_measure(given["database_url"], given["admin_email"], given["admin_password"], calls, rounds))
+    results = uvloop.run(
+        _measure(
+            given["database_url"],
+            given["admin_email"],
+            given["admin_password"],
+            (given["client_id"], given["client_secret"]),
+            calls,
+            rounds,
+        )
+    )
     for name, micros in results.items():
         print(f"{name:6} {micros:8.1f} us/request")
     print(json.dumps(results))

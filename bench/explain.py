@@ -24,7 +24,7 @@ from typing import Annotated, Any
 import typer
 
 from premises.db.engine import Database, make_engine
-from premises.db.reader import PostgresReader, Reader, Row, open_reader, sqlite_path
+from premises.db.reader import READ_SETTINGS, PostgresReader, Reader, Row, open_reader, sqlite_path
 from premises.identity import service as identity
 from premises.kit.listing import ListQuery
 from premises.work_order import queries
@@ -97,7 +97,8 @@ def explain_postgres(database_url: str, sql: str, params: dict[str, Any]) -> Non
         print("EXPLAIN (ANALYZE, BUFFERS), literal values")
         for (line,) in conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + literal_sql):
             print("  " + line)
-        conn.execute("SET plan_cache_mode = force_generic_plan")  # as the read pool's connections do
+        for name, value in READ_SETTINGS.items():  # as the read pool's connections do
+            conn.execute(pgsql.SQL("SET {} = {}").format(pgsql.Identifier(name), pgsql.Literal(value)))
         conn.execute(pgsql.SQL("PREPARE bench_list AS ") + pgsql.SQL(translated.sql))
         execute = pgsql.SQL("EXECUTE bench_list ({})").format(pgsql.SQL(", ").join(pgsql.Literal(v) for v in values))
         for _ in range(6):

@@ -223,6 +223,13 @@ class Connections:
             connection.terminate()
 
 
+# The read pool's session settings. Generic plans (see ``PostgresReader``); and random reads priced as
+# on an SSD or from memory (PostgreSQL's default of 4 assumes a spinning disk): otherwise a lookup by
+# primary key in a small table (an account's 200 places) is planned as a scan of the whole table, once
+# per row of a page (docs/benchmarks.md, 2026-12-03 "/v1 work orders").
+READ_SETTINGS = {"plan_cache_mode": "force_generic_plan", "random_page_cost": "1.1"}
+
+
 class PostgresReader:
     """asyncpg connections (:class:`Connections`); statements are prepared and cached per connection.
 
@@ -247,7 +254,7 @@ class PostgresReader:
 
     @classmethod
     async def connect(cls, dsn: str, *, min_size: int = 2, max_size: int = 10) -> PostgresReader:
-        connections = Connections(dsn, max_size, {"plan_cache_mode": "force_generic_plan"})
+        connections = Connections(dsn, max_size, READ_SETTINGS)
         opened = [await connections.acquire() for _ in range(min(min_size, max_size))]
         for connection in opened:
             connections.release(connection)

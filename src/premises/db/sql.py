@@ -91,16 +91,31 @@ class Select:
             cols = ", ".join([*(f"{self.alias}.{c}" for c in self.columns), *self.extra_columns])
         else:
             cols = ", ".join(projection)
-        text = f"SELECT {cols}" + self._from()
+        return f"SELECT {cols}" + self._page()
+
+    def _page(self) -> str:
+        """From the FROM clause on: joins, conditions, the cursor's position, order and page."""
+        text = self._from()
         if self.keyset:
             text += "".join(f" AND {k}" for k in self.keyset)
-        if self.order:
-            text += " ORDER BY " + ", ".join(self.order)
+        text += self._order()
         if self.limit is not None:
             self.params["limit"] = int(self.limit)
             self.params["offset"] = int(self.offset or 0)
             text += " LIMIT :limit OFFSET :offset"
         return text
+
+    def _order(self) -> str:
+        return " ORDER BY " + ", ".join(self.order) if self.order else ""
+
+    def page_first_sql(self, projection: Sequence[str]) -> str:
+        """``sql(projection)`` computed for the page's rows only: the page is chosen from the table's own
+        rows (filters, order, cursor, limit), then ``projection`` (which may carry a subselect per row,
+        such as a related record's name) is evaluated for those rows. A planner that cannot see the
+        limit (a generic plan) would otherwise evaluate the select list for every matching row."""
+        joins = "".join(f" {j}" for j in self.joins)
+        page = f"SELECT {self.alias}.*{self._page()}"
+        return f"SELECT {', '.join(projection)} FROM ({page}) {self.alias}{joins}{self._order()}"
 
     def count_sql(self) -> str:
         """How many rows match the filters (joins and WHERE shared with ``sql()``; no cursor, no page)."""

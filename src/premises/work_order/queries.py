@@ -180,7 +180,8 @@ async def page_of_work_orders(
     the database returns them) and, when ``query.count`` asks and the page is not empty, how many match
     in all (no cursor, no page). ``confirmation`` as in ``list_work_order_rows``."""
     select = _confirmed(_list(principal, query), confirmation)
-    rows = await reader.fetch(select.sql([column_sql(name) for name in columns]), select.params)
+    # The related names are subselects: computed for the page's rows only (``Select.page_first_sql``).
+    rows = await reader.fetch(select.page_first_sql([column_sql(name) for name in columns]), select.params)
     if not rows and confirmation is not None:
         return rows, None  # perhaps no longer a live credential: the caller checks before counting
     # Only a search reads a joined column (the assignee's names) in a condition.

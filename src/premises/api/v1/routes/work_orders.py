@@ -81,8 +81,9 @@ LIST = ListSpec(
     V1.sort_keys(),
 )
 SCHEMA = object_schema(V1)
-# The page's columns: the work order's, then the related records' values its embedded objects show.
-COLUMNS = (*queries.ALL_COLUMNS, *RELATED_COLUMNS)
+# The page's columns: the work order's that /v1 shows or embeds, then the related records' values its
+# embedded objects show (only these: each is carried from the page's rows to the answer).
+COLUMNS = (*(f.name for f, _ in V1.body_items), *RELATED_COLUMNS)
 _render_rows = renderer(V1.row_renderer(COLUMNS), COLUMNS)
 
 

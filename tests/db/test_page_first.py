@@ -1,0 +1,58 @@
+"""``Select.page_first_sql``: the page chosen from the table's own rows, then the projection (with its
+per-row subselects) computed for those rows only: the same rows, in the same order, as ``sql()``."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from premises.db.engine import Database
+from premises.db.reader import open_reader
+from premises.db.sql import Select
+from tests.support.client import Tenant
+from tests.support.factories import make_place
+
+# A related record's name as a subselect per row (as ``place.related.name_of`` builds them).
+PROJECTION = (
+    "t.id",
+    "t.name",
+    "(SELECT p.name FROM places p WHERE p.account_id = t.account_id AND p.id = t.parent_id)",
+)
+
+
+def _pages(database_url: str, account_id: str, *, offset: int, after: str | None) -> tuple[list[Any], list[Any]]:
+    async def run() -> tuple[list[Any], list[Any]]:
+        reader = await open_reader(database_url, pool_size=1)
+        try:
+            pages = []
+            for page_first in (False, True):
+                select = Select("places", ("id",), account_id).where_live()
+                if after is not None:
+                    select.keyset.append(f"t.name > {select._param(after)}")
+                select.order_by("name", descending=False).order_by("id", descending=False).page(offset, 3)
+                sql = select.page_first_sql(PROJECTION) if page_first else select.sql(PROJECTION)
+                pages.append([tuple(row) for row in await reader.fetch(sql, select.params)])
+            return pages[0], pages[1]
+        finally:
+            await reader.close()
+
+    return asyncio.run(run())
+
+
+def test_the_same_page_as_the_plain_statement(
+    database_url: str, db: Database, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    site = make_place(db, tenant.account_id, "Site")
+    for name in ("E", "B", "D", "A", "C"):
+        make_place(db, tenant.account_id, name, parent_id=site)
+    make_place(db, other_tenant.account_id, "A0")
+
+    plain, page_first = _pages(database_url, tenant.account_id, offset=0, after=None)
+    assert page_first == plain
+    assert [row[1] for row in page_first] == ["A", "B", "C"]
+    assert {row[2] for row in page_first} == {"Site"}  # the subselect, computed for the page's rows
+
+    plain, page_first = _pages(database_url, tenant.account_id, offset=1, after="B")
+    assert page_first == plain
+    assert [row[1] for row in page_first] == ["D", "E", "Site"]
+    assert page_first[2][2] is None
