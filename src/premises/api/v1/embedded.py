@@ -6,13 +6,16 @@ it, one it raised) may be at a place it was not added to."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from premises.api.kit.representation import Computed
 from premises.api.v1.wire import INSTANT_SCHEMA
-from premises.db.reader import Row
+from premises.db.reader import Reader, Row
+from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
+from premises.kit.fields import Catalogue, Op
+from premises.kit.listing import ListQuery
 
 MAYBE_INSTANT = {**INSTANT_SCHEMA, "type": ["string", "null"]}
 _LABELLED = {
@@ -58,9 +61,11 @@ EMBEDDED = (
 )
 
 
-def renderer(
-    render: Callable[..., dict[str, Any]], columns: Sequence[str]
-) -> Callable[[Principal, Sequence[Row]], list[dict[str, Any]]]:
+RenderRows = Callable[[Principal, Sequence[Row]], list[dict[str, Any]]]
+Page = Callable[[Reader, Principal, ListQuery, Sequence[str]], Awaitable[tuple[Sequence[Row], int | None]]]
+
+
+def renderer(render: Callable[..., dict[str, Any]], columns: Sequence[str]) -> RenderRows:
     """``render`` (a ``Fields.row_renderer`` over ``columns``) for a page's rows, hiding the places and
     assets the principal does not reach."""
     places = (("Site", columns.index("site_id")), ("Location", columns.index("location_id")))
@@ -79,3 +84,19 @@ def renderer(
         return items
 
     return render_rows
+
+
+def one_of(
+    catalogue: Catalogue, page: Page, columns: Sequence[str], render_rows: RenderRows, record: str
+) -> Callable[[Reader, Principal, str], Awaitable[dict[str, Any]]]:
+    """One record as its list renders it (``page`` of one row by id, with its embedded objects); a
+    record the principal does not read or see is NotFound naming ``record``."""
+
+    async def one(reader: Reader, principal: Principal, record_id: str) -> dict[str, Any]:
+        query = ListQuery.of(catalogue, limit=1).where(catalogue.key, Op.EQ, record_id)
+        rows, _ = await page(reader, principal, query, columns)
+        if not rows:
+            raise NotFound(ErrorCode.RECORD_NOT_FOUND, record=record)
+        return render_rows(principal, rows)[0]
+
+    return one

@@ -13,7 +13,6 @@ approval created), ``rejected`` or ``cancelled``. A request changes only by its 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
@@ -24,17 +23,13 @@ from premises.api.kit.body import Field, Spec, read_body
 from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire, required_of
 from premises.api.runtime import Runtime
-from premises.api.v1.embedded import EMBEDDED, MAYBE_INSTANT, RELATED_COLUMNS, renderer
+from premises.api.v1.embedded import EMBEDDED, MAYBE_INSTANT, RELATED_COLUMNS, one_of, renderer
 from premises.api.v1.listing import ListSpec, page_body, parse_list
 from premises.api.v1.routes import work_orders
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
-from premises.db.reader import Reader
-from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
 from premises.kit.commands import build
-from premises.kit.fields import Op
-from premises.kit.listing import ListQuery
 from premises.models import WorkRequest
 from premises.request import queries, service
 from premises.request.commands import RequestApproval, RequestCreate
@@ -91,12 +86,7 @@ COLUMNS = (*queries.ALL_COLUMNS, *RELATED_COLUMNS)
 _render_rows = renderer(V1.row_renderer(COLUMNS), COLUMNS)
 
 
-async def _request(reader: Reader, principal: Principal, request_id: str) -> dict[str, Any]:
-    query = ListQuery.of(REQUESTS, limit=1).where("id", Op.EQ, request_id)
-    rows, _ = await queries.page_of_requests(reader, principal, query, COLUMNS)
-    if not rows:
-        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="request")
-    return _render_rows(principal, rows)[0]
+_request = one_of(REQUESTS, queries.page_of_requests, COLUMNS, _render_rows, "request")
 
 
 @router.get("/requests", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST.openapi())
