@@ -429,3 +429,33 @@ def unlink_cases(session: Session, principal: Principal, case_id: str, other_id:
         one.updated_at = now
         _activity(session, principal, one, "unlinked", now, [("linked_case_id", two.id, None)])
         _event(session, principal, EventType.CASE_UPDATED, one)
+
+
+# ------------------------------------------------------------------------------------------ work orders
+
+
+def case_for_work_order(
+    session: Session, principal: Principal, case_id: str, location_id: str | None, *, field: str | None = "case_id"
+) -> Case:
+    """The live case a work order is made for, locked, if the principal sees it: else NOT_FOUND naming
+    ``field`` (a body's reference) or, with ``field`` None, NotFound (the case a path names). The work
+    order's place, when given, is the case's site or a place under it (else INVALID naming ``field``)."""
+    try:
+        case = _load(session, principal, case_id, "read")
+    except NotFound:
+        if field is None:
+            raise
+        raise DomainValidation(ErrorCode.NOT_FOUND, field=field, id=case_id) from None
+    if location_id is not None:
+        place = check_location(session, principal, location_id)
+        if site_of(session, place) != case.site_id:
+            raise DomainValidation(ErrorCode.INVALID, field=field or "location_id")
+    return case
+
+
+def record_work_order(session: Session, principal: Principal, case: Case, work_order_id: str) -> None:
+    """Note on the case's activity that a work order was made for it (``linked``, ``work_order_id``)."""
+    now = now_ms()
+    case.updated_at = now
+    _activity(session, principal, case, "linked", now, [("work_order_id", None, work_order_id)])
+    _event(session, principal, EventType.CASE_UPDATED, case, work_order_id=work_order_id)

@@ -34,6 +34,7 @@ class WorkOrder(TenantMixin, TimestampMixin, Base):
     created_by_user_id: Mapped[str | None] = mapped_column(IdColumn())
     requested_by_user_id: Mapped[str | None] = mapped_column(IdColumn())
     request_id: Mapped[str | None] = mapped_column(IdColumn())
+    case_id: Mapped[str | None] = mapped_column(IdColumn())  # the case it was made for (/v1)
     public_requester_email: Mapped[str | None] = mapped_column(String(320))
     custom_status_id: Mapped[str | None] = mapped_column(IdColumn())
     form_template_id: Mapped[str | None] = mapped_column(IdColumn())
@@ -67,12 +68,14 @@ class WorkOrder(TenantMixin, TimestampMixin, Base):
         tenant_fk("completed_by_user_id", "users"),
         tenant_fk("created_by_user_id", "users"),
         tenant_fk("custom_status_id", "work_order_statuses"),
+        tenant_fk("case_id", "cases"),
         Index("ix_work_orders_account_no", "account_id", "work_order_no", unique=True),
         live_index("ix_work_orders_account_created", "created_at", "id"),
         live_index("ix_work_orders_account_status_created", "status", "created_at", "id"),
         live_index("ix_work_orders_account_location", "location_id", "created_at"),
         live_index("ix_work_orders_account_asset", "asset_id"),
         live_index("ix_work_orders_account_assignee", "assigned_to_user_id"),
+        live_index("ix_work_orders_account_case", "case_id", "created_at"),
     )
 
 

@@ -144,6 +144,8 @@ class WorkOrderCreate:
     requested_by_user_id: str | None = None
     request_id: str | None = None
     public_requester_email: str | None = None
+    # The case it is made for (its place defaults to the case's unit, else its site).
+    case_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,7 @@ WORK_ORDERS = Catalogue(
         _id("created_by_user_id", writable=False),
         _id("requested_by_user_id", writable=False),
         _id("request_id", writable=False),
+        _id("case_id"),  # the case it was made for: set on create only (``case.service.case_for_work_order``)
         Field("public_requester_email", FieldType.STRING, max_length=320, searchable=True),
         _id("custom_status_id"),
         _id("form_template_id"),
@@ -70,6 +71,14 @@ WORK_ORDERS = Catalogue(
         Field("updated_at", INSTANT, nullable=False),
         # The site, the related records' names (the joined assignee ``uto`` of ``queries``).
         *related_fields(),
+        # The code of its case ("LA-1"), shown with the case's id.
+        Field(
+            "case_code",
+            ID,
+            expression="(SELECT c.code FROM cases c WHERE c.account_id = {a}.account_id AND c.id = {a}.case_id)",
+            ops=frozenset(),
+            sortable=False,
+        ),
         Field(
             "is_complete",
             FieldType.BOOLEAN,

@@ -45,6 +45,7 @@ COLUMNS = (
     "created_by_user_id",
     "requested_by_user_id",
     "request_id",
+    "case_id",
     "public_requester_email",
     "custom_status_id",
     "form_template_id",

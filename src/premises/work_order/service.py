@@ -9,6 +9,7 @@ shared with the read side.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from enum import Enum
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from premises.account.categories import require_category
 from premises.asset.service import check_asset
+from premises.case.service import case_for_work_order, record_work_order
 from premises.checklist import filling
 from premises.checklist.service import template_lines
 from premises.errors import DomainValidation, ErrorCode, NotFound, PermissionDenied
@@ -26,7 +28,7 @@ from premises.file.service import require_readable_files
 from premises.identity.permissions import Grant
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
-from premises.kit.commands import given
+from premises.kit.commands import build, given
 from premises.kit.counters import next_value
 from premises.kit.ids import new_id
 from premises.kit.references import require_all_live, require_live
@@ -174,6 +176,11 @@ def _custom_status(session: Session, account_id: str, status_id: str) -> WorkOrd
 
 
 def create_work_order(session: Session, principal: Principal, command: WorkOrderCreate) -> WorkOrder:
+    case = None
+    if command.case_id is not None:
+        case = case_for_work_order(session, principal, command.case_id, command.location_id)
+        if command.location_id is None:
+            command = replace(command, location_id=case.unit_id or case.site_id)
     principal.require("work_order", "create", at=command.location_id)
     account_id = principal.account_id
     fields = given(command)
@@ -196,6 +203,7 @@ def create_work_order(session: Session, principal: Principal, command: WorkOrder
         created_by_user_id=principal.user_id,
         requested_by_user_id=fields.get("requested_by_user_id"),
         request_id=fields.get("request_id"),
+        case_id=fields.get("case_id"),
         public_requester_email=fields.get("public_requester_email"),
         archived=False,
         requires_signature=bool(fields.get("signature_file_id")),
@@ -228,7 +236,17 @@ def create_work_order(session: Session, principal: Principal, command: WorkOrder
         payload=snapshot(work_order),
         actor_user_id=principal.user_id,
     )
+    if case is not None:
+        record_work_order(session, principal, case, work_order.id)
     return work_order
+
+
+def create_from_case(session: Session, principal: Principal, case_id: str, fields: dict[str, Any]) -> WorkOrder:
+    """A work order made for the case a path names (NotFound when the principal does not see it), from a
+    body's ``WorkOrderCreate`` fields: its title, description and place are the case's unless given."""
+    case = case_for_work_order(session, principal, case_id, fields.get("location_id"), field=None)
+    defaults = {"title": case.title, "description": case.description}
+    return create_work_order(session, principal, build(WorkOrderCreate, {**defaults, **fields, "case_id": case.id}))
 
 
 def _set_additional_users(session: Session, work_order: WorkOrder, user_ids: Sequence[str]) -> None:

@@ -30,6 +30,8 @@ KEYS = {
     "Location",
     "Asset",
     "Assignee",
+    "case",
+    "Case",
     "createdAt",
     "updatedAt",
 }

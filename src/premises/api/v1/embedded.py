@@ -59,6 +59,17 @@ EMBEDDED = (
         "Assignee", "assigned_to_user_id", {"first": "assignee_first_name", "last": "assignee_last_name"}, _PERSON
     ),
 )
+# A work order's case as ``{"id", "code"}`` (placed after ``case``), from its ``case_code`` column.
+CASE = _embedded(
+    "Case",
+    "case_id",
+    {"code": "case_code"},
+    {
+        "type": ["object", "null"],
+        "required": ["id", "code"],
+        "properties": {"id": {"type": "string"}, "code": {"type": ["string", "null"]}},
+    },
+)
 
 
 RenderRows = Callable[[Principal, Sequence[Row]], list[dict[str, Any]]]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 06:47:53.373740
+Create Date: 2026-12-03 12:35:32.747182
 """
 
 from __future__ import annotations
@@ -1273,134 +1273,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("account_id", "delivery_id", "attempt", name=op.f("pk_webhook_attempts")),
     )
     op.create_table(
-        "work_orders",
-        sa.Column("account_id", sa.String(length=24), nullable=False),
-        sa.Column("id", sa.String(length=24), nullable=False),
-        sa.Column("work_order_no", sa.BigInteger(), nullable=False),
-        sa.Column("title", sa.String(length=500), nullable=False),
-        sa.Column("description", sa.Text(), nullable=True),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("priority", sa.Integer(), nullable=False),
-        sa.Column("category", sa.String(length=200), nullable=True),
-        sa.Column("start_date", sa.BigInteger(), nullable=True),
-        sa.Column("due_date", sa.BigInteger(), nullable=True),
-        sa.Column("end_due_date", sa.BigInteger(), nullable=True),
-        sa.Column("date_completed", sa.BigInteger(), nullable=True),
-        sa.Column("first_status_change_at", sa.BigInteger(), nullable=True),
-        sa.Column("location_id", sa.String(length=24), nullable=True),
-        sa.Column("asset_id", sa.String(length=24), nullable=True),
-        sa.Column("team_id", sa.String(length=24), nullable=True),
-        sa.Column("assigned_to_user_id", sa.String(length=24), nullable=True),
-        sa.Column("assigned_by_user_id", sa.String(length=24), nullable=True),
-        sa.Column("completed_by_user_id", sa.String(length=24), nullable=True),
-        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
-        sa.Column("requested_by_user_id", sa.String(length=24), nullable=True),
-        sa.Column("request_id", sa.String(length=24), nullable=True),
-        sa.Column("public_requester_email", sa.String(length=320), nullable=True),
-        sa.Column("custom_status_id", sa.String(length=24), nullable=True),
-        sa.Column("form_template_id", sa.String(length=24), nullable=True),
-        sa.Column("estimated_duration_hours", sa.Float(), nullable=True),
-        sa.Column("time_spent", sa.Float(), nullable=True),
-        sa.Column("cost", sa.Float(), nullable=True),
-        sa.Column("archived", sa.Boolean(), nullable=False),
-        sa.Column("requires_signature", sa.Boolean(), nullable=False),
-        sa.Column("decrease_inventory", sa.String(length=10), nullable=False),
-        sa.Column("image_file_id", sa.String(length=24), nullable=True),
-        sa.Column("image2_file_id", sa.String(length=24), nullable=True),
-        sa.Column("image3_file_id", sa.String(length=24), nullable=True),
-        sa.Column("image4_file_id", sa.String(length=24), nullable=True),
-        sa.Column("image5_file_id", sa.String(length=24), nullable=True),
-        sa.Column("signature_file_id", sa.String(length=24), nullable=True),
-        sa.Column("additional_user_ids", sa.Text(), nullable=False),
-        sa.Column("file_ids", sa.Text(), nullable=False),
-        sa.Column("form_items", sa.Text(), nullable=False),
-        sa.Column("part_ids", sa.Text(), nullable=False),
-        sa.Column("part_quantities", sa.Text(), nullable=False),
-        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", sa.BigInteger(), nullable=False),
-        sa.Column("updated_at", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["account_id", "asset_id"],
-            ["assets.account_id", "assets.id"],
-            name=op.f("fk_work_orders_account_id_asset_id_assets"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "assigned_by_user_id"],
-            ["users.account_id", "users.id"],
-            name=op.f("fk_work_orders_account_id_assigned_by_user_id_users"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "assigned_to_user_id"],
-            ["users.account_id", "users.id"],
-            name=op.f("fk_work_orders_account_id_assigned_to_user_id_users"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "completed_by_user_id"],
-            ["users.account_id", "users.id"],
-            name=op.f("fk_work_orders_account_id_completed_by_user_id_users"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "created_by_user_id"],
-            ["users.account_id", "users.id"],
-            name=op.f("fk_work_orders_account_id_created_by_user_id_users"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "custom_status_id"],
-            ["work_order_statuses.account_id", "work_order_statuses.id"],
-            name=op.f("fk_work_orders_account_id_custom_status_id_work_order_statuses"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "location_id"],
-            ["places.account_id", "places.id"],
-            name=op.f("fk_work_orders_account_id_location_id_places"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "team_id"],
-            ["teams.account_id", "teams.id"],
-            name=op.f("fk_work_orders_account_id_team_id_teams"),
-        ),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_work_orders_account_id_accounts")),
-        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_work_orders")),
-    )
-    with op.batch_alter_table("work_orders", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_work_orders_account_asset",
-            ["account_id", "asset_id"],
-            unique=False,
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.create_index(
-            "ix_work_orders_account_assignee",
-            ["account_id", "assigned_to_user_id"],
-            unique=False,
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.create_index(
-            "ix_work_orders_account_created",
-            ["account_id", "created_at", "id"],
-            unique=False,
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.create_index(
-            "ix_work_orders_account_location",
-            ["account_id", "location_id", "created_at"],
-            unique=False,
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.create_index("ix_work_orders_account_no", ["account_id", "work_order_no"], unique=True)
-        batch_op.create_index(
-            "ix_work_orders_account_status_created",
-            ["account_id", "status", "created_at", "id"],
-            unique=False,
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
-        )
-
-    op.create_table(
         "case_activity",
         sa.Column("account_id", sa.String(length=24), nullable=False),
         sa.Column("id", sa.String(length=24), nullable=False),
@@ -1477,6 +1349,189 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("account_id", "case_id", "other_case_id", name=op.f("pk_case_links")),
     )
     op.create_table(
+        "meter_readings",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("meter_id", sa.String(length=24), nullable=False),
+        sa.Column("value", sa.Float(), nullable=False),
+        sa.Column("date", sa.BigInteger(), nullable=False),
+        sa.Column("is_reset", sa.Boolean(), nullable=False),
+        sa.Column("evaluated_at", sa.BigInteger(), nullable=True),
+        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "created_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_meter_readings_account_id_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "meter_id"],
+            ["meters.account_id", "meters.id"],
+            name=op.f("fk_meter_readings_account_id_meter_id_meters"),
+        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_meter_readings_account_id_accounts")),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_meter_readings")),
+    )
+    with op.batch_alter_table("meter_readings", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_meter_readings_account_meter_created",
+            ["account_id", "meter_id", "created_at"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_meter_readings_account_meter_date",
+            ["account_id", "meter_id", "date"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.create_table(
+        "work_orders",
+        sa.Column("account_id", sa.String(length=24), nullable=False),
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("work_order_no", sa.BigInteger(), nullable=False),
+        sa.Column("title", sa.String(length=500), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("priority", sa.Integer(), nullable=False),
+        sa.Column("category", sa.String(length=200), nullable=True),
+        sa.Column("start_date", sa.BigInteger(), nullable=True),
+        sa.Column("due_date", sa.BigInteger(), nullable=True),
+        sa.Column("end_due_date", sa.BigInteger(), nullable=True),
+        sa.Column("date_completed", sa.BigInteger(), nullable=True),
+        sa.Column("first_status_change_at", sa.BigInteger(), nullable=True),
+        sa.Column("location_id", sa.String(length=24), nullable=True),
+        sa.Column("asset_id", sa.String(length=24), nullable=True),
+        sa.Column("team_id", sa.String(length=24), nullable=True),
+        sa.Column("assigned_to_user_id", sa.String(length=24), nullable=True),
+        sa.Column("assigned_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("completed_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("requested_by_user_id", sa.String(length=24), nullable=True),
+        sa.Column("request_id", sa.String(length=24), nullable=True),
+        sa.Column("case_id", sa.String(length=24), nullable=True),
+        sa.Column("public_requester_email", sa.String(length=320), nullable=True),
+        sa.Column("custom_status_id", sa.String(length=24), nullable=True),
+        sa.Column("form_template_id", sa.String(length=24), nullable=True),
+        sa.Column("estimated_duration_hours", sa.Float(), nullable=True),
+        sa.Column("time_spent", sa.Float(), nullable=True),
+        sa.Column("cost", sa.Float(), nullable=True),
+        sa.Column("archived", sa.Boolean(), nullable=False),
+        sa.Column("requires_signature", sa.Boolean(), nullable=False),
+        sa.Column("decrease_inventory", sa.String(length=10), nullable=False),
+        sa.Column("image_file_id", sa.String(length=24), nullable=True),
+        sa.Column("image2_file_id", sa.String(length=24), nullable=True),
+        sa.Column("image3_file_id", sa.String(length=24), nullable=True),
+        sa.Column("image4_file_id", sa.String(length=24), nullable=True),
+        sa.Column("image5_file_id", sa.String(length=24), nullable=True),
+        sa.Column("signature_file_id", sa.String(length=24), nullable=True),
+        sa.Column("additional_user_ids", sa.Text(), nullable=False),
+        sa.Column("file_ids", sa.Text(), nullable=False),
+        sa.Column("form_items", sa.Text(), nullable=False),
+        sa.Column("part_ids", sa.Text(), nullable=False),
+        sa.Column("part_quantities", sa.Text(), nullable=False),
+        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id", "asset_id"],
+            ["assets.account_id", "assets.id"],
+            name=op.f("fk_work_orders_account_id_asset_id_assets"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "assigned_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_work_orders_account_id_assigned_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "assigned_to_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_work_orders_account_id_assigned_to_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "case_id"],
+            ["cases.account_id", "cases.id"],
+            name=op.f("fk_work_orders_account_id_case_id_cases"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "completed_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_work_orders_account_id_completed_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "created_by_user_id"],
+            ["users.account_id", "users.id"],
+            name=op.f("fk_work_orders_account_id_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "custom_status_id"],
+            ["work_order_statuses.account_id", "work_order_statuses.id"],
+            name=op.f("fk_work_orders_account_id_custom_status_id_work_order_statuses"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "location_id"],
+            ["places.account_id", "places.id"],
+            name=op.f("fk_work_orders_account_id_location_id_places"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id", "team_id"],
+            ["teams.account_id", "teams.id"],
+            name=op.f("fk_work_orders_account_id_team_id_teams"),
+        ),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_work_orders_account_id_accounts")),
+        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_work_orders")),
+    )
+    with op.batch_alter_table("work_orders", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_work_orders_account_asset",
+            ["account_id", "asset_id"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_work_orders_account_assignee",
+            ["account_id", "assigned_to_user_id"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_work_orders_account_case",
+            ["account_id", "case_id", "created_at"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_work_orders_account_created",
+            ["account_id", "created_at", "id"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_work_orders_account_location",
+            ["account_id", "location_id", "created_at"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index("ix_work_orders_account_no", ["account_id", "work_order_no"], unique=True)
+        batch_op.create_index(
+            "ix_work_orders_account_status_created",
+            ["account_id", "status", "created_at", "id"],
+            unique=False,
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.create_table(
         "meter_notifications",
         sa.Column("account_id", sa.String(length=24), nullable=False),
         sa.Column("id", sa.String(length=24), nullable=False),
@@ -1524,48 +1579,6 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_meter_notifications_account_meter",
             ["account_id", "meter_id", "created_at"],
-            unique=False,
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
-        )
-
-    op.create_table(
-        "meter_readings",
-        sa.Column("account_id", sa.String(length=24), nullable=False),
-        sa.Column("id", sa.String(length=24), nullable=False),
-        sa.Column("meter_id", sa.String(length=24), nullable=False),
-        sa.Column("value", sa.Float(), nullable=False),
-        sa.Column("date", sa.BigInteger(), nullable=False),
-        sa.Column("is_reset", sa.Boolean(), nullable=False),
-        sa.Column("evaluated_at", sa.BigInteger(), nullable=True),
-        sa.Column("created_by_user_id", sa.String(length=24), nullable=True),
-        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", sa.BigInteger(), nullable=False),
-        sa.Column("updated_at", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["account_id", "created_by_user_id"],
-            ["users.account_id", "users.id"],
-            name=op.f("fk_meter_readings_account_id_created_by_user_id_users"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["account_id", "meter_id"],
-            ["meters.account_id", "meters.id"],
-            name=op.f("fk_meter_readings_account_id_meter_id_meters"),
-        ),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_meter_readings_account_id_accounts")),
-        sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_meter_readings")),
-    )
-    with op.batch_alter_table("meter_readings", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_meter_readings_account_meter_created",
-            ["account_id", "meter_id", "created_at"],
-            unique=False,
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.create_index(
-            "ix_meter_readings_account_meter_date",
-            ["account_id", "meter_id", "date"],
             unique=False,
             postgresql_where=sa.text("deleted_at IS NULL"),
             sqlite_where=sa.text("deleted_at IS NULL"),
@@ -2016,19 +2029,6 @@ def downgrade() -> None:
         )
 
     op.drop_table("pm_triggers")
-    with op.batch_alter_table("meter_readings", schema=None) as batch_op:
-        batch_op.drop_index(
-            "ix_meter_readings_account_meter_date",
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.drop_index(
-            "ix_meter_readings_account_meter_created",
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
-        )
-
-    op.drop_table("meter_readings")
     with op.batch_alter_table("meter_notifications", schema=None) as batch_op:
         batch_op.drop_index(
             "ix_meter_notifications_account_meter",
@@ -2037,15 +2037,6 @@ def downgrade() -> None:
         )
 
     op.drop_table("meter_notifications")
-    op.drop_table("case_links")
-    with op.batch_alter_table("case_comments", schema=None) as batch_op:
-        batch_op.drop_index("ix_case_comments_account_case")
-
-    op.drop_table("case_comments")
-    with op.batch_alter_table("case_activity", schema=None) as batch_op:
-        batch_op.drop_index("ix_case_activity_account_case")
-
-    op.drop_table("case_activity")
     with op.batch_alter_table("work_orders", schema=None) as batch_op:
         batch_op.drop_index(
             "ix_work_orders_account_status_created",
@@ -2064,6 +2055,11 @@ def downgrade() -> None:
             sqlite_where=sa.text("deleted_at IS NULL"),
         )
         batch_op.drop_index(
+            "ix_work_orders_account_case",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.drop_index(
             "ix_work_orders_account_assignee",
             postgresql_where=sa.text("deleted_at IS NULL"),
             sqlite_where=sa.text("deleted_at IS NULL"),
@@ -2075,6 +2071,28 @@ def downgrade() -> None:
         )
 
     op.drop_table("work_orders")
+    with op.batch_alter_table("meter_readings", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_meter_readings_account_meter_date",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.drop_index(
+            "ix_meter_readings_account_meter_created",
+            postgresql_where=sa.text("deleted_at IS NULL"),
+            sqlite_where=sa.text("deleted_at IS NULL"),
+        )
+
+    op.drop_table("meter_readings")
+    op.drop_table("case_links")
+    with op.batch_alter_table("case_comments", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_comments_account_case")
+
+    op.drop_table("case_comments")
+    with op.batch_alter_table("case_activity", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_activity_account_case")
+
+    op.drop_table("case_activity")
     op.drop_table("webhook_attempts")
     with op.batch_alter_table("purchase_order_updates", schema=None) as batch_op:
         batch_op.drop_index("ix_purchase_order_updates_po")

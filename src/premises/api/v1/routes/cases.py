@@ -257,7 +257,7 @@ ACTIVITY_SCHEMA = {
         "at": INSTANT_SCHEMA,
     },
 }
-ACTIVITY_FIELDS = {"comment": "comment", "linked_case_id": "case"}
+ACTIVITY_FIELDS = {"comment": "comment", "linked_case_id": "case", "work_order_id": "workOrder"}
 ACTIVITY = ListSpec(CASE_ACTIVITY, None, {"action": "action"}, {"at": "at"}, sited=False)
 
 

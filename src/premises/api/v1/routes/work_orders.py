@@ -1,12 +1,14 @@
 """/v1/workOrders: the work orders of ``/api/v2/work-orders`` (the same records and ids) in /v1's words.
 
 A work order is ``{"id", "number", "title", "description", "status", "priority", "category",
-"startDate", "dueDate", "dateCompleted", "Site", "Location", "Asset", "Assignee", "createdAt",
-"updatedAt"}``. ``status`` is the domain's: ``open``, ``onHold``, ``inProgress``, ``complete``;
+"startDate", "dueDate", "dateCompleted", "Site", "Location", "Asset", "Assignee", "case", "Case",
+"createdAt", "updatedAt"}``. ``status`` is the domain's: ``open``, ``onHold``, ``inProgress``, ``complete``;
 ``priority`` 0 (lowest) to 3 (highest). Bodies name related records by id (``location``, ``asset``,
 ``assignee``); the answer embeds them: ``Site`` (the top-level place above the location) and
 ``Location`` as ``{"id", "label"}``, ``Asset`` as ``{"id", "label"}``, ``Assignee`` as ``{"id",
-"first", "last"}``; a place or asset the caller does not reach is null.
+"first", "last"}``; a place or asset the caller does not reach is null. ``case`` is the case a work
+order was made for (set on create, by ``case`` or ``POST /v1/cases/{id}/workOrders``), embedded as
+``Case``: ``{"id", "code"}``.
 
 The list is a lean route (``LeanRoute``): one statement renders the page with its embedded names, one
 counts.
@@ -24,11 +26,12 @@ from premises.api.kit.body import Spec, read_body
 from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire
 from premises.api.kit.routing import LeanRoute
-from premises.api.v1.embedded import EMBEDDED, MAYBE_INSTANT, RELATED_COLUMNS, renderer
+from premises.api.v1.embedded import CASE, EMBEDDED, MAYBE_INSTANT, RELATED_COLUMNS, renderer
 from premises.api.v1.listing import ListSpec, parse_list
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
-from premises.db.reader import Reader
+from premises.case import queries as case_queries
+from premises.db.reader import Reader, Row
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
 from premises.identity.service import Confirmation
@@ -66,13 +69,16 @@ V1 = Fields(
             "location_id": Wire("location", response=False),
             "asset_id": Wire("asset", response=False),
             "assigned_to_user_id": Wire("assignee", response=False),
+            "case_id": Wire("case", then=(CASE,), filter="The case it was made for (a comma list: any of)"),
             "created_at": Wire("createdAt", instant, schema=INSTANT_SCHEMA, sort=True),
             "updated_at": Wire("updatedAt", instant, schema=INSTANT_SCHEMA, sort=True),
         },
     )
 )
 CREATE = Spec(*V1.body_fields(required=("title",), without=("status",)), model=WorkOrder)
-UPDATE = Spec(*V1.body_fields(not_null=("title",)), model=WorkOrder)
+UPDATE = Spec(*V1.body_fields(not_null=("title",), fixed=("case_id",)), model=WorkOrder)
+# A work order made for a case: its title, description and place default to the case's.
+FROM_CASE = Spec(*V1.body_fields(without=("status", "case_id")), model=WorkOrder)
 # The related records' ids filter too (body names only, so not ``Fields.filter_names``).
 LIST = ListSpec(
     WORK_ORDERS,
@@ -83,7 +89,7 @@ LIST = ListSpec(
 SCHEMA = object_schema(V1)
 # The page's columns: the work order's that /v1 shows or embeds, then the related records' values its
 # embedded objects show (only these: each is carried from the page's rows to the answer).
-COLUMNS = (*(f.name for f, _ in V1.body_items), *RELATED_COLUMNS)
+COLUMNS = (*(f.name for f, _ in V1.body_items), *RELATED_COLUMNS, "case_code")
 _render_rows = renderer(V1.row_renderer(COLUMNS), COLUMNS)
 
 
@@ -105,16 +111,18 @@ async def list_work_orders(request: Request) -> Response:
         rows, count = await queries.page_of_work_orders(reader, principal, query, COLUMNS, confirmation=confirmation)
         if not rows and confirmation is not None:
             return None
-        last = dict(zip(COLUMNS, rows[-1], strict=True)) if len(rows) == query.limit else None
-        return JSON(
-            {
-                "count": count or 0,
-                "items": _render_rows(principal, rows),
-                "nextCursor": query.next_cursor(last) if last is not None else None,
-            }
-        )
+        return JSON(_page(principal, query, rows, count))
 
     return await read_in_one_round_trip(request, read)
+
+
+def _page(principal: Principal, query: ListQuery, rows: list[Row], count: int | None) -> dict[str, Any]:
+    last = dict(zip(COLUMNS, rows[-1], strict=True)) if rows and len(rows) == query.limit else None
+    return {
+        "count": count or 0,
+        "items": _render_rows(principal, rows),
+        "nextCursor": query.next_cursor(last) if last is not None else None,
+    }
 
 
 router.add_api_route(
@@ -165,3 +173,35 @@ async def update_work_order(
 async def delete_work_order(work_order_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     await runtime.write(lambda s: service.delete_work_order(s, principal, work_order_id))
     return Response(status_code=204)
+
+
+# ------------------------------------------------------------------------------------------ a case's
+
+
+@router.get(
+    "/cases/{case_id}/workOrders",
+    responses=responses(list_schema(SCHEMA)),
+    openapi_extra={**LIST.openapi(), "security": [{"oauth2": []}]},
+)
+async def list_case_work_orders(
+    case_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    """The work orders made for a case (those the caller sees), as ``GET /v1/workOrders?case=`` pages them."""
+    query = parse_list(request, LIST, principal).where("case_id", Op.EQ, case_id)
+    await case_queries.get_case(runtime.reader, principal, case_id)
+    rows, count = await queries.page_of_work_orders(runtime.reader, principal, query, COLUMNS)
+    return JSON(_page(principal, query, rows, count))
+
+
+@router.post(
+    "/cases/{case_id}/workOrders",
+    status_code=201,
+    responses=responses(SCHEMA, status=201, extra=(413,)),
+    openapi_extra=FROM_CASE.openapi(),
+)
+async def create_case_work_order(
+    case_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    fields = FROM_CASE.parse(await read_body(request))
+    work_order_id = await runtime.write(lambda s: service.create_from_case(s, principal, case_id, fields).id)
+    return JSON(await _work_order(runtime.reader, principal, work_order_id), status_code=201)
