@@ -16,6 +16,7 @@ from premises.db.reader import Reader, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
+from premises.identity.service import Confirmation
 from premises.kit.listing import ListQuery
 from premises.part.fields import INVENTORY_MOVES, PART_CATEGORIES, PARTS
 from premises.part.visibility import restrict
@@ -38,10 +39,17 @@ def _row(values: Iterable[Any]) -> dict[str, Any]:
     return dict(zip(COLUMNS, values, strict=True))
 
 
-async def list_parts(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
+async def list_parts(
+    reader: Reader, principal: Principal, query: ListQuery, *, confirmation: Confirmation | None = None
+) -> list[dict[str, Any]]:
     """A page of parts; ``query.equals`` may also hold the custom-field pseudo-columns
-    (``place.queries.CUSTOM_FIELD_FILTERS``: a free field of this name / value / unit)."""
-    select = with_free_field(_base(principal), query, OWNER)
+    (``place.queries.CUSTOM_FIELD_FILTERS``: a free field of this name / value / unit). With a
+    ``confirmation`` (``identity.service.cached_principal``) the statement also confirms the cached
+    principal's session: no rows may then mean an ended session."""
+    select = _base(principal)
+    if confirmation is not None:
+        select.where(confirmation.condition, *confirmation.values)
+    select = with_free_field(select, query, OWNER)
     return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
 
 

@@ -8,9 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from premises.api.kit.auth import RuntimeDep
+from premises.api.kit.auth import RuntimeDep, get_runtime, read_in_one_round_trip
 from premises.api.kit.body import read_body
 from premises.api.kit.listing import Filter, check_keys
+from premises.api.kit.routing import LeanRoute
 from premises.api.upkeep.expanders import expand
 from premises.api.upkeep.listing import ListSpec, include_values, includes_openapi, parse_includes, parse_list
 from premises.api.upkeep.mappers import parts as wire
@@ -27,6 +28,7 @@ from premises.api.upkeep.wire import (
 )
 from premises.db.reader import Reader
 from premises.identity.principal import Principal
+from premises.identity.service import Confirmation
 from premises.part import queries, service
 from premises.place.queries import CF_NAME, CF_UNIT, CF_VALUE
 
@@ -81,14 +83,35 @@ async def create_part(request: Request, runtime: RuntimeDep, principal: Principa
     return ok_result(await _detail(runtime.reader, principal, part_id, set()))
 
 
-@router.get("/parts", responses=responses(results_schema(wire.SCHEMA)), openapi_extra=LIST.openapi())
-async def list_parts(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    parsed = parse_list(request, LIST, default_limit=runtime.settings.list_default_limit)
-    rows = await queries.list_parts(runtime.reader, principal, parsed.query)
-    items = await wire.render(runtime.reader, principal, rows)
-    if parsed.includes:
-        await expand(runtime.reader, principal, items, KINDS, parsed.includes)
-    return ok_results(items)
+async def list_parts(request: Request) -> Response:
+    """The lean read path (a LeanRoute, ADR 6): with a principal cached in this process the page's own
+    statement confirms the session (``api.kit.auth.read_in_one_round_trip``); ``includes`` are read as
+    a confirmed principal."""
+    runtime = await get_runtime(request)
+
+    async def read(principal: Principal, confirmation: Confirmation | None) -> Response | None:
+        parsed = parse_list(request, LIST, default_limit=runtime.settings.list_default_limit)
+        if parsed.includes and confirmation is not None:
+            return None  # read again with the full check
+        rows = await queries.list_parts(runtime.reader, principal, parsed.query, confirmation=confirmation)
+        if not rows and confirmation is not None:
+            return None
+        items = await wire.render(runtime.reader, principal, rows)
+        if parsed.includes:
+            await expand(runtime.reader, principal, items, KINDS, parsed.includes)
+        return ok_results(items)
+
+    return await read_in_one_round_trip(request, read)
+
+
+router.add_api_route(
+    "/parts",
+    list_parts,
+    methods=["GET"],
+    responses=responses(results_schema(wire.SCHEMA)),
+    openapi_extra={**LIST.openapi(), "security": [{"APIKeyHeader": []}]},
+    route_class_override=LeanRoute,
+)
 
 
 @router.get("/parts/{part_id}", responses=ITEM, openapi_extra=GET_PARAMS)
