@@ -94,11 +94,15 @@ OAUTH_SCOPES: dict[str, frozenset[str] | None] = {
     "parts:write": _domain("part", "read", "create", "update", "delete"),
     "purchaseOrders:read": _domain("purchase_order", "read"),
     "purchaseOrders:write": _domain("purchase_order", "read", "create", "update", "approve", "fulfill", "delete"),
+    "preventiveMaintenance:read": _domain("preventive_maintenance", "read"),
+    "preventiveMaintenance:write": _domain("preventive_maintenance", "read", "create", "update", "delete"),
     "meters:read": _domain("meter", "read"),
     "meters:write": _domain("meter", "read", "create", "update", "delete")
     | _domain("meter_reading", "create", "update", "delete"),
     "formTemplates:read": _domain("form_template", "read"),
     "formTemplates:write": _domain("form_template", "read", "write"),
+    "webhooks:read": _domain("webhook", "read"),
+    "webhooks:write": _domain("webhook", "read", "create", "update", "delete"),
 }
 DEFAULT_SCOPES = ("api",)
 

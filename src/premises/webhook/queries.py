@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from premises.db.reader import Reader
+from premises.db.reader import Reader, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
@@ -28,8 +28,15 @@ async def list_webhooks(
     reader: Reader, principal: Principal, query: ListQuery, *, dialect: str
 ) -> list[dict[str, Any]]:
     """The live endpoints registered through ``dialect`` (another dialect's names mean nothing to it)."""
+    return (await page_of_webhooks(reader, principal, query, dialect=dialect))[0]
+
+
+async def page_of_webhooks(
+    reader: Reader, principal: Principal, query: ListQuery, *, dialect: str
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of ``list_webhooks`` and, when ``query.count`` asks, how many match in all."""
     select = _visible(principal, dialect).apply(query)
-    return _rows(COLUMNS, await reader.fetch(select.sql(), select.params))
+    return _rows(COLUMNS, await reader.fetch(select.sql(), select.params)), await count_of(reader, select, query)
 
 
 async def get_webhook(reader: Reader, principal: Principal, webhook_id: str, *, dialect: str) -> dict[str, Any]:
@@ -41,11 +48,21 @@ async def get_webhook(reader: Reader, principal: Principal, webhook_id: str, *, 
 
 
 async def list_deliveries(
-    reader: Reader, principal: Principal, webhook_id: str, *, dialect: str, offset: int, limit: int
+    reader: Reader,
+    principal: Principal,
+    webhook_id: str,
+    *,
+    dialect: str,
+    offset: int,
+    limit: int,
+    delivery_id: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The endpoint's deliveries, newest first, each with its ``attempts_log`` (oldest attempt first)."""
+    """The endpoint's deliveries (or only ``delivery_id``), newest first, each with its ``attempts_log``
+    (oldest attempt first)."""
     await get_webhook(reader, principal, webhook_id, dialect=dialect)
     select = Select("webhook_deliveries", DELIVERY_COLUMNS, principal.account_id).where_eq("endpoint_id", webhook_id)
+    if delivery_id is not None:
+        select.where_eq("id", delivery_id)
     select.order_by("created_at", True).order_by("id", True).page(offset, limit)
     deliveries = _rows(DELIVERY_COLUMNS, await reader.fetch(select.sql(), select.params))
     attempts: dict[str, list[dict[str, Any]]] = {d["id"]: [] for d in deliveries}
@@ -55,3 +72,11 @@ async def list_deliveries(
         for row in _rows(ATTEMPT_COLUMNS, await reader.fetch(log.sql(), log.params)):
             attempts[row["delivery_id"]].append(row)
     return [{**d, "attempts_log": attempts[d["id"]]} for d in deliveries]
+
+
+async def count_deliveries(reader: Reader, principal: Principal, webhook_id: str, *, dialect: str) -> int:
+    """How many deliveries the endpoint has in its log (a paged list's total)."""
+    await get_webhook(reader, principal, webhook_id, dialect=dialect)
+    select = Select("webhook_deliveries", ("id",), principal.account_id).where_eq("endpoint_id", webhook_id)
+    row = await reader.fetchrow(select.count_sql(), select.params)
+    return int(row[0]) if row is not None else 0

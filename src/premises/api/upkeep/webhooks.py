@@ -14,11 +14,10 @@ status's name) are null; a resource this module has no renderer for is its snaps
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from premises.api.kit.representation import Fields
+from premises.api.kit.webhooks import Renderer, event_body, renderer
 from premises.api.upkeep.mappers import meters as meter_wire
 from premises.api.upkeep.mappers import parts as part_wire
 from premises.api.upkeep.mappers import preventive_maintenance as pm_wire
@@ -26,8 +25,6 @@ from premises.api.upkeep.mappers import purchase_orders as purchase_order_wire
 from premises.api.upkeep.mappers import requests as request_wire
 from premises.api.upkeep.mappers import work_orders as work_order_wire
 from premises.event.types import EventType
-from premises.kit import jsonutil
-from premises.kit.fields import FieldType
 from premises.meter import queries as meter_queries
 from premises.part import queries as part_queries
 from premises.purchase_order import queries as purchase_order_queries
@@ -35,8 +32,6 @@ from premises.request import queries as request_queries
 from premises.webhook import dialects
 from premises.webhook.dialects import EventView
 from premises.work_order import queries as work_order_queries
-
-log = logging.getLogger("premises.webhooks")
 
 UPKEEP_EVENTS = (
     "WORK_ORDER_CREATED",
@@ -67,45 +62,20 @@ EXTRA_EVENTS = tuple(
 OFFERED = frozenset(UPKEEP_EVENTS + EXTRA_EVENTS)
 
 
-def _snapshot_row(fields: Fields, columns: Sequence[str], payload: Mapping[str, Any]) -> dict[str, Any]:
-    """A read-model row from an event's snapshot: the read model's columns, JSON columns parsed."""
-    json_fields = {f.name for f in fields.attachment.catalogue if f.type in (FieldType.JSON, FieldType.ID_LIST)}
-    row = {column: payload.get(column) for column in columns}
-    for name in json_fields & row.keys():
-        if isinstance(row[name], str):
-            row[name] = jsonutil.loads(row[name])
-    return row
-
-
-def _renderer(
-    fields: Fields, columns: Sequence[str], render: Callable[[Mapping[str, Any]], dict[str, Any]]
-) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
-    return lambda payload: render(_snapshot_row(fields, columns, payload))
-
-
 # resource type (event.resource_type) -> its UpKeep object from the event's snapshot
-RESOURCES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
-    "work_order": _renderer(work_order_wire.UPKEEP, work_order_queries.ALL_COLUMNS, work_order_wire.to_upkeep),
-    "request": _renderer(request_wire.UPKEEP, request_queries.ALL_COLUMNS, request_wire.to_upkeep),
-    "part": _renderer(part_wire.UPKEEP, part_queries.COLUMNS, part_wire.to_upkeep),
-    "meter": _renderer(meter_wire.METER_FIELDS, meter_queries.ALL_COLUMNS, meter_wire.meter_to_upkeep),
-    "meter_reading": _renderer(meter_wire.READING_FIELDS, meter_queries.READING_COLUMNS, meter_wire.reading_to_upkeep),
+RESOURCES: dict[str, Renderer] = {
+    "work_order": renderer(work_order_wire.UPKEEP, work_order_queries.ALL_COLUMNS, work_order_wire.to_upkeep),
+    "request": renderer(request_wire.UPKEEP, request_queries.ALL_COLUMNS, request_wire.to_upkeep),
+    "part": renderer(part_wire.UPKEEP, part_queries.COLUMNS, part_wire.to_upkeep),
+    "meter": renderer(meter_wire.METER_FIELDS, meter_queries.ALL_COLUMNS, meter_wire.meter_to_upkeep),
+    "meter_reading": renderer(meter_wire.READING_FIELDS, meter_queries.READING_COLUMNS, meter_wire.reading_to_upkeep),
     "meter_notification": meter_wire.notification_event_body,
     "pm_trigger": pm_wire.event_body,
     # The order as the change left it (its part lines and custom fields are no columns: empty here).
-    "purchase_order": _renderer(
+    "purchase_order": renderer(
         purchase_order_wire.UPKEEP, purchase_order_queries.COLUMNS, purchase_order_wire.to_upkeep
     ),
 }
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def _generic(payload: Mapping[str, Any]) -> dict[str, Any]:
-    return {_camel(key): value for key, value in payload.items() if key != "account_id"}
 
 
 class UpkeepWebhooks:
@@ -113,14 +83,7 @@ class UpkeepWebhooks:
         return event.type if event.type in OFFERED else None
 
     def body(self, event: EventView, name: str) -> dict[str, Any]:
-        render = RESOURCES.get(event.resource_type, _generic)
-        try:
-            resource = render(event.payload)
-        except Exception:  # a snapshot older than the renderer: send what was recorded
-            log.warning("event %s: rendering its %s failed", event.id, event.resource_type, exc_info=True)
-            resource = _generic(event.payload)
-        resource.setdefault("id", event.resource_id)
-        return {**resource, "event": name}
+        return event_body(RESOURCES, event, name)
 
 
 def expand_events(names: Sequence[str]) -> tuple[str, ...]:

@@ -20,12 +20,14 @@ from premises.api.v1.routes import form_templates as v1_form_templates
 from premises.api.v1.routes import meters as v1_meters
 from premises.api.v1.routes import parts as v1_parts
 from premises.api.v1.routes import places as v1_places
+from premises.api.v1.routes import preventive_maintenance as v1_preventive_maintenance
 from premises.api.v1.routes import purchase_orders as v1_purchase_orders
 from premises.api.v1.routes import requests as v1_requests
 from premises.api.v1.routes import residents as v1_residents
 from premises.api.v1.routes import site_members as v1_site_members
 from premises.api.v1.routes import teams as v1_teams
 from premises.api.v1.routes import users as v1_users
+from premises.api.v1.routes import webhooks as v1_webhooks
 from premises.api.v1.routes import work_orders as v1_work_orders
 from premises.identity.authentication import BEARER_TOKEN
 
@@ -41,6 +43,7 @@ ROUTERS = (
     v1_documents.router,
     v1_parts.router,
     v1_purchase_orders.router,
+    v1_preventive_maintenance.router,
     v1_meters.router,
     v1_form_templates.router,
     v1_work_orders.router,
@@ -49,6 +52,7 @@ ROUTERS = (
     v1_contacts.router,
     v1_site_members.router,
     v1_places.router,
+    v1_webhooks.router,
 )
 
 

@@ -37,10 +37,14 @@ SCOPE_DESCRIPTIONS = {
     "parts:write": "Create, change and delete parts (and read them)",
     "purchaseOrders:read": "Read purchase orders",
     "purchaseOrders:write": "Create, change, approve, decline, fulfil and delete purchase orders (and read them)",
+    "preventiveMaintenance:read": "Read preventive-maintenance triggers",
+    "preventiveMaintenance:write": "Create, change, pause, archive and delete preventive-maintenance triggers (and read them)",
     "meters:read": "Read meters and their readings",
     "meters:write": "Create, change and delete meters and readings (and read them)",
     "formTemplates:read": "Read checklist templates",
     "formTemplates:write": "Create, change and delete checklist templates (and read them)",
+    "webhooks:read": "Read webhook endpoints and their delivery logs",
+    "webhooks:write": "Create, change and delete webhook endpoints and redeliver (and read them)",
 }
 
 oauth2 = OAuth2(

@@ -3,14 +3,13 @@ spellings), delete; and Premises' delivery log and redelivery (docs/webhooks.md)
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import read_body
 from premises.api.kit.listing import check_keys
+from premises.api.kit.webhooks import checked_url
 from premises.api.upkeep.listing import ListSpec, parse_list
 from premises.api.upkeep.mappers import webhooks as wire
 from premises.api.upkeep.security import PrincipalDep
@@ -26,7 +25,6 @@ from premises.api.upkeep.wire import (
 )
 from premises.identity.principal import Principal
 from premises.webhook import queries, service
-from premises.webhook.service import CheckedUrl
 
 router = APIRouter(tags=["webhooks"])
 
@@ -34,14 +32,6 @@ DIALECT = "upkeep"
 LIST = ListSpec(ranges=wire.UPKEEP.ordered(), order_fields=wire.UPKEEP.ordered())
 DELIVERIES = ListSpec()
 ITEM = responses(result_schema(wire.SCHEMA))
-
-
-async def _checked(runtime: RuntimeDep, principal: Principal, url: str, action: str) -> CheckedUrl:
-    """The SSRF guard resolves the host: off the event loop, before the transaction. Only a URL the
-    principal may save is resolved (the permission first, as the service would)."""
-    principal.require("webhook", action)
-    allow = runtime.settings.webhook_allow_private
-    return await asyncio.to_thread(service.check_endpoint_url, url, allow_private=allow)
 
 
 async def _one(runtime: RuntimeDep, principal: Principal, webhook_id: str) -> Response:
@@ -55,7 +45,7 @@ async def _one(runtime: RuntimeDep, principal: Principal, webhook_id: str) -> Re
 )
 async def create_webhook(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     command = wire.parse_create(await read_body(request))
-    url = await _checked(runtime, principal, command.url, "create")
+    url = await checked_url(runtime, principal, command.url, "create")
     endpoint = await runtime.write(lambda s: service.create_webhook(s, principal, command, url, dialect=DIALECT))
     row = await queries.get_webhook(runtime.reader, principal, endpoint.id, dialect=DIALECT)
     # Pipedream reads webhookId at the top level (../shared/reference/upkeep-behaviour.md §3.10).
@@ -81,7 +71,7 @@ async def get_webhook(webhook_id: str, request: Request, runtime: RuntimeDep, pr
 @router.patch("/webhook/{webhook_id}", responses=ITEM, openapi_extra=wire.UPDATE.openapi(partial=True))
 async def update_webhook(webhook_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     changes = wire.parse_update(await read_body(request))
-    url = await _checked(runtime, principal, changes.url, "update") if isinstance(changes.url, str) else None
+    url = await checked_url(runtime, principal, changes.url, "update") if isinstance(changes.url, str) else None
     await runtime.write(lambda s: service.update_webhook(s, principal, webhook_id, changes, url))
     return await _one(runtime, principal, webhook_id)
 
