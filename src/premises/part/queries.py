@@ -39,6 +39,13 @@ def _row(values: Iterable[Any]) -> dict[str, Any]:
     return dict(zip(COLUMNS, values, strict=True))
 
 
+def _page(principal: Principal, query: ListQuery, confirmation: Confirmation | None) -> Select:
+    select = _base(principal)
+    if confirmation is not None:
+        select.where(confirmation.condition, *confirmation.values)
+    return with_free_field(select, query, OWNER)
+
+
 async def list_parts(
     reader: Reader, principal: Principal, query: ListQuery, *, confirmation: Confirmation | None = None
 ) -> list[dict[str, Any]]:
@@ -46,11 +53,35 @@ async def list_parts(
     (``place.queries.CUSTOM_FIELD_FILTERS``: a free field of this name / value / unit). With a
     ``confirmation`` (``identity.service.cached_principal``) the statement also confirms the cached
     principal's session: no rows may then mean an ended session."""
-    select = _base(principal)
-    if confirmation is not None:
-        select.where(confirmation.condition, *confirmation.values)
-    select = with_free_field(select, query, OWNER)
+    select = _page(principal, query, confirmation)
     return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+
+
+# A part's files and free custom fields as JSON arrays in its list row (PostgreSQL: one statement a page;
+# the same order and rows as ``part_files`` and ``custom_fields``).
+PAGE_FIELD_COLUMNS = ("id", "name", "value", "unit", "created_by_user_id", "created_at", "updated_at")
+_PAGE_FILES = (
+    "(SELECT coalesce(json_agg(pf.file_id ORDER BY pf.position, pf.file_id), '[]')::text FROM part_files pf"
+    " JOIN files f ON f.account_id = pf.account_id AND f.id = pf.file_id AND f.deleted_at IS NULL"
+    " WHERE pf.account_id = t.account_id AND pf.part_id = t.id)"
+)
+_PAGE_FIELDS = (
+    "(SELECT coalesce(json_agg(json_build_array("
+    + ", ".join(f"v.{c}" for c in PAGE_FIELD_COLUMNS)
+    + f") ORDER BY v.created_at DESC, v.id DESC), '[]')::text FROM custom_field_values v"
+    f" WHERE v.account_id = t.account_id AND v.owner_type = '{OWNER}' AND v.owner_id = t.id)"
+)
+
+
+async def list_part_rows(
+    reader: Reader, principal: Principal, query: ListQuery, *, confirmation: Confirmation | None = None
+) -> list[tuple[dict[str, Any], str, str]]:
+    """``list_parts``' page (PostgreSQL only), each part with its files and free custom fields as JSON
+    text from the same statement (``PAGE_FIELD_COLUMNS`` arrays, newest field first)."""
+    select = _page(principal, query, confirmation)
+    projection = [*(f"t.{c}" for c in COLUMNS), _PAGE_FILES, _PAGE_FIELDS]
+    rows = [tuple(r) for r in await reader.fetch(select.page_first_sql(projection), select.params)]
+    return [(_row(r[:-2]), r[-2], r[-1]) for r in rows]
 
 
 async def page_of_parts(

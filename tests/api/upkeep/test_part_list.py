@@ -79,8 +79,9 @@ class TestSession:
             assert ok(tenant.admin.get("/parts", params={"limit": 50})) == [created]
         finally:
             observe.statement_observers.remove(seen.append)
-        # the page (confirming the session), its files and its custom fields; no image to read
-        assert len(seen) == 3 and "auth_sessions" in seen[0]
+        # the page (confirming the session), then on SQLite its files and its custom fields (on PostgreSQL
+        # they come with the page's rows); no image to read
+        assert len(seen) == (3 if tenant.db.engine.dialect.name == "sqlite" else 1) and "auth_sessions" in seen[0]
         assert not any("auth_sessions" in statement for statement in seen[1:])
 
     @pytest.mark.parametrize("change", ["revoked_at = 1", "expires_at = 1"])

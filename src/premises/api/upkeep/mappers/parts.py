@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import orjson
+
 from premises.api.kit.body import Field, Spec
 from premises.api.kit.representation import Fields, Wire, required_of
 from premises.api.upkeep.expanders import expander, objects_for_columns
@@ -185,6 +187,21 @@ async def render(reader: Reader, principal: Principal, rows: Sequence[Mapping[st
     fields = await queries.custom_fields(reader, principal, ids)
     images = await objects_for_columns("file", reader, principal, rows, IMAGE_COLUMNS)
     return [to_upkeep(row, files.get(row["id"], ()), fields.get(row["id"], ()), images) for row in rows]
+
+
+async def render_page(
+    reader: Reader, principal: Principal, page: Sequence[tuple[Mapping[str, Any], str, str]]
+) -> list[dict[str, Any]]:
+    """``render`` for ``queries.list_part_rows``' page: the files and custom fields came with the rows."""
+    images = await objects_for_columns("file", reader, principal, [row for row, _, _ in page], IMAGE_COLUMNS)
+    return [
+        to_upkeep(row, orjson.loads(files), [_page_field(row["id"], v) for v in orjson.loads(fields)], images)
+        for row, files, fields in page
+    ]
+
+
+def _page_field(part_id: str, values: Sequence[Any]) -> dict[str, Any]:
+    return {**dict(zip(queries.PAGE_FIELD_COLUMNS, values, strict=True)), "owner_id": part_id}
 
 
 async def render_detail(reader: Reader, principal: Principal, detail: queries.PartDetail) -> dict[str, Any]:

@@ -93,12 +93,17 @@ async def list_parts(request: Request) -> Response:
         parsed = parse_list(request, LIST, default_limit=runtime.settings.list_default_limit)
         if parsed.includes and confirmation is not None:
             return None  # read again with the full check
-        rows = await queries.list_parts(runtime.reader, principal, parsed.query, confirmation=confirmation)
-        if not rows and confirmation is not None:
+        reader = runtime.reader
+        if reader.dialect == "sqlite":  # in-process: the files and custom fields as the detail reads them
+            rows = await queries.list_parts(reader, principal, parsed.query, confirmation=confirmation)
+            items = await wire.render(reader, principal, rows)
+        else:  # one round trip: the files and custom fields come with the page's rows
+            page = await queries.list_part_rows(reader, principal, parsed.query, confirmation=confirmation)
+            items = await wire.render_page(reader, principal, page)
+        if not items and confirmation is not None:
             return None
-        items = await wire.render(runtime.reader, principal, rows)
         if parsed.includes:
-            await expand(runtime.reader, principal, items, KINDS, parsed.includes)
+            await expand(reader, principal, items, KINDS, parsed.includes)
         return ok_results(items)
 
     return await read_in_one_round_trip(request, read)
