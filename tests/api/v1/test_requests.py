@@ -6,9 +6,12 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
+from premises.api.v1.webhooks import RESOURCES
 from premises.db.engine import Database
 from premises.identity.permissions import Role
+from premises.kit import jsonutil
 from premises.user.commands import SiteRole
 from tests.support.client import Tenant
 from tests.support.factories import make_asset, make_place
@@ -257,3 +260,21 @@ def test_the_openapi_document(http: TestClient) -> None:
     paths = http.get("/v1/openapi.json").json()["paths"]
     assert {"/requests", "/requests/{request_id}", "/requests/{request_id}/approve"} <= set(paths)
     assert "patch" not in paths["/requests/{request_id}"]
+
+
+def test_a_request_event_renders_as_v1_shows_the_request(admin: V1, db: Database, tenant: Tenant) -> None:
+    """A /v1 webhook's body for a request event: the request as /v1 renders it, from the event's
+    snapshot (the embedded objects' names are not in it)."""
+    site = make_place(db, tenant.account_id, "Lux Apartments")
+    made = admin.post("/requests", json={"title": "Tap", "location": site, "priority": 2}).json()
+    with db.engine.connect() as connection:
+        payload = connection.execute(
+            text("SELECT payload FROM events WHERE account_id = :a AND resource_id = :r AND type = 'REQUEST_CREATED'"),
+            {"a": tenant.account_id, "r": made["id"]},
+        ).scalar_one()
+    body = RESOURCES["request"](jsonutil.loads(payload))
+    assert set(body) == KEYS
+    assert {k: v for k, v in body.items() if k not in {"Site", "Location"}} == {
+        k: v for k, v in made.items() if k not in {"Site", "Location"}
+    }
+    assert body["Location"] == {"id": site, "label": None}

@@ -15,6 +15,7 @@ from typing import Any
 from premises.api.kit.webhooks import Renderer, event_body, renderer, snapshot_row
 from premises.api.v1.routes import cases as case_wire
 from premises.api.v1.routes import parts as part_wire
+from premises.api.v1.routes import requests as request_wire
 from premises.api.v1.routes import residents as resident_wire
 from premises.case import queries as case_queries
 from premises.event.types import EventType
@@ -39,6 +40,7 @@ RESOURCES: dict[str, Renderer] = {
     "case": renderer(case_wire.V1, case_queries.ALL_COLUMNS, case_wire.to_v1),
     "resident": _resident,
     "part": renderer(part_wire.V1, part_queries.COLUMNS, part_wire.to_v1),
+    "request": renderer(request_wire.V1, request_wire.COLUMNS, request_wire.V1.render),
 }
 
 
