@@ -3,7 +3,7 @@
 /v1 offers every event type the domain records (``event.types``: the maintenance events, the cases'
 ``CASE_*`` and the residents' ``RESIDENT_*`` included) under the domain's own names; ``"*"`` means all
 of them. The body is the changed resource as /v1 renders it (a case as ``GET /v1/cases/{id}`` shows it,
-a resident, a part), at the top level, plus ``event``: the event's name (``api.kit.webhooks``:
+a resident, a part, a request), at the top level, plus ``event``: the event's name (``api.kit.webhooks``:
 rendered from the event's snapshot, so the embedded objects' names, e.g. ``Site.label``, are null).
 """
 
