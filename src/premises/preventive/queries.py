@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from premises.db.reader import Reader
+from premises.db.reader import Reader, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
@@ -32,6 +32,14 @@ def _triggers(principal: Principal) -> Select:
 async def list_triggers(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
     select = _triggers(principal).apply(query)
     return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def page_of_triggers(
+    reader: Reader, principal: Principal, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of the triggers the principal sees (/v1) and, when ``query.count`` asks, how many match in all."""
+    select = _triggers(principal).apply(query)
+    return [_row(r) for r in await reader.fetch(select.sql(), select.params)], await count_of(reader, select, query)
 
 
 async def legacy_triggers(

@@ -1,5 +1,6 @@
 """The OAuth scopes of users, teams, contractors, cost categories, documents, parts, purchase
-orders, meters and form templates: ``<resource>:read`` reads and nothing more; ``<resource>:write`` also writes."""
+orders, preventive maintenance, meters and form templates: ``<resource>:read`` reads and nothing more;
+``<resource>:write`` also writes."""
 
 from __future__ import annotations
 
@@ -18,6 +19,17 @@ RESOURCES = [
     ("contractors", "/contractors", {"name": "Acme"}),
     ("parts", "/parts", {"name": "Filter"}),
     ("purchaseOrders", "/purchaseOrders", {"title": "Filters"}),
+    (
+        "preventiveMaintenance",
+        "/preventiveMaintenance",
+        {
+            "name": "Gutters",
+            "scheduleType": "EVERY_N_DAYS",
+            "start": "2031-01-01T08:00:00",
+            "timeZone": "UTC",
+            "title": "Clear",
+        },
+    ),
     ("meters", "/meters", {"name": "Hours", "units": "h", "frequency": 1}),
     ("formTemplates", "/formTemplates", {"name": "Rounds"}),
     ("requests", "/requests", {"title": "Leaking tap"}),

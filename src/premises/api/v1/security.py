@@ -38,7 +38,9 @@ SCOPE_DESCRIPTIONS = {
     "purchaseOrders:read": "Read purchase orders",
     "purchaseOrders:write": "Create, change, approve, decline, fulfil and delete purchase orders (and read them)",
     "preventiveMaintenance:read": "Read preventive-maintenance triggers",
-    "preventiveMaintenance:write": "Create, change, pause, archive and delete preventive-maintenance triggers (and read them)",
+    "preventiveMaintenance:write": (
+        "Create, change, pause, archive and delete preventive-maintenance triggers (and read them)"
+    ),
     "meters:read": "Read meters and their readings",
     "meters:write": "Create, change and delete meters and readings (and read them)",
     "formTemplates:read": "Read checklist templates",

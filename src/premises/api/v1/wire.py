@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from premises.api.kit.representation import Fields
+from premises.api.kit.representation import Fields, Wire
 from premises.kit.time import ms_to_iso
 
 
@@ -38,6 +38,14 @@ def error(status_code: int, code: str, message: str, details: Mapping[str, Any],
 
 # OpenAPI fragments
 INSTANT_SCHEMA = {"type": "string", "format": "date-time", "examples": ["2025-04-17T23:55:59.719Z"]}
+INSTANT_OR_NULL = {"anyOf": [INSTANT_SCHEMA, {"type": "null"}]}
+
+
+def nullable_instant(name: str, **options: Any) -> Wire:
+    """The ``Wire`` of an instant that may be null (``approvedAt``, ``nextDueAt``)."""
+    return Wire(name, instant, schema=INSTANT_OR_NULL, **options)
+
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error", "message", "details"],

@@ -25,7 +25,16 @@ from premises.api.kit.order_lines import order_lines, receipt
 from premises.api.kit.representation import Fields, Wire, required_of
 from premises.api.v1.listing import ListSpec, page_body, parse_list
 from premises.api.v1.security import PrincipalDep
-from premises.api.v1.wire import INSTANT_SCHEMA, JSON, camel, instant, list_schema, object_schema, responses
+from premises.api.v1.wire import (
+    INSTANT_SCHEMA,
+    JSON,
+    camel,
+    instant,
+    list_schema,
+    nullable_instant,
+    object_schema,
+    responses,
+)
 from premises.identity.principal import Principal
 from premises.kit.commands import build
 from premises.models import PurchaseOrder
@@ -49,7 +58,6 @@ LINES_SCHEMA = {
         },
     },
 }
-INSTANT_OR_NULL = {"anyOf": [INSTANT_SCHEMA, {"type": "null"}]}
 
 
 # Fields /v1 shows as they are, under their camelCase names (numbers as numbers), in this order.
@@ -65,10 +73,6 @@ PLAIN = (
     *(f"company_{part}" for part in ("name", "slogan", "street", "city", "state", "zip", "phone", "fax")),
     *(f"shipping_{part}" for part in ("name", "company", "street", "city", "state", "zip", "phone", "fax")),
 )
-
-
-def _instant(name: str, **options: Any) -> Wire:
-    return Wire(name, instant, schema=INSTANT_OR_NULL, **options)
 
 
 V1 = Fields(
@@ -90,15 +94,15 @@ V1 = Fields(
                 filter="The vendor's contact id (a comma list: any of)",
                 then=("totalQuantity", "totalCost", "parts"),
             ),
-            "po_date": _instant("poDate", sort=True),
-            "due_date": _instant("dueDate", sort=True),
+            "po_date": nullable_instant("poDate", sort=True),
+            "due_date": nullable_instant("dueDate", sort=True),
             **{name: Wire(camel(name)) for name in PLAIN},
             "created_by_user_id": Wire("createdBy"),
-            "approved_at": _instant("approvedAt"),
+            "approved_at": nullable_instant("approvedAt"),
             "approved_by_user_id": Wire("approvedBy"),
-            "declined_at": _instant("declinedAt"),
+            "declined_at": nullable_instant("declinedAt"),
             "declined_by_user_id": Wire("declinedBy"),
-            "fulfilled_at": _instant("fulfilledAt"),
+            "fulfilled_at": nullable_instant("fulfilledAt"),
             "fulfilled_by_user_id": Wire("fulfilledBy"),
             "created_at": Wire("createdAt", instant, sort=True, schema=INSTANT_SCHEMA),
             "updated_at": Wire("updatedAt", instant, sort=True, schema=INSTANT_SCHEMA),
