@@ -85,6 +85,9 @@ def test_validation_names_case(admin: V1, db: Database, tenant: Tenant) -> None:
     assert error_details(from_case, 400, "invalid_request")["field"] == "location"
     unknown = admin.post(f"/cases/{case['id']}/workOrders", json={"case": case["id"]})
     assert error_details(unknown, 400, "invalid_request")["field"] == "case"
+    raised = _created(admin.post("/requests", json={"title": "Leaking tap"}))
+    approved = admin.post(f"/requests/{raised['id']}/approve", json={"case": case["id"]})
+    assert error_details(approved, 400, "invalid_request")["field"] == "case"  # approving takes no case
     error_details(admin.post("/cases/nothing-here/workOrders", json={}), 404, "not_found")
     error_details(admin.get("/cases/nothing-here/workOrders"), 404, "not_found")
     deleted = _case(admin, site["id"])

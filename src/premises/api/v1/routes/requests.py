@@ -70,7 +70,7 @@ V1 = Fields(
 )
 CREATE = Spec(*V1.body_fields(required=required_of(RequestCreate)), model=WorkRequest)
 # Approving: the work order's fields that replace the request's values, as /v1/workOrders names them.
-APPROVE = work_orders.CREATE
+APPROVE = work_orders.FROM_RECORD
 # Declining and cancelling take an optional reason.
 DECISION = Spec(Field("reason", max_length=10_000))
 # The related records' ids filter too (body names only, so not ``Fields.filter_names``).

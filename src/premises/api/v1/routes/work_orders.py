@@ -77,8 +77,9 @@ V1 = Fields(
 )
 CREATE = Spec(*V1.body_fields(required=("title",), without=("status",)), model=WorkOrder)
 UPDATE = Spec(*V1.body_fields(not_null=("title",), fixed=("case_id",)), model=WorkOrder)
-# A work order made for a case: its title, description and place default to the case's.
-FROM_CASE = Spec(*V1.body_fields(without=("status", "case_id")), model=WorkOrder)
+# A work order made from another record (a case; an approved request): nothing required (the record's
+# values stand in), no ``case``.
+FROM_RECORD = Spec(*V1.body_fields(without=("status", "case_id")), model=WorkOrder)
 # The related records' ids filter too (body names only, so not ``Fields.filter_names``).
 LIST = ListSpec(
     WORK_ORDERS,
@@ -197,11 +198,11 @@ async def list_case_work_orders(
     "/cases/{case_id}/workOrders",
     status_code=201,
     responses=responses(SCHEMA, status=201, extra=(413,)),
-    openapi_extra=FROM_CASE.openapi(),
+    openapi_extra=FROM_RECORD.openapi(),
 )
 async def create_case_work_order(
     case_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
 ) -> Response:
-    fields = FROM_CASE.parse(await read_body(request))
+    fields = FROM_RECORD.parse(await read_body(request))
     work_order_id = await runtime.write(lambda s: service.create_from_case(s, principal, case_id, fields).id)
     return JSON(await _work_order(runtime.reader, principal, work_order_id), status_code=201)
