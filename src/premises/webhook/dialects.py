@@ -2,8 +2,9 @@
 
 The domain records events in its own names (``event.types.EventType``, a snapshot of the resource in
 domain field names). Each dialect that offers webhooks registers a ``WebhookDialect`` here (UpKeep's:
-``premises.api.upkeep.webhooks``); an endpoint remembers the dialect it was registered through, and
-the fan-out asks that dialect whether the endpoint hears the event, under which name, with which body.
+``premises.api.upkeep.webhooks``, /v1's: ``premises.api.v1.webhooks``); an endpoint remembers the
+dialect it was registered through, and the fan-out asks that dialect whether the endpoint hears the
+event, under which name, with which body.
 """
 
 from __future__ import annotations
