@@ -15,12 +15,13 @@ from typing import Any
 from premises.asset.fields import ASSETS, CUSTOM_FIELD_DEFINITIONS, DOWNTIME_STATUSES
 from premises.asset.visibility import restrict
 from premises.assignment.service import MEMBER_TYPES
-from premises.db.reader import Reader
+from premises.db.reader import Reader, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.kit.listing import ListQuery
+from premises.place.subtree import under_sites
 
 # The read model's columns and joined values, in select order: declared once in ``asset.fields``.
 COLUMNS = ASSETS.columns
@@ -138,6 +139,15 @@ async def list_assets(
         _custom_filter(select, index, spec)
     select.apply(query)
     return [_row(r) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def page_of_assets(
+    reader: Reader, principal: Principal, query: ListQuery, sites: Sequence[str] = ()
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of the assets the principal sees (``sites``: only those at or below these sites) and,
+    when ``query.count`` asks, how many match in all."""
+    select = under_sites(_base(principal), sites).apply(query)
+    return [_row(r) for r in await reader.fetch(select.sql(), select.params)], await count_of(reader, select, query)
 
 
 async def get_asset(reader: Reader, principal: Principal, asset_id: str) -> dict[str, Any]:

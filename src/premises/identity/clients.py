@@ -90,6 +90,8 @@ OAUTH_SCOPES: dict[str, frozenset[str] | None] = {
     "costCategories:read": _domain("cost_category", "read"),
     "documents:read": _domain("file", "read"),
     "documents:write": _domain("file", "read", "create"),
+    "assets:read": _domain("asset", "read"),
+    "assets:write": _domain("asset", "read", "create", "update", "delete", "record_downtime"),
     "parts:read": _domain("part", "read"),
     "parts:write": _domain("part", "read", "create", "update", "delete"),
     "purchaseOrders:read": _domain("purchase_order", "read"),

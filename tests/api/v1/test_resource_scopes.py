@@ -18,6 +18,7 @@ RESOURCES = [
     ("teams", "/teams", {"name": "Plumbers"}),
     ("contractors", "/contractors", {"name": "Acme"}),
     ("parts", "/parts", {"name": "Filter"}),
+    ("assets", "/assets", {"name": "Boiler"}),
     ("purchaseOrders", "/purchaseOrders", {"title": "Filters"}),
     (
         "preventiveMaintenance",

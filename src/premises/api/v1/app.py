@@ -11,6 +11,7 @@ from premises.api.kit.routing import include_routers
 from premises.api.runtime import Runtime
 from premises.api.v1 import errors
 from premises.api.v1.routes import api_clients, sites
+from premises.api.v1.routes import assets as v1_assets
 from premises.api.v1.routes import cases as v1_cases
 from premises.api.v1.routes import contacts as v1_contacts
 from premises.api.v1.routes import contractors as v1_contractors
@@ -42,6 +43,7 @@ ROUTERS = (
     v1_cost_categories.router,
     v1_documents.router,
     v1_parts.router,
+    v1_assets.router,
     v1_purchase_orders.router,
     v1_preventive_maintenance.router,
     v1_meters.router,

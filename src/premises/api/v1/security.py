@@ -33,6 +33,8 @@ SCOPE_DESCRIPTIONS = {
     "costCategories:read": "Read the cost categories",
     "documents:read": "Read documents (and their download links)",
     "documents:write": "Upload documents (and read them)",
+    "assets:read": "Read assets",
+    "assets:write": "Create, change and delete assets and record their downtime (and read them)",
     "parts:read": "Read parts and their inventory ledgers",
     "parts:write": "Create, change and delete parts (and read them)",
     "purchaseOrders:read": "Read purchase orders",
