@@ -191,3 +191,35 @@ def test_roles(admin: V1, http: TestClient, db: Database, tenant: Tenant) -> Non
     )
     manager = site_client(http, db, tenant.account_id, site, role=Role.MANAGER)
     assert manager.delete(f"/assets/{asset['id']}").status_code == 204
+
+
+def test_custom_fields_list_change_and_delete(admin: V1, tenant: Tenant, other_tenant: Tenant) -> None:
+    typed = tenant.admin.post("/custom-fields/assets", json={"name": "Colour", "type": "singleLineText"}).json()
+    typed_id = typed["result"]["id"]
+    body = {
+        "name": "Boiler",
+        "customFields": [{"id": typed_id, "fieldValue": {"singleLineTextValue": "Red"}}],
+        "customFieldsAsset": [{"name": "width", "value": "10", "unit": "cm"}],
+    }
+    asset_id = tenant.admin.post("/assets", json=body).json()["result"]["id"]
+    listed = admin.get(f"/assets/{asset_id}/customFields").json()
+    assert listed["count"] == 2 and listed["nextCursor"] is None
+    by_name = {f["name"]: f for f in listed["items"]}
+    assert set(by_name["Colour"]) == {"id", "definition", "name", "value", "unit", "createdAt", "updatedAt"}
+    assert (by_name["Colour"]["id"], by_name["Colour"]["definition"], by_name["Colour"]["value"]) == (
+        typed_id,
+        typed_id,
+        "Red",
+    )
+    free = by_name["width"]
+    assert (free["definition"], free["value"], free["unit"]) == (None, "10", "cm")
+    changed = admin.patch(f"/assets/{asset_id}/customFields/{free['id']}", json={"value": "12"}).json()
+    assert (changed["id"], changed["value"], changed["unit"]) == (free["id"], "12", "cm")
+    assert admin.patch(f"/assets/{asset_id}/customFields/{typed_id}", json={"value": "Blue"}).json()["value"] == "Blue"
+    renamed = admin.patch(f"/assets/{asset_id}/customFields/{typed_id}", json={"name": "Hue"})
+    assert error_details(renamed, 400, "invalid_request")["field"] == "name"
+    assert admin.delete(f"/assets/{asset_id}/customFields/{free['id']}").status_code == 204
+    assert [f["name"] for f in admin.get(f"/assets/{asset_id}/customFields").json()["items"]] == ["Colour"]
+    error_details(admin.delete(f"/assets/{asset_id}/customFields/{free['id']}"), 404, "not_found")
+    theirs = other_tenant.admin.post("/assets", json={"name": "Theirs"}).json()["result"]["id"]
+    error_details(admin.get(f"/assets/{theirs}/customFields"), 404, "not_found")

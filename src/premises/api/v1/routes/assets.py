@@ -4,7 +4,9 @@ An asset is at a place (``location``, a site or a place below one): a location-b
 assets at its places (``asset.visibility``), and ``sites`` lists the assets at or below those sites.
 ``downtimeStatus`` is ``available``, ``not-available`` or the id of one of the account's downtime
 statuses; ``POST /v1/assets/{id}/downtime`` records a change of it (``asset.downtime``), which moves
-``downtimeStatus`` when it is the asset's newest.
+``downtimeStatus`` when it is the asset's newest. ``GET /v1/assets/{id}/customFields`` lists the
+asset's custom field values (a typed field's is named by its definition's id), ``PATCH`` and
+``DELETE /v1/assets/{id}/customFields/{fieldId}`` change or remove one (``asset.service``).
 """
 
 from __future__ import annotations
@@ -24,12 +26,12 @@ from premises.api.v1.listing import ListSpec, page_body, parse_list, requested_s
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
 from premises.asset import downtime, queries, service
-from premises.asset.commands import AssetChanges, AssetCreate, DowntimeEvent
+from premises.asset.commands import AssetChanges, AssetCreate, DowntimeEvent, ValueChanges
 from premises.asset.fields import ASSETS
 from premises.errors import DomainValidation
 from premises.identity.principal import Principal
 from premises.kit.commands import build
-from premises.models import Asset
+from premises.models import Asset, CustomFieldValue
 
 router = APIRouter(tags=["assets"])
 
@@ -82,6 +84,43 @@ DOWNTIME = Spec(
 )
 # The v1 names of the domain fields a refused downtime record names.
 _DOWNTIME_NAMES = {"status": "status", "recorded_on": "recordedAt", "status_category_id": "statusCategory"}
+
+
+# One custom field value of an asset: a typed field's (``definition`` set; its value as text) or a free one.
+_TEXT = {"type": ["string", "null"]}
+CUSTOM_FIELD_SCHEMA = {
+    "type": "object",
+    "required": ["id", "definition", "name", "value", "unit", "createdAt", "updatedAt"],
+    "properties": {
+        "id": {"type": "string"},
+        "definition": _TEXT,
+        "name": _TEXT,
+        "value": _TEXT,
+        "unit": _TEXT,
+        "createdAt": INSTANT_SCHEMA,
+        "updatedAt": INSTANT_SCHEMA,
+    },
+}
+CUSTOM_FIELD = Spec(
+    Field("name", max_length=200, nullable=False),
+    Field("value", max_length=5000),
+    Field("unit", max_length=100),
+    model=CustomFieldValue,
+)
+
+
+def custom_field_to_v1(value: dict[str, Any]) -> dict[str, Any]:
+    """A custom field value as /v1 shows it: a typed field is named by its definition's id and name."""
+    typed = value["definition_id"] is not None
+    return {
+        "id": value["definition_id"] if typed else value["id"],
+        "definition": value["definition_id"],
+        "name": value["definition_name"] if typed else value["name"],
+        "value": value["value"],
+        "unit": None if typed else value["unit"],
+        "createdAt": instant(value["created_at"]),
+        "updatedAt": instant(value["updated_at"]),
+    }
 
 
 async def _asset(runtime: Runtime, principal: Principal, asset_id: str) -> dict[str, Any]:
@@ -140,3 +179,32 @@ async def record_downtime(asset_id: str, request: Request, runtime: RuntimeDep, 
         name = _DOWNTIME_NAMES.get(error.field, error.field)
         raise DomainValidation(f"{name} is not acceptable ({error.code.value})", field=name)
     return JSON(await _asset(runtime, principal, asset_id))
+
+
+@router.get("/assets/{asset_id}/customFields", responses=responses(list_schema(CUSTOM_FIELD_SCHEMA)))
+async def list_custom_fields(asset_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    check_keys(request, frozenset())
+    await queries.get_asset(runtime.reader, principal, asset_id)
+    values = (await queries.custom_values(runtime.reader, principal, [asset_id]))[asset_id]
+    items = [custom_field_to_v1(v) for v in values if v["definition_id"] is None or v["definition_deleted_at"] is None]
+    return JSON({"count": len(items), "items": items, "nextCursor": None})
+
+
+@router.patch(
+    "/assets/{asset_id}/customFields/{field_id}",
+    responses=responses(CUSTOM_FIELD_SCHEMA),
+    openapi_extra=CUSTOM_FIELD.openapi(partial=True),
+)
+async def update_custom_field(
+    asset_id: str, field_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    """Change one custom field: a free field's ``name``, ``value``, ``unit``; a typed field's ``value``."""
+    changes = build(ValueChanges, CUSTOM_FIELD.parse(await read_body(request), partial=True))
+    await runtime.write(lambda s: service.update_custom_field(s, principal, asset_id, field_id, changes).id)
+    return JSON(custom_field_to_v1(await queries.get_asset_custom_field(runtime.reader, principal, asset_id, field_id)))
+
+
+@router.delete("/assets/{asset_id}/customFields/{field_id}", status_code=204, responses=responses(None, status=204))
+async def delete_custom_field(asset_id: str, field_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    await runtime.write(lambda s: service.delete_custom_field(s, principal, asset_id, field_id))
+    return Response(status_code=204)
