@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     list_default_limit: int = Field(default=100, ge=1)
     list_max_limit: int = Field(default=5000, ge=1)
     db_pool_size: int = Field(default=10, ge=1, le=1000)
+    db_pool_timeout: float = Field(
+        default=30, gt=0, le=3600, description="Seconds a request waits for a free connection before a 503."
+    )
     public_url: str = Field(default="", description="Base URL clients reach this server at (file links).")
     secret_key: str = Field(default="", description="Signs file links; generated into data_dir when empty.")
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1, description="Largest file POST /files accepts.")

@@ -63,6 +63,7 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
     RATE_LIMITED = "rate_limited"
     TOO_LARGE = "too_large"
+    UNAVAILABLE = "unavailable"  # the database is out of connections or unreachable: retry
     CONFLICTING_CHANGE = "conflicting_change"  # a constraint no rule explains (db.integrity)
     # Places
     LOCATION_REQUIRED_FOR_LOCATION_BASED = "location_required_for_location_based"
@@ -194,6 +195,7 @@ TEMPLATES: dict[ErrorCode, str] = {
     ErrorCode.UNAUTHENTICATED: "authentication required",
     ErrorCode.RATE_LIMITED: "too many requests",
     ErrorCode.TOO_LARGE: "{field} is too large",
+    ErrorCode.UNAVAILABLE: "the server is busy: retry in {retry_after} s",
     ErrorCode.CONFLICTING_CHANGE: "the change conflicts with the current data; reload and try again",
     ErrorCode.NOT_A_MEMBER: "{record} is not a member of this {of}",
     ErrorCode.CREDENTIALS_REQUIRED: "credentials required",
@@ -372,3 +374,10 @@ class TooLarge(PremisesError):
     """The input is larger than a configured limit (an upload, a request body)."""
 
     default_code = ErrorCode.TOO_LARGE
+
+
+class Unavailable(PremisesError):
+    """The request could not be served now (no database connection free, or the database refused one);
+    nothing was written and the same request may simply be sent again after ``retry_after`` seconds."""
+
+    default_code = ErrorCode.UNAVAILABLE

@@ -43,6 +43,9 @@ def running_server(
         "PREMISES_DATABASE_URL": database_url,
         "PREMISES_DATA_DIR": str(data_dir),
         "PREMISES_WORKER_EMBEDDED": "0",
+        # Few connections a process: the suite's servers (two pytest workers, two processes each) and
+        # their tests' own engines stay well inside PostgreSQL's max_connections (100 by default).
+        "PREMISES_DB_POOL_SIZE": "4",
     }
     for name, value in (env or {}).items():
         if value is None:

@@ -56,7 +56,8 @@ def create_app(settings: Settings | None = None, dialects: Sequence[Dialect] = D
     check_distinct(dialects)
     settings = settings or get_settings()
     url = settings.resolved_database_url
-    runtime = Runtime(settings=settings, db=Database(make_engine(url, pool_size=settings.db_pool_size)))
+    engine = make_engine(url, pool_size=settings.db_pool_size, pool_timeout=settings.db_pool_timeout)
+    runtime = Runtime(settings=settings, db=Database(engine))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

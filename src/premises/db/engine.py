@@ -58,13 +58,17 @@ def _observe_statements(engine: Engine) -> None:
             observe.notify(statement)
 
 
-def make_engine(database_url: str, *, pool_size: int = 10) -> Engine:
+def make_engine(database_url: str, *, pool_size: int = 10, pool_timeout: float = 30) -> Engine:
+    """``pool_size`` connections kept, as many again opened at peaks; a caller waits up to ``pool_timeout``
+    seconds for one before ``db.unavailable`` makes it a 503 (SQLite waits ``SQLITE_BUSY_TIMEOUT_MS`` for its lock)."""
     url = sqlalchemy_url(database_url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
     else:
-        engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        engine = create_engine(
+            url, pool_size=pool_size, max_overflow=pool_size, pool_timeout=pool_timeout, pool_pre_ping=True
+        )
     _observe_statements(engine)
     return engine
 

@@ -11,7 +11,9 @@ domain -> wire translation it applies to errors raised by the domain.
 
 ``ErrorHooks`` are how a dialect renders every error (its format, statuses and words);
 ``install_error_hooks`` puts them on the dialect's app, logging unexpected errors with an id (the
-request id, ``premises.api.observability``).
+request id, ``premises.api.observability``). A database that cannot serve the request now (no free
+connection, refused, locked: ``premises.db.unavailable``) is not unexpected: it is rendered as the
+domain error ``Unavailable``, a 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from premises.db.unavailable import as_unavailable
 from premises.errors import DomainValidation, PremisesError
 from premises.logging_setup import current_request_id
 
@@ -69,6 +72,10 @@ def install_error_hooks(app: FastAPI, hooks: ErrorHooks, log: logging.Logger) ->
 
     async def unexpected(request: Request, exc: Exception) -> Response:
         error_id = current_request_id() or uuid.uuid4().hex  # the request id: the access log has it too
+        busy = as_unavailable(exc)
+        if busy is not None:  # out of connections, not a bug: a 503 the client may retry
+            log.warning("database unavailable %s: %s", error_id, exc)
+            return await hooks.premises_error(request, busy)
         log.exception("unexpected error %s", error_id, exc_info=exc)
         return hooks.unexpected(request, error_id)
 

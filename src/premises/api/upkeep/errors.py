@@ -22,6 +22,7 @@ from premises.errors import (
     RateLimited,
     TooLarge,
     Unauthenticated,
+    Unavailable,
 )
 
 log = logging.getLogger("premises.api.upkeep")
@@ -35,6 +36,7 @@ STATUS_BY_CATEGORY: tuple[tuple[type[PremisesError], int], ...] = (
     (InvalidState, 400),
     (RateLimited, 429),
     (TooLarge, 413),
+    (Unavailable, 503),
 )
 
 
@@ -47,7 +49,7 @@ def status_for(exc: PremisesError) -> int:
 
 async def _premises_error(_request: Request, exc: PremisesError) -> Response:
     response = error(status_for(exc), message_for(exc))
-    if isinstance(exc, RateLimited):  # seconds, from the limiter when it says (identity.throttle)
+    if isinstance(exc, RateLimited | Unavailable):  # seconds, from the limiter (identity.throttle) or db.unavailable
         retry_after = exc.params.get("retry_after")
         response.headers["Retry-After"] = str(retry_after if isinstance(retry_after, int) and retry_after > 0 else 1)
     return response

@@ -36,6 +36,7 @@ from premises.errors import (
     RateLimited,
     TooLarge,
     Unauthenticated,
+    Unavailable,
     render,
 )
 from premises.identity.clients import OAUTH_SCOPES
@@ -51,6 +52,7 @@ STATUS_BY_CATEGORY: tuple[tuple[type[PremisesError], int, str], ...] = (
     (InvalidState, 422, "invalid_transition"),
     (RateLimited, 429, "too_many_requests"),
     (TooLarge, 413, "payload_too_large"),
+    (Unavailable, 503, "temporarily_unavailable"),
     (DomainValidation, 400, "invalid_request"),
 )
 HTTP_CODES = {
@@ -140,7 +142,7 @@ def premises_response(exc: PremisesError, module: str = "premises.api.v1") -> Re
             headers["WWW-Authenticate"] = _bearer()
     elif code == "insufficient_scope":
         headers["WWW-Authenticate"] = _bearer(error="insufficient_scope", scope=str(details.get("scope", "")))
-    elif isinstance(exc, RateLimited):
+    elif isinstance(exc, RateLimited | Unavailable):
         retry_after = exc.params.get("retry_after")
         headers["Retry-After"] = str(retry_after if isinstance(retry_after, int) and retry_after > 0 else 1)
     return error(status, code, message, details, **headers)
