@@ -6,7 +6,8 @@
 Migrates the database (use a database of its own: the bench adds an account and many events), creates
 an account with one webhook to a receiver on 127.0.0.1, starts ``--workers`` ``premises worker``
 processes, then commits ``--events`` events (one transaction each, as a request would: the event and
-its fan-out job) at ``--rate`` per second (0: as fast as one writer can). The receiver notes when
+its fan-out job) from ``--writers`` threads (as many API processes would) at ``--rate`` per second in
+all (0: as fast as the writers can). The receiver notes when
 each delivery arrives; the report gives the throughput (events over the time from the first commit
 to the last receipt) and the commit-to-receipt p50, p90, p99 and maximum.
 """
@@ -96,6 +97,7 @@ def main(
     workers: Annotated[int, typer.Option(min=1, help="premises worker processes.")] = 2,
     rate: Annotated[float, typer.Option(min=0, help="Events per second to commit (0: as fast as possible).")] = 0,
     concurrency: Annotated[int, typer.Option(min=1, help="PREMISES_WORKER_CONCURRENCY of each worker.")] = 8,
+    writers: Annotated[int, typer.Option(min=1, help="Threads committing the events.")] = 1,
     timeout: Annotated[float, typer.Option(help="Give up waiting for receipts after this (s).")] = 600,
     preload: Annotated[
         bool, typer.Option(help="Commit every event first, then start the workers: the drain rate alone.")
@@ -145,8 +147,9 @@ def main(
     template = _work_order_snapshot(db, admin)
     committed: dict[str, float] = {}
     started = time.time()
-    try:
-        for n in range(events):
+
+    def write(first: int) -> None:
+        for n in range(first, events, writers):
             if rate:
                 wait = started + n / rate - time.time()
                 if wait > 0:
@@ -163,6 +166,13 @@ def main(
                     payload={**template, "id": resource, "title": f"Job {n}", "created_at": now, "updated_at": now},
                 )
             committed[resource] = time.time()
+
+    try:
+        threads = [threading.Thread(target=write, args=(first,)) for first in range(writers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         commit_s = time.time() - started
         if preload:
             workers_from = start_workers() - 3  # they claim as soon as they are up
@@ -180,7 +190,8 @@ def main(
     first = workers_from if preload else min(committed.values())
     last = max(receipts.at.values(), default=started)
     engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
-    print(f"{engine}, {workers} workers x {concurrency}, {events} events ({rate if rate else 'max'}/s offered)")
+    offered = f"{rate if rate else 'max'}/s offered by {writers} writer{'s' if writers > 1 else ''}"
+    print(f"{engine}, {workers} workers x {concurrency}, {events} events ({offered})")
     print(f"committed in {commit_s:.1f} s ({events / commit_s:.0f} events/s); received {len(receipts.at)}")
     since = "workers' start" if preload else "first commit"
     print(f"throughput ({since} to last receipt): {len(receipts.at) / (last - first):.0f} events/s")

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     # Jobs (premises.job, docs/jobs.md) and webhooks (premises.webhook, docs/webhooks.md).
     worker_embedded: bool = Field(default=True, description="Run the job worker inside premises serve.")
     worker_concurrency: int = Field(default=4, ge=1, le=64, description="Jobs a worker process runs at once.")
+    worker_claim_per_thread: int = Field(
+        default=16, ge=1, le=256, description="Jobs a worker claims at a time, per thread (batched kinds share them)."
+    )
     worker_poll_seconds: float = Field(
         default=0.25, gt=0, le=60, description="How often an idle worker looks for due jobs (seconds)."
     )

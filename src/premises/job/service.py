@@ -70,12 +70,19 @@ def enqueue(
     return job
 
 
-def enqueue_many(session: Session, kind: str, payloads: Sequence[Mapping[str, Any]], *, account_id: str | None) -> None:
+def enqueue_many(
+    session: Session,
+    kind: str,
+    payloads: Sequence[Mapping[str, Any]],
+    *,
+    account_id: str | None,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+) -> None:
     """``enqueue`` for many jobs of one kind: one multi-row insert (a set-based writer's jobs)."""
     if not payloads:
         return
     now = now_ms()
-    rows = [_row(kind, p, account_id, now, DEFAULT_MAX_ATTEMPTS, new_sortable_id()) for p in payloads]
+    rows = [_row(kind, p, account_id, now, max_attempts, new_sortable_id()) for p in payloads]
     insert_rows(session, Job, rows)
     _wakes(session)
 
@@ -180,6 +187,27 @@ def finish(session: Session, job: ClaimedJob, *, again_in_ms: int | None = None)
     else:
         statement = update(Job).where(*_held_by(job)).values(**_queued(now_ms() + again_in_ms, None), attempts=0)
     return _one_row(session, statement)
+
+
+def finish_many(session: Session, token: str, job_ids: Sequence[str]) -> int:
+    """``finish`` (no periodic jobs) for many jobs of one claim (``token``) in one statement; how many
+    the claim still held."""
+    if not job_ids:
+        return 0
+    statement = delete(Job).where(Job.id.in_(job_ids), Job.lease_owner == token, Job.status == RUNNING)
+    result: Any = session.execute(statement.execution_options(synchronize_session=False))
+    return int(result.rowcount)
+
+
+def release(session: Session, job: ClaimedJob) -> None:
+    """Hand a claimed job back unrun (the attempt is not counted): queued, claimable at once."""
+    session.execute(
+        text(
+            "UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,"
+            " attempts = attempts - 1 WHERE id = :id AND lease_owner = :token"
+        ),
+        {"id": job.id, "token": job.token},
+    )
 
 
 def retry_later(session: Session, job: ClaimedJob, delay_ms: int, error: str | None) -> bool:

@@ -14,6 +14,10 @@ primary key refuses a second) with the delivery's new state and the job's, in on
 ``PREMISES_WEBHOOK_RETRY_SCHEDULE`` (±10 % jitter) or, on 429 and 503, the receiver's
 ``Retry-After``; after the last one the delivery has failed. An endpoint whose deliveries failed
 without a success for ``PREMISES_WEBHOOK_DISABLE_AFTER_HOURS`` is disabled.
+
+Both kinds run in batches (``job.worker``: a thread's share of the claimed jobs per call):
+``fan_out_many`` fans out many events in one transaction, ``deliver_many`` reads many deliveries in
+one, posts them one after another and records the outcomes together; one job is a batch of one.
 """
 
 from __future__ import annotations
@@ -32,9 +36,10 @@ from sqlalchemy.orm import Session
 
 from premises.config import Settings
 from premises.event.service import FANOUT_JOB
-from premises.job.service import relaxed_commit
-from premises.job.worker import JobRun, handler
+from premises.job.service import enqueue_many, relaxed_commit
+from premises.job.worker import JobRun, done_all, handler, settle_together
 from premises.kit import jsonutil
+from premises.kit.bulk import insert_rows
 from premises.kit.ids import new_sortable_id
 from premises.kit.time import now_ms
 from premises.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -44,6 +49,7 @@ from premises.webhook.service import (
     CANCELLED,
     DELIVER_JOB,
     DELIVERED,
+    DELIVERY_MAX_JOB_ATTEMPTS,
     FAILED,
     PENDING,
     enqueue_delivery,
@@ -57,7 +63,8 @@ MAX_RETRY_AFTER_S = 24 * 3600
 USER_AGENT = "Premises-Webhooks/1"
 
 
-def _view(event: Event) -> EventView:
+def _view(event: Any) -> EventView:
+    """The dialects' view of an event (an ``Event`` or a row of its columns)."""
     return EventView(
         id=event.id,
         account_id=event.account_id,
@@ -69,21 +76,88 @@ def _view(event: Event) -> EventView:
     )
 
 
-@handler(FANOUT_JOB)
-def fan_out(run: JobRun) -> None:
-    account_id = run.job.account_id
-    event_id = str(run.job.payload.get("event_id", ""))
+def fan_out_many(runs: Sequence[JobRun]) -> None:
+    """``fan_out`` for many claimed jobs in one transaction: each account's endpoints and events read
+    once, every delivery and its job written in one multi-row insert each, the jobs ended in one."""
+    by_account: dict[str, list[JobRun]] = {}
+    for run in runs:
+        by_account.setdefault(run.job.account_id or "", []).append(run)
 
     def work(session: Session) -> None:
-        relaxed_commit(session)  # lost in a crash: the fan-out job runs again (its event committed)
-        endpoints = [] if account_id is None else _listening(session, account_id)
-        event = session.get(Event, (account_id, event_id)) if endpoints else None
-        if event is not None:
-            # A first run cannot find deliveries of its own: they commit with the job's end.
-            fan_out_event(session, event, endpoints, check_existing=run.job.attempts > 1)
-        run.done(session)
+        relaxed_commit(session)  # lost in a crash: the fan-out jobs run again (their events committed)
+        for account_id, account_runs in by_account.items():
+            endpoints = _listening(session, account_id) if account_id else []
+            if endpoints:
+                event_ids = [str(run.job.payload.get("event_id", "")) for run in account_runs]
+                retried = [e for e, run in zip(event_ids, account_runs, strict=True) if run.job.attempts > 1]
+                _fan_out_rows(session, account_id, event_ids, endpoints, retried)
+        done_all(session, runs)
 
-    run.db.run(work)
+    settle_together(runs[0].db, work, runs)
+
+
+def _fan_out_rows(
+    session: Session,
+    account_id: str,
+    event_ids: Sequence[str],
+    endpoints: Sequence[WebhookEndpoint],
+    retried: Sequence[str],
+) -> None:
+    """The deliveries of the account's events ``event_ids`` and their jobs, as two multi-row inserts;
+    for ``retried`` events (a re-run fan-out) only the deliveries that do not exist yet."""
+    events = session.execute(
+        select(Event.__table__).where(Event.account_id == account_id, Event.id.in_(event_ids)).order_by(Event.id)
+    ).all()
+    existing: set[tuple[str, str]] = set()
+    if retried:
+        existing = set(
+            session.execute(
+                select(WebhookDelivery.endpoint_id, WebhookDelivery.event_id).where(
+                    WebhookDelivery.account_id == account_id, WebhookDelivery.event_id.in_(retried)
+                )
+            ).tuples()
+        )
+    now = now_ms()
+    rows = []
+    for event in events:
+        view = _view(event)
+        for endpoint in endpoints:
+            if (endpoint.id, event.id) not in existing:
+                row = _delivery_row(view, endpoint, now)
+                if row is not None:
+                    rows.append(row)
+    if rows:
+        insert_rows(session, WebhookDelivery, rows)
+        payloads = [{"delivery_id": row["id"]} for row in rows]
+        enqueue_many(session, DELIVER_JOB, payloads, account_id=account_id, max_attempts=DELIVERY_MAX_JOB_ATTEMPTS)
+
+
+def _delivery_row(view: EventView, endpoint: WebhookEndpoint, now: int) -> dict[str, Any] | None:
+    """The pending delivery of the event to ``endpoint`` (columns), or None when its dialect does not
+    name the event or the endpoint does not subscribe to that name."""
+    dialect = WEBHOOK_DIALECTS.get(endpoint.dialect)
+    name = None if dialect is None else dialect.event_name(view)
+    if dialect is None or name is None or name not in (jsonutil.loads(endpoint.events) or ()):
+        return None
+    return {
+        "account_id": view.account_id,
+        "id": new_sortable_id(),
+        "endpoint_id": endpoint.id,
+        "event_id": view.id,
+        "event_name": name,
+        "body": jsonutil.dumps(dialect.body(view, name)),
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+@handler(FANOUT_JOB, batch=fan_out_many)
+def fan_out(run: JobRun) -> None:
+    """One fan-out job: a batch of one."""
+    fan_out_many([run])
 
 
 def _listening(session: Session, account_id: str) -> list[WebhookEndpoint]:
@@ -124,25 +198,10 @@ def fan_out_event(
     added = []
     now = now_ms()
     for endpoint in endpoints:
-        dialect = WEBHOOK_DIALECTS.get(endpoint.dialect)
-        if dialect is None or endpoint.id in existing:
+        row = None if endpoint.id in existing else _delivery_row(view, endpoint, now)
+        if row is None:
             continue
-        name = dialect.event_name(view)
-        if name is None or name not in (jsonutil.loads(endpoint.events) or ()):
-            continue
-        delivery = WebhookDelivery(
-            account_id=event.account_id,
-            id=new_sortable_id(),
-            endpoint_id=endpoint.id,
-            event_id=event.id,
-            event_name=name,
-            body=jsonutil.dumps(dialect.body(view, name)),
-            status=PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-            updated_at=now,
-        )
+        delivery = WebhookDelivery(**row)
         session.add(delivery)
         enqueue_delivery(session, delivery)
         added.append(delivery)
@@ -238,94 +297,177 @@ def msg_id(delivery: WebhookDelivery) -> str:
     return f"msg_{delivery.event_id}"
 
 
-@handler(DELIVER_JOB)
-def deliver(run: JobRun) -> None:
-    account_id = run.job.account_id or ""
-    delivery_id = str(run.job.payload.get("delivery_id", ""))
-
-    def load(session: Session) -> tuple[WebhookDelivery, WebhookEndpoint] | None:
-        found = session.execute(
-            select(WebhookDelivery, WebhookEndpoint)
-            .join(
-                WebhookEndpoint,
-                and_(
-                    WebhookEndpoint.account_id == WebhookDelivery.account_id,
-                    WebhookEndpoint.id == WebhookDelivery.endpoint_id,
-                ),
-            )
-            .where(WebhookDelivery.account_id == account_id, WebhookDelivery.id == delivery_id)
-        ).first()
-        if found is None or found[0].status != PENDING:
-            run.done(session)
-            return None
-        delivery, endpoint = found
-        if endpoint.deleted_at is not None or not endpoint.enabled:
-            _lock(session, delivery).status = CANCELLED
-            run.done(session)
-            return None
-        session.expunge_all()
-        return delivery, endpoint
-
-    loaded = run.db.run(load)
-    if loaded is None:
-        return
-    delivery, endpoint = loaded
-    attempt = delivery.attempts + 1
-    answer = post(run.settings, endpoint.url, msg_id(delivery), endpoint.secret, delivery.body.encode())
-    if answer.ok:
-        run.db.run(lambda session: _record_success(session, run, delivery, endpoint, attempt, answer))
-    else:
-        run.db.run(lambda session: _record_failure(session, run, delivery.id, endpoint.id, attempt, answer))
+RECORD_EVERY_S = 1.0  # a batch records its finished attempts at least this often
 
 
-def _lock(session: Session, delivery: WebhookDelivery) -> WebhookDelivery:
-    locked = session.get(WebhookDelivery, (delivery.account_id, delivery.id), with_for_update=True)
-    assert locked is not None
-    return locked
+def deliver_many(runs: Sequence[JobRun]) -> None:
+    """``deliver`` for many claimed jobs: their deliveries and endpoints read in one transaction (which
+    ends the jobs with nothing left to do), the POSTs one after another, the outcomes recorded together:
+    every successful attempt and its job's end in three statements. Outcomes are recorded at least every
+    ``RECORD_EVERY_S``, and a job whose lease is half gone is handed back unrun, so that a slow receiver
+    never keeps a finished attempt unrecorded until another worker claims its job again."""
+    db = runs[0].db
+    ready: list[tuple[JobRun, WebhookDelivery, WebhookEndpoint]] = []
+    finished: list[JobRun] = []
+
+    def load(session: Session) -> None:
+        ready.clear()
+        finished.clear()
+        _load_many(session, runs, ready, finished)
+        done_all(session, finished)
+
+    settle_together(db, load, finished)
+    outcomes: list[tuple[JobRun, WebhookDelivery, WebhookEndpoint, Answer]] = []
+    recorded_at = time.monotonic()
+    for number, (run, delivery, endpoint) in enumerate(ready):
+        if time.monotonic() > run.deadline:
+            _release_all(db, [late for late, _, _ in ready[number:]])
+            break
+        answer = post(run.settings, endpoint.url, msg_id(delivery), endpoint.secret, delivery.body.encode())
+        outcomes.append((run, delivery, endpoint, answer))
+        if time.monotonic() - recorded_at >= RECORD_EVERY_S:
+            _record_many(db, outcomes)
+            outcomes = []
+            recorded_at = time.monotonic()
+    if outcomes:
+        _record_many(db, outcomes)
 
 
-def _attempt(delivery: WebhookDelivery, endpoint_id: str, attempt: int, answer: Answer, now: int) -> WebhookAttempt:
-    return WebhookAttempt(
-        account_id=delivery.account_id,
-        delivery_id=delivery.id,
-        attempt=attempt,
-        endpoint_id=endpoint_id,
-        attempted_at=now,
-        status_code=answer.status_code,
-        latency_ms=answer.latency_ms,
-        response_body=answer.body,
-        error=answer.error,
-    )
+def _release_all(db: Any, runs: Sequence[JobRun]) -> None:
+    def release(session: Session) -> None:
+        for run in runs:
+            run.release(session)
+
+    settle_together(db, release, runs)
 
 
-def _record_success(
-    session: Session, run: JobRun, delivery: WebhookDelivery, endpoint: WebhookEndpoint, attempt: int, answer: Answer
+def _load_many(
+    session: Session,
+    runs: Sequence[JobRun],
+    ready: list[tuple[JobRun, WebhookDelivery, WebhookEndpoint]],
+    finished: list[JobRun],
 ) -> None:
-    """Three statements: the delivery (only if this attempt is still the next one), the attempt, the
-    job's end; the endpoint's row only after failures (successes to a busy endpoint never queue on it)."""
-    relaxed_commit(session)  # lost in a crash: the attempt is made again (at least once)
+    """Sort ``runs`` into ``ready`` (a pending delivery to a live endpoint) and ``finished`` (nothing
+    to do: delivered, cancelled or gone; a delivery whose endpoint was deleted or disabled is cancelled)."""
+    by_account: dict[str, list[JobRun]] = {}
+    for run in runs:
+        by_account.setdefault(run.job.account_id or "", []).append(run)
     now = now_ms()
-    advanced: Any = session.execute(
-        update(WebhookDelivery)
-        .where(
-            WebhookDelivery.account_id == delivery.account_id,
-            WebhookDelivery.id == delivery.id,
-            WebhookDelivery.attempts == attempt - 1,
-            WebhookDelivery.status == PENDING,
-        )
-        .values(attempts=attempt, status=DELIVERED, delivered_at=now, next_attempt_at=None, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if advanced.rowcount == 1:
-        session.add(_attempt(delivery, endpoint.id, attempt, answer, now))
-        if endpoint.failing_since is not None:  # the first success after failures ends the run of failures
+    for account_id, account_runs in by_account.items():
+        ids = [str(run.job.payload.get("delivery_id", "")) for run in account_runs]
+        found = {
+            delivery.id: (delivery, endpoint)
+            for delivery, endpoint in session.execute(
+                select(WebhookDelivery, WebhookEndpoint)
+                .join(
+                    WebhookEndpoint,
+                    and_(
+                        WebhookEndpoint.account_id == WebhookDelivery.account_id,
+                        WebhookEndpoint.id == WebhookDelivery.endpoint_id,
+                    ),
+                )
+                .where(WebhookDelivery.account_id == account_id, WebhookDelivery.id.in_(ids))
+            ).tuples()
+        }
+        cancelled = []
+        for run, delivery_id in zip(account_runs, ids, strict=True):
+            pair = found.get(delivery_id)
+            if pair is None or pair[0].status != PENDING:
+                finished.append(run)
+            elif pair[1].deleted_at is not None or not pair[1].enabled:
+                cancelled.append(delivery_id)
+                finished.append(run)
+            else:
+                ready.append((run, *pair))
+        if cancelled:
+            session.execute(
+                update(WebhookDelivery)
+                .where(
+                    WebhookDelivery.account_id == account_id,
+                    WebhookDelivery.id.in_(cancelled),
+                    WebhookDelivery.status == PENDING,
+                )
+                .values(status=CANCELLED, next_attempt_at=None, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+    session.expunge_all()
+
+
+def _record_many(db: Any, outcomes: Sequence[tuple[JobRun, WebhookDelivery, WebhookEndpoint, Answer]]) -> None:
+    """Record the attempts of ``outcomes`` and settle their jobs, in one transaction: the successes of
+    each attempt number in one UPDATE (only deliveries whose attempt this still is), their attempt rows
+    in one INSERT, their jobs' ends in one DELETE; a failure as ``deliver`` records it."""
+    runs = [run for run, _, _, _ in outcomes]
+
+    def work(session: Session) -> None:
+        relaxed_commit(session)  # lost in a crash: the attempts are made again (at least once)
+        now = now_ms()
+        successes: dict[tuple[str, int], list[tuple[WebhookDelivery, WebhookEndpoint, Answer]]] = {}
+        for run, delivery, endpoint, answer in outcomes:
+            attempt = delivery.attempts + 1
+            if answer.ok:
+                successes.setdefault((delivery.account_id, attempt), []).append((delivery, endpoint, answer))
+            else:
+                _record_failure(session, run, delivery.id, endpoint.id, attempt, answer)
+        attempts: list[dict[str, Any]] = []
+        recovered: set[tuple[str, str]] = set()
+        for (account_id, attempt), group in successes.items():
+            advanced = set(
+                session.execute(
+                    update(WebhookDelivery)
+                    .where(
+                        WebhookDelivery.account_id == account_id,
+                        WebhookDelivery.id.in_([delivery.id for delivery, _, _ in group]),
+                        WebhookDelivery.attempts == attempt - 1,
+                        WebhookDelivery.status == PENDING,
+                    )
+                    .values(attempts=attempt, status=DELIVERED, delivered_at=now, next_attempt_at=None, updated_at=now)
+                    .returning(WebhookDelivery.id)
+                    .execution_options(synchronize_session=False)
+                ).scalars()
+            )
+            for delivery, endpoint, answer in group:
+                if delivery.id in advanced:  # else another claim recorded this attempt (its lease had expired)
+                    attempts.append(_attempt_values(delivery, endpoint.id, attempt, answer, now))
+                    if endpoint.failing_since is not None:
+                        recovered.add((endpoint.account_id, endpoint.id))
+        insert_rows(session, WebhookAttempt, attempts)
+        for account_id, endpoint_id in sorted(recovered):  # the first success after failures ends them
             session.execute(
                 update(WebhookEndpoint)
-                .where(WebhookEndpoint.account_id == endpoint.account_id, WebhookEndpoint.id == endpoint.id)
+                .where(WebhookEndpoint.account_id == account_id, WebhookEndpoint.id == endpoint_id)
                 .values(failing_since=None)
                 .execution_options(synchronize_session=False)
             )
-    run.done(session)  # else another claim recorded this attempt (its lease had expired)
+        done_all(session, [run for run, _, _, answer in outcomes if answer.ok])
+
+    settle_together(db, work, runs)
+
+
+@handler(DELIVER_JOB, batch=deliver_many)
+def deliver(run: JobRun) -> None:
+    """One delivery job: a batch of one."""
+    deliver_many([run])
+
+
+def _attempt_values(
+    delivery: WebhookDelivery, endpoint_id: str, attempt: int, answer: Answer, now: int
+) -> dict[str, Any]:
+    return {
+        "account_id": delivery.account_id,
+        "delivery_id": delivery.id,
+        "attempt": attempt,
+        "endpoint_id": endpoint_id,
+        "attempted_at": now,
+        "status_code": answer.status_code,
+        "latency_ms": answer.latency_ms,
+        "response_body": answer.body,
+        "error": answer.error,
+    }
+
+
+def _attempt(delivery: WebhookDelivery, endpoint_id: str, attempt: int, answer: Answer, now: int) -> WebhookAttempt:
+    return WebhookAttempt(**_attempt_values(delivery, endpoint_id, attempt, answer, now))
 
 
 def _record_failure(

@@ -261,6 +261,34 @@ def test_failures_are_retried_with_the_same_webhook_id(local: Tenant, receiver: 
     ]
 
 
+def test_a_batch_of_events_reaches_each_endpoint_once_with_its_failures_retried(
+    local: Tenant, receiver: Receiver, settings: Settings
+) -> None:
+    """Six work orders to two endpoints, fanned out and delivered in batches (webhook.delivery's
+    fan_out_many and deliver_many): the healthy endpoint gets each event once; the other fails every
+    first attempt, and each of its deliveries is retried and then delivered, attempt by attempt."""
+    with running_receiver() as flaky:
+        flaky.script = lambda n: Reply(500, body=b"later") if n < 6 else Reply(204, body=b"")
+        healthy = _hook(local, receiver.url)["webhookId"]
+        failing = _hook(local, flaky.url)["webhookId"]
+        titles = {f"Job {n}" for n in range(6)}
+        for title in sorted(titles):
+            assert local.admin.post("/work-orders", json={"title": title}).status_code == 200
+        w = worker(local.db, settings, local.account_id, webhook_allow_private=True, worker_concurrency=2, **FAST)
+        run_jobs_until(w, lambda: len(receiver.received) >= 6 and len(flaky.received) >= 12)
+        time.sleep(0.2)
+        assert sorted(hit.json["title"] for hit in receiver.received) == sorted(titles)
+        assert len(flaky.received) == 12
+    for delivery in _deliveries(local, healthy):
+        assert delivery["status"] == "delivered"
+        assert [(a["attempt"], a["statusCode"]) for a in delivery["attemptsLog"]] == [(1, 200)]
+    retried = _deliveries(local, failing)
+    assert len(retried) == 6
+    for delivery in retried:
+        assert delivery["status"] == "delivered"
+        assert [(a["attempt"], a["statusCode"]) for a in delivery["attemptsLog"]] == [(1, 500), (2, 204)]
+
+
 def test_retry_after_is_honoured_on_429(local: Tenant, receiver: Receiver, settings: Settings) -> None:
     receiver.script = lambda n: Reply(429, headers=(("Retry-After", "2"),)) if n == 0 else Reply()
     _hook(local, receiver.url)

@@ -4,6 +4,7 @@ under the claim's token, backoff, giving up, periodic jobs, and the worker runni
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import pytest
 from sqlalchemy import select, update
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from premises.config import Settings
 from premises.job import service
-from premises.job.worker import HANDLERS, JobRun, Worker, handler
+from premises.job.worker import HANDLERS, JobRun, Worker, done_all, handler, settle_together
 from premises.models import Job
 from tests.domain.conftest import DomainAccount
 
@@ -147,3 +148,86 @@ def test_finishing_a_periodic_job_queues_it_again(account: DomainAccount) -> Non
     assert account.write(lambda s: service.finish(s, claimed, again_in_ms=60_000))
     job = _job(account, job_id)
     assert job is not None and (job.status, job.attempts) == ("queued", 0) and job.run_at >= before + 60_000
+
+
+BATCHES: list[list[str]] = []
+SINGLES: list[str] = []
+
+
+def _record_batch(runs: Sequence[JobRun]) -> None:
+    BATCHES.append([str(run.job.payload["n"]) for run in runs])
+    if any(run.job.payload["n"] == "poison" for run in runs):
+        raise ValueError("one job of the batch is bad")
+    settle_together(runs[0].db, lambda session: done_all(session, runs), runs)
+
+
+@handler("test.batch", batch=_record_batch)
+def _record_single(run: JobRun) -> None:
+    if run.job.payload["n"] == "poison":
+        raise ValueError("bad job")
+    SINGLES.append(str(run.job.payload["n"]))
+
+
+def _enqueue_n(account: DomainAccount, kind: str, n: object) -> str:
+    return account.write(lambda s: service.enqueue(s, kind, {"n": n}, account_id=account.account_id).id)
+
+
+def test_a_batch_kind_runs_a_share_of_jobs_per_thread_in_one_call(account: DomainAccount, settings: Settings) -> None:
+    BATCHES.clear()
+    SINGLES.clear()
+    ids = [_enqueue_n(account, "test.batch", str(n)) for n in range(5)]
+    worker = Worker(
+        account.db, settings.model_copy(update={"worker_concurrency": 2}), HANDLERS, account_id=account.account_id
+    )
+    assert worker.step() == 5
+    assert sorted(len(batch) for batch in BATCHES) == [2, 3]  # two threads, one call each
+    assert sorted(n for batch in BATCHES for n in batch) == [str(n) for n in range(5)]
+    assert SINGLES == []
+    assert all(_job(account, job_id) is None for job_id in ids)  # done_all ended every job
+    worker.close()
+
+
+def test_when_a_batch_raises_its_jobs_run_one_by_one(account: DomainAccount, settings: Settings) -> None:
+    BATCHES.clear()
+    SINGLES.clear()
+    good = [_enqueue_n(account, "test.batch", n) for n in ("a", "b")]
+    poison = _enqueue_n(account, "test.batch", "poison")
+    worker = Worker(
+        account.db, settings.model_copy(update={"worker_concurrency": 1}), HANDLERS, account_id=account.account_id
+    )
+    assert worker.step() == 3
+    assert len(BATCHES) == 1 and sorted(SINGLES) == ["a", "b"]  # the good ones still ran, once each
+    assert all(_job(account, job_id) is None for job_id in good)
+    bad = _job(account, poison)
+    assert bad is not None and bad.status == "queued" and bad.last_error == "ValueError: bad job"
+    worker.close()
+
+
+def test_a_batch_past_its_deadline_hands_its_jobs_back_unrun(account: DomainAccount, settings: Settings) -> None:
+    BATCHES.clear()
+    job_id = _enqueue_n(account, "test.batch", "late")
+    (claimed,) = _claim(account)
+    worker = Worker(account.db, settings, HANDLERS, account_id=account.account_id)
+    worker._run_batch(HANDLERS["test.batch"], [claimed], deadline=time.monotonic() - 1)
+    assert BATCHES == []
+    job = _job(account, job_id)
+    assert job is not None and (job.status, job.attempts, job.lease_owner) == ("queued", 0, None)
+    worker.close()
+
+
+def test_settle_together_settles_runs_only_when_their_transaction_commits(
+    account: DomainAccount, settings: Settings
+) -> None:
+    job_id = _enqueue_n(account, "test.batch", "x")
+    (claimed,) = _claim(account)
+    run = JobRun(claimed, account.db, settings)
+
+    def fails(session: Session) -> None:
+        done_all(session, [run])
+        raise RuntimeError("the transaction fails after ending the job")
+
+    with pytest.raises(RuntimeError):
+        settle_together(account.db, fails, [run])
+    assert run.settled is False and _job(account, job_id) is not None
+    settle_together(account.db, lambda session: done_all(session, [run]), [run])
+    assert run.settled is True and _job(account, job_id) is None

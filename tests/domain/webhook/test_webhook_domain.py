@@ -8,17 +8,21 @@ import time
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from premises.config import Settings
 from premises.errors import DomainValidation
-from premises.event.service import record_event
+from premises.event.service import FANOUT_JOB, record_event
 from premises.event.types import EventType
-from premises.models import Event, WebhookDelivery
+from premises.job import service
+from premises.job.worker import JobRun
+from premises.kit import jsonutil
+from premises.models import Event, Job, WebhookDelivery
 from premises.webhook import addresses, dialects, signing
 from premises.webhook.commands import WebhookCreate
-from premises.webhook.delivery import fan_out_event
+from premises.webhook.delivery import fan_out_event, fan_out_many
 from premises.webhook.dialects import EventView
-from premises.webhook.service import CheckedUrl, check_endpoint_url, create_webhook
+from premises.webhook.service import DELIVER_JOB, CheckedUrl, check_endpoint_url, create_webhook
 from tests.domain.conftest import DomainAccount
 from tests.support.receiver import verify
 
@@ -132,3 +136,56 @@ def test_fan_out_twice_adds_each_delivery_once(account: DomainAccount) -> None:
             select(func.count()).select_from(WebhookDelivery).where(WebhookDelivery.account_id == account.account_id)
         )
         assert count == 1
+
+
+def test_a_fan_out_batch_run_again_adds_nothing(account: DomainAccount, settings: Settings) -> None:
+    """Three events' fan-out jobs in one batch make one delivery each (and a job each); the same jobs
+    claimed again (their worker died after committing) add nothing."""
+    url = check_endpoint_url("https://93.184.215.14/hook", allow_private=False)
+    command = WebhookCreate(title="Hook", url=url.url, events=("WORK_ORDER_CREATED",))
+    account.write(lambda s: create_webhook(s, account.admin, command, url, dialect="plain"))
+    for n in range(3):
+        account.write(
+            lambda s, n=n: record_event(  # type: ignore[misc]
+                s,
+                account_id=account.account_id,
+                type=EventType.WORK_ORDER_CREATED,
+                resource_type="work_order",
+                resource_id=f"wo{n}",
+                payload={"id": f"wo{n}", "title": f"Tap {n}"},
+            )
+        )
+
+    def claim_fan_outs() -> list[JobRun]:
+        claimed = service.claim(account.db, "test", limit=10, lease_ms=60_000, account_id=account.account_id)
+        return [JobRun(job, account.db, settings) for job in claimed if job.kind == FANOUT_JOB]
+
+    def deliveries() -> list[tuple[str, str]]:
+        with account.db.unit_of_work() as session:
+            rows = session.execute(
+                select(WebhookDelivery.event_id, WebhookDelivery.body).where(
+                    WebhookDelivery.account_id == account.account_id
+                )
+            ).all()
+            return sorted((row.event_id, row.body) for row in rows)
+
+    runs = claim_fan_outs()
+    assert len(runs) == 3
+    fan_out_many(runs)
+    made = deliveries()
+    assert [jsonutil.loads(body)["title"] for _, body in made] == ["Tap 0", "Tap 1", "Tap 2"]
+    with account.db.unit_of_work() as session:
+        kinds = session.scalars(select(Job.kind).where(Job.account_id == account.account_id)).all()
+    assert sorted(kinds) == [DELIVER_JOB] * 3  # the fan-out jobs ended with their deliveries' jobs made
+
+    for n in range(3):  # the same fan-outs again, as a new claim of jobs whose first run committed
+        account.write(
+            lambda s, n=n: service.enqueue(  # type: ignore[misc]
+                s, FANOUT_JOB, {"event_id": made[n][0]}, account_id=account.account_id
+            )
+        )
+    account.write(lambda s: s.execute(update(Job).where(Job.kind == FANOUT_JOB).values(attempts=1)))
+    again = claim_fan_outs()
+    assert [run.job.attempts for run in again] == [2, 2, 2]
+    fan_out_many(again)
+    assert deliveries() == made
