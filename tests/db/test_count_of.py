@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from premises.db import observe as observe_module
 from premises.db import reader as reader_module
 from premises.db.engine import Database
 from premises.db.reader import count_of, open_reader
@@ -53,3 +54,32 @@ def test_small_counts_are_exact_and_large_ones_kept_a_moment(
 
     time.sleep(1.1)
     assert _count(database_url, tenant.account_id) == 5  # kept long enough: counted again
+
+
+def test_requests_needing_the_same_count_at_once_share_one_count(
+    database_url: str, db: Database, tenant: Tenant
+) -> None:
+    for name in ("A1", "A2", "A3"):
+        make_place(db, tenant.account_id, name)
+    counted: list[str] = []
+
+    def observe(sql: str) -> None:
+        if "count(" in sql.lower():
+            counted.append(sql)
+
+    async def run() -> list[int | None]:
+        reader = await open_reader(database_url, pool_size=4)
+        try:
+            select = Select("places", ("id",), tenant.account_id).where_live()
+            query = ListQuery.of(PLACES, limit=10).with_count()
+            return await asyncio.gather(*(count_of(reader, select, query) for _ in range(10)))
+        finally:
+            await reader.close()
+
+    observe_module.statement_observers.append(observe)
+    try:
+        totals = asyncio.run(run())
+    finally:
+        observe_module.statement_observers.remove(observe)
+    assert totals == [3] * 10
+    assert len(counted) == 1  # one statement for the ten callers, though the count is small (not kept)

@@ -44,10 +44,13 @@ class Reader(Protocol):
 # at least COUNT_EXACT_BELOW rows is kept for COUNT_KEPT_S seconds in this process, per statement and
 # filter values (the tenant and the caller's visibility are among them; a cursor is not), so a
 # paginating or polling client counts once; smaller counts are always exact (docs/dialects/v1.md).
+# Requests that need the same count while it runs wait for that one count instead of each starting
+# its own (a burst of pages would otherwise count the million rows once per request).
 COUNT_EXACT_BELOW = 10_000
 COUNT_KEPT_S = 10.0
 COUNTS_KEPT = 4096
 _counts: OrderedDict[tuple[str, str], tuple[int, float]] = OrderedDict()
+_counting: dict[tuple[str, str], asyncio.Future[int]] = {}
 
 
 async def count_of(reader: Reader, select: Select, query: ListQuery) -> int | None:
@@ -58,19 +61,34 @@ async def count_of(reader: Reader, select: Select, query: ListQuery) -> int | No
     sql = select.count_sql()
     values = {name: select.params[name] for name in _PLACEHOLDER.findall(sql)}
     key = (sql, repr(sorted(values.items())))
-    now = time.monotonic()
     kept = _counts.get(key)
-    if kept is not None and kept[1] > now:
+    if kept is not None and kept[1] > time.monotonic():
         return kept[0]
+    counting = _counting.get(key)
+    if counting is None:
+        # A task of its own: a caller that goes away (cancelled) does not cancel the others' count.
+        counting = asyncio.ensure_future(_count(reader, key, sql, values))
+        _counting[key] = counting
+        counting.add_done_callback(lambda done: _forget(key, done))
+    return await asyncio.shield(counting)
+
+
+async def _count(reader: Reader, key: tuple[str, str], sql: str, values: Mapping[str, Any]) -> int:
     counted = await reader.fetchrow(sql, values)
     total = int(counted[0]) if counted is not None else 0
     if total >= COUNT_EXACT_BELOW:
-        _counts[key] = (total, now + COUNT_KEPT_S)
+        _counts[key] = (total, time.monotonic() + COUNT_KEPT_S)
         while len(_counts) > COUNTS_KEPT:
             _counts.popitem(last=False)
     else:
         _counts.pop(key, None)
     return total
+
+
+def _forget(key: tuple[str, str], done: asyncio.Future[int]) -> None:
+    _counting.pop(key, None)
+    if not done.cancelled():
+        done.exception()  # its callers have it (or went away): not an unretrieved error
 
 
 class SqliteReader:
@@ -226,8 +244,10 @@ class Connections:
 # The read pool's session settings. Generic plans (see ``PostgresReader``); and random reads priced as
 # on an SSD or from memory (PostgreSQL's default of 4 assumes a spinning disk): otherwise a lookup by
 # primary key in a small table (an account's 200 places) is planned as a scan of the whole table, once
-# per row of a page (docs/benchmarks.md, 2026-12-03 "/v1 work orders").
-READ_SETTINGS = {"plan_cache_mode": "force_generic_plan", "random_page_cost": "1.1"}
+# per row of a page (docs/benchmarks.md, 2026-12-03 "/v1 work orders"). No JIT: a generic plan's
+# cost is estimated for an unknown LIMIT (a tenth of the table), so at a million rows a 50-row page
+# crossed jit_above_cost and spent 580 ms compiling to run for 0.3 ms, on every execution.
+READ_SETTINGS = {"plan_cache_mode": "force_generic_plan", "random_page_cost": "1.1", "jit": "off"}
 
 
 class PostgresReader:
