@@ -318,6 +318,14 @@ def change_value(session: Session, value: CustomFieldValue, command: ValueChange
         _set_typed(value, None if raw is None else _typed(definition, raw, "value"), now)
 
 
+def owned_value(session: Session, account_id: str, owner_type: str, owner_id: str, field_id: str) -> CustomFieldValue:
+    """The custom field value ``field_id`` of the record ``owner_type`` ``owner_id``; else NotFound "custom field"."""
+    value = session.get(CustomFieldValue, (account_id, field_id))
+    if value is None or value.owner_type != owner_type or value.owner_id != owner_id:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="custom field")
+    return value
+
+
 # ------------------------------------------------------------------------------------------ free fields
 
 

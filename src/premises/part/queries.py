@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from premises.account import queries as account_queries
 from premises.asset.visibility import restrict as restrict_assets
 from premises.db.reader import Reader, count_of
 from premises.db.sql import Select
@@ -25,7 +26,6 @@ from premises.place.subtree import under_sites
 
 COLUMNS = PARTS.columns
 MOVE_COLUMNS = INVENTORY_MOVES.columns
-CATEGORY_COLUMNS = PART_CATEGORIES.columns
 VALUE_COLUMNS = ("id", "owner_id", "name", "value", "unit", "created_by_user_id", "created_at", "updated_at")
 OWNER = "part"
 
@@ -222,19 +222,9 @@ async def page_of_inventory_moves(
 # ------------------------------------------------------------------------------------------ categories
 
 
-def _category_select(principal: Principal) -> Select:
-    principal.require("part_category", "read")
-    return Select("categories", CATEGORY_COLUMNS, principal.account_id).where_eq("kind", "part")
-
-
 async def part_categories(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
-    select = _category_select(principal).apply(query)
-    return [dict(zip(CATEGORY_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+    return await account_queries.categories(reader, principal, PART_CATEGORIES, "part", query)
 
 
 async def get_part_category(reader: Reader, principal: Principal, category_id: str) -> dict[str, Any]:
-    select = _category_select(principal).where_eq("id", category_id)
-    row = await reader.fetchrow(select.sql(), select.params)
-    if row is None:
-        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="part category")
-    return dict(zip(CATEGORY_COLUMNS, row, strict=True))
+    return await account_queries.get_category(reader, principal, PART_CATEGORIES, "part", category_id)

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from premises.account.categories import category_id, require_category
+from premises.account.categories import category_name, load_category, require_category
 from premises.asset import custom_fields
 from premises.asset.service import load_asset
-from premises.errors import Conflict, DomainValidation, ErrorCode, NotFound
+from premises.errors import DomainValidation, ErrorCode, NotFound
 from premises.event.service import record_change, record_event, snapshot
 from premises.event.types import EventType
 from premises.identity.principal import Principal
@@ -209,10 +209,7 @@ def delete_part(session: Session, principal: Principal, part_id: str) -> None:
 
 
 def _load_value(session: Session, principal: Principal, part: Part, field_id: str) -> CustomFieldValue:
-    value = session.get(CustomFieldValue, (principal.account_id, field_id))
-    if value is None or value.owner_type != OWNER or value.owner_id != part.id:
-        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="custom field")
-    return value
+    return custom_fields.owned_value(session, principal.account_id, OWNER, part.id, field_id)
 
 
 def update_custom_field(
@@ -323,12 +320,8 @@ def _asset_event(session: Session, principal: Principal, asset: Any) -> None:
 def create_category(session: Session, principal: Principal, command: PartCategoryCreate) -> Category:
     """Add a part category at the end of the account's list (names are unique per kind, exactly as written)."""
     principal.require("part_category", "write")
-    name = str(command.name or "").strip()
-    if not name:
-        raise DomainValidation(ErrorCode.REQUIRED, field="name")
     account_id = principal.account_id
-    if category_id(session, account_id, "part", name) is not None:
-        raise Conflict(ErrorCode.DUPLICATE, field="name", record="part category")
+    name = category_name(session, account_id, "part", command.name, record="part category")
     position = session.scalar(
         select(func.coalesce(func.max(Category.position) + 1, 0)).where(
             Category.account_id == account_id, Category.kind == "part"
@@ -345,7 +338,4 @@ def create_category(session: Session, principal: Principal, command: PartCategor
 def delete_category(session: Session, principal: Principal, category_id: str) -> None:
     """Remove a part category; parts that have it keep the name (as a deleted work-order category does)."""
     principal.require("part_category", "write")
-    category = session.get(Category, (principal.account_id, category_id), with_for_update=True)
-    if category is None or category.kind != "part":
-        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="part category")
-    session.delete(category)
+    session.delete(load_category(session, principal.account_id, "part", category_id, record="part category"))

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from premises.account import queries as account_queries
 from premises.db.reader import Reader, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
@@ -19,7 +20,6 @@ from premises.place.queries import with_free_field
 from premises.purchase_order.fields import PURCHASE_ORDER_CATEGORIES, PURCHASE_ORDERS
 
 COLUMNS = PURCHASE_ORDERS.columns
-CATEGORY_COLUMNS = PURCHASE_ORDER_CATEGORIES.columns
 LINE_COLUMNS = ("purchase_order_id", "part_id", "quantity", "received", "unit_cost")
 UPDATE_COLUMNS = ("id", "text", "created_by_user_id", "created_at")
 VALUE_COLUMNS = ("id", "owner_id", "name", "value", "unit", "created_by_user_id", "created_at", "updated_at")
@@ -130,19 +130,20 @@ async def purchase_order_detail(reader: Reader, principal: Principal, purchase_o
 # ------------------------------------------------------------------------------------------ categories
 
 
-def _category_select(principal: Principal) -> Select:
-    principal.require("purchase_order_category", "read")
-    return Select("categories", CATEGORY_COLUMNS, principal.account_id).where_eq("kind", "purchase_order")
-
-
 async def purchase_order_categories(reader: Reader, principal: Principal, query: ListQuery) -> list[dict[str, Any]]:
-    select = _category_select(principal).apply(query)
-    return [dict(zip(CATEGORY_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+    return await account_queries.categories(reader, principal, PURCHASE_ORDER_CATEGORIES, "purchase_order", query)
+
+
+async def page_of_purchase_order_categories(
+    reader: Reader, principal: Principal, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of the purchase-order categories (/v1) and, when ``query.count`` asks, how many match in all."""
+    return await account_queries.page_of_categories(
+        reader, principal, PURCHASE_ORDER_CATEGORIES, "purchase_order", query
+    )
 
 
 async def get_purchase_order_category(reader: Reader, principal: Principal, category_id: str) -> dict[str, Any]:
-    select = _category_select(principal).where_eq("id", category_id)
-    row = await reader.fetchrow(select.sql(), select.params)
-    if row is None:
-        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="purchase order category")
-    return dict(zip(CATEGORY_COLUMNS, row, strict=True))
+    return await account_queries.get_category(
+        reader, principal, PURCHASE_ORDER_CATEGORIES, "purchase_order", category_id
+    )

@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from premises.account.categories import category_id, require_category
+from premises.account.categories import category_name, load_category, require_category
 from premises.asset import custom_fields
-from premises.errors import Conflict, DomainValidation, ErrorCode, InvalidState, NotFound
+from premises.errors import DomainValidation, ErrorCode, InvalidState, NotFound
 from premises.event.service import record_change
 from premises.event.types import EventType
 from premises.identity.principal import Principal
@@ -349,10 +349,7 @@ def add_update_message(
 
 
 def _load_value(session: Session, principal: Principal, order: PurchaseOrder, field_id: str) -> CustomFieldValue:
-    value = session.get(CustomFieldValue, (principal.account_id, field_id))
-    if value is None or value.owner_type != OWNER or value.owner_id != order.id:
-        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="custom field")
-    return value
+    return custom_fields.owned_value(session, principal.account_id, OWNER, order.id, field_id)
 
 
 def update_custom_field(
@@ -379,13 +376,9 @@ def delete_custom_field(session: Session, principal: Principal, purchase_order_i
 
 def _category_name(session: Session, account_id: str, name: str | None, exclude_id: str | None) -> str:
     """A category name: not blank, and no other purchase-order category of the account has it."""
-    text = str(name or "").strip()
-    if not text:
-        raise DomainValidation(ErrorCode.REQUIRED, field="name")
-    other = category_id(session, account_id, CATEGORY_KIND, text)
-    if other is not None and other != exclude_id:
-        raise Conflict(ErrorCode.DUPLICATE, field="name", record="purchase order category")
-    return text
+    return category_name(
+        session, account_id, CATEGORY_KIND, name, record="purchase order category", exclude_id=exclude_id
+    )
 
 
 def create_category(session: Session, principal: Principal, command: PurchaseOrderCategoryCreate) -> Category:
@@ -407,10 +400,7 @@ def create_category(session: Session, principal: Principal, command: PurchaseOrd
 
 def _load_category(session: Session, principal: Principal, category_id: str) -> Category:
     principal.require("purchase_order_category", "write")
-    category = session.get(Category, (principal.account_id, category_id), with_for_update=True)
-    if category is None or category.kind != CATEGORY_KIND:
-        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="purchase order category")
-    return category
+    return load_category(session, principal.account_id, CATEGORY_KIND, category_id, record="purchase order category")
 
 
 def rename_category(

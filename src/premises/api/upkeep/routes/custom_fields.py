@@ -1,5 +1,6 @@
 """Single custom field routes, the same for every resource whose custom fields are addressed one by one:
-GET, PATCH and DELETE /<resource>s/{<resource>_id}/custom-fields/{field_id}.
+GET, PATCH and DELETE /<resource>s/{<resource>_id}/custom-fields/{field_id}; and the list filters on such
+a resource's free custom fields (``custom_field_filters``).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Spec, read_body
-from premises.api.kit.listing import check_keys
+from premises.api.kit.listing import Filter, check_keys
 from premises.api.upkeep.security import PrincipalDep
 from premises.api.upkeep.wire import MESSAGE_SCHEMA, ok_message, ok_result, responses, result_schema
 from premises.db.reader import Reader
 from premises.identity.principal import Principal
 from premises.models import CustomFieldValue
+from premises.place.queries import CUSTOM_FIELD_FILTERS
 
 # The resource's read (reader, principal, resource id, field id), its wire rendering and its write side.
 Read = Callable[[Reader, Principal, str, str], Awaitable[dict[str, Any]]]
@@ -26,6 +28,15 @@ Render = Callable[[Mapping[str, Any]], dict[str, Any]]
 Update = Callable[[Session, Principal, str, str, Any], CustomFieldValue]  # the last argument: the parsed changes
 ParseUpdate = Callable[[Mapping[str, Any]], Any]  # the body -> the changes ``update`` takes
 Delete = Callable[[Session, Principal, str, str], None]
+
+
+def custom_field_filters(prefix: str, noun: str) -> tuple[Filter, ...]:
+    """``prefix[name]``, ``prefix[value]``, ``prefix[unit]``: only the ``noun`` ("parts") with a free custom
+    field of this name / value / unit (the pseudo-columns ``place.queries.with_free_field`` applies)."""
+    return tuple(
+        Filter(f"{prefix}[{key}]", column, description=f"Only {noun} with a custom field of this {key}.")
+        for column, key in CUSTOM_FIELD_FILTERS.items()
+    )
 
 
 def add_custom_field_routes(

@@ -9,12 +9,12 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import read_body
-from premises.api.kit.listing import Filter, check_keys
+from premises.api.kit.listing import check_keys
 from premises.api.upkeep.expanders import EXPANDERS, expand
 from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
 from premises.api.upkeep.mappers import locations as wire
 from premises.api.upkeep.routes.assignments import add_assignment_routes
-from premises.api.upkeep.routes.custom_fields import add_custom_field_routes
+from premises.api.upkeep.routes.custom_fields import add_custom_field_routes, custom_field_filters
 from premises.api.upkeep.security import PrincipalDep
 from premises.api.upkeep.wire import (
     JSON,
@@ -34,9 +34,7 @@ router = APIRouter(tags=["locations"])
 
 # Both spellings appear in UpKeep's documentation (the parameter table and its example).
 _CUSTOM_FIELD_FILTERS = tuple(
-    Filter(f"{prefix}[{key}]", column, description=f"Only locations with a custom field of this {key}.")
-    for prefix in ("customFieldsLocation", "customFieldsLocations")
-    for key, column in (("name", queries.CF_NAME), ("value", queries.CF_VALUE), ("unit", queries.CF_UNIT))
+    f for prefix in ("customFieldsLocation", "customFieldsLocations") for f in custom_field_filters(prefix, "locations")
 )
 LIST = ListSpec(
     filters=(*wire.UPKEEP.filters(), *_CUSTOM_FIELD_FILTERS),

@@ -15,7 +15,7 @@ from premises.api.kit.routing import LeanRoute
 from premises.api.upkeep.expanders import expand
 from premises.api.upkeep.listing import ListSpec, include_values, includes_openapi, parse_includes, parse_list
 from premises.api.upkeep.mappers import parts as wire
-from premises.api.upkeep.routes.custom_fields import add_custom_field_routes
+from premises.api.upkeep.routes.custom_fields import add_custom_field_routes, custom_field_filters
 from premises.api.upkeep.security import PrincipalDep
 from premises.api.upkeep.wire import (
     MESSAGE_SCHEMA,
@@ -30,19 +30,14 @@ from premises.db.reader import Reader
 from premises.identity.principal import Principal
 from premises.identity.service import Confirmation
 from premises.part import queries, service
-from premises.place.queries import CF_NAME, CF_UNIT, CF_VALUE
 
 router = APIRouter(tags=["parts"])
 
-_CUSTOM_FIELD_FILTERS = tuple(
-    Filter(f"{wire.CUSTOM_FIELDS}[{key}]", column, description=f"Only parts with a custom field of this {key}.")
-    for key, column in (("name", CF_NAME), ("value", CF_VALUE), ("unit", CF_UNIT))
-)
 LIST = ListSpec(
     filters=(
         *wire.UPKEEP.filters(),
         Filter("partNumber", "part_number", description="Only parts with exactly this part number."),
-        *_CUSTOM_FIELD_FILTERS,
+        *custom_field_filters(wire.CUSTOM_FIELDS, "parts"),
     ),
     ranges=wire.UPKEEP.ordered(),
     order_fields=wire.UPKEEP.ordered(),

@@ -11,11 +11,11 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import read_body
-from premises.api.kit.listing import Filter, check_keys
+from premises.api.kit.listing import check_keys
 from premises.api.upkeep.expanders import expand
 from premises.api.upkeep.listing import ListSpec, include_values, includes_openapi, parse_includes, parse_list
 from premises.api.upkeep.mappers import purchase_orders as wire
-from premises.api.upkeep.routes.custom_fields import add_custom_field_routes
+from premises.api.upkeep.routes.custom_fields import add_custom_field_routes, custom_field_filters
 from premises.api.upkeep.security import PrincipalDep
 from premises.api.upkeep.wire import (
     MESSAGE_SCHEMA,
@@ -28,20 +28,13 @@ from premises.api.upkeep.wire import (
 )
 from premises.db.reader import Reader
 from premises.identity.principal import Principal
-from premises.place.queries import CF_NAME, CF_UNIT, CF_VALUE
 from premises.purchase_order import queries, service
 
 router = APIRouter(tags=["purchase-orders"])
 
-_CUSTOM_FIELD_FILTERS = tuple(
-    Filter(
-        f"{wire.CUSTOM_FIELDS}[{key}]", column, description=f"Only purchase orders with a custom field of this {key}."
-    )
-    for key, column in (("name", CF_NAME), ("value", CF_VALUE), ("unit", CF_UNIT))
-)
 LIST_INCLUDES = ("vendor", "createdByUser", "approvedByUser", "fulfilledByUser", "declinedByUser")
 LIST = ListSpec(
-    filters=(*wire.UPKEEP.filters(), *_CUSTOM_FIELD_FILTERS),
+    filters=(*wire.UPKEEP.filters(), *custom_field_filters(wire.CUSTOM_FIELDS, "purchase orders")),
     ranges=wire.UPKEEP.ordered(),
     order_fields=wire.UPKEEP.ordered(),
     includes=LIST_INCLUDES,
