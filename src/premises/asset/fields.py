@@ -11,7 +11,7 @@ their own names and renderers with ``ASSETS.attach(...)``; nothing here knows a 
 
 from __future__ import annotations
 
-from premises.asset.commands import AssetStatus, CustomFieldType, UsefulLifeUnit, values_of
+from premises.asset.commands import AssetStatus, Availability, CustomFieldType, UsefulLifeUnit, values_of
 from premises.kit.fields import Catalogue, Field, FieldType, Op
 
 ID, INSTANT, NUMBER, STRING, TEXT = FieldType.ID, FieldType.INSTANT, FieldType.NUMBER, FieldType.STRING, FieldType.TEXT
@@ -97,6 +97,22 @@ DOWNTIME_STATUSES = Catalogue(
         Field("updated_at", INSTANT, nullable=False),
     ),
     default_sort=(("name", False),),
+)
+
+# An asset's downtime history (``asset_downtimes``: ``asset.downtime`` records it), paged under the asset,
+# newest first; ``status`` is the built-in availability, ``status_category_id`` a downtime status's id.
+DOWNTIMES = Catalogue(
+    "asset_downtime",
+    (
+        Field("id", ID, nullable=False),
+        Field("asset_id", ID, nullable=False, sortable=False),
+        Field("status", FieldType.ENUM, nullable=False, choices=values_of(Availability)),
+        _id("status_category_id", writable=False),
+        _id("user_id", writable=False),
+        Field("recorded_on", INSTANT, nullable=False),
+        Field("created_at", INSTANT, nullable=False),
+    ),
+    default_sort=(("recorded_on", True),),
 )
 
 # The account's typed custom fields of assets (their values are ``asset.custom_fields``'s).

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from premises.asset.fields import ASSETS, CUSTOM_FIELD_DEFINITIONS, DOWNTIME_STATUSES
+from premises.asset.fields import ASSETS, CUSTOM_FIELD_DEFINITIONS, DOWNTIME_STATUSES, DOWNTIMES
 from premises.asset.visibility import restrict
 from premises.assignment.service import MEMBER_TYPES
 from premises.db.reader import Reader, count_of
 from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
+from premises.file.queries import files_by_ids
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
 from premises.kit.listing import ListQuery
@@ -54,6 +55,7 @@ DEFINITION_JOINED = (
 )
 DEFINITION_COLUMNS = CUSTOM_FIELD_DEFINITIONS.columns
 STATUS_COLUMNS = DOWNTIME_STATUSES.columns
+DOWNTIME_COLUMNS = DOWNTIMES.columns
 LINK_TYPES = MEMBER_TYPES
 
 
@@ -289,6 +291,28 @@ async def asset_detail(reader: Reader, principal: Principal, asset_id: str) -> A
         sub_asset_ids=await sub_asset_ids(reader, principal, row["id"]),
         members=await links(reader, principal, row["id"]),
     )
+
+
+async def files_of_asset(reader: Reader, principal: Principal, asset_id: str) -> list[dict[str, Any]]:
+    """The live files attached to a visible asset, in their order (``file.fields`` rows), those the principal
+    may read: reading them needs ``file: read`` besides ``asset: read``."""
+    await get_asset(reader, principal, asset_id)
+    principal.require("file", "read")
+    ids = (await asset_files(reader, principal, [asset_id]))[asset_id]
+    rows = await files_by_ids(reader, principal, ids)
+    return [rows[i] for i in ids if i in rows]
+
+
+async def page_of_downtimes(
+    reader: Reader, principal: Principal, asset_id: str, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of a visible asset's downtime history (a ``ListQuery`` of ``DOWNTIMES``, newest first unless it
+    sorts otherwise) and, when ``query.count`` asks, how many records there are."""
+    await get_asset(reader, principal, asset_id)
+    select = Select("asset_downtimes", DOWNTIME_COLUMNS, principal.account_id).where_eq("asset_id", asset_id)
+    select.apply(query)
+    rows = [dict(zip(DOWNTIME_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+    return rows, await count_of(reader, select, query)
 
 
 # ------------------------------------------------------------------------------------------ settings

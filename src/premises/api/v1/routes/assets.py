@@ -6,29 +6,43 @@ assets at its places (``asset.visibility``), and ``sites`` lists the assets at o
 statuses; ``POST /v1/assets/{id}/downtime`` records a change of it (``asset.downtime``), which moves
 ``downtimeStatus`` when it is the asset's newest. ``GET /v1/assets/{id}/customFields`` lists the
 asset's custom field values (a typed field's is named by its definition's id), ``PATCH`` and
-``DELETE /v1/assets/{id}/customFields/{fieldId}`` change or remove one (``asset.service``).
+``DELETE /v1/assets/{id}/customFields/{fieldId}`` change or remove one (``asset.service``); POST and
+PATCH take ``customFields`` (typed values and free fields in one list) and ``files`` in the asset's body.
+``GET /v1/assets/{id}/downtime`` pages the downtime history, ``GET /v1/assets/{id}/files`` lists the
+asset's files as ``/v1/documents`` shows them.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
-from premises.api.kit.body import Field, Spec, read_body
+from premises.api.kit.body import COERCERS, Field, Spec, read_body
+from premises.api.kit.errors import WireInputError
 from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire, required_of
 from premises.api.runtime import Runtime
 from premises.api.v1.embedded import MAYBE_INSTANT
 from premises.api.v1.listing import ListSpec, page_body, parse_list, requested_sites
+from premises.api.v1.routes import documents
 from premises.api.v1.security import PrincipalDep
-from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
+from premises.api.v1.wire import INSTANT_SCHEMA, JSON, camel, instant, list_schema, object_schema, responses
 from premises.asset import downtime, queries, service
-from premises.asset.commands import AssetChanges, AssetCreate, DowntimeEvent, ValueChanges
-from premises.asset.fields import ASSETS
-from premises.errors import DomainValidation
+from premises.asset.commands import (
+    AssetChanges,
+    AssetCreate,
+    CustomValueChange,
+    DowntimeEvent,
+    FreeFieldChange,
+    ValueChanges,
+)
+from premises.asset.fields import ASSETS, DOWNTIMES
+from premises.errors import DomainValidation, ErrorCode
 from premises.identity.principal import Principal
 from premises.kit.commands import build
 from premises.models import Asset, CustomFieldValue
@@ -71,8 +85,10 @@ V1 = Fields(
         },
     )
 )
-CREATE = Spec(*V1.body_fields(required=required_of(AssetCreate)), model=Asset)
-UPDATE = Spec(*V1.body_fields(not_null=("name", "status", "downtimeStatus")), model=Asset)
+# The body fields that are no column of the asset: its files (the list replaced) and custom fields.
+_OWN = (Field("files", "id_list", to="file_ids"), Field("customFields", "object_list", to="custom_fields"))
+CREATE = Spec(*V1.body_fields(required=required_of(AssetCreate)), *_OWN, model=Asset)
+UPDATE = Spec(*V1.body_fields(not_null=("name", "status", "downtimeStatus")), *_OWN, model=Asset)
 LIST = ListSpec.of(V1, site_field=None)
 SCHEMA = object_schema(V1)
 to_v1 = V1.render
@@ -123,6 +139,76 @@ def custom_field_to_v1(value: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# ``customFields`` items in an asset's body: a typed field's value ``{"definition", "value"}``, or a free field
+# ``{"name", "value", "unit"}`` (``id``: change that free field; else the one of that ``name``, or a new one).
+# The other keys GET /v1/assets/{id}/customFields answers are taken back unread; only named parts change.
+_CUSTOM_KEYS = frozenset({"id", "definition", "name", "value", "unit", "createdAt", "updatedAt"})
+_FREE_PARTS = (("name", 200), ("value", 5000), ("unit", 100))
+# A domain error about one of the command's custom fields: the list, the item's index there, the part.
+_DOMAIN_ITEM = re.compile(r"^(custom_fields|free_fields)\[([0-9]+)\]\.([a-z_]+)")
+_ITEM_PARTS = {"definition_id": "definition"}
+
+
+class CustomFields:
+    """A body's ``customFields`` as the domain's two lists, with each item's index in the body."""
+
+    def __init__(self, items: Sequence[dict[str, Any]]) -> None:
+        self.typed: list[CustomValueChange] = []
+        self.free: list[FreeFieldChange] = []
+        self.at: dict[str, list[int]] = {"custom_fields": [], "free_fields": []}
+        for index, item in enumerate(items):
+            where = f"customFields[{index}]"
+            unknown = sorted(set(item) - _CUSTOM_KEYS)
+            if unknown:
+                raise WireInputError(ErrorCode.UNKNOWN_FIELD, field=f"{where}.{unknown[0]}")
+            if item.get("definition") is not None:
+                if item.get("unit") is not None:
+                    raise WireInputError(ErrorCode.NOT_OF_TYPED_FIELDS, field=f"{where}.unit")
+                definition = COERCERS["id"](f"{where}.definition", item["definition"])
+                self.typed.append(CustomValueChange(definition_id=definition, value=item.get("value")))
+                self.at["custom_fields"].append(index)
+                continue
+            parts: dict[str, Any] = {}
+            if item.get("id") is not None:
+                parts["id"] = COERCERS["id"](f"{where}.id", item["id"])
+            for name, longest in _FREE_PARTS:
+                if name in item:
+                    parts[name] = None if item[name] is None else COERCERS["string"](f"{where}.{name}", item[name])
+                    if parts[name] is not None and len(parts[name]) > longest:
+                        raise WireInputError(ErrorCode.TOO_LONG, field=f"{where}.{name}")
+            self.free.append(FreeFieldChange(**parts))
+            self.at["free_fields"].append(index)
+
+    def name_of(self, field: str) -> str | None:
+        """The body's ``customFields[i].<part>`` of a domain error's field about one of these, else None."""
+        match = _DOMAIN_ITEM.match(field)
+        if match is None:
+            return None
+        kind, index, part = match.groups()
+        return f"customFields[{self.at[kind][int(index)]}].{_ITEM_PARTS.get(part, camel(part))}"
+
+
+def _with_custom_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], CustomFields | None]:
+    """The parsed body with ``customFields`` split into the command's ``custom_fields`` and ``free_fields``."""
+    if "custom_fields" not in fields:
+        return fields, None
+    custom = CustomFields(fields.pop("custom_fields") or [])
+    return {**fields, "custom_fields": custom.typed, "free_fields": custom.free}, custom
+
+
+async def _write_asset(runtime: Runtime, custom: CustomFields | None, work: Any) -> str:
+    """Run the asset's write; a refused custom field names its place in the body (``customFields[i].<part>``),
+    a missing file (``asset.service`` names it ``file``, as UpKeep's message words it) ``files``."""
+    try:
+        return str(await runtime.write(work))
+    except DomainValidation as refused:
+        field = refused.field or ""
+        name = "files" if field == "file" else custom.name_of(field) if custom is not None else None
+        if name is None:
+            raise
+        raise DomainValidation(refused.sentence or refused.code, field=name, **refused.params) from None
+
+
 async def _asset(runtime: Runtime, principal: Principal, asset_id: str) -> dict[str, Any]:
     return to_v1(await queries.get_asset(runtime.reader, principal, asset_id))
 
@@ -142,16 +228,18 @@ async def get_asset(asset_id: str, request: Request, runtime: RuntimeDep, princi
 
 @router.post("/assets", status_code=201, responses=responses(SCHEMA, status=201), openapi_extra=CREATE.openapi())
 async def create_asset(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    command = build(AssetCreate, CREATE.parse(await read_body(request)))
-    asset_id = await runtime.write(lambda s: service.create_asset(s, principal, command).id)
+    fields, custom = _with_custom_fields(CREATE.parse(await read_body(request)))
+    command = build(AssetCreate, fields)
+    asset_id = await _write_asset(runtime, custom, lambda s: service.create_asset(s, principal, command).id)
     return JSON(await _asset(runtime, principal, asset_id), status_code=201)
 
 
 @router.patch("/assets/{asset_id}", responses=responses(SCHEMA), openapi_extra=UPDATE.openapi(partial=True))
 async def update_asset(asset_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    changes = build(AssetChanges, UPDATE.parse(await read_body(request), partial=True))
+    fields, custom = _with_custom_fields(UPDATE.parse(await read_body(request), partial=True))
+    changes = build(AssetChanges, fields)
     await queries.get_asset(runtime.reader, principal, asset_id)
-    await runtime.write(lambda s: service.update_asset(s, principal, asset_id, changes).id)
+    await _write_asset(runtime, custom, lambda s: service.update_asset(s, principal, asset_id, changes).id)
     return JSON(await _asset(runtime, principal, asset_id))
 
 
@@ -208,3 +296,46 @@ async def update_custom_field(
 async def delete_custom_field(asset_id: str, field_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     await runtime.write(lambda s: service.delete_custom_field(s, principal, asset_id, field_id))
     return Response(status_code=204)
+
+
+# ------------------------------------------------------------------------------------------ downtime history
+
+DOWNTIME_V1 = Fields(
+    DOWNTIMES.attach(
+        "v1",
+        {
+            "id": Wire("id"),
+            "status": Wire("status", filter="available, not-available (a comma list: any of)"),
+            "status_category_id": Wire("statusCategory", filter="A downtime status id (a comma list: any of)"),
+            "user_id": Wire("user"),
+            "recorded_on": Wire("recordedAt", instant, sort=True, schema=INSTANT_SCHEMA),
+            "created_at": Wire("createdAt", instant, sort=True, schema=INSTANT_SCHEMA),
+        },
+    )
+)
+DOWNTIMES_LIST = ListSpec.of(DOWNTIME_V1, site_field=None, sited=False)
+DOWNTIME_SCHEMA = object_schema(DOWNTIME_V1)
+
+
+@router.get(
+    "/assets/{asset_id}/downtime",
+    responses=responses(list_schema(DOWNTIME_SCHEMA)),
+    openapi_extra=DOWNTIMES_LIST.openapi(),
+)
+async def list_downtime(asset_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    """The asset's downtime history, newest first."""
+    query = parse_list(request, DOWNTIMES_LIST, principal)
+    rows, count = await queries.page_of_downtimes(runtime.reader, principal, asset_id, query)
+    return JSON(page_body(query, rows, count, [DOWNTIME_V1.render(r) for r in rows]))
+
+
+# ------------------------------------------------------------------------------------------ files
+
+
+@router.get("/assets/{asset_id}/files", responses=responses(list_schema(documents.SCHEMA)))
+async def list_files(asset_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    """The asset's files in their order, as /v1/documents shows them (a signed download ``url`` each)."""
+    check_keys(request, frozenset())
+    rows = await queries.files_of_asset(runtime.reader, principal, asset_id)
+    items = [documents.to_v1(r, runtime.settings) for r in rows]
+    return JSON({"count": len(items), "items": items, "nextCursor": None})
