@@ -9,7 +9,7 @@ is a free ``name``/``value``/``unit`` triple (a *free field*: ``commands.FreeFie
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -33,6 +33,14 @@ from premises.kit.ids import new_id
 from premises.kit.numbers import NumberError, NumberOutOfRange, parse_number
 from premises.kit.time import MAX_MS, MIN_MS, ms_to_iso, now_ms, parse_instant
 from premises.models import CustomFieldDefinition, CustomFieldValue
+
+
+class Owner(Protocol):
+    """A record that has custom fields: a part, a purchase order, ..."""
+
+    id: str
+    updated_at: int
+
 
 # The permission row that guards each resource's field definitions.
 SETTING_RESOURCE = {"asset": "asset_setting"}
@@ -324,6 +332,24 @@ def owned_value(session: Session, account_id: str, owner_type: str, owner_id: st
     if value is None or value.owner_type != owner_type or value.owner_id != owner_id:
         raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="custom field")
     return value
+
+
+def change_owned_value(
+    session: Session, account_id: str, owner_type: str, owner: Owner, field_id: str, command: ValueChanges
+) -> CustomFieldValue:
+    """``change_value`` on the custom field ``field_id`` of ``owner`` (a record of ``owner_type`` its service
+    has loaded and locked), which is changed now too."""
+    value = owned_value(session, account_id, owner_type, owner.id, field_id)
+    now = now_ms()
+    change_value(session, value, command, now)
+    owner.updated_at = now
+    return value
+
+
+def delete_owned_value(session: Session, account_id: str, owner_type: str, owner: Owner, field_id: str) -> None:
+    """Delete the custom field ``field_id`` of ``owner`` (loaded and locked), which is changed now too."""
+    session.delete(owned_value(session, account_id, owner_type, owner.id, field_id))
+    owner.updated_at = now_ms()
 
 
 # ------------------------------------------------------------------------------------------ free fields

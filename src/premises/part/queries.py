@@ -21,12 +21,11 @@ from premises.identity.service import Confirmation
 from premises.kit.listing import ListQuery
 from premises.part.fields import INVENTORY_MOVES, PART_CATEGORIES, PARTS
 from premises.part.visibility import restrict
-from premises.place.queries import with_free_field
+from premises.place.queries import free_field, free_field_select, free_fields_by_owner, with_free_field
 from premises.place.subtree import under_sites
 
 COLUMNS = PARTS.columns
 MOVE_COLUMNS = INVENTORY_MOVES.columns
-VALUE_COLUMNS = ("id", "owner_id", "name", "value", "unit", "created_by_user_id", "created_at", "updated_at")
 OWNER = "part"
 
 
@@ -134,34 +133,21 @@ async def part_files(reader: Reader, principal: Principal, part_ids: Iterable[st
     return out
 
 
-def _value_select(principal: Principal) -> Select:
-    return Select("custom_field_values", VALUE_COLUMNS, principal.account_id, alias="v").where_eq("owner_type", OWNER)
-
-
 async def custom_fields(
     reader: Reader, principal: Principal, part_ids: Iterable[str]
 ) -> dict[str, list[dict[str, Any]]]:
     """The free custom fields of these parts, newest first (UpKeep lists a part's newest field first), by part id."""
     wanted = sorted(set(part_ids))
-    out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
     if not wanted:
-        return out
-    select = _of_visible_parts(_value_select(principal).where_in("owner_id", wanted), principal, "owner_id")
-    select.order_by("created_at", True).order_by("id", True)
-    for values in await reader.fetch(select.sql(), select.params):
-        row = dict(zip(VALUE_COLUMNS, values, strict=True))
-        out[row["owner_id"]].append(row)
-    return out
+        return {}
+    select = _of_visible_parts(free_field_select(principal, OWNER).where_in("owner_id", wanted), principal, "owner_id")
+    return await free_fields_by_owner(reader, select, wanted, newest_first=True)
 
 
 async def get_custom_field(reader: Reader, principal: Principal, part_id: str, field_id: str) -> dict[str, Any]:
     """One free custom field of a visible part."""
     await get_part(reader, principal, part_id)
-    select = _value_select(principal).where_eq("owner_id", part_id).where_eq("id", field_id)
-    row = await reader.fetchrow(select.sql(), select.params)
-    if row is None:
-        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="custom field")
-    return dict(zip(VALUE_COLUMNS, row, strict=True))
+    return await free_field(reader, principal, OWNER, part_id, field_id)
 
 
 async def team_ids(reader: Reader, principal: Principal, part_id: str) -> list[str]:

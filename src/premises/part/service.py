@@ -208,26 +208,18 @@ def delete_part(session: Session, principal: Principal, part_id: str) -> None:
 # ------------------------------------------------------------------------------------------ one custom field
 
 
-def _load_value(session: Session, principal: Principal, part: Part, field_id: str) -> CustomFieldValue:
-    return custom_fields.owned_value(session, principal.account_id, OWNER, part.id, field_id)
-
-
 def update_custom_field(
     session: Session, principal: Principal, part_id: str, field_id: str, changes: ValueChanges
 ) -> CustomFieldValue:
     part = load_part(session, principal, part_id, "update")
-    value = _load_value(session, principal, part, field_id)
-    now = now_ms()
-    custom_fields.change_value(session, value, changes, now)
-    part.updated_at = now
+    value = custom_fields.change_owned_value(session, principal.account_id, OWNER, part, field_id, changes)
     _event(session, principal, part, EventType.PART_UPDATED)
     return value
 
 
 def delete_custom_field(session: Session, principal: Principal, part_id: str, field_id: str) -> None:
     part = load_part(session, principal, part_id, "update")
-    session.delete(_load_value(session, principal, part, field_id))
-    part.updated_at = now_ms()
+    custom_fields.delete_owned_value(session, principal.account_id, OWNER, part, field_id)
     _event(session, principal, part, EventType.PART_UPDATED)
 
 

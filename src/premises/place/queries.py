@@ -145,33 +145,54 @@ async def places_by_ids(reader: Reader, principal: Principal, ids: Iterable[str]
     return {r["id"]: r for r in (_row(v) for v in await reader.fetch(select.sql(), select.params))}
 
 
-async def custom_fields(
-    reader: Reader, principal: Principal, place_ids: Iterable[str]
+def free_field_select(principal: Principal, owner_type: str) -> Select:
+    """The free custom fields (``CUSTOM_FIELD_COLUMNS``, alias ``v``) of the account's records of ``owner_type``."""
+    return Select("custom_field_values", CUSTOM_FIELD_COLUMNS, principal.account_id, alias="v").where_eq(
+        "owner_type", owner_type
+    )
+
+
+async def free_fields_by_owner(
+    reader: Reader, select: Select, wanted: Iterable[str], *, newest_first: bool
 ) -> dict[str, list[dict[str, Any]]]:
-    """The free name/value/unit custom fields of these places, oldest first, by place id (places the
-    principal may not read have none)."""
-    wanted = sorted(set(place_ids))
+    """The rows of ``select`` (a ``free_field_select`` narrowed to some owners) by owner id, each of ``wanted`` a
+    key; oldest or newest first (then by id)."""
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
-    readable = [i for i in wanted if principal.sees_place(i)] if principal.may("location", "read") else []
-    if not readable:
-        return out
-    select = Select("custom_field_values", CUSTOM_FIELD_COLUMNS, principal.account_id)
-    select.where_eq("owner_type", "place").where_in("owner_id", readable)
-    select.order_by("created_at", False).order_by("id", False)
+    select.order_by("created_at", newest_first).order_by("id", newest_first)
     for values in await reader.fetch(select.sql(), select.params):
         row = dict(zip(CUSTOM_FIELD_COLUMNS, values, strict=True))
         out[row["owner_id"]].append(row)
     return out
 
 
-async def get_custom_field(reader: Reader, principal: Principal, location_id: str, field_id: str) -> dict[str, Any]:
-    await get_location(reader, principal, location_id)
-    select = Select("custom_field_values", CUSTOM_FIELD_COLUMNS, principal.account_id)
-    select.where_eq("owner_type", "place").where_eq("owner_id", location_id).where_eq("id", field_id)
+async def free_field(
+    reader: Reader, principal: Principal, owner_type: str, owner_id: str, field_id: str
+) -> dict[str, Any]:
+    """The free custom field ``field_id`` of the record ``owner_type`` ``owner_id``; else NotFound "custom field"
+    (the caller has checked that the principal reads the record)."""
+    select = free_field_select(principal, owner_type).where_eq("owner_id", owner_id).where_eq("id", field_id)
     row = await reader.fetchrow(select.sql(), select.params)
     if row is None:
         raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="custom field")
     return dict(zip(CUSTOM_FIELD_COLUMNS, row, strict=True))
+
+
+async def custom_fields(
+    reader: Reader, principal: Principal, place_ids: Iterable[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """The free name/value/unit custom fields of these places, oldest first, by place id (places the
+    principal may not read have none)."""
+    wanted = sorted(set(place_ids))
+    readable = [i for i in wanted if principal.sees_place(i)] if principal.may("location", "read") else []
+    if not readable:
+        return {i: [] for i in wanted}
+    select = free_field_select(principal, "place").where_in("owner_id", readable)
+    return await free_fields_by_owner(reader, select, wanted, newest_first=False)
+
+
+async def get_custom_field(reader: Reader, principal: Principal, location_id: str, field_id: str) -> dict[str, Any]:
+    await get_location(reader, principal, location_id)
+    return await free_field(reader, principal, "place", location_id, field_id)
 
 
 _LINKS_SQL = """

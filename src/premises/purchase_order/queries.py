@@ -16,13 +16,12 @@ from premises.db.sql import Select
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
 from premises.kit.listing import ListQuery
-from premises.place.queries import with_free_field
+from premises.place.queries import free_field, free_field_select, free_fields_by_owner, with_free_field
 from premises.purchase_order.fields import PURCHASE_ORDER_CATEGORIES, PURCHASE_ORDERS
 
 COLUMNS = PURCHASE_ORDERS.columns
 LINE_COLUMNS = ("purchase_order_id", "part_id", "quantity", "received", "unit_cost")
 UPDATE_COLUMNS = ("id", "text", "created_by_user_id", "created_at")
-VALUE_COLUMNS = ("id", "owner_id", "name", "value", "unit", "created_by_user_id", "created_at", "updated_at")
 OWNER = "purchase_order"
 
 
@@ -75,19 +74,10 @@ async def lines(reader: Reader, principal: Principal, ids: Iterable[str]) -> dic
 async def custom_fields(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     """The free custom fields of these purchase orders, newest first (as UpKeep lists them), by id."""
     wanted = sorted(set(ids))
-    out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
     if not wanted:
-        return out
-    select = _value_select(principal).where_in("owner_id", wanted)
-    select.order_by("created_at", True).order_by("id", True)
-    for values in await reader.fetch(select.sql(), select.params):
-        row = dict(zip(VALUE_COLUMNS, values, strict=True))
-        out[row["owner_id"]].append(row)
-    return out
-
-
-def _value_select(principal: Principal) -> Select:
-    return Select("custom_field_values", VALUE_COLUMNS, principal.account_id).where_eq("owner_type", OWNER)
+        return {}
+    select = free_field_select(principal, OWNER).where_in("owner_id", wanted)
+    return await free_fields_by_owner(reader, select, wanted, newest_first=True)
 
 
 async def get_custom_field(
@@ -95,11 +85,7 @@ async def get_custom_field(
 ) -> dict[str, Any]:
     """One free custom field of a live purchase order."""
     await get_purchase_order(reader, principal, purchase_order_id)
-    select = _value_select(principal).where_eq("owner_id", purchase_order_id).where_eq("id", field_id)
-    row = await reader.fetchrow(select.sql(), select.params)
-    if row is None:
-        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="custom field")
-    return dict(zip(VALUE_COLUMNS, row, strict=True))
+    return await free_field(reader, principal, OWNER, purchase_order_id, field_id)
 
 
 async def update_messages(reader: Reader, principal: Principal, purchase_order_id: str) -> list[dict[str, Any]]:

@@ -348,26 +348,18 @@ def add_update_message(
 # ------------------------------------------------------------------------------------------ one custom field
 
 
-def _load_value(session: Session, principal: Principal, order: PurchaseOrder, field_id: str) -> CustomFieldValue:
-    return custom_fields.owned_value(session, principal.account_id, OWNER, order.id, field_id)
-
-
 def update_custom_field(
     session: Session, principal: Principal, purchase_order_id: str, field_id: str, changes: ValueChanges
 ) -> CustomFieldValue:
     order = load_purchase_order(session, principal, purchase_order_id, "update")
-    value = _load_value(session, principal, order, field_id)
-    now = now_ms()
-    custom_fields.change_value(session, value, changes, now)
-    order.updated_at = now
+    value = custom_fields.change_owned_value(session, principal.account_id, OWNER, order, field_id, changes)
     record_change(session, principal, EventType.PURCHASE_ORDER_UPDATED, "purchase_order", order)
     return value
 
 
 def delete_custom_field(session: Session, principal: Principal, purchase_order_id: str, field_id: str) -> None:
     order = load_purchase_order(session, principal, purchase_order_id, "update")
-    session.delete(_load_value(session, principal, order, field_id))
-    order.updated_at = now_ms()
+    custom_fields.delete_owned_value(session, principal.account_id, OWNER, order, field_id)
     record_change(session, principal, EventType.PURCHASE_ORDER_UPDATED, "purchase_order", order)
 
 
