@@ -42,6 +42,7 @@ KEYS = {
     "incompleteWorkOrders",
     "createdAt",
     "updatedAt",
+    "customFields",
 }
 
 

@@ -107,6 +107,10 @@ def test_custom_fields_in_the_assets_body(admin: V1, tenant: Tenant) -> None:
     assert created.status_code == 201, created.text
     asset_id = created.json()["id"]
     values = admin.get(f"/assets/{asset_id}/customFields").json()["items"]
+    # The asset answers its custom field values as its customFields list does, in the list too.
+    assert created.json()["customFields"] == values and len(values) == 3
+    listed = admin.get("/assets").json()["items"]
+    assert [a["customFields"] for a in listed if a["id"] == asset_id] == [values]
     by_name = {v["name"]: v for v in values}
     assert (by_name["Colour"]["value"], by_name["Size"]["value"]) == ("Red", "2.5")
     assert (by_name["width"]["value"], by_name["width"]["unit"], by_name["width"]["definition"]) == ("10", "cm", None)
@@ -117,7 +121,7 @@ def test_custom_fields_in_the_assets_body(admin: V1, tenant: Tenant) -> None:
         json={"customFields": [{**by_name["Colour"], "value": "Blue"}, {"id": width["id"], "value": "12"}]},
     )
     assert changed.status_code == 200, changed.text
-    after = {v["name"]: v for v in admin.get(f"/assets/{asset_id}/customFields").json()["items"]}
+    after = {v["name"]: v for v in changed.json()["customFields"]}
     assert (after["Colour"]["value"], after["width"]["value"], after["width"]["unit"], after["Size"]["value"]) == (
         "Blue",
         "12",

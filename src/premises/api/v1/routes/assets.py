@@ -6,8 +6,9 @@ assets at its places (``asset.visibility``), and ``sites`` lists the assets at o
 statuses; ``POST /v1/assets/{id}/downtime`` records a change of it (``asset.downtime``), which moves
 ``downtimeStatus`` when it is the asset's newest. ``GET /v1/assets/{id}/customFields`` lists the
 asset's custom field values (a typed field's is named by its definition's id), ``PATCH`` and
-``DELETE /v1/assets/{id}/customFields/{fieldId}`` change or remove one (``asset.service``); POST and
-PATCH take ``customFields`` (typed values and free fields in one list) and ``files`` in the asset's body.
+``DELETE /v1/assets/{id}/customFields/{fieldId}`` change or remove one (``asset.service``); an asset
+shows them (``customFields``), and POST and PATCH take ``customFields`` (typed values and free fields in
+one list) and ``files`` in the asset's body.
 ``GET /v1/assets/{id}/downtime`` pages the downtime history, ``GET /v1/assets/{id}/files`` lists the
 asset's files as ``/v1/documents`` shows them.
 """
@@ -81,7 +82,7 @@ V1 = Fields(
             "availability_tracking_on": Wire("availabilityTracking", bool),
             "incomplete_work_orders": Wire("incompleteWorkOrders"),
             "created_at": Wire("createdAt", instant, sort=True, schema=INSTANT_SCHEMA),
-            "updated_at": Wire("updatedAt", instant, sort=True, schema=INSTANT_SCHEMA),
+            "updated_at": Wire("updatedAt", instant, sort=True, schema=INSTANT_SCHEMA, then=("customFields",)),
         },
     )
 )
@@ -90,8 +91,6 @@ _OWN = (Field("files", "id_list", to="file_ids"), Field("customFields", "object_
 CREATE = Spec(*V1.body_fields(required=required_of(AssetCreate)), *_OWN, model=Asset)
 UPDATE = Spec(*V1.body_fields(not_null=("name", "status", "downtimeStatus")), *_OWN, model=Asset)
 LIST = ListSpec.of(V1, site_field=None)
-SCHEMA = object_schema(V1)
-to_v1 = V1.render
 # One downtime record: the new availability, when it changed, and (not available) the reason's status id.
 DOWNTIME = Spec(
     Field("status", required=True, choices=("available", "not-available")),
@@ -117,12 +116,22 @@ CUSTOM_FIELD_SCHEMA = {
         "updatedAt": INSTANT_SCHEMA,
     },
 }
+# An asset: its columns, then its custom field values as GET /v1/assets/{id}/customFields lists them.
+SCHEMA = object_schema(V1, {"customFields": {"type": "array", "items": CUSTOM_FIELD_SCHEMA}})
+SCHEMA["required"] = [*SCHEMA["required"], "customFields"]
 CUSTOM_FIELD = Spec(
     Field("name", max_length=200, nullable=False),
     Field("value", max_length=5000),
     Field("unit", max_length=100),
     model=CustomFieldValue,
 )
+
+
+def to_v1(row: dict[str, Any], values: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """An asset as /v1 shows it, with its custom field values (``queries.custom_values``)."""
+    out = V1.render(row)
+    out["customFields"] = [custom_field_to_v1(v) for v in values]
+    return out
 
 
 def custom_field_to_v1(value: dict[str, Any]) -> dict[str, Any]:
@@ -210,14 +219,16 @@ async def _write_asset(runtime: Runtime, custom: CustomFields | None, work: Any)
 
 
 async def _asset(runtime: Runtime, principal: Principal, asset_id: str) -> dict[str, Any]:
-    return to_v1(await queries.get_asset(runtime.reader, principal, asset_id))
+    row = await queries.get_asset(runtime.reader, principal, asset_id)
+    return to_v1(row, (await queries.custom_values(runtime.reader, principal, [asset_id]))[asset_id])
 
 
 @router.get("/assets", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST.openapi())
 async def list_assets(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     query = parse_list(request, LIST, principal)
     rows, count = await queries.page_of_assets(runtime.reader, principal, query, requested_sites(request, principal))
-    return JSON(page_body(query, rows, count, [to_v1(r) for r in rows]))
+    values = await queries.custom_values(runtime.reader, principal, [r["id"] for r in rows])
+    return JSON(page_body(query, rows, count, [to_v1(r, values[r["id"]]) for r in rows]))
 
 
 @router.get("/assets/{asset_id}", responses=responses(SCHEMA))
