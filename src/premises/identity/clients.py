@@ -94,8 +94,11 @@ OAUTH_SCOPES: dict[str, frozenset[str] | None] = {
     "assets:write": _domain("asset", "read", "create", "update", "delete", "record_downtime"),
     "parts:read": _domain("part", "read"),
     "parts:write": _domain("part", "read", "create", "update", "delete"),
-    "purchaseOrders:read": _domain("purchase_order", "read"),
-    "purchaseOrders:write": _domain("purchase_order", "read", "create", "update", "approve", "fulfill", "delete"),
+    "purchaseOrders:read": _domain("purchase_order", "read") | _domain("purchase_order_category", "read"),
+    "purchaseOrders:write": (
+        _domain("purchase_order", "read", "create", "update", "approve", "fulfill", "delete")
+        | _domain("purchase_order_category", "read", "write")
+    ),
     "preventiveMaintenance:read": _domain("preventive_maintenance", "read"),
     "preventiveMaintenance:write": _domain("preventive_maintenance", "read", "create", "update", "delete"),
     "meters:read": _domain("meter", "read"),

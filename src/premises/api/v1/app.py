@@ -22,6 +22,7 @@ from premises.api.v1.routes import meters as v1_meters
 from premises.api.v1.routes import parts as v1_parts
 from premises.api.v1.routes import places as v1_places
 from premises.api.v1.routes import preventive_maintenance as v1_preventive_maintenance
+from premises.api.v1.routes import purchase_order_categories as v1_purchase_order_categories
 from premises.api.v1.routes import purchase_orders as v1_purchase_orders
 from premises.api.v1.routes import requests as v1_requests
 from premises.api.v1.routes import residents as v1_residents
@@ -45,6 +46,7 @@ ROUTERS = (
     v1_parts.router,
     v1_assets.router,
     v1_purchase_orders.router,
+    v1_purchase_order_categories.router,
     v1_preventive_maintenance.router,
     v1_meters.router,
     v1_form_templates.router,
