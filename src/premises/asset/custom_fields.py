@@ -28,7 +28,7 @@ from premises.event.service import record_change, snapshot
 from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
-from premises.kit.commands import given, is_set
+from premises.kit.commands import given, is_set, require_text
 from premises.kit.ids import new_id
 from premises.kit.numbers import NumberError, NumberOutOfRange, parse_number
 from premises.kit.time import MAX_MS, MIN_MS, ms_to_iso, now_ms, parse_instant
@@ -310,8 +310,7 @@ def change_value(session: Session, value: CustomFieldValue, command: ValueChange
     definition = live_definition(session, value)
     changes = given(command)
     if definition is None:
-        if "name" in changes and (changes["name"] is None or not str(changes["name"]).strip()):
-            raise DomainValidation(ErrorCode.REQUIRED, field="name")
+        require_text(changes, "name")
         for name in ("name", "value", "unit"):
             if name in changes:
                 setattr(value, name, changes[name])

@@ -31,7 +31,7 @@ from premises.errors import DomainValidation, ErrorCode, NotFound
 from premises.event.service import record_change
 from premises.event.types import EventType
 from premises.identity.principal import Principal
-from premises.kit.commands import given
+from premises.kit.commands import given, require_non_negative, require_text
 from premises.kit.ids import new_id
 from premises.kit.references import require_all_live, require_live
 from premises.kit.time import now_ms
@@ -150,8 +150,7 @@ def _useful_life(value: UsefulLife | None) -> tuple[int | None, str | None]:
 
 def _check_fields(session: Session, principal: Principal, asset_id: str | None, fields: Mapping[str, Any]) -> None:
     account_id = principal.account_id
-    if "name" in fields and (fields["name"] is None or not str(fields["name"]).strip()):
-        raise DomainValidation(ErrorCode.REQUIRED, field="name")
+    require_text(fields, "name")
     if "status" in fields and fields["status"] not in ASSET_STATUSES:
         raise DomainValidation(ErrorCode.NOT_ONE_OF, field="status", choices=", ".join(ASSET_STATUSES))
     if fields.get("category"):
@@ -171,10 +170,7 @@ def _check_fields(session: Session, principal: Principal, asset_id: str | None, 
             require_live(session, StoredFile, account_id, fields[column], column)
     if fields.get("file_ids"):
         require_all_live(session, StoredFile, account_id, fields["file_ids"], "file")
-    for column in ("purchase_price", "residual_value"):
-        value = fields.get(column)
-        if value is not None and value < 0:
-            raise DomainValidation(ErrorCode.NEGATIVE, field=column)
+    require_non_negative(fields, ("purchase_price", "residual_value"))
 
 
 # ------------------------------------------------------------------------------------------ create / update

@@ -17,8 +17,11 @@ commands from their wire bodies (``WorkOrderChanges(**parsed)``); services read 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any, TypeVar
+
+from premises.errors import DomainValidation, ErrorCode
 
 
 class Unset(Enum):
@@ -56,3 +59,17 @@ def build(command_type: type[T], fields: dict[str, Any]) -> T:
     A name the command does not declare is a programming error in the mapper (TypeError), not bad input.
     """
     return command_type(**fields)
+
+
+def require_text(fields: Mapping[str, Any], name: str) -> None:
+    """``name``, when given, must not be null or blank: else DomainValidation REQUIRED on ``name``."""
+    if name in fields and (fields[name] is None or not str(fields[name]).strip()):
+        raise DomainValidation(ErrorCode.REQUIRED, field=name)
+
+
+def require_non_negative(fields: Mapping[str, Any], names: Iterable[str]) -> None:
+    """Each of ``names`` given a number must not be below zero: else DomainValidation NEGATIVE on it."""
+    for name in names:
+        value = fields.get(name)
+        if value is not None and value < 0:
+            raise DomainValidation(ErrorCode.NEGATIVE, field=name)

@@ -21,7 +21,7 @@ from premises.errors import DomainValidation, ErrorCode, NotFound
 from premises.event.service import record_change, record_event, snapshot
 from premises.event.types import EventType
 from premises.identity.principal import Principal
-from premises.kit.commands import given
+from premises.kit.commands import given, require_non_negative, require_text
 from premises.kit.ids import new_id
 from premises.kit.references import require_all_live, require_live
 from premises.kit.time import now_ms
@@ -82,12 +82,8 @@ def _check_parent(session: Session, principal: Principal, part_id: str | None, p
 
 def _check_fields(session: Session, principal: Principal, part_id: str | None, fields: Mapping[str, Any]) -> None:
     account_id = principal.account_id
-    if "name" in fields and (fields["name"] is None or not str(fields["name"]).strip()):
-        raise DomainValidation(ErrorCode.REQUIRED, field="name")
-    for name in NON_NEGATIVE:
-        value = fields.get(name)
-        if value is not None and value < 0:
-            raise DomainValidation(ErrorCode.NEGATIVE, field=name)
+    require_text(fields, "name")
+    require_non_negative(fields, NON_NEGATIVE)
     if fields.get("category"):
         _check_category(session, account_id, fields["category"])
     if fields.get("location_id"):

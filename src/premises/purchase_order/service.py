@@ -29,7 +29,7 @@ from premises.event.service import record_change
 from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.kit import jsonutil
-from premises.kit.commands import given
+from premises.kit.commands import given, require_non_negative, require_text
 from premises.kit.counters import next_value
 from premises.kit.ids import new_id
 from premises.kit.time import now_ms
@@ -104,15 +104,11 @@ def _day(value: int | None) -> int | None:
 
 def _check_fields(session: Session, principal: Principal, fields: Mapping[str, Any]) -> None:
     account_id = principal.account_id
-    if "title" in fields and (fields["title"] is None or not str(fields["title"]).strip()):
-        raise DomainValidation(ErrorCode.REQUIRED, field="title")
+    require_text(fields, "title")
     number = fields.get("purchase_order_number")
     if number is not None and not 0 <= number <= MAX_NUMBER:
         raise DomainValidation(ErrorCode.OUT_OF_RANGE, field="purchase_order_number")
-    for name in NON_NEGATIVE:
-        value = fields.get(name)
-        if value is not None and value < 0:
-            raise DomainValidation(ErrorCode.NEGATIVE, field=name)
+    require_non_negative(fields, NON_NEGATIVE)
     if fields.get("category"):
         require_category(session, account_id, CATEGORY_KIND, fields["category"], label="purchase order")
     if fields.get("vendor_id"):
