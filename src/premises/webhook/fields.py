@@ -27,16 +27,22 @@ WEBHOOKS = Catalogue(
     default_sort=(("created_at", True),),
 )
 
-DELIVERY_COLUMNS = (
-    "id",
-    "endpoint_id",
-    "event_id",
-    "event_name",
-    "status",
-    "attempts",
-    "next_attempt_at",
-    "delivered_at",
-    "created_at",
-    "updated_at",
+# An endpoint's delivery log, newest first (the body is no field: it is sent, never listed).
+DELIVERIES = Catalogue(
+    "webhook_delivery",
+    (
+        Field("id", ID, nullable=False),
+        Field("endpoint_id", ID, nullable=False, sortable=False),
+        Field("event_id", ID, nullable=False, sortable=False),
+        Field("event_name", FieldType.STRING, nullable=False, max_length=64),
+        Field("status", FieldType.STRING, nullable=False, max_length=16),
+        Field("attempts", FieldType.INTEGER, nullable=False),
+        Field("next_attempt_at", INSTANT),
+        Field("delivered_at", INSTANT),
+        Field("created_at", INSTANT, nullable=False),
+        Field("updated_at", INSTANT, nullable=False),
+    ),
+    default_sort=(("created_at", True),),
 )
+DELIVERY_COLUMNS = DELIVERIES.columns
 ATTEMPT_COLUMNS = ("delivery_id", "attempt", "attempted_at", "status_code", "latency_ms", "response_body", "error")

@@ -65,6 +65,25 @@ async def list_deliveries(
         select.where_eq("id", delivery_id)
     select.order_by("created_at", True).order_by("id", True).page(offset, limit)
     deliveries = _rows(DELIVERY_COLUMNS, await reader.fetch(select.sql(), select.params))
+    return await _with_attempts(reader, principal, deliveries)
+
+
+async def page_of_deliveries(
+    reader: Reader, principal: Principal, webhook_id: str, query: ListQuery, *, dialect: str
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of the endpoint's deliveries (``query`` over ``DELIVERIES``: its sort, cursor and page), each
+    with its ``attempts_log``, and, when ``query.count`` asks, how many match in all."""
+    await get_webhook(reader, principal, webhook_id, dialect=dialect)
+    select = Select("webhook_deliveries", DELIVERY_COLUMNS, principal.account_id).where_eq("endpoint_id", webhook_id)
+    select.apply(query)
+    deliveries = _rows(DELIVERY_COLUMNS, await reader.fetch(select.sql(), select.params))
+    return await _with_attempts(reader, principal, deliveries), await count_of(reader, select, query)
+
+
+async def _with_attempts(
+    reader: Reader, principal: Principal, deliveries: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each delivery with its ``attempts_log`` (oldest attempt first)."""
     attempts: dict[str, list[dict[str, Any]]] = {d["id"]: [] for d in deliveries}
     if deliveries:
         log = Select("webhook_attempts", ATTEMPT_COLUMNS, principal.account_id).where_in("delivery_id", list(attempts))
@@ -72,11 +91,3 @@ async def list_deliveries(
         for row in _rows(ATTEMPT_COLUMNS, await reader.fetch(log.sql(), log.params)):
             attempts[row["delivery_id"]].append(row)
     return [{**d, "attempts_log": attempts[d["id"]]} for d in deliveries]
-
-
-async def count_deliveries(reader: Reader, principal: Principal, webhook_id: str, *, dialect: str) -> int:
-    """How many deliveries the endpoint has in its log (a paged list's total)."""
-    await get_webhook(reader, principal, webhook_id, dialect=dialect)
-    select = Select("webhook_deliveries", ("id",), principal.account_id).where_eq("endpoint_id", webhook_id)
-    row = await reader.fetchrow(select.count_sql(), select.params)
-    return int(row[0]) if row is not None else 0

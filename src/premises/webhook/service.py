@@ -1,4 +1,4 @@
-"""Webhook endpoints, write side: create (with its secret), update, delete, and redelivery.
+"""Webhook endpoints, write side: create (with its secret), update, secret rotation, delete, and redelivery.
 
 A URL reaches a command only as a ``CheckedUrl``, made by ``check_endpoint_url`` outside the
 transaction (it resolves the host name: slow work never runs under a lock), which refuses what the
@@ -105,6 +105,16 @@ def update_webhook(
         if endpoint.enabled:
             endpoint.disabled_reason = None
             endpoint.failing_since = None
+    endpoint.updated_at = max(now_ms(), endpoint.updated_at)
+    return endpoint
+
+
+def rotate_secret(session: Session, principal: Principal, webhook_id: str) -> WebhookEndpoint:
+    """A new secret for the endpoint (for the caller to show once); deliveries sent from now on are signed
+    with it, the old one no longer verifies them."""
+    principal.require("webhook", "update")
+    endpoint = get_webhook_for_write(session, principal, webhook_id)
+    endpoint.secret = signing.new_secret()
     endpoint.updated_at = max(now_ms(), endpoint.updated_at)
     return endpoint
 

@@ -169,6 +169,42 @@ def test_the_webhooks_scopes(http: TestClient, db: Database, tenant: Tenant) -> 
     error_details(other.get("/webhooks"), 403, "insufficient_scope")
 
 
+def test_rotate_secret_shows_a_new_secret_once(admin: V1) -> None:
+    hook = _hook(admin)
+    rotated = admin.post(f"/webhooks/{hook['id']}/rotateSecret")
+    assert rotated.status_code == 200, rotated.text
+    body = rotated.json()
+    assert set(body) == KEYS | {"secret"}
+    assert body["secret"].startswith("whsec_") and body["secret"] != hook["secret"]
+    assert body["id"] == hook["id"] and body["updatedAt"] >= hook["updatedAt"]
+    assert admin.get(f"/webhooks/{hook['id']}").json() == {k: v for k, v in body.items() if k != "secret"}
+    assert admin.post(f"/webhooks/{hook['id']}/rotateSecret").json()["secret"] != body["secret"]
+    assert error_details(admin.post(f"/webhooks/{hook['id']}/rotateSecret?x=1"), 400, "invalid_request")
+    error_details(admin.post("/webhooks/nope/rotateSecret"), 404, "not_found")
+    admin.delete(f"/webhooks/{hook['id']}")
+    error_details(admin.post(f"/webhooks/{hook['id']}/rotateSecret"), 404, "not_found")
+
+
+def test_rotate_secret_refuses_others(
+    admin: V1, http: TestClient, db: Database, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    theirs = _hook(admin_of(http, db, other_tenant.account_id, other_tenant.admin.user_id))["id"]
+    error_details(admin.post(f"/webhooks/{theirs}/rotateSecret"), 404, "not_found")
+    upkeep = tenant.admin.post("/webhooks", json={"title": "Zapier", "endpoint": PUBLIC}).json()["webhookId"]
+    error_details(admin.post(f"/webhooks/{upkeep}/rotateSecret"), 404, "not_found")
+    hook = _hook(admin)
+    site = make_place(db, tenant.account_id, "Lux")
+    for role in (Role.STAFF, Role.VIEW_ONLY):
+        api = site_client(http, db, tenant.account_id, site, role=role)
+        error_details(api.post(f"/webhooks/{hook['id']}/rotateSecret"), 403, "forbidden")
+    client = service_client(db, tenant.account_id, role=Role.ADMIN, scopes=["webhooks:read", "webhooks:write"])
+    reader = v1_client(http, tenant.account_id, client, "webhooks:read")
+    refused = error_details(reader.post(f"/webhooks/{hook['id']}/rotateSecret"), 403, "insufficient_scope")
+    assert "webhooks:write" in refused["scope"].split()
+    writer = v1_client(http, tenant.account_id, client, "webhooks:write")
+    assert writer.post(f"/webhooks/{hook['id']}/rotateSecret").status_code == 200
+
+
 # -------------------------------------------------------------------------------------------- delivery
 
 
@@ -249,3 +285,50 @@ def test_resident_events_arrive_as_v1_renders_the_resident(
     assert set(body) == set(resident) | {"event"}
     for key in ("id", "first", "last", "type", "site", "status", "createdAt"):
         assert body[key] == resident[key], key
+
+
+def test_a_delivery_after_rotating_verifies_with_the_new_secret_only(
+    local: tuple[V1, str], db: Database, settings: Settings
+) -> None:
+    api, site = local
+    with running_receiver() as receiver:
+        hook = _hook(api, receiver.url, events=["CASE_CREATED"])
+        rotated = api.post(f"/webhooks/{hook['id']}/rotateSecret").json()["secret"]
+        assert api.post("/cases", json={"site": site, "title": "Leaking tap"}).status_code == 201
+        _deliver(api, db, settings)
+        (hit,) = receiver.wait_for(1)
+    assert verify(rotated, hit.headers, hit.body)
+    assert not verify(hook["secret"], hit.headers, hit.body)
+
+
+def test_the_delivery_log_pages_by_cursor_newest_first(local: tuple[V1, str], db: Database, settings: Settings) -> None:
+    api, site = local
+    with running_receiver() as receiver:
+        hook = _hook(api, receiver.url, events=["CASE_CREATED"])
+        for n in range(5):
+            assert api.post("/cases", json={"site": site, "title": f"Case {n}"}).status_code == 201
+        _deliver(api, db, settings)
+        receiver.wait_for(5)
+    path = f"/webhooks/{hook['id']}/deliveries"
+    everything = api.get(path).json()
+    assert everything["count"] == 5 and everything["nextCursor"] is None
+    ids = [d["id"] for d in everything["items"]]
+    created = [d["createdAt"] for d in everything["items"]]
+    assert created == sorted(created, reverse=True) and len(set(ids)) == 5
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = api.get(path, params=params).json()
+        assert page["count"] == 5
+        seen += [d["id"] for d in page["items"]]
+        cursor = page["nextCursor"]
+        if cursor is None:
+            break
+    assert seen == ids
+    assert [d["id"] for d in api.get(path, params={"page": 2, "limit": 2}).json()["items"]] == ids[2:4]
+    oldest = api.get(path, params={"sort": "createdAt", "limit": 5}).json()["items"]
+    assert [d["createdAt"] for d in oldest] == sorted(created)
+    assert error_details(api.get(path, params={"cursor": "nope"}), 400, "invalid_request")["field"] == "cursor"
+    assert error_details(api.get(path, params={"sort": "status"}), 400, "invalid_request")["field"] == "sort"
+    assert error_details(api.get(path, params={"limit": "x"}), 400, "invalid_request")["field"] == "limit"

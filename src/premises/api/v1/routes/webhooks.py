@@ -1,11 +1,12 @@
 """/v1/webhooks: the account's webhook endpoints registered through /v1 (docs/webhooks.md), their delivery
-log, ``GET /v1/webhooks/{id}/deliveries`` (newest first, each with its attempts), and
-``POST /v1/webhooks/{id}/deliveries/{deliveryId}/redeliver``.
+log, ``GET /v1/webhooks/{id}/deliveries`` (newest first, each with its attempts),
+``POST /v1/webhooks/{id}/deliveries/{deliveryId}/redeliver`` and ``POST /v1/webhooks/{id}/rotateSecret``.
 
 An endpoint names the events it hears (``events``: any of the domain's event types, ``CASE_*`` and
 ``RESIDENT_*`` included, or ``"*"`` for all: ``api.v1.webhooks``); the body it receives is the resource
-as /v1 renders it. The secret is shown once, in the create answer. Only admins manage webhooks, as on
-/api/v2 (``identity.permissions``); the SSRF guard refuses the server's own network.
+as /v1 renders it. The secret is shown once, in the create answer (a new one: in the rotation's). Only
+admins manage webhooks, as on /api/v2 (``identity.permissions``); the SSRF guard refuses the server's own
+network.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from premises.api.kit.body import Field, Spec, read_body
 from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire
 from premises.api.kit.webhooks import DELIVERY_PROPERTIES, checked_url, event_names, render_delivery
-from premises.api.v1.listing import ListSpec, page_body, paging, parse_list
+from premises.api.v1.listing import ListSpec, page_body, parse_list
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.webhooks import OFFERED, V1_EVENTS, expand_events
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
@@ -32,7 +33,7 @@ from premises.kit.commands import build
 from premises.models import WebhookEndpoint
 from premises.webhook import queries, service
 from premises.webhook.commands import WebhookChanges, WebhookCreate
-from premises.webhook.fields import WEBHOOKS
+from premises.webhook.fields import DELIVERIES, WEBHOOKS
 
 router = APIRouter(tags=["webhooks"])
 
@@ -61,6 +62,7 @@ LIST = ListSpec.of(V1, site_field=None, sited=False)
 SCHEMA = object_schema(V1)
 CREATED_SCHEMA = {**SCHEMA, "properties": {**SCHEMA["properties"], "secret": {"type": "string"}}}
 DELIVERY_SCHEMA = {"type": "object", "properties": DELIVERY_PROPERTIES}
+DELIVERY_LIST = ListSpec(DELIVERIES, None, sortable={"createdAt": "created_at"}, sited=False)
 to_v1 = V1.render
 
 
@@ -115,6 +117,16 @@ async def update_webhook(webhook_id: str, request: Request, runtime: RuntimeDep,
     return JSON(await _one(runtime, principal, webhook_id))
 
 
+@router.post("/webhooks/{webhook_id}/rotateSecret", responses=responses(CREATED_SCHEMA))
+async def rotate_secret(webhook_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    """A new signing secret, shown this once in the answer; deliveries sent from now on (retries of
+    earlier ones included) are signed with it and no longer verify with the old one."""
+    check_keys(request, frozenset())
+    await _one(runtime, principal, webhook_id)
+    secret = await runtime.write(lambda s: service.rotate_secret(s, principal, webhook_id).secret)
+    return JSON({**await _one(runtime, principal, webhook_id), "secret": secret})
+
+
 @router.delete("/webhooks/{webhook_id}", status_code=204, responses=responses(None, status=204))
 async def delete_webhook(webhook_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     await _one(runtime, principal, webhook_id)
@@ -122,16 +134,18 @@ async def delete_webhook(webhook_id: str, runtime: RuntimeDep, principal: Princi
     return Response(status_code=204)
 
 
-@router.get("/webhooks/{webhook_id}/deliveries", responses=responses(list_schema(DELIVERY_SCHEMA)))
+@router.get(
+    "/webhooks/{webhook_id}/deliveries",
+    responses=responses(list_schema(DELIVERY_SCHEMA)),
+    openapi_extra=DELIVERY_LIST.openapi(),
+)
 async def list_deliveries(webhook_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    """The endpoint's deliveries, newest first, each with every attempt (status, latency, the first
-    1,000 characters of the answer, or the error); paged by ``page`` and ``limit`` (no cursor)."""
-    check_keys(request, frozenset({"page", "limit"}))
-    offset, limit = paging(request)
-    reader = runtime.reader
-    rows = await queries.list_deliveries(reader, principal, webhook_id, dialect=DIALECT, offset=offset, limit=limit)
-    count = await queries.count_deliveries(reader, principal, webhook_id, dialect=DIALECT)
-    return JSON({"count": count, "items": [_delivery(r) for r in rows], "nextCursor": None})
+    """The endpoint's deliveries, newest first (``sort=createdAt``: oldest first), each with every attempt
+    (status, latency, the first 1,000 characters of the answer, or the error); paged by ``page`` and
+    ``limit`` or by ``cursor`` (the previous page's ``nextCursor``)."""
+    query = parse_list(request, DELIVERY_LIST, principal)
+    rows, count = await queries.page_of_deliveries(runtime.reader, principal, webhook_id, query, dialect=DIALECT)
+    return JSON(page_body(query, rows, count, [_delivery(r) for r in rows]))
 
 
 @router.post(
