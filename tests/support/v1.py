@@ -1,19 +1,24 @@
 """A /v1 test client over the real ASGI stack: OAuth 2.0 clients made through the identity services,
-tokens from the real ``POST /oauth/token``."""
+tokens from the real ``POST /oauth/token``; and the fixtures the /v1 tests share (``admin``,
+``loopback_http``; tests/api/v1/conftest.py offers them)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from premises.api.app import create_app
+from premises.config import Settings
 from premises.db.engine import Database
 from premises.identity.clients import DEFAULT_SCOPES, NewSecret, create_personal_client, create_service_client
 from premises.identity.permissions import Role
 from premises.user.commands import SiteRole
 from premises.user.operator import operator_of
+from tests.support.client import Tenant
 
 
 @dataclass
@@ -86,6 +91,19 @@ def v1_client(http: TestClient, account_id: str, client: NewSecret, scope: str |
 def admin_of(http: TestClient, db: Database, account_id: str, admin_user_id: str) -> V1:
     """A personal client of the account's admin: every site, account-wide ADMIN."""
     return v1_client(http, account_id, personal_client(db, account_id, admin_user_id))
+
+
+@pytest.fixture
+def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
+    """The tenant's admin on /v1 (``admin_of``)."""
+    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
+
+
+@pytest.fixture(scope="module")
+def loopback_http(settings: Settings, tenant_guard: None) -> Iterator[TestClient]:
+    """The app that accepts webhook endpoints on loopback addresses (a local receiver)."""
+    with TestClient(create_app(settings.model_copy(update={"webhook_allow_private": True}))) as client:
+        yield client
 
 
 def site_client(http: TestClient, db: Database, account_id: str, *sites: str, role: Role = Role.STAFF) -> V1:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
 from premises.db.engine import Database
@@ -12,12 +11,7 @@ from premises.identity.permissions import Role
 from premises.user.commands import SiteRole
 from tests.support.client import Tenant
 from tests.support.factories import make_place
-from tests.support.v1 import V1, personal_client, service_client, v1_client
-
-
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return v1_client(http, tenant.account_id, personal_client(db, tenant.account_id, tenant.admin.user_id))
+from tests.support.v1 import V1, service_client, v1_client
 
 
 def _token_status(http: TestClient, client_id: str, secret: str) -> int:

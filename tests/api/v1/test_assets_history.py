@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 
 from premises.asset.fields import DOWNTIMES
@@ -14,16 +13,11 @@ from premises.models import AssetDowntime
 from tests.support.catalogues import assert_agrees_with_table
 from tests.support.client import Tenant
 from tests.support.factories import make_place
-from tests.support.v1 import V1, admin_of, error_details, service_client, site_client, v1_client
+from tests.support.v1 import V1, error_details, service_client, site_client, v1_client
 
 ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 DOWNTIME_KEYS = {"id", "status", "statusCategory", "user", "recordedAt", "createdAt"}
 FILE_KEYS = {"id", "name", "url", "mimeType", "size", "createdAt", "updatedAt"}
-
-
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 def test_the_history_catalogue_is_the_table() -> None:

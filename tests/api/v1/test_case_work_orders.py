@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from premises.db.engine import Database
@@ -15,11 +14,6 @@ from tests.api.v1.test_cases import _case, _site
 from tests.support.client import Tenant
 from tests.support.factories import make_place
 from tests.support.v1 import V1, admin_of, error_details, service_client, v1_client
-
-
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 def _created(response: Any) -> dict[str, Any]:

@@ -26,11 +26,6 @@ SEED_KEYS = ["id", "code", "type", "title", "status", "due", "priority", "Assign
 DEFAULT_TYPES = ["Repair And Maintenance", "Incident", "Defects", "Task", "Upgrades", "Cleaning", "Gardening"]
 
 
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
-
-
 def _user(db: Database, account_id: str, first: str, last: str, role: Role = Role.TECH) -> str:
     email = f"{first.lower()}-{new_id().lower()}@example.test"
     with db.unit_of_work() as session:

@@ -10,7 +10,7 @@ from premises.identity.permissions import Role
 from tests.api.v1.test_residents import make_unit
 from tests.support.client import Tenant
 from tests.support.factories import make_place
-from tests.support.v1 import V1, admin_of, error_details, site_client
+from tests.support.v1 import V1, error_details, site_client
 
 KEYS = {
     "id",
@@ -26,11 +26,6 @@ KEYS = {
     "createdAt",
     "updatedAt",
 }
-
-
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 def test_every_contact_with_its_roles(admin: V1, db: Database, tenant: Tenant) -> None:

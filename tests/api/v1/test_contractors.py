@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 
 from premises.db.engine import Database
@@ -27,11 +26,6 @@ KEYS = {
     "createdAt",
     "updatedAt",
 }
-
-
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 def test_create_and_read_back_and_the_same_vendor_on_api_v2(admin: V1, tenant: Tenant) -> None:

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from premises.api.app import create_app
@@ -20,11 +19,6 @@ from tests.support.factories import make_place
 from tests.support.v1 import V1, admin_of, error_details, site_client
 
 ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-
-
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 def _upload(api: V1, filename: str = "photo.png", content: bytes = PNG, **data: str) -> Any:

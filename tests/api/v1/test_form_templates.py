@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from premises.db.engine import Database
@@ -17,11 +16,6 @@ ITEMS: list[dict[str, Any]] = [
     {"name": "Check the boiler pressure", "type": "TASK"},
     {"name": "Pump state", "type": "MULTIPLE_CHOICE", "options": ["On", "Off"]},
 ]
-
-
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 def test_create_read_change_delete_and_the_same_template_on_api_v2(admin: V1, tenant: Tenant) -> None:

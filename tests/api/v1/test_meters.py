@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 
 from premises.db.engine import Database
 from premises.identity.permissions import Role
 from tests.support.client import Tenant
 from tests.support.factories import make_asset, make_place
-from tests.support.v1 import V1, admin_of, error_details, site_client
+from tests.support.v1 import V1, error_details, site_client
 
 ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 METER_KEYS = {
@@ -27,11 +26,6 @@ METER_KEYS = {
     "updatedAt",
 }
 READING_KEYS = {"id", "value", "date", "isReset", "userId", "createdAt", "updatedAt"}
-
-
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 def _meter(api: V1, **body: object) -> dict[str, object]:

@@ -12,16 +12,11 @@ from premises.db.engine import Database
 from premises.identity.permissions import Role
 from tests.support.client import Tenant
 from tests.support.factories import make_place
-from tests.support.v1 import V1, admin_of, error_details, service_client, site_client, v1_client
+from tests.support.v1 import V1, error_details, service_client, site_client, v1_client
 
 ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 KEYS = {"id", "name", "createdAt", "updatedAt"}
 PATH = "/purchaseOrderCategories"
-
-
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 def _category(api: V1, name: str = "Electrical") -> dict[str, object]:

@@ -15,7 +15,7 @@ from premises.kit import jsonutil
 from premises.user.commands import SiteRole
 from tests.support.client import Tenant
 from tests.support.factories import make_asset, make_place
-from tests.support.v1 import V1, admin_of, error_details, personal_client, service_client, v1_client
+from tests.support.v1 import V1, error_details, personal_client, service_client, v1_client
 
 ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 KEYS = {
@@ -45,11 +45,6 @@ KEYS = {
 }
 
 _error = error_details
-
-
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 def _ids(page: dict[str, object]) -> list[str]:

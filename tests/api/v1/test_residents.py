@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from premises.api.app import create_app
 from premises.config import Settings
 from premises.db.engine import Database
 from premises.identity.permissions import Role
@@ -76,11 +74,6 @@ def events_of(db: Database, account_id: str, resource_id: str) -> list[str]:
             .order_by(Event.id)
         )
         return list(rows)
-
-
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 @pytest.fixture
@@ -319,12 +312,6 @@ def test_a_resident_created_on_v1_is_a_customer_on_api_v2(admin: V1, lux: tuple[
     # and back: a change on /v1 shows on /api/v2
     admin.patch(f"/residents/{resident['id']}", json={"last": "Dough"})
     assert tenant.admin.get(f"/customers/{resident['id']}").json()["result"]["name"] == "John Dough"
-
-
-@pytest.fixture(scope="module")
-def loopback_http(settings: Settings, tenant_guard: None) -> Iterator[TestClient]:
-    with TestClient(create_app(settings.model_copy(update={"webhook_allow_private": True}))) as client:
-        yield client
 
 
 def test_a_webhook_that_names_resident_events_receives_them(

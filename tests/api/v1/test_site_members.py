@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
 from premises.db.engine import Database
@@ -12,14 +11,9 @@ from premises.user.commands import SiteRole
 from tests.api.v1.test_places import error
 from tests.support.client import Tenant
 from tests.support.factories import make_place
-from tests.support.v1 import V1, personal_client, service_client, v1_client
+from tests.support.v1 import V1, service_client, v1_client
 
 MEMBER_KEYS = {"id", "first", "last", "email", "role", "serviceAccount", "allSites"}
-
-
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return v1_client(http, tenant.account_id, personal_client(db, tenant.account_id, tenant.admin.user_id))
 
 
 def test_add_list_change_and_remove_a_member(admin: V1, tenant: Tenant) -> None:

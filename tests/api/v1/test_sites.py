@@ -17,12 +17,6 @@ from tests.support.v1 import V1, personal_client, service_client, v1_client
 ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
 
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    """A personal client of the account's admin: every site, account-wide ADMIN."""
-    return v1_client(http, tenant.account_id, personal_client(db, tenant.account_id, tenant.admin.user_id))
-
-
 def _error(response: object, status: int, error: str) -> dict[str, object]:
     assert response.status_code == status, response.text  # type: ignore[attr-defined]
     body = response.json()  # type: ignore[attr-defined]

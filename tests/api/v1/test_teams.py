@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
 from premises.db.engine import Database
 from premises.identity.permissions import Role
 from tests.support.client import Tenant
 from tests.support.factories import make_place, make_team
-from tests.support.v1 import V1, admin_of, error_details, site_client
+from tests.support.v1 import V1, error_details, site_client
 
 KEYS = {"id", "name", "description", "members", "createdAt", "updatedAt"}
-
-
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 def _person(tenant: Tenant, role: str = "TECH") -> str:

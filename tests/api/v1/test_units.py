@@ -20,11 +20,6 @@ ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 UNIT_KEYS = {"id", "label", "number", "Site", "Parent", "createdAt", "updatedAt"}
 
 
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return v1_client(http, tenant.account_id, personal_client(db, tenant.account_id, tenant.admin.user_id))
-
-
 def _building(admin: V1, site: str, label: str = "Block A") -> dict[str, object]:
     created = admin.post("/places", json={"label": label, "kind": "building", "parent": site})
     assert created.status_code == 201, created.text

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 
 from premises.db.engine import Database
@@ -12,7 +11,7 @@ from premises.identity.permissions import Role
 from premises.kit.ids import new_id
 from tests.support.client import Tenant
 from tests.support.factories import PASSWORD, make_place
-from tests.support.v1 import V1, admin_of, error_details, site_client
+from tests.support.v1 import V1, error_details, site_client
 
 MAIL = f"{new_id().lower()}.example.test"  # logins are global: this module's own domain
 ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -30,11 +29,6 @@ KEYS = {
     "createdAt",
     "updatedAt",
 }
-
-
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 def _new(admin: V1, email: str, **body: object) -> dict[str, object]:

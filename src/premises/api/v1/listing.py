@@ -11,15 +11,19 @@ answer always counts the matching records (``count``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import Response
 
 from premises.api.kit.errors import WireInputError
-from premises.api.kit.listing import query_param
+from premises.api.kit.listing import check_keys, query_param
 from premises.api.kit.representation import Fields
+from premises.api.v1.wire import JSON
+from premises.db.reader import Reader
 from premises.errors import ErrorCode, PermissionDenied
 from premises.identity.principal import Principal
 from premises.kit.fields import Catalogue, Op
@@ -162,3 +166,43 @@ def page_body(query: ListQuery, rows: list[dict[str, Any]], count: int | None, i
     short page)."""
     next_cursor = query.next_cursor(rows[-1]) if rows and len(rows) == query.limit else None
     return {"count": count or 0, "items": items, "nextCursor": next_cursor}
+
+
+Rows = list[dict[str, Any]]
+
+
+async def list_route(
+    request: Request,
+    reader: Reader,
+    principal: Principal,
+    spec: ListSpec,
+    fetch: Callable[[Reader, Principal, ListQuery], Awaitable[tuple[Rows, int | None]]],
+    render: Callable[[Rows], Any],
+) -> Response:
+    """A /v1 list route's answer: the list's query (``parse_list``), the page of rows ``fetch`` reads
+    with it (a query module's ``page_of_...(reader, principal, query)``), and ``page_body`` over the
+    items ``render`` makes of the rows (a list, or an awaitable of one)."""
+    query = parse_list(request, spec, principal)
+    rows, count = await fetch(reader, principal, query)
+    items = render(rows)
+    if inspect.isawaitable(items):
+        items = await items
+    return JSON(page_body(query, rows, count, items))
+
+
+async def get_route(
+    request: Request, load: Callable[[], Awaitable[Any]], render: Callable[[Any], Any] | None = None
+) -> Response:
+    """A /v1 get-by-id route's answer: no query parameters (else 400 naming one), then what ``load``
+    reads (its 404 for an id the caller does not see): an answer as it is, else rendered (``render``)
+    as JSON."""
+    check_keys(request, frozenset())
+    found = await load()
+    if isinstance(found, Response):
+        return found
+    return JSON(found if render is None else render(found))
+
+
+def each(render: Callable[[dict[str, Any]], Any]) -> Callable[[Rows], list[Any]]:
+    """A ``list_route`` render of one row at a time."""
+    return lambda rows: [render(row) for row in rows]

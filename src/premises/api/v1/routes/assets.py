@@ -29,7 +29,7 @@ from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire, required_of
 from premises.api.runtime import Runtime
 from premises.api.v1.embedded import MAYBE_INSTANT
-from premises.api.v1.listing import ListSpec, page_body, parse_list, requested_sites
+from premises.api.v1.listing import ListSpec, each, get_route, list_route, requested_sites
 from premises.api.v1.routes import documents
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, camel, instant, list_schema, object_schema, responses
@@ -223,18 +223,22 @@ async def _asset(runtime: Runtime, principal: Principal, asset_id: str) -> dict[
     return to_v1(row, (await queries.custom_values(runtime.reader, principal, [asset_id]))[asset_id])
 
 
+async def _assets(runtime: Runtime, principal: Principal, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    values = await queries.custom_values(runtime.reader, principal, [r["id"] for r in rows])
+    return [to_v1(r, values[r["id"]]) for r in rows]
+
+
 @router.get("/assets", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST.openapi())
 async def list_assets(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, LIST, principal)
-    rows, count = await queries.page_of_assets(runtime.reader, principal, query, requested_sites(request, principal))
-    values = await queries.custom_values(runtime.reader, principal, [r["id"] for r in rows])
-    return JSON(page_body(query, rows, count, [to_v1(r, values[r["id"]]) for r in rows]))
+    fetch = lambda r, p, q: queries.page_of_assets(r, p, q, requested_sites(request, p))  # noqa: E731
+    return await list_route(
+        request, runtime.reader, principal, LIST, fetch, lambda rows: _assets(runtime, principal, rows)
+    )
 
 
 @router.get("/assets/{asset_id}", responses=responses(SCHEMA))
 async def get_asset(asset_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    check_keys(request, frozenset())
-    return JSON(await _asset(runtime, principal, asset_id))
+    return await get_route(request, lambda: _asset(runtime, principal, asset_id))
 
 
 @router.post("/assets", status_code=201, responses=responses(SCHEMA, status=201), openapi_extra=CREATE.openapi())
@@ -335,9 +339,8 @@ DOWNTIME_SCHEMA = object_schema(DOWNTIME_V1)
 )
 async def list_downtime(asset_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     """The asset's downtime history, newest first."""
-    query = parse_list(request, DOWNTIMES_LIST, principal)
-    rows, count = await queries.page_of_downtimes(runtime.reader, principal, asset_id, query)
-    return JSON(page_body(query, rows, count, [DOWNTIME_V1.render(r) for r in rows]))
+    fetch = lambda r, p, q: queries.page_of_downtimes(r, p, asset_id, q)  # noqa: E731
+    return await list_route(request, runtime.reader, principal, DOWNTIMES_LIST, fetch, each(DOWNTIME_V1.render))
 
 
 # ------------------------------------------------------------------------------------------ files

@@ -19,7 +19,7 @@ from premises.api.kit.body import Field, Spec, read_body
 from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire
 from premises.api.runtime import Runtime
-from premises.api.v1.listing import ListSpec, page_body, parse_list
+from premises.api.v1.listing import ListSpec, each, get_route, list_route
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
 from premises.case import queries, service
@@ -119,15 +119,12 @@ def to_v1(row: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/cases", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST.openapi())
 async def list_cases(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, LIST, principal)
-    rows, count = await queries.page_of_cases(runtime.reader, principal, query)
-    return JSON(page_body(query, rows, count, [to_v1(r) for r in rows]))
+    return await list_route(request, runtime.reader, principal, LIST, queries.page_of_cases, each(to_v1))
 
 
 @router.get("/cases/{case_id}", responses=responses(SCHEMA))
 async def get_case(case_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    check_keys(request, frozenset())
-    return JSON(to_v1(await queries.get_case(runtime.reader, principal, case_id)))
+    return await get_route(request, lambda: queries.get_case(runtime.reader, principal, case_id), to_v1)
 
 
 @router.post("/cases", status_code=201, responses=responses(SCHEMA, status=201), openapi_extra=CREATE.openapi())
@@ -193,9 +190,8 @@ COMMENTS = ListSpec(CASE_COMMENTS, None, sortable={"createdAt": "created_at", "u
     openapi_extra=COMMENTS.openapi(),
 )
 async def list_comments(case_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, COMMENTS, principal)
-    rows, count = await queries.page_of_comments(runtime.reader, principal, case_id, query)
-    return JSON(page_body(query, rows, count, [_comment(r) for r in rows]))
+    fetch = lambda r, p, q: queries.page_of_comments(r, p, case_id, q)  # noqa: E731
+    return await list_route(request, runtime.reader, principal, COMMENTS, fetch, each(_comment))
 
 
 @router.post(
@@ -219,9 +215,8 @@ LINKS = ListSpec(LINKED_CASES, "site_id", LIST.filters, LIST.sortable)  # as /v1
 
 @router.get("/cases/{case_id}/links", responses=responses(list_schema(SCHEMA)), openapi_extra=LINKS.openapi())
 async def list_links(case_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, LINKS, principal)
-    rows, count = await queries.page_of_linked_cases(runtime.reader, principal, case_id, query)
-    return JSON(page_body(query, rows, count, [to_v1(r) for r in rows]))
+    fetch = lambda r, p, q: queries.page_of_linked_cases(r, p, case_id, q)  # noqa: E731
+    return await list_route(request, runtime.reader, principal, LINKS, fetch, each(to_v1))
 
 
 @router.post(
@@ -284,9 +279,8 @@ def _activity(row: dict[str, Any]) -> dict[str, Any]:
     "/cases/{case_id}/activity", responses=responses(list_schema(ACTIVITY_SCHEMA)), openapi_extra=ACTIVITY.openapi()
 )
 async def list_activity(case_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, ACTIVITY, principal)
-    rows, count = await queries.page_of_activity(runtime.reader, principal, case_id, query)
-    return JSON(page_body(query, rows, count, [_activity(r) for r in rows]))
+    fetch = lambda r, p, q: queries.page_of_activity(r, p, case_id, q)  # noqa: E731
+    return await list_route(request, runtime.reader, principal, ACTIVITY, fetch, each(_activity))
 
 
 # ------------------------------------------------------------------------------------------ case types

@@ -16,9 +16,8 @@ from starlette.responses import Response
 from premises.api.kit import body
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Spec, read_body
-from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire
-from premises.api.v1.listing import ListSpec, page_body, parse_list, requested_sites
+from premises.api.v1.listing import ListSpec, each, get_route, list_route, requested_sites
 from premises.api.v1.routes.residents import list_openapi, route_filter
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
@@ -88,16 +87,13 @@ async def _contact(reader: Reader, principal: Principal, contact_id: str) -> dic
 )
 async def list_contacts(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     types, rest = route_filter(request, TYPE_FILTER, ContactType)
-    query = parse_list(rest, LIST, principal)
-    site_ids = requested_sites(rest, principal)
-    rows, count = await queries.page_of_contacts(runtime.reader, principal, query, types=types, site_ids=site_ids)
-    return JSON(page_body(query, rows, count, [to_v1(r) for r in rows]))
+    fetch = lambda r, p, q: queries.page_of_contacts(r, p, q, types=types, site_ids=requested_sites(rest, p))  # noqa: E731
+    return await list_route(rest, runtime.reader, principal, LIST, fetch, each(to_v1))
 
 
 @router.get("/contacts/{contact_id}", responses=responses(SCHEMA))
 async def get_contact(contact_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    check_keys(request, frozenset())
-    return JSON(to_v1(await _contact(runtime.reader, principal, contact_id)))
+    return await get_route(request, lambda: _contact(runtime.reader, principal, contact_id), to_v1)
 
 
 @router.post("/contacts", status_code=201, responses=responses(SCHEMA, status=201), openapi_extra=CREATE.openapi())

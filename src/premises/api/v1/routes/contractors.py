@@ -12,9 +12,8 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Spec, read_body
-from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire, required_of
-from premises.api.v1.listing import ListSpec, page_body, parse_list
+from premises.api.v1.listing import ListSpec, each, get_route, list_route
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
 from premises.contact import queries, service
@@ -54,17 +53,15 @@ to_v1 = V1.render
 
 @router.get("/contractors", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST.openapi())
 async def list_contractors(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, LIST, principal)
-    rows, count = await queries.page_of_contacts_in(runtime.reader, principal, ROLE, query)
-    return JSON(page_body(query, rows, count, [to_v1(r) for r in rows]))
+    fetch = lambda r, p, q: queries.page_of_contacts_in(r, p, ROLE, q)  # noqa: E731
+    return await list_route(request, runtime.reader, principal, LIST, fetch, each(to_v1))
 
 
 @router.get("/contractors/{contractor_id}", responses=responses(SCHEMA))
 async def get_contractor(
     contractor_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
 ) -> Response:
-    check_keys(request, frozenset())
-    return JSON(to_v1(await queries.get_contact(runtime.reader, principal, ROLE, contractor_id)))
+    return await get_route(request, lambda: queries.get_contact(runtime.reader, principal, ROLE, contractor_id), to_v1)
 
 
 @router.post("/contractors", status_code=201, responses=responses(SCHEMA, status=201), openapi_extra=CREATE.openapi())

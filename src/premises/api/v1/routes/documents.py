@@ -17,10 +17,9 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.errors import WireInputError
-from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire
 from premises.api.limits import takes_files
-from premises.api.v1.listing import ListSpec, page_body, parse_list
+from premises.api.v1.listing import ListSpec, each, get_route, list_route
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
 from premises.config import Settings
@@ -103,15 +102,14 @@ def _upload(form: FormData) -> FileUpload:
 
 @router.get("/documents", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST.openapi())
 async def list_documents(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, LIST, principal)
-    rows, count = await queries.page_of_site_files(runtime.reader, principal, query)
-    return JSON(page_body(query, rows, count, [to_v1(r, runtime.settings) for r in rows]))
+    render = each(lambda row: to_v1(row, runtime.settings))
+    return await list_route(request, runtime.reader, principal, LIST, queries.page_of_site_files, render)
 
 
 @router.get("/documents/{document_id}", responses=responses(SCHEMA))
 async def get_document(document_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    check_keys(request, frozenset())
-    return JSON(to_v1(await queries.get_site_file(runtime.reader, principal, document_id), runtime.settings))
+    load = lambda: queries.get_site_file(runtime.reader, principal, document_id)  # noqa: E731
+    return await get_route(request, load, lambda row: to_v1(row, runtime.settings))
 
 
 @router.post("/documents", status_code=201, responses=responses(SCHEMA, status=201), openapi_extra=UPLOAD_BODY)

@@ -16,9 +16,8 @@ from starlette.responses import Response
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Spec, read_body
 from premises.api.kit.form_items import TEMPLATE_ITEM_SCHEMA, parse_template_items
-from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire, required_of
-from premises.api.v1.listing import ListSpec, page_body, parse_list
+from premises.api.v1.listing import ListSpec, each, get_route, list_route
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
 from premises.checklist import queries, service
@@ -68,17 +67,14 @@ async def _template(runtime: RuntimeDep, principal: PrincipalDep, template_id: s
 
 @router.get("/formTemplates", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST.openapi())
 async def list_form_templates(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, LIST, principal)
-    rows, count = await queries.page_of_form_templates(runtime.reader, principal, query)
-    return JSON(page_body(query, rows, count, [to_v1(r) for r in rows]))
+    return await list_route(request, runtime.reader, principal, LIST, queries.page_of_form_templates, each(to_v1))
 
 
 @router.get("/formTemplates/{template_id}", responses=responses(SCHEMA))
 async def get_form_template(
     template_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
 ) -> Response:
-    check_keys(request, frozenset())
-    return await _template(runtime, principal, template_id)
+    return await get_route(request, lambda: _template(runtime, principal, template_id))
 
 
 @router.post("/formTemplates", status_code=201, responses=responses(SCHEMA, status=201), openapi_extra=CREATE.openapi())

@@ -17,9 +17,8 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Spec, read_body
-from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire, required_of
-from premises.api.v1.listing import ListSpec, page_body, parse_list, requested_sites
+from premises.api.v1.listing import ListSpec, each, get_route, list_route, requested_sites
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
 from premises.identity.principal import Principal
@@ -104,15 +103,14 @@ async def _reading(
 
 @router.get("/meters", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST.openapi())
 async def list_meters(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, LIST, principal)
-    rows, count = await queries.page_of_meters(runtime.reader, principal, query, requested_sites(request, principal))
-    return JSON(page_body(query, rows, count, await _render(runtime, principal, rows)))
+    fetch = lambda r, p, q: queries.page_of_meters(r, p, q, requested_sites(request, p))  # noqa: E731
+    render = lambda rows: _render(runtime, principal, rows)  # noqa: E731
+    return await list_route(request, runtime.reader, principal, LIST, fetch, render)
 
 
 @router.get("/meters/{meter_id}", responses=responses(SCHEMA))
 async def get_meter(meter_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    check_keys(request, frozenset())
-    return await _meter(runtime, principal, meter_id)
+    return await get_route(request, lambda: _meter(runtime, principal, meter_id))
 
 
 @router.post("/meters", status_code=201, responses=responses(SCHEMA, status=201), openapi_extra=CREATE.openapi())
@@ -141,9 +139,8 @@ async def delete_meter(meter_id: str, runtime: RuntimeDep, principal: PrincipalD
     openapi_extra=READING_LIST.openapi(),
 )
 async def list_readings(meter_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, READING_LIST, principal)
-    rows, count = await queries.page_of_readings(runtime.reader, principal, meter_id, query)
-    return JSON(page_body(query, rows, count, [READING.render(r) for r in rows]))
+    fetch = lambda r, p, q: queries.page_of_readings(r, p, meter_id, q)  # noqa: E731
+    return await list_route(request, runtime.reader, principal, READING_LIST, fetch, each(READING.render))
 
 
 @router.post(
@@ -162,8 +159,7 @@ async def add_reading(meter_id: str, request: Request, runtime: RuntimeDep, prin
 async def get_reading(
     meter_id: str, reading_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
 ) -> Response:
-    check_keys(request, frozenset())
-    return await _reading(runtime, principal, meter_id, reading_id)
+    return await get_route(request, lambda: _reading(runtime, principal, meter_id, reading_id))
 
 
 @router.patch(

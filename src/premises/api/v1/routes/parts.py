@@ -14,9 +14,8 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Spec, read_body
-from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire, required_of
-from premises.api.v1.listing import ListSpec, page_body, parse_list, requested_sites
+from premises.api.v1.listing import ListSpec, each, get_route, list_route, requested_sites
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
 from premises.kit.commands import build
@@ -76,24 +75,21 @@ LEDGER_SCHEMA = object_schema(LEDGER)
 
 @router.get("/parts", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST.openapi())
 async def list_parts(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, LIST, principal)
-    rows, count = await queries.page_of_parts(runtime.reader, principal, query, requested_sites(request, principal))
-    return JSON(page_body(query, rows, count, [to_v1(r) for r in rows]))
+    fetch = lambda r, p, q: queries.page_of_parts(r, p, q, requested_sites(request, p))  # noqa: E731
+    return await list_route(request, runtime.reader, principal, LIST, fetch, each(to_v1))
 
 
 @router.get("/parts/{part_id}", responses=responses(SCHEMA))
 async def get_part(part_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    check_keys(request, frozenset())
-    return JSON(to_v1(await queries.get_part(runtime.reader, principal, part_id)))
+    return await get_route(request, lambda: queries.get_part(runtime.reader, principal, part_id), to_v1)
 
 
 @router.get(
     "/parts/{part_id}/ledger", responses=responses(list_schema(LEDGER_SCHEMA)), openapi_extra=LEDGER_LIST.openapi()
 )
 async def part_ledger(part_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, LEDGER_LIST, principal)
-    rows, count = await queries.page_of_inventory_moves(runtime.reader, principal, part_id, query)
-    return JSON(page_body(query, rows, count, [LEDGER.render(r) for r in rows]))
+    fetch = lambda r, p, q: queries.page_of_inventory_moves(r, p, part_id, q)  # noqa: E731
+    return await list_route(request, runtime.reader, principal, LEDGER_LIST, fetch, each(LEDGER.render))
 
 
 @router.post("/parts", status_code=201, responses=responses(SCHEMA, status=201), openapi_extra=CREATE.openapi())

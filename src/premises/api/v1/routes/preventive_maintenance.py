@@ -21,9 +21,8 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Spec, read_body
-from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire, required_of
-from premises.api.v1.listing import ListSpec, page_body, parse_list
+from premises.api.v1.listing import ListSpec, each, get_route, list_route
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, nullable_instant, object_schema, responses
 from premises.identity.principal import Principal
@@ -112,15 +111,12 @@ async def _trigger(runtime: RuntimeDep, principal: Principal, trigger_id: str, s
 
 @router.get("/preventiveMaintenance", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST_SPEC.openapi())
 async def list_triggers(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, LIST_SPEC, principal)
-    rows, count = await queries.page_of_triggers(runtime.reader, principal, query)
-    return JSON(page_body(query, rows, count, [V1.render(row) for row in rows]))
+    return await list_route(request, runtime.reader, principal, LIST_SPEC, queries.page_of_triggers, each(V1.render))
 
 
 @router.get("/preventiveMaintenance/{trigger_id}", responses=responses(SCHEMA))
 async def get_trigger(trigger_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    check_keys(request, frozenset())
-    return await _trigger(runtime, principal, trigger_id)
+    return await get_route(request, lambda: _trigger(runtime, principal, trigger_id))
 
 
 @router.post(

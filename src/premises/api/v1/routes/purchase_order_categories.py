@@ -11,9 +11,8 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Spec, read_body
-from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire, required_of
-from premises.api.v1.listing import ListSpec, page_body, parse_list
+from premises.api.v1.listing import ListSpec, each, get_route, list_route
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, nullable_instant, object_schema, responses
 from premises.kit.commands import build
@@ -49,17 +48,15 @@ async def _category(runtime: RuntimeDep, principal: PrincipalDep, category_id: s
 
 @router.get("/purchaseOrderCategories", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST.openapi())
 async def list_purchase_order_categories(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, LIST, principal)
-    rows, count = await queries.page_of_purchase_order_categories(runtime.reader, principal, query)
-    return JSON(page_body(query, rows, count, [to_v1(r) for r in rows]))
+    fetch = queries.page_of_purchase_order_categories
+    return await list_route(request, runtime.reader, principal, LIST, fetch, each(to_v1))
 
 
 @router.get("/purchaseOrderCategories/{category_id}", responses=responses(SCHEMA))
 async def get_purchase_order_category(
     category_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
 ) -> Response:
-    check_keys(request, frozenset())
-    return await _category(runtime, principal, category_id)
+    return await get_route(request, lambda: _category(runtime, principal, category_id))
 
 
 @router.post(

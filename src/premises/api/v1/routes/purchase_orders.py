@@ -23,7 +23,7 @@ from premises.api.kit.body import Field, Spec, read_body
 from premises.api.kit.listing import check_keys
 from premises.api.kit.order_lines import order_lines, receipt
 from premises.api.kit.representation import Fields, Wire, required_of
-from premises.api.v1.listing import ListSpec, page_body, parse_list
+from premises.api.v1.listing import ListSpec, get_route, list_route
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import (
     INSTANT_SCHEMA,
@@ -157,17 +157,15 @@ async def _change(runtime: RuntimeDep, principal: Principal, order_id: str, chan
 
 @router.get("/purchaseOrders", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST.openapi())
 async def list_purchase_orders(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, LIST, principal)
-    rows, count = await queries.page_of_purchase_orders(runtime.reader, principal, query)
-    return JSON(page_body(query, rows, count, await _render_all(runtime, principal, rows)))
+    render = lambda rows: _render_all(runtime, principal, rows)  # noqa: E731
+    return await list_route(request, runtime.reader, principal, LIST, queries.page_of_purchase_orders, render)
 
 
 @router.get("/purchaseOrders/{purchase_order_id}", responses=responses(SCHEMA))
 async def get_purchase_order(
     purchase_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
 ) -> Response:
-    check_keys(request, frozenset())
-    return await _order(runtime, principal, purchase_order_id)
+    return await get_route(request, lambda: _order(runtime, principal, purchase_order_id))
 
 
 @router.post(

@@ -20,11 +20,10 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Field, Spec, read_body
-from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire, required_of
 from premises.api.runtime import Runtime
 from premises.api.v1.embedded import EMBEDDED, MAYBE_INSTANT, RELATED_COLUMNS, one_of, renderer
-from premises.api.v1.listing import ListSpec, page_body, parse_list
+from premises.api.v1.listing import ListSpec, get_route, page_body, parse_list
 from premises.api.v1.routes import work_orders
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
@@ -99,8 +98,7 @@ async def list_requests(request: Request, runtime: RuntimeDep, principal: Princi
 
 @router.get("/requests/{request_id}", responses=responses(SCHEMA))
 async def get_request(request_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    check_keys(request, frozenset())
-    return JSON(await _request(runtime.reader, principal, request_id))
+    return await get_route(request, lambda: _request(runtime.reader, principal, request_id))
 
 
 @router.post("/requests", status_code=201, responses=responses(SCHEMA, status=201), openapi_extra=CREATE.openapi())

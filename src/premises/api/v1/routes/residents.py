@@ -19,9 +19,9 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Spec, not_one_of, read_body
-from premises.api.kit.listing import check_keys, query_param
+from premises.api.kit.listing import query_param
 from premises.api.kit.representation import Computed, Fields, Wire
-from premises.api.v1.listing import ListSpec, member_sites, page_body, parse_list
+from premises.api.v1.listing import ListSpec, each, get_route, list_route, member_sites
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
 from premises.kit.commands import UNSET
@@ -122,15 +122,13 @@ def _changes(fields: Mapping[str, Any]) -> ResidentChanges:
 )
 async def list_residents(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     statuses, rest = route_filter(request, STATUS_FILTER, When)
-    query = parse_list(rest, LIST, principal)
-    rows, count = await queries.page_of_residents(runtime.reader, principal, query, when=set(statuses))
-    return JSON(page_body(query, rows, count, [to_v1(r) for r in rows]))
+    fetch = lambda r, p, q: queries.page_of_residents(r, p, q, when=set(statuses))  # noqa: E731
+    return await list_route(rest, runtime.reader, principal, LIST, fetch, each(to_v1))
 
 
 @router.get("/residents/{resident_id}", responses=responses(SCHEMA))
 async def get_resident(resident_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    check_keys(request, frozenset())
-    return JSON(to_v1(await queries.get_resident(runtime.reader, principal, resident_id)))
+    return await get_route(request, lambda: queries.get_resident(runtime.reader, principal, resident_id), to_v1)
 
 
 @router.post("/residents", status_code=201, responses=responses(SCHEMA, status=201), openapi_extra=CREATE.openapi())

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Field, Spec, read_body
 from premises.api.kit.listing import check_keys
-from premises.api.v1.listing import paging
+from premises.api.v1.listing import get_route, paging
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import JSON, list_schema, responses
 from premises.identity.permissions import Role
@@ -73,8 +73,7 @@ async def list_members(site_id: str, request: Request, runtime: RuntimeDep, prin
 async def get_member(
     site_id: str, user_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
 ) -> Response:
-    check_keys(request, frozenset())
-    return JSON(to_v1(await queries.site_member(runtime.reader, principal, site_id, user_id)))
+    return await get_route(request, lambda: queries.site_member(runtime.reader, principal, site_id, user_id), to_v1)
 
 
 @router.post(

@@ -15,9 +15,8 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Spec, read_body
-from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire
-from premises.api.v1.listing import ListSpec, page_body, parse_list
+from premises.api.v1.listing import ListSpec, get_route, page_body, parse_list
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
 from premises.db.reader import Reader
@@ -75,8 +74,7 @@ async def list_sites(request: Request, runtime: RuntimeDep, principal: Principal
 
 @router.get("/sites/{site_id}", responses=responses(SCHEMA))
 async def get_site(site_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    check_keys(request, frozenset())
-    return JSON(to_v1(await _site(runtime.reader, principal, site_id)))
+    return await get_route(request, lambda: _site(runtime.reader, principal, site_id), to_v1)
 
 
 @router.post(

@@ -17,9 +17,8 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Spec, read_body
-from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire, required_of
-from premises.api.v1.listing import ListSpec, page_body, parse_list
+from premises.api.v1.listing import ListSpec, get_route, list_route
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
 from premises.identity.principal import Principal
@@ -85,15 +84,13 @@ async def _team(runtime: RuntimeDep, principal: Principal, team_id: str, status_
 
 @router.get("/teams", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST.openapi())
 async def list_teams(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, LIST, principal)
-    rows, count = await queries.page_of_teams(runtime.reader, principal, query)
-    return JSON(page_body(query, rows, count, await _render(runtime, principal, rows)))
+    render = lambda rows: _render(runtime, principal, rows)  # noqa: E731
+    return await list_route(request, runtime.reader, principal, LIST, queries.page_of_teams, render)
 
 
 @router.get("/teams/{team_id}", responses=responses(SCHEMA))
 async def get_team(team_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    check_keys(request, frozenset())
-    return await _team(runtime, principal, team_id)
+    return await get_route(request, lambda: _team(runtime, principal, team_id))
 
 
 @router.post("/teams", status_code=201, responses=responses(SCHEMA, status=201), openapi_extra=CREATE.openapi())

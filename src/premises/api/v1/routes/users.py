@@ -22,7 +22,7 @@ from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Field, Spec, read_body
 from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire
-from premises.api.v1.listing import ListSpec, page_body, parse_list, requested_sites
+from premises.api.v1.listing import ListSpec, list_route, requested_sites
 from premises.api.v1.memberships import ROLES, SITE_ROLES_SCHEMA, site_roles
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
@@ -113,11 +113,9 @@ def _typed(fields: dict[str, Any]) -> tuple[dict[str, Any], list[SiteRole] | Non
 
 @router.get("/users", responses=responses(list_schema(SCHEMA)), openapi_extra=LIST.openapi())
 async def list_users(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    query = parse_list(request, LIST, principal)
-    rows, count = await queries.page_of_site_users(
-        runtime.reader, principal, query, requested_sites(request, principal)
-    )
-    return JSON(page_body(query, rows, count, await _render(runtime, principal, rows)))
+    fetch = lambda r, p, q: queries.page_of_site_users(r, p, q, requested_sites(request, p))  # noqa: E731
+    render = lambda rows: _render(runtime, principal, rows)  # noqa: E731
+    return await list_route(request, runtime.reader, principal, LIST, fetch, render)
 
 
 @router.get("/users/{user_id}", responses=responses(SCHEMA))

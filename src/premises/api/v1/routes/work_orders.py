@@ -23,11 +23,10 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep, get_runtime, read_in_one_round_trip
 from premises.api.kit.body import Spec, read_body
-from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire
 from premises.api.kit.routing import LeanRoute
 from premises.api.v1.embedded import CASE, EMBEDDED, MAYBE_INSTANT, RELATED_COLUMNS, renderer
-from premises.api.v1.listing import ListSpec, parse_list
+from premises.api.v1.listing import ListSpec, get_route, parse_list
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
 from premises.case import queries as case_queries
@@ -140,8 +139,7 @@ router.add_api_route(
 async def get_work_order(
     work_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
 ) -> Response:
-    check_keys(request, frozenset())
-    return JSON(await _work_order(runtime.reader, principal, work_order_id))
+    return await get_route(request, lambda: _work_order(runtime.reader, principal, work_order_id))
 
 
 @router.post(
