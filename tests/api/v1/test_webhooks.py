@@ -8,13 +8,11 @@ deliver run their own app with it on, and run the job worker themselves (tests/s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from premises.api.app import create_app
 from premises.config import Settings
 from premises.db.engine import Database
 from premises.event.types import EventType
@@ -31,11 +29,6 @@ ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 KEYS = {"id", "title", "endpoint", "events", "enabled", "disabledReason", "createdAt", "updatedAt"}
 PUBLIC = "https://93.184.215.14/hook"  # a public address: the guard lets it through (nothing is sent to it)
 ALL_EVENTS = [t.value for t in EventType]
-
-
-@pytest.fixture
-def admin(http: TestClient, db: Database, tenant: Tenant) -> V1:
-    return admin_of(http, db, tenant.account_id, tenant.admin.user_id)
 
 
 def _hook(api: V1, url: str = PUBLIC, **extra: Any) -> dict[str, Any]:
@@ -207,12 +200,6 @@ def test_rotate_secret_refuses_others(
 
 
 # -------------------------------------------------------------------------------------------- delivery
-
-
-@pytest.fixture(scope="module")
-def loopback_http(settings: Settings, tenant_guard: None) -> Iterator[TestClient]:
-    with TestClient(create_app(settings.model_copy(update={"webhook_allow_private": True}))) as client:
-        yield client
 
 
 @pytest.fixture
