@@ -110,13 +110,14 @@ def _fan_out_rows(
     ).all()
     existing: set[tuple[str, str]] = set()
     if retried:
-        existing = set(
-            session.execute(
+        existing = {
+            (endpoint_id, event_id)
+            for endpoint_id, event_id in session.execute(
                 select(WebhookDelivery.endpoint_id, WebhookDelivery.event_id).where(
                     WebhookDelivery.account_id == account_id, WebhookDelivery.event_id.in_(retried)
                 )
-            ).tuples()
-        )
+            )
+        }
     now = now_ms()
     rows = []
     for event in events:
@@ -367,7 +368,7 @@ def _load_many(
                     ),
                 )
                 .where(WebhookDelivery.account_id == account_id, WebhookDelivery.id.in_(ids))
-            ).tuples()
+            )
         }
         cancelled = []
         for run, delivery_id in zip(account_runs, ids, strict=True):
