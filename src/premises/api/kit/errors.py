@@ -30,12 +30,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from premises.db.unavailable import as_unavailable
-from premises.errors import DomainValidation, PremisesError
+from premises.errors import DomainValidation, PremisesError, RateLimited, Unavailable
 from premises.logging_setup import current_request_id
 
 
 class WireInputError(DomainValidation):
     """Bad input found by the kit; ``field`` is already the client's name for the field."""
+
+
+def retry_after(exc: PremisesError) -> str | None:
+    """The ``Retry-After`` header of an error the client may simply send again later (too many
+    requests, the database busy): its ``retry_after`` seconds, at least 1; None for any other error."""
+    if not isinstance(exc, RateLimited | Unavailable):
+        return None
+    seconds = exc.params.get("retry_after")
+    return str(seconds if isinstance(seconds, int) and seconds > 0 else 1)
 
 
 PremisesErrorRenderer = Callable[[Request, PremisesError], Awaitable[Response]]

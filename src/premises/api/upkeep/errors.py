@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from premises.api.kit.errors import ErrorHooks, install_error_hooks
+from premises.api.kit.errors import ErrorHooks, install_error_hooks, retry_after
 from premises.api.upkeep.messages import message_for
 from premises.api.upkeep.wire import error
 from premises.errors import (
@@ -49,9 +49,9 @@ def status_for(exc: PremisesError) -> int:
 
 async def _premises_error(_request: Request, exc: PremisesError) -> Response:
     response = error(status_for(exc), message_for(exc))
-    if isinstance(exc, RateLimited | Unavailable):  # seconds, from the limiter (identity.throttle) or db.unavailable
-        retry_after = exc.params.get("retry_after")
-        response.headers["Retry-After"] = str(retry_after if isinstance(retry_after, int) and retry_after > 0 else 1)
+    seconds = retry_after(exc)  # from the limiter (identity.throttle) or db.unavailable
+    if seconds is not None:
+        response.headers["Retry-After"] = seconds
     return response
 
 

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from premises.api.kit.body import specs_of
-from premises.api.kit.errors import ErrorHooks, WireInputError, install_error_hooks
+from premises.api.kit.errors import ErrorHooks, WireInputError, install_error_hooks, retry_after
 from premises.api.v1.wire import camel, error
 from premises.errors import (
     TEMPLATES,
@@ -142,9 +142,8 @@ def premises_response(exc: PremisesError, module: str = "premises.api.v1") -> Re
             headers["WWW-Authenticate"] = _bearer()
     elif code == "insufficient_scope":
         headers["WWW-Authenticate"] = _bearer(error="insufficient_scope", scope=str(details.get("scope", "")))
-    elif isinstance(exc, RateLimited | Unavailable):
-        retry_after = exc.params.get("retry_after")
-        headers["Retry-After"] = str(retry_after if isinstance(retry_after, int) and retry_after > 0 else 1)
+    elif (seconds := retry_after(exc)) is not None:
+        headers["Retry-After"] = seconds
     return error(status, code, message, details, **headers)
 
 
