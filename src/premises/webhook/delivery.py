@@ -76,12 +76,18 @@ def _view(event: Any) -> EventView:
     )
 
 
+def _by_account(runs: Sequence[JobRun]) -> dict[str, list[JobRun]]:
+    """Runs grouped by their job's account (a batch may hold several accounts' jobs)."""
+    grouped: dict[str, list[JobRun]] = {}
+    for run in runs:
+        grouped.setdefault(run.job.account_id or "", []).append(run)
+    return grouped
+
+
 def fan_out_many(runs: Sequence[JobRun]) -> None:
     """``fan_out`` for many claimed jobs in one transaction: each account's endpoints and events read
     once, every delivery and its job written in one multi-row insert each, the jobs ended in one."""
-    by_account: dict[str, list[JobRun]] = {}
-    for run in runs:
-        by_account.setdefault(run.job.account_id or "", []).append(run)
+    by_account = _by_account(runs)
 
     def work(session: Session) -> None:
         relaxed_commit(session)  # lost in a crash: the fan-out jobs run again (their events committed)
@@ -350,11 +356,8 @@ def _load_many(
 ) -> None:
     """Sort ``runs`` into ``ready`` (a pending delivery to a live endpoint) and ``finished`` (nothing
     to do: delivered, cancelled or gone; a delivery whose endpoint was deleted or disabled is cancelled)."""
-    by_account: dict[str, list[JobRun]] = {}
-    for run in runs:
-        by_account.setdefault(run.job.account_id or "", []).append(run)
     now = now_ms()
-    for account_id, account_runs in by_account.items():
+    for account_id, account_runs in _by_account(runs).items():
         ids = [str(run.job.payload.get("delivery_id", "")) for run in account_runs]
         found = {
             delivery.id: (delivery, endpoint)
