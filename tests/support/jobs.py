@@ -1,13 +1,21 @@
-"""Running the job worker inside a test: ``run_jobs`` steps a real Worker until nothing is due."""
+"""Running the job worker inside a test: ``run_jobs`` steps a real Worker until nothing is due;
+``run_fan_out`` runs one event's webhook fan-out as the worker would, without claiming anything else."""
 
 from __future__ import annotations
 
 import time
 
+from sqlalchemy import select
+
 from premises.api.jobs import load_handlers
 from premises.config import Settings
 from premises.db.engine import Database
-from premises.job.worker import Worker
+from premises.event.service import FANOUT_JOB
+from premises.job.service import DEFAULT_MAX_ATTEMPTS, ClaimedJob
+from premises.job.worker import JobRun, Worker
+from premises.kit.ids import new_sortable_id
+from premises.models import WebhookDelivery
+from premises.webhook.delivery import fan_out_many
 
 
 def worker(db: Database, settings: Settings, account_id: str, **overrides: object) -> Worker:
@@ -44,3 +52,26 @@ def run_account_jobs(db: Database, account_id: str, *, concurrency: int = 1) -> 
     request: meter evaluation, webhook fan-out); the jobs claimed."""
     settings = Settings(worker_concurrency=concurrency)
     return run_jobs(Worker(db, settings, load_handlers(), account_id=account_id))
+
+
+def run_fan_out(db: Database, account_id: str, event_id: str, *, attempt: int = 1) -> list[str]:
+    """Fan the account's event ``event_id`` out through ``fan_out_many`` (a batch of one, the job a
+    worker would have claimed; ``attempt`` > 1 is a re-run after a worker died); the ids of the
+    deliveries it added. The event's own queued fan-out job stays queued (no other job is claimed)."""
+
+    def deliveries() -> set[str]:
+        with db.unit_of_work() as session:
+            return set(
+                session.scalars(
+                    select(WebhookDelivery.id).where(
+                        WebhookDelivery.account_id == account_id, WebhookDelivery.event_id == event_id
+                    )
+                )
+            )
+
+    before = deliveries()
+    job = ClaimedJob(
+        new_sortable_id(), account_id, FANOUT_JOB, {"event_id": event_id}, attempt, DEFAULT_MAX_ATTEMPTS, "test"
+    )
+    fan_out_many([JobRun(job, db, Settings())])
+    return sorted(deliveries() - before)

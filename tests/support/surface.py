@@ -19,9 +19,9 @@ from premises.event.service import record_event, snapshot
 from premises.event.types import EventType
 from premises.kit.ids import new_id
 from premises.models import WorkOrder
-from premises.webhook.delivery import fan_out_event
 from tests.support.client import PASSWORD, Tenant, new_tenant
 from tests.support.factories import make_asset, make_place, make_team
+from tests.support.jobs import run_fan_out
 
 JSON_BODY = "application/json"
 
@@ -169,9 +169,9 @@ def _delivery(db: Database, account_id: str, work_order_id: str) -> str:
             resource_id=work_order_id,
             payload=snapshot(session.get(WorkOrder, (account_id, work_order_id))),
         )
-        session.flush()
-        (delivery,) = fan_out_event(session, event)
-        return delivery.id
+        event_id = event.id
+    (delivery,) = run_fan_out(db, account_id, event_id)
+    return delivery
 
 
 def build_world(tenant: Tenant, db: Database) -> World:

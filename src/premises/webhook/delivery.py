@@ -52,7 +52,6 @@ from premises.webhook.service import (
     DELIVERY_MAX_JOB_ATTEMPTS,
     FAILED,
     PENDING,
-    enqueue_delivery,
 )
 
 log = logging.getLogger("premises.webhooks")
@@ -177,42 +176,6 @@ def _listening(session: Session, account_id: str) -> list[WebhookEndpoint]:
             )
         )
     )
-
-
-def fan_out_event(
-    session: Session,
-    event: Event,
-    endpoints: Sequence[WebhookEndpoint] | None = None,
-    *,
-    check_existing: bool = True,
-) -> list[WebhookDelivery]:
-    """The deliveries of ``event`` that do not exist yet, added with their jobs (the unique index on
-    endpoint and event refuses a second one; ``check_existing`` reads first)."""
-    if endpoints is None:
-        endpoints = _listening(session, event.account_id)
-    if not endpoints:
-        return []
-    view = _view(event)
-    existing: set[str] = set()
-    if check_existing:
-        existing = set(
-            session.scalars(
-                select(WebhookDelivery.endpoint_id).where(
-                    WebhookDelivery.account_id == event.account_id, WebhookDelivery.event_id == event.id
-                )
-            )
-        )
-    added = []
-    now = now_ms()
-    for endpoint in endpoints:
-        row = None if endpoint.id in existing else _delivery_row(view, endpoint, now)
-        if row is None:
-            continue
-        delivery = WebhookDelivery(**row)
-        session.add(delivery)
-        enqueue_delivery(session, delivery)
-        added.append(delivery)
-    return added
 
 
 # ------------------------------------------------------------------------------------------ delivery

@@ -12,12 +12,12 @@ from premises.event.types import EventType
 from premises.job.service import ClaimedJob
 from premises.job.worker import JobRun
 from premises.kit.time import now_ms
-from premises.models import Event, WebhookAttempt, WebhookDelivery
+from premises.models import WebhookAttempt, WebhookDelivery
 from premises.webhook.commands import WebhookCreate
-from premises.webhook.delivery import fan_out_event
 from premises.webhook.retention import PRUNE_JOB, prune
 from premises.webhook.service import check_endpoint_url, create_webhook
 from tests.domain.conftest import DomainAccount
+from tests.support.jobs import run_fan_out
 
 DAY = 86_400_000
 
@@ -40,9 +40,7 @@ def _deliveries(account: DomainAccount, count: int) -> list[str]:
                 ).id
             )
         )
-        [delivery] = account.write(
-            lambda s, e=event: [d.id for d in fan_out_event(s, s.get(Event, (account.account_id, e)))]  # type: ignore[misc]
-        )
+        [delivery] = run_fan_out(account.db, account.account_id, event)
         ids.append(delivery)
     return ids
 
