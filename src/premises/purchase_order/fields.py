@@ -2,7 +2,9 @@
 
 Every column of the ``purchase_orders`` read model, in the order ``purchase_order.queries`` selects it
 (``queries.COLUMNS`` is ``PURCHASE_ORDERS.columns``); ``service.SIMPLE_FIELDS`` derives from ``writable``;
-``tests/domain/purchase_order/test_fields.py`` keeps the declarations equal to the tables.
+``tests/domain/purchase_order/test_fields.py`` keeps the declarations equal to the tables. ``UPDATE_MESSAGES``
+are an order's update messages (``purchase_order_updates``), ``RECEIPTS`` what was received on it: the
+inventory ledger's rows (``part_inventory_moves``) whose source is the order.
 """
 
 from __future__ import annotations
@@ -86,4 +88,31 @@ PURCHASE_ORDER_CATEGORIES = Catalogue(
         Field("updated_at", INSTANT),
     ),
     default_sort=(("created_at", True),),
+)
+
+# An order's update messages (``purchase_order_updates``), oldest first.
+UPDATE_MESSAGES = Catalogue(
+    "purchase_order_update",
+    (
+        Field("id", ID, nullable=False),
+        Field("purchase_order_id", ID, nullable=False, sortable=False),
+        Field("text", TEXT, nullable=False, max_length=LONG_TEXT, searchable=True),
+        _by("created_by_user_id"),
+        Field("created_at", INSTANT, nullable=False),
+    ),
+    default_sort=(("created_at", False),),
+)
+
+# What was received on an order: one ledger row (``part_inventory_moves``, source the order) per part and
+# receipt, a partial one or the fulfilment of everything pending; oldest first.
+RECEIPTS = Catalogue(
+    "purchase_order_receipt",
+    (
+        Field("id", ID, nullable=False),
+        Field("part_id", ID, nullable=False, sortable=False),
+        Field("delta", NUMBER, nullable=False),
+        _by("user_id"),
+        Field("created_at", INSTANT, nullable=False),
+    ),
+    default_sort=(("created_at", False),),
 )

@@ -1,4 +1,5 @@
-"""Purchase orders, read side: lists and details, part lines, update messages, free custom fields, categories.
+"""Purchase orders, read side: lists and details, part lines, update messages, free custom fields, receipts
+(the inventory ledger's rows of an order), categories.
 
 Every function takes the principal and applies the tenant and the role (``purchase_order: read``).
 Purchase orders have no place: every principal that may read them sees all of the account's.
@@ -17,11 +18,12 @@ from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
 from premises.kit.listing import ListQuery
 from premises.place.queries import free_field, free_field_select, free_fields_by_owner, with_free_field
-from premises.purchase_order.fields import PURCHASE_ORDER_CATEGORIES, PURCHASE_ORDERS
+from premises.purchase_order.fields import PURCHASE_ORDER_CATEGORIES, PURCHASE_ORDERS, RECEIPTS, UPDATE_MESSAGES
 
 COLUMNS = PURCHASE_ORDERS.columns
 LINE_COLUMNS = ("purchase_order_id", "part_id", "quantity", "received", "unit_cost")
-UPDATE_COLUMNS = ("id", "text", "created_by_user_id", "created_at")
+UPDATE_COLUMNS = UPDATE_MESSAGES.columns
+RECEIPT_COLUMNS = RECEIPTS.columns
 OWNER = "purchase_order"
 
 
@@ -71,13 +73,16 @@ async def lines(reader: Reader, principal: Principal, ids: Iterable[str]) -> dic
     return out
 
 
-async def custom_fields(reader: Reader, principal: Principal, ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
-    """The free custom fields of these purchase orders, newest first (as UpKeep lists them), by id."""
+async def custom_fields(
+    reader: Reader, principal: Principal, ids: Iterable[str], *, newest_first: bool = True
+) -> dict[str, list[dict[str, Any]]]:
+    """The free custom fields of these purchase orders, newest first (as UpKeep lists them; /v1: oldest
+    first), by id."""
     wanted = sorted(set(ids))
     if not wanted:
         return {}
     select = free_field_select(principal, OWNER).where_in("owner_id", wanted)
-    return await free_fields_by_owner(reader, select, wanted, newest_first=True)
+    return await free_fields_by_owner(reader, select, wanted, newest_first=newest_first)
 
 
 async def get_custom_field(
@@ -92,6 +97,44 @@ async def update_messages(reader: Reader, principal: Principal, purchase_order_i
     select = Select("purchase_order_updates", UPDATE_COLUMNS, principal.account_id)
     select.where_eq("purchase_order_id", purchase_order_id).order_by("created_at", False).order_by("id", False)
     return [dict(zip(UPDATE_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+
+
+async def page_of_update_messages(
+    reader: Reader, principal: Principal, purchase_order_id: str, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of a live purchase order's update messages (a ``ListQuery`` of ``UPDATE_MESSAGES``, oldest first
+    unless it sorts otherwise) and, when ``query.count`` asks, how many there are."""
+    await get_purchase_order(reader, principal, purchase_order_id)
+    select = Select("purchase_order_updates", UPDATE_COLUMNS, principal.account_id)
+    select.where_eq("purchase_order_id", purchase_order_id).apply(query)
+    rows = [dict(zip(UPDATE_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+    return rows, await count_of(reader, select, query)
+
+
+async def get_update_message(
+    reader: Reader, principal: Principal, purchase_order_id: str, message_id: str
+) -> dict[str, Any]:
+    """One update message of a live purchase order."""
+    await get_purchase_order(reader, principal, purchase_order_id)
+    select = Select("purchase_order_updates", UPDATE_COLUMNS, principal.account_id)
+    select.where_eq("purchase_order_id", purchase_order_id).where_eq("id", message_id)
+    row = await reader.fetchrow(select.sql(), select.params)
+    if row is None:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="update message")
+    return dict(zip(UPDATE_COLUMNS, row, strict=True))
+
+
+async def page_of_receipts(
+    reader: Reader, principal: Principal, purchase_order_id: str, query: ListQuery
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of what was received on a live purchase order: the inventory ledger's rows whose source is the
+    order (``part.inventory.move`` with reason ``purchase_order``: one a part and receipt, partial or the rest),
+    oldest first unless the query sorts otherwise; and, when ``query.count`` asks, how many there are."""
+    await get_purchase_order(reader, principal, purchase_order_id)
+    select = Select("part_inventory_moves", RECEIPT_COLUMNS, principal.account_id)
+    select.where_eq("source_type", OWNER).where_eq("source_id", purchase_order_id).apply(query)
+    rows = [dict(zip(RECEIPT_COLUMNS, r, strict=True)) for r in await reader.fetch(select.sql(), select.params)]
+    return rows, await count_of(reader, select, query)
 
 
 @dataclass(frozen=True, slots=True)

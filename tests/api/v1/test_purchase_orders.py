@@ -60,6 +60,7 @@ KEYS = {
     "fulfilledBy",
     "createdAt",
     "updatedAt",
+    "customFields",
 }
 
 

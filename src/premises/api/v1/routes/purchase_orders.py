@@ -8,6 +8,18 @@ The workflow is a set of actions, not a writable ``status``: ``POST /v1/purchase
 pending), each ``purchase_order.service.update_purchase_order`` with a status or a receipt; a move the
 workflow does not allow is a 422. Purchase orders have no place: every caller that may read them sees
 all of the account's, and a part line must be a part the caller sees.
+
+Custom fields are /api/v2's ``customFieldsPO`` (the same rows: free fields ``{name, value, unit}``, owner
+``purchase_order``): an order shows them (``customFields``, oldest first, the items of
+``GET /v1/assets/{id}/customFields``' shape with ``definition`` null), POST and PATCH take ``customFields``
+as an asset's body takes its free fields (``routes.assets.CustomFields``; a typed ``definition`` is a 400,
+purchase orders have none; a PATCH adds or changes, never removes), ``GET /v1/purchaseOrders/{id}/customFields``
+lists them, ``PATCH`` and ``DELETE .../customFields/{fieldId}`` change or remove one.
+``GET /v1/purchaseOrders/{id}/updates`` pages the order's update messages (/api/v2's ``arrayOfUpdateItems``),
+oldest first, and ``POST`` adds one (``{"text"}``; 201, the message): ``service.add_update_message``.
+``GET /v1/purchaseOrders/{id}/receipts`` pages what was received on the order, oldest first: the inventory
+ledger's rows whose source is the order (one a part and receipt, partial or the fulfilment of the rest:
+who, when, which part, how many), ``queries.page_of_receipts``.
 """
 
 from __future__ import annotations
@@ -20,10 +32,12 @@ from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import Field, Spec, read_body
+from premises.api.kit.errors import WireInputError
 from premises.api.kit.listing import check_keys
 from premises.api.kit.order_lines import order_lines, receipt
 from premises.api.kit.representation import Fields, Wire, required_of
-from premises.api.v1.listing import ListSpec, get_route, list_route
+from premises.api.v1.listing import ListSpec, each, get_route, list_route
+from premises.api.v1.routes.assets import CUSTOM_FIELD, CUSTOM_FIELD_SCHEMA, CustomFields, custom_field_to_v1
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import (
     INSTANT_SCHEMA,
@@ -35,12 +49,13 @@ from premises.api.v1.wire import (
     object_schema,
     responses,
 )
+from premises.errors import ErrorCode
 from premises.identity.principal import Principal
 from premises.kit.commands import build
 from premises.models import PurchaseOrder
 from premises.purchase_order import queries, service
-from premises.purchase_order.commands import PurchaseOrderChanges, PurchaseOrderCreate
-from premises.purchase_order.fields import PURCHASE_ORDERS
+from premises.purchase_order.commands import PurchaseOrderChanges, PurchaseOrderCreate, ValueChanges
+from premises.purchase_order.fields import PURCHASE_ORDERS, RECEIPTS, UPDATE_MESSAGES
 
 router = APIRouter(tags=["purchaseOrders"])
 
@@ -105,26 +120,48 @@ V1 = Fields(
             "fulfilled_at": nullable_instant("fulfilledAt"),
             "fulfilled_by_user_id": Wire("fulfilledBy"),
             "created_at": Wire("createdAt", instant, sort=True, schema=INSTANT_SCHEMA),
-            "updated_at": Wire("updatedAt", instant, sort=True, schema=INSTANT_SCHEMA),
+            "updated_at": Wire("updatedAt", instant, sort=True, schema=INSTANT_SCHEMA, then=("customFields",)),
         },
     )
 )
 PARTS = Field("parts", "object_list", to="parts")  # [{"id": part id, "quantity": n}]; PATCH replaces every line
-CREATE = Spec(*V1.body_fields(required=required_of(PurchaseOrderCreate)), PARTS, model=PurchaseOrder)
-UPDATE = Spec(*V1.body_fields(not_null=("title", "purchase_order_number")), PARTS, model=PurchaseOrder)
+# Free custom fields, as an asset's body takes them; a PATCH adds or changes, never removes (/api/v2's rule).
+CUSTOM_FIELDS = Field("customFields", "object_list", to="custom_fields")
+CREATE = Spec(*V1.body_fields(required=required_of(PurchaseOrderCreate)), PARTS, CUSTOM_FIELDS, model=PurchaseOrder)
+UPDATE = Spec(*V1.body_fields(not_null=("title", "purchase_order_number")), PARTS, CUSTOM_FIELDS, model=PurchaseOrder)
 FULFIL = Spec(Field("receipt", "object", to="receipt"))
 LIST = ListSpec.of(V1, site_field=None, sited=False)
-SCHEMA = object_schema(V1, {"totalQuantity": NUMBER, "totalCost": NUMBER, "parts": LINES_SCHEMA})
+CUSTOM_FIELDS_SCHEMA = {"type": "array", "items": CUSTOM_FIELD_SCHEMA}
+SCHEMA = object_schema(
+    V1, {"totalQuantity": NUMBER, "totalCost": NUMBER, "parts": LINES_SCHEMA, "customFields": CUSTOM_FIELDS_SCHEMA}
+)
+SCHEMA["required"] = [*SCHEMA["required"], "customFields"]
 ACTIONS = {"approve": service.APPROVED, "decline": service.DECLINED, "reopen": service.AWAITING}
 
 
 def _with_lines(fields: dict[str, Any]) -> dict[str, Any]:
+    """The parsed body's ``parts`` as order lines and ``customFields`` as the command's free fields (an
+    item's index is the domain's, so a refused one is named ``customFields[i].<part>``)."""
     if fields.get("parts") is not None:
         fields["parts"] = order_lines(fields["parts"])
+    if "custom_fields" in fields:
+        custom = CustomFields(fields["custom_fields"] or [])
+        if custom.typed:
+            index = custom.at["custom_fields"][0]
+            where = f"customFields[{index}].definition"
+            raise WireInputError(ErrorCode.NOT_FOUND, field=where, id=custom.typed[0].definition_id[:100])
+        fields["custom_fields"] = custom.free
     return fields
 
 
-def _render(row: Mapping[str, Any], lines: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def custom_field(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A purchase order's free custom field as /v1 shows an asset's (``definition`` null)."""
+    return custom_field_to_v1({**row, "definition_id": None, "definition_name": None})
+
+
+def _render(
+    row: Mapping[str, Any], lines: Sequence[Mapping[str, Any]], fields: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
     out = V1.render(row)
     out["totalQuantity"] = sum(line["quantity"] for line in lines)
     out["totalCost"] = round(sum(line["quantity"] * (line["unit_cost"] or 0) for line in lines), 6)
@@ -137,12 +174,15 @@ def _render(row: Mapping[str, Any], lines: Sequence[Mapping[str, Any]]) -> dict[
         }
         for line in lines
     ]
+    out["customFields"] = [custom_field(f) for f in fields]
     return out
 
 
 async def _render_all(runtime: RuntimeDep, principal: Principal, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    lines = await queries.lines(runtime.reader, principal, [r["id"] for r in rows])
-    return [_render(row, lines[row["id"]]) for row in rows]
+    ids = [r["id"] for r in rows]
+    lines = await queries.lines(runtime.reader, principal, ids)
+    fields = await queries.custom_fields(runtime.reader, principal, ids, newest_first=False)
+    return [_render(row, lines[row["id"]], fields.get(row["id"], [])) for row in rows]
 
 
 async def _order(runtime: RuntimeDep, principal: Principal, order_id: str, status_code: int = 200) -> Response:
@@ -174,6 +214,7 @@ async def get_purchase_order(
 async def create_purchase_order(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     fields = _with_lines(CREATE.parse(await read_body(request)))
     fields["parts"] = fields.get("parts") or ()
+    fields["custom_fields"] = fields.get("custom_fields") or ()
     command = build(PurchaseOrderCreate, fields)
     order_id = await runtime.write(lambda s: service.create_purchase_order(s, principal, command).id)
     return await _order(runtime, principal, order_id, 201)
@@ -231,3 +272,122 @@ async def fulfil_purchase_order(
     return await _change(
         runtime, principal, purchase_order_id, PurchaseOrderChanges(receipt=receipt(received, "receipt"))
     )
+
+
+# ------------------------------------------------------------------------------------------ custom fields
+
+
+@router.get("/purchaseOrders/{purchase_order_id}/customFields", responses=responses(list_schema(CUSTOM_FIELD_SCHEMA)))
+async def list_custom_fields(
+    purchase_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    """The order's free custom fields, oldest first (all on one page)."""
+    check_keys(request, frozenset())
+    await queries.get_purchase_order(runtime.reader, principal, purchase_order_id)
+    rows = await queries.custom_fields(runtime.reader, principal, [purchase_order_id], newest_first=False)
+    items = [custom_field(f) for f in rows[purchase_order_id]]
+    return JSON({"count": len(items), "items": items, "nextCursor": None})
+
+
+@router.patch(
+    "/purchaseOrders/{purchase_order_id}/customFields/{field_id}",
+    responses=responses(CUSTOM_FIELD_SCHEMA),
+    openapi_extra=CUSTOM_FIELD.openapi(partial=True),
+)
+async def update_custom_field(
+    purchase_order_id: str, field_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    """Change one custom field's ``name``, ``value``, ``unit``."""
+    changes = build(ValueChanges, CUSTOM_FIELD.parse(await read_body(request), partial=True))
+    await runtime.write(lambda s: service.update_custom_field(s, principal, purchase_order_id, field_id, changes).id)
+    return JSON(custom_field(await queries.get_custom_field(runtime.reader, principal, purchase_order_id, field_id)))
+
+
+@router.delete(
+    "/purchaseOrders/{purchase_order_id}/customFields/{field_id}",
+    status_code=204,
+    responses=responses(None, status=204),
+)
+async def delete_custom_field(
+    purchase_order_id: str, field_id: str, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    await runtime.write(lambda s: service.delete_custom_field(s, principal, purchase_order_id, field_id))
+    return Response(status_code=204)
+
+
+# ------------------------------------------------------------------------------------------ update messages
+
+UPDATES_V1 = Fields(
+    UPDATE_MESSAGES.attach(
+        "v1",
+        {
+            "id": Wire("id"),
+            "text": Wire("text"),
+            "created_by_user_id": Wire("createdBy", filter="The author's user id (a comma list: any of)"),
+            "created_at": Wire("createdAt", instant, sort=True, schema=INSTANT_SCHEMA),
+        },
+    )
+)
+UPDATES_LIST = ListSpec.of(UPDATES_V1, site_field=None, sited=False)
+UPDATE_SCHEMA = object_schema(UPDATES_V1)
+ADD_UPDATE = Spec(Field("text", required=True, nullable=False, max_length=UPDATE_MESSAGES.by_name["text"].max_length))
+
+
+@router.get(
+    "/purchaseOrders/{purchase_order_id}/updates",
+    responses=responses(list_schema(UPDATE_SCHEMA)),
+    openapi_extra=UPDATES_LIST.openapi(),
+)
+async def list_update_messages(
+    purchase_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    """The order's update messages, oldest first."""
+    fetch = lambda r, p, q: queries.page_of_update_messages(r, p, purchase_order_id, q)  # noqa: E731
+    return await list_route(request, runtime.reader, principal, UPDATES_LIST, fetch, each(UPDATES_V1.render))
+
+
+@router.post(
+    "/purchaseOrders/{purchase_order_id}/updates",
+    status_code=201,
+    responses=responses(UPDATE_SCHEMA, status=201),
+    openapi_extra=ADD_UPDATE.openapi(),
+)
+async def add_update_message(
+    purchase_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    """Add an update message (``text``, not blank); the message."""
+    text = ADD_UPDATE.parse(await read_body(request))["text"]
+    message_id = await runtime.write(lambda s: service.add_update_message(s, principal, purchase_order_id, text).id)
+    message = await queries.get_update_message(runtime.reader, principal, purchase_order_id, message_id)
+    return JSON(UPDATES_V1.render(message), status_code=201)
+
+
+# ------------------------------------------------------------------------------------------ receipts
+
+RECEIPTS_V1 = Fields(
+    RECEIPTS.attach(
+        "v1",
+        {
+            "id": Wire("id"),
+            "part_id": Wire("part", filter="The part's id (a comma list: any of)"),
+            "delta": Wire("quantity"),
+            "user_id": Wire("receivedBy", filter="The receiving user's id (a comma list: any of)"),
+            "created_at": Wire("receivedAt", instant, sort=True, schema=INSTANT_SCHEMA),
+        },
+    )
+)
+RECEIPTS_LIST = ListSpec.of(RECEIPTS_V1, site_field=None, sited=False)
+RECEIPT_SCHEMA = object_schema(RECEIPTS_V1)
+
+
+@router.get(
+    "/purchaseOrders/{purchase_order_id}/receipts",
+    responses=responses(list_schema(RECEIPT_SCHEMA)),
+    openapi_extra=RECEIPTS_LIST.openapi(),
+)
+async def list_receipts(
+    purchase_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    """What was received on the order, oldest first: a part, how many, who and when (the ledger's rows)."""
+    fetch = lambda r, p, q: queries.page_of_receipts(r, p, purchase_order_id, q)  # noqa: E731
+    return await list_route(request, runtime.reader, principal, RECEIPTS_LIST, fetch, each(RECEIPTS_V1.render))
