@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from premises.asset.commands import Availability, DowntimeEvent, DowntimeStatusChanges, DowntimeStatusCreate
 from premises.asset.service import BUILT_IN_DOWNTIME_STATUSES, load_asset, visible
 from premises.errors import Conflict, DomainValidation, ErrorCode, NotFound
-from premises.event.service import record_event, snapshot
+from premises.event.service import record_change
 from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.kit.commands import given
@@ -32,16 +32,7 @@ MAX_EVENTS = 1000
 
 
 def _status_event(session: Session, principal: Principal, status: AssetDowntimeStatus, action: str) -> None:
-    session.flush()
-    record_event(
-        session,
-        account_id=principal.account_id,
-        type=EventType(f"ASSET_DOWNTIME_STATUS_{action}"),
-        resource_type="asset_downtime_status",
-        resource_id=status.id,
-        payload=snapshot(status),
-        actor_user_id=principal.user_id,
-    )
+    record_change(session, principal, EventType(f"ASSET_DOWNTIME_STATUS_{action}"), "asset_downtime_status", status)
 
 
 def _name(session: Session, account_id: str, value: Any, exclude_id: str | None) -> str:
@@ -114,16 +105,7 @@ def delete_status(session: Session, principal: Principal, status_id: str) -> Non
     for asset in assets:
         asset.downtime_status = Availability.NOT_AVAILABLE.value
         asset.updated_at = now
-        session.flush()
-        record_event(
-            session,
-            account_id=principal.account_id,
-            type=EventType.ASSET_UPDATED,
-            resource_type="asset",
-            resource_id=asset.id,
-            payload=snapshot(asset),
-            actor_user_id=principal.user_id,
-        )
+        record_change(session, principal, EventType.ASSET_UPDATED, "asset", asset)
 
 
 # ------------------------------------------------------------------------------------------ events
@@ -243,14 +225,5 @@ def record_downtime(session: Session, principal: Principal, items: Sequence[Down
             if current != asset.downtime_status:
                 asset.downtime_status = current
                 asset.updated_at = now
-                session.flush()
-                record_event(
-                    session,
-                    account_id=principal.account_id,
-                    type=EventType.ASSET_UPDATED,
-                    resource_type="asset",
-                    resource_id=asset.id,
-                    payload=snapshot(asset),
-                    actor_user_id=principal.user_id,
-                )
+                record_change(session, principal, EventType.ASSET_UPDATED, "asset", asset)
     return outcomes

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from premises.errors import DomainValidation, ErrorCode
-from premises.event.service import record_event, snapshot
+from premises.event.service import record_change
 from premises.event.types import EventType
 from premises.file.commands import FileUpload
 from premises.file.names import display_name, media_type
@@ -100,14 +100,5 @@ def create_file_record(
         updated_at=now,
     )
     session.add(row)
-    session.flush()
-    record_event(
-        session,
-        account_id=principal.account_id,
-        type=EventType.FILE_CREATED,
-        resource_type="file",
-        resource_id=row.id,
-        payload=snapshot(row),
-        actor_user_id=principal.user_id,
-    )
+    record_change(session, principal, EventType.FILE_CREATED, "file", row)
     return row

@@ -18,7 +18,7 @@ from premises.account.categories import category_name, load_category, require_ca
 from premises.asset import custom_fields
 from premises.asset.service import load_asset
 from premises.errors import DomainValidation, ErrorCode, NotFound
-from premises.event.service import record_change, record_event, snapshot
+from premises.event.service import record_change
 from premises.event.types import EventType
 from premises.identity.principal import Principal
 from premises.kit.commands import given, require_non_negative, require_text
@@ -290,16 +290,7 @@ def remove_from_asset(session: Session, principal: Principal, asset_id: str, par
 
 
 def _asset_event(session: Session, principal: Principal, asset: Any) -> None:
-    session.flush()
-    record_event(
-        session,
-        account_id=principal.account_id,
-        type=EventType.ASSET_UPDATED,
-        resource_type="asset",
-        resource_id=asset.id,
-        payload=snapshot(asset),
-        actor_user_id=principal.user_id,
-    )
+    record_change(session, principal, EventType.ASSET_UPDATED, "asset", asset)
 
 
 # ------------------------------------------------------------------------------------------ categories

@@ -513,16 +513,7 @@ def delete_work_order(session: Session, principal: Principal, work_order_id: str
 
 def _touch(session: Session, principal: Principal, work_order: WorkOrder) -> None:
     work_order.updated_at = now_ms()
-    session.flush()
-    record_event(
-        session,
-        account_id=principal.account_id,
-        type=EventType.WORK_ORDER_UPDATED,
-        resource_type="work_order",
-        resource_id=work_order.id,
-        payload=snapshot(work_order),
-        actor_user_id=principal.user_id,
-    )
+    record_change(session, principal, EventType.WORK_ORDER_UPDATED, "work_order", work_order)
 
 
 def add_update_message(session: Session, principal: Principal, work_order_id: str, text: str) -> WorkOrderUpdate:
