@@ -13,7 +13,7 @@ from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import COERCERS, read_any_body, read_body
 from premises.api.kit.listing import check_keys
 from premises.api.upkeep.expanders import expand
-from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
+from premises.api.upkeep.listing import ListSpec, include_values, includes_openapi, parse_includes, parse_list
 from premises.api.upkeep.mappers import assets as wire
 from premises.api.upkeep.mappers import form_templates as form_templates_wire
 from premises.api.upkeep.routes.assignments import add_assignment_routes
@@ -88,17 +88,7 @@ KINDS = {
     "assignedToUser": "user",
 }
 ITEM = responses(result_schema(wire.SCHEMA))
-GET_PARAMS = {
-    "parameters": [
-        {
-            "name": "includes",
-            "in": "query",
-            "required": False,
-            "schema": {"type": "string"},
-            "description": "Expand: " + ", ".join(GET_INCLUDES),
-        }
-    ]
-}
+GET_PARAMS = includes_openapi(GET_INCLUDES)
 MAX_CUSTOM_FILTERS = 20
 _CUSTOM_KEY = re.compile(r"^customFields\[([0-9]{1,3})\]\[(\w+)\]$", re.ASCII)
 _DATE_ONLY = re.compile(r"^[0-9]{4}-[0-9][0-9]-[0-9][0-9]$")

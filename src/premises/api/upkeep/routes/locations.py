@@ -11,7 +11,7 @@ from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.body import read_body
 from premises.api.kit.listing import check_keys
 from premises.api.upkeep.expanders import EXPANDERS, expand
-from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
+from premises.api.upkeep.listing import ListSpec, include_values, includes_openapi, parse_includes, parse_list
 from premises.api.upkeep.mappers import locations as wire
 from premises.api.upkeep.routes.assignments import add_assignment_routes
 from premises.api.upkeep.routes.custom_fields import add_custom_field_routes, custom_field_filters
@@ -63,17 +63,7 @@ KINDS = {
     "files": "file",
 }
 ITEM = responses(result_schema(wire.SCHEMA))
-GET_PARAMS = {
-    "parameters": [
-        {
-            "name": "includes",
-            "in": "query",
-            "required": False,
-            "schema": {"type": "string"},
-            "description": "Expand: " + ", ".join(GET_INCLUDES),
-        }
-    ]
-}
+GET_PARAMS = includes_openapi(GET_INCLUDES)
 
 
 def _kinds() -> dict[str, str]:

@@ -14,7 +14,7 @@ from premises.api.kit.listing import check_keys
 from premises.api.kit.routing import LeanRoute
 from premises.api.runtime import Runtime
 from premises.api.upkeep.expanders import expand
-from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
+from premises.api.upkeep.listing import ListSpec, include_values, includes_openapi, parse_includes, parse_list
 from premises.api.upkeep.mappers import meters as wire
 from premises.api.upkeep.security import PrincipalDep
 from premises.api.upkeep.wire import (
@@ -69,20 +69,6 @@ METER = responses(result_schema(wire.METER_SCHEMA))
 READING = responses(result_schema(wire.READING_SCHEMA))
 NOTIFICATION = responses(result_schema(wire.NOTIFICATION_SCHEMA))
 MESSAGE = responses(MESSAGE_SCHEMA)
-
-
-def _includes_param(names: tuple[str, ...]) -> dict[str, Any]:
-    return {
-        "parameters": [
-            {
-                "name": "includes",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "string"},
-                "description": "Expand: " + ", ".join(names),
-            }
-        ]
-    }
 
 
 async def _expanded(reader: Reader, principal: Principal, items: list[dict[str, Any]], includes: set[str]) -> None:
@@ -159,7 +145,7 @@ router.add_api_route(
 )
 
 
-@router.get("/meters/{meter_id}", responses=METER, openapi_extra=_includes_param(METER_INCLUDES))
+@router.get("/meters/{meter_id}", responses=METER, openapi_extra=includes_openapi(METER_INCLUDES))
 async def get_meter(meter_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     check_keys(request, frozenset({"includes", "includes[]"}))
     includes = parse_includes(include_values(request), METER_INCLUDES)
@@ -257,7 +243,7 @@ async def list_notifications(meter_id: str, request: Request, runtime: RuntimeDe
 @router.get(
     "/meters/{meter_id}/notifications/{notification_id}",
     responses=NOTIFICATION,
-    openapi_extra=_includes_param(NOTIFICATION_INCLUDES),
+    openapi_extra=includes_openapi(NOTIFICATION_INCLUDES),
 )
 async def get_notification(
     meter_id: str, notification_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep

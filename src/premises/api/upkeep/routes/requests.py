@@ -18,7 +18,7 @@ from premises.api.kit.body import read_body
 from premises.api.kit.listing import check_keys
 from premises.api.runtime import Runtime
 from premises.api.upkeep.expanders import expand
-from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
+from premises.api.upkeep.listing import ListSpec, include_values, includes_openapi, parse_includes, parse_list
 from premises.api.upkeep.mappers import requests as wire
 from premises.api.upkeep.security import PrincipalDep
 from premises.api.upkeep.wire import (
@@ -65,17 +65,7 @@ KINDS = {
 }
 ITEM = responses(result_schema(wire.SCHEMA))
 MESSAGE = responses(MESSAGE_SCHEMA)
-GET_PARAMS = {
-    "parameters": [
-        {
-            "name": "includes",
-            "in": "query",
-            "required": False,
-            "schema": {"type": "string"},
-            "description": "Expand: " + ", ".join(GET_INCLUDES),
-        }
-    ]
-}
+GET_PARAMS = includes_openapi(GET_INCLUDES)
 
 
 async def _detail(runtime: Runtime, principal: Principal, request_id: str, includes: set[str]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from premises.api.kit.listing import Filter, check_keys
 from premises.api.kit.routing import LeanRoute
 from premises.api.runtime import Runtime
 from premises.api.upkeep.expanders import expand
-from premises.api.upkeep.listing import ListSpec, include_values, parse_includes, parse_list
+from premises.api.upkeep.listing import ListSpec, include_values, includes_openapi, parse_includes, parse_list
 from premises.api.upkeep.mappers import legacy_recurring as legacy_wire
 from premises.api.upkeep.mappers import work_orders as wire
 from premises.api.upkeep.mappers.common import iso
@@ -97,17 +97,7 @@ KINDS = {
     "parts": "part",
 }
 ITEM = responses(result_schema(wire.SCHEMA))
-GET_PARAMS = {
-    "parameters": [
-        {
-            "name": "includes",
-            "in": "query",
-            "required": False,
-            "schema": {"type": "string"},
-            "description": "Expand: " + ", ".join(GET_INCLUDES),
-        }
-    ]
-}
+GET_PARAMS = includes_openapi(GET_INCLUDES)
 
 
 async def _detail(runtime: Any, principal: Principal, work_order_id: str, includes: set[str]) -> dict[str, Any]:
