@@ -122,4 +122,6 @@ class PartInventoryMove(TenantMixin, Base):
         tenant_fk("part_id", "parts"),
         tenant_fk("user_id", "users"),
         Index("ix_part_inventory_moves_account_part", "account_id", "part_id", "created_at", "id"),
+        # A purchase order's receipts (purchase_order.queries.page_of_receipts): the moves whose source it is.
+        Index("ix_part_inventory_moves_account_source", "account_id", "source_id", "created_at", "id"),
     )

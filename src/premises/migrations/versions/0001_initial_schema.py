@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 12:35:32.747182
+Create Date: 2026-12-03 16:56:17.219279
 """
 
 from __future__ import annotations
@@ -1183,6 +1183,9 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_part_inventory_moves_account_part", ["account_id", "part_id", "created_at", "id"], unique=False
         )
+        batch_op.create_index(
+            "ix_part_inventory_moves_account_source", ["account_id", "source_id", "created_at", "id"], unique=False
+        )
 
     op.create_table(
         "part_teams",
@@ -2104,6 +2107,7 @@ def downgrade() -> None:
     op.drop_table("purchase_order_parts")
     op.drop_table("part_teams")
     with op.batch_alter_table("part_inventory_moves", schema=None) as batch_op:
+        batch_op.drop_index("ix_part_inventory_moves_account_source")
         batch_op.drop_index("ix_part_inventory_moves_account_part")
 
     op.drop_table("part_inventory_moves")
