@@ -263,13 +263,22 @@ def test_a_case_created_on_v1_arrives_signed_as_v1_renders_it(
 def test_resident_events_arrive_as_v1_renders_the_resident(
     local: tuple[V1, str], db: Database, settings: Settings
 ) -> None:
+    """Its customer's CUSTOMER_CREATED is a contact as GET /v1/contacts/{id} shows it, its ``types`` from
+    its own flags (no ``resident``), made before the resident's names are set on it (occupancy.service)."""
     api, site = local
     with running_receiver() as receiver:
-        _hook(api, receiver.url, events=["RESIDENT_CREATED"])
+        _hook(api, receiver.url, events=["RESIDENT_CREATED", "CUSTOMER_CREATED"])
         resident = api.post("/residents", json={"site": site, "first": "John", "type": "tenant"}).json()
         _deliver(api, db, settings)
-        (hit,) = receiver.wait_for(1)
-    body = hit.json
+        hits = {hit.json["event"]: hit.json for hit in receiver.wait_for(2)}
+    contact = api.get(f"/contacts/{resident['id']}").json()
+    customer = hits["CUSTOMER_CREATED"]
+    assert set(customer) == set(contact) | {"event"}
+    assert (contact["types"], customer["types"]) == (["customer", "resident"], ["customer"])
+    assert (contact["first"], customer["first"]) == ("John", None)
+    same = set(contact) - {"types", "first"}
+    assert {k: customer[k] for k in same} == {k: contact[k] for k in same}
+    body = hits["RESIDENT_CREATED"]
     assert set(body) == set(resident) | {"event"}
     for key in ("id", "first", "last", "type", "site", "status", "createdAt"):
         assert body[key] == resident[key], key
@@ -362,6 +371,9 @@ RENDERED: list[tuple[str, dict[str, Any], str, dict[str, Any] | None, tuple[str,
         ("id", "name", "scheduleType", "start", "timeZone", "byWeekday", "bySetPos", "title", "location", "createdAt"),
     ),
     ("/sites", {"label": "Harbour", "address": "1 Quay"}, "LOCATION_UPDATED", {"address": "2 Quay"}, ()),
+    ("/contacts", {"name": "Acme", "type": "vendor", "email": "ops@acme.example"}, "VENDOR_CREATED", None, ()),
+    ("/contacts", {"name": "Ann Lee"}, "CUSTOMER_UPDATED", {"phone": "+6112", "description": "VIP"}, ()),
+    ("/teams", {"name": "Plumbers", "description": "Pipes"}, "TEAM_UPDATED", {"description": "Pipes, drains"}, ()),
     (
         "/places",
         {"label": "Block A", "kind": "building", "parent": "{site}"},
@@ -372,7 +384,9 @@ RENDERED: list[tuple[str, dict[str, Any], str, dict[str, Any] | None, tuple[str,
 ]
 
 
-@pytest.mark.parametrize(("path", "create", "event", "change", "same"), RENDERED, ids=[r[0][1:] for r in RENDERED])
+@pytest.mark.parametrize(
+    ("path", "create", "event", "change", "same"), RENDERED, ids=[f"{r[0][1:]}-{r[2]}" for r in RENDERED]
+)
 def test_each_resource_arrives_as_its_v1_get_shows_it(
     local: tuple[V1, str],
     db: Database,
@@ -399,8 +413,10 @@ def test_each_resource_arrives_as_its_v1_get_shows_it(
     received = hit.json
     assert received["event"] == event
     assert set(received) == set(shown) | {"event"}
-    if path == "/sites":  # a site has no embedded objects: all of it
-        assert {k: v for k, v in received.items() if k != "event"} == shown
+    # a site and a contact have no embedded objects: all of them; a team's members are no column of it (null)
+    if path in ("/sites", "/contacts", "/teams"):
+        members = {"members": None} if path == "/teams" else {}
+        assert {k: v for k, v in received.items() if k != "event"} == {**shown, **members}
     for key in same:
         assert received[key] == shown[key], key
 
@@ -422,3 +438,28 @@ def test_embedded_objects_carry_their_ids(local: tuple[V1, str], db: Database, s
     assert hits[asset["id"]]["customFields"] is None and asset["customFields"] == []
     assert hits[block["id"]]["Site"] == {"id": site, "label": None}
     assert hits[block["id"]]["Parent"] == {"id": site, "label": None, "kind": None}
+
+
+def test_meter_reading_events_arrive_as_v1_shows_the_reading(
+    local: tuple[V1, str], db: Database, settings: Settings
+) -> None:
+    """A reading has no embedded objects: the body is GET /v1/meters/{id}/readings/{readingId}, all of it."""
+    api, site = local
+    meter = api.post("/meters", json={"name": "Boiler hours", "units": "hours", "frequency": 7, "location": site})
+    assert meter.status_code == 201, meter.text
+    path = f"/meters/{meter.json()['id']}/readings"
+    with running_receiver() as receiver:
+        _hook(api, receiver.url, events=["METER_READING_CREATED", "METER_READING_UPDATED"])
+        reading = api.post(path, json={"value": 100, "date": "2026-01-01T08:00:00.000Z"})
+        assert reading.status_code == 201, reading.text
+        created = reading.json()
+        _deliver(api, db, settings)
+        (first,) = receiver.wait_for(1)
+        changed = api.patch(f"{path}/{created['id']}", json={"value": 120})
+        assert changed.status_code == 200, changed.text
+        _deliver(api, db, settings)
+        second = receiver.wait_for(2)[1]
+    assert first.json == {**created, "event": "METER_READING_CREATED"}
+    shown = api.get(f"{path}/{created['id']}").json()
+    assert shown["value"] == 120
+    assert second.json == {**shown, "event": "METER_READING_UPDATED"}

@@ -9,8 +9,12 @@ event's name (``api.kit.webhooks``: rendered from the event's snapshot, so the e
 e.g. ``Site.label``, are null). What the snapshot, the record's own columns, cannot give is null too:
 a work order's ``Site`` (the top-level place above its location); an asset's ``customFields`` and
 ``incompleteWorkOrders``; a meter's ``lastReading``; a purchase order's ``totalQuantity``,
-``totalCost`` and ``parts`` (its lines); a place's ``Parent.kind``. Other resources (readings,
-notifications, contacts, teams, ...) are their snapshot in camelCase.
+``totalCost`` and ``parts`` (its lines); a place's ``Parent.kind``. A meter reading is rendered as
+``GET /v1/meters/{id}/readings/{readingId}`` shows it, a contact (``CUSTOMER_*``, ``VENDOR_*``) as
+``GET /v1/contacts/{id}``, a team as ``GET /v1/teams/{id}``: a contact's ``types`` come from its own
+flags, so they never name ``resident`` (the occupancy is no column of the contact; the ``RESIDENT_*``
+events carry residents), and a team's ``members`` is null. Other resources (meter notifications, users,
+files, ...) are their snapshot in camelCase.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 from premises.api.kit.webhooks import Renderer, event_body, renderer, snapshot_row
 from premises.api.v1.routes import assets as asset_wire
 from premises.api.v1.routes import cases as case_wire
+from premises.api.v1.routes import contacts as contact_wire
 from premises.api.v1.routes import meters as meter_wire
 from premises.api.v1.routes import parts as part_wire
 from premises.api.v1.routes import places as place_wire
@@ -29,6 +34,7 @@ from premises.api.v1.routes import purchase_orders as purchase_order_wire
 from premises.api.v1.routes import requests as request_wire
 from premises.api.v1.routes import residents as resident_wire
 from premises.api.v1.routes import sites as site_wire
+from premises.api.v1.routes import teams as team_wire
 from premises.api.v1.routes import work_orders as work_order_wire
 from premises.asset import queries as asset_queries
 from premises.case import queries as case_queries
@@ -39,6 +45,7 @@ from premises.part import queries as part_queries
 from premises.place import queries as place_queries
 from premises.preventive import queries as pm_queries
 from premises.purchase_order import queries as purchase_order_queries
+from premises.team import queries as team_queries
 from premises.webhook import dialects
 from premises.webhook.dialects import EventView
 
@@ -72,6 +79,11 @@ def _place(payload: Mapping[str, Any]) -> dict[str, Any]:
     return place_wire.PLACES_V1.render(row, objects)
 
 
+def _team(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A team: its members are no columns of it (null)."""
+    return {**team_wire.V1.render(snapshot_row(team_wire.V1, team_queries.COLUMNS, payload)), "members": None}
+
+
 # resource type (event.resource_type) -> its /v1 object from the event's snapshot
 RESOURCES: dict[str, Renderer] = {
     "case": renderer(case_wire.V1, case_queries.ALL_COLUMNS, case_wire.to_v1),
@@ -81,6 +93,9 @@ RESOURCES: dict[str, Renderer] = {
     "work_order": renderer(work_order_wire.V1, work_order_wire.COLUMNS, work_order_wire.V1.render),
     "asset": renderer(asset_wire.V1, asset_queries.ALL_COLUMNS, asset_wire.V1.render),
     "meter": renderer(meter_wire.V1, meter_queries.ALL_COLUMNS, meter_wire.V1.render),
+    "meter_reading": renderer(meter_wire.READING, meter_queries.READING_COLUMNS, meter_wire.READING.render),
+    "contact": renderer(contact_wire.V1, occupancy_queries.CONTACT_ALL_COLUMNS, contact_wire.to_v1),
+    "team": _team,
     "purchase_order": renderer(purchase_order_wire.V1, purchase_order_queries.COLUMNS, purchase_order_wire.V1.render),
     "pm_trigger": _trigger,
     "location": _place,
