@@ -1,4 +1,5 @@
-"""Assets, write side: create, update, delete; assignments; single custom field values.
+"""Assets, write side: create, update, delete; assignments; single custom field values; single files
+(``attach_file``, ``detach_file``: one file of the asset's list, the others kept in their order).
 
 Every change records ASSET_CREATED / ASSET_UPDATED / ASSET_DELETED in the same transaction.
 Location-based principals may only touch assets at their places where their role there allows the
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from premises.account.categories import require_category
@@ -30,6 +31,7 @@ from premises.assignment.service import Assignments
 from premises.errors import DomainValidation, ErrorCode, NotFound
 from premises.event.service import record_change
 from premises.event.types import EventType
+from premises.file.service import require_readable_files
 from premises.identity.principal import Principal
 from premises.kit.commands import given, require_non_negative, require_text
 from premises.kit.ids import new_id
@@ -337,5 +339,36 @@ def delete_custom_field(session: Session, principal: Principal, asset_id: str, f
     asset = load_asset(session, principal, asset_id, "update")
     value = _load_value(session, principal, asset, field_id)
     session.delete(value)
+    asset.updated_at = now_ms()
+    _event(session, principal, asset, EventType.ASSET_UPDATED)
+
+
+# ------------------------------------------------------------------------------------------ one file
+
+
+def attach_file(session: Session, principal: Principal, asset_id: str, file_id: str) -> Asset:
+    """Attach a live file the principal may read (``file``; else DomainValidation, as a missing one) after
+    the asset's files. A file already attached stays where it is, and nothing is recorded."""
+    asset = load_asset(session, principal, asset_id, "update")
+    principal.require("file", "read")
+    require_readable_files(session, principal, [file_id], "file")
+    if session.get(AssetFile, (asset.account_id, asset.id, file_id)) is not None:
+        return asset
+    mine = (AssetFile.account_id == asset.account_id, AssetFile.asset_id == asset.id)
+    last = session.scalar(select(func.max(AssetFile.position)).where(*mine))
+    position = 0 if last is None else last + 1
+    session.add(AssetFile(account_id=asset.account_id, asset_id=asset.id, file_id=file_id, position=position))
+    asset.updated_at = now_ms()
+    _event(session, principal, asset, EventType.ASSET_UPDATED)
+    return asset
+
+
+def detach_file(session: Session, principal: Principal, asset_id: str, file_id: str) -> None:
+    """Take one file off the asset (the file itself stays); NotFound when it is not one of its files."""
+    asset = load_asset(session, principal, asset_id, "update")
+    link = session.get(AssetFile, (asset.account_id, asset.id, file_id))
+    if link is None:
+        raise NotFound(ErrorCode.RECORD_NOT_FOUND, record="file")
+    session.delete(link)
     asset.updated_at = now_ms()
     _event(session, principal, asset, EventType.ASSET_UPDATED)

@@ -50,9 +50,16 @@ def require_readable_files(session: Session, principal: Principal, file_ids: Ite
 
 
 def upload_file(
-    unit_of_work: UnitOfWork, store: FileStore, principal: Principal, upload: FileUpload, *, max_bytes: int
+    unit_of_work: UnitOfWork,
+    store: FileStore,
+    principal: Principal,
+    upload: FileUpload,
+    *,
+    max_bytes: int,
+    then: Callable[[Session, str], object] | None = None,
 ) -> str:
-    """Store the bytes, then record the file in one transaction; return the new file's id. Blocking."""
+    """Store the bytes, then record the file in one transaction (``then(session, file_id)`` too, e.g. attach
+    it to a record: when it fails, nothing is kept); return the new file's id. Blocking."""
     principal.require("file", "create")
     file_id = new_id()
     name = display_name(upload.requested_name, upload.uploaded_name)
@@ -69,6 +76,8 @@ def upload_file(
                 size_bytes=size,
                 key=key,
             )
+            if then is not None:
+                then(session, file_id)
     except BaseException:
         store.delete(key)
         raise

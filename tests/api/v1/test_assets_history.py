@@ -248,3 +248,123 @@ def test_scopes(http: TestClient, db: Database, tenant: Tenant, admin: V1) -> No
     error_details(documents_only.get(f"/assets/{asset_id}/downtime"), 403, "insufficient_scope")
     writer = v1_client(http, tenant.account_id, client, scope="assets:write")
     assert writer.patch(f"/assets/{asset_id}", json={"customFields": [{"name": "x"}]}).status_code == 200
+
+
+def _v2_files(tenant: Tenant, asset_id: str) -> list[str]:
+    files: list[str] = tenant.admin.get(f"/assets/{asset_id}").json()["result"]["files"]
+    return files
+
+
+def test_attach_an_upload_or_a_document_and_detach_one(admin: V1, tenant: Tenant) -> None:
+    manual = _upload(tenant, "manual.txt")
+    asset_id = admin.post("/assets", json={"name": "Boiler", "files": [manual]}).json()["id"]
+    uploaded = admin.upload(f"/assets/{asset_id}/files", files={"file": ("photo.txt", b"hi", "text/plain")})
+    assert uploaded.status_code == 201, uploaded.text
+    photo = uploaded.json()
+    assert set(photo) == FILE_KEYS and (photo["name"], photo["size"]) == ("photo.txt", 2)
+    assert photo["url"].startswith("http")
+    listed = admin.get(f"/assets/{asset_id}/files").json()["items"]
+    assert [f["id"] for f in listed] == [manual, photo["id"]] and listed[1] == photo
+    assert admin.get(f"/documents/{photo['id']}").json()["name"] == "photo.txt"
+    named = admin.upload(
+        f"/assets/{asset_id}/files", files={"file": ("x.txt", b"x", "text/plain")}, data={"name": "Plan"}
+    )
+    assert named.status_code == 201 and named.json()["name"] == "Plan.txt"
+    # an existing document by id, after the others; attaching it again changes nothing
+    spare = _upload(tenant, "spare.txt")
+    attached = admin.post(f"/assets/{asset_id}/files", json={"file": spare})
+    assert attached.status_code == 201, attached.text
+    assert attached.json()["id"] == spare and set(attached.json()) == FILE_KEYS
+    assert admin.post(f"/assets/{asset_id}/files", json={"file": manual}).status_code == 201
+    order = [manual, photo["id"], named.json()["id"], spare]
+    assert [f["id"] for f in admin.get(f"/assets/{asset_id}/files").json()["items"]] == order
+    assert _v2_files(tenant, asset_id) == order
+    # taking one off keeps the others in their order, and the document
+    assert admin.delete(f"/assets/{asset_id}/files/{photo['id']}").status_code == 204
+    assert _v2_files(tenant, asset_id) == [manual, named.json()["id"], spare]
+    assert admin.get(f"/documents/{photo['id']}").status_code == 200
+    error_details(admin.delete(f"/assets/{asset_id}/files/{photo['id']}"), 404, "not_found")
+    error_details(admin.delete(f"/assets/{asset_id}/files/nope"), 404, "not_found")
+    other = admin.post("/assets", json={"name": "Pump", "files": [photo["id"]]}).json()["id"]
+    error_details(admin.delete(f"/assets/{other}/files/{spare}"), 404, "not_found")
+    assert _v2_files(tenant, other) == [photo["id"]]
+
+
+def test_attaching_names_the_field(admin: V1, tenant: Tenant, other_tenant: Tenant) -> None:
+    asset_id = admin.post("/assets", json={"name": "Boiler"}).json()["id"]
+    path = f"/assets/{asset_id}/files"
+    theirs = other_tenant.admin.post("/files", files={"file": ("a.txt", b"x", "text/plain")}).json()["data"]["id"]
+    for body, field in (
+        ({}, "file"),
+        ({"file": None}, "file"),
+        ({"file": 5}, "file"),
+        ({"file": "nope"}, "file"),
+        ({"file": theirs}, "file"),
+        ({"file": _upload(tenant, "a.txt"), "colour": "red"}, "colour"),
+    ):
+        assert error_details(admin.post(path, json=body), 400, "invalid_request")["field"] == field, body
+    assert error_details(admin.post(path, json=[1]), 400, "invalid_request")
+    no_file = admin.upload(path, files={"name": (None, "x")})
+    assert error_details(no_file, 400, "invalid_request")["field"] == "file"
+    unknown = admin.upload(path, files={"file": ("a.txt", b"x", "text/plain"), "colour": (None, "red")})
+    assert error_details(unknown, 400, "invalid_request")["field"] == "colour"
+    assert admin.get(path).json()["count"] == 0
+    assert _v2_files(tenant, asset_id) == []
+
+
+def test_another_accounts_asset_files_are_404(admin: V1, tenant: Tenant, other_tenant: Tenant) -> None:
+    theirs = other_tenant.admin.post("/assets", json={"name": "Theirs"}).json()["result"]["id"]
+    mine = _upload(tenant, "a.txt")
+    error_details(admin.post(f"/assets/{theirs}/files", json={"file": mine}), 404, "not_found")
+    upload = admin.upload(f"/assets/{theirs}/files", files={"file": ("a.txt", b"x", "text/plain")})
+    error_details(upload, 404, "not_found")
+    error_details(admin.delete(f"/assets/{theirs}/files/{mine}"), 404, "not_found")
+    error_details(admin.post("/assets/nope/files", json={"file": mine}), 404, "not_found")
+
+
+def test_attaching_needs_the_right_to_update_the_asset(
+    admin: V1, http: TestClient, db: Database, tenant: Tenant
+) -> None:
+    site, other = make_place(db, tenant.account_id, "Lux"), make_place(db, tenant.account_id, "Bay")
+    kept = _upload(tenant, "kept.txt")
+    asset_id = admin.post("/assets", json={"name": "Boiler", "location": site, "files": [kept]}).json()["id"]
+    path = f"/assets/{asset_id}/files"
+    viewer = site_client(http, db, tenant.account_id, site, role=Role.VIEW_ONLY)
+    error_details(viewer.post(path, json={"file": _upload(tenant, "b.txt")}), 403, "forbidden")
+    error_details(viewer.upload(path, files={"file": ("a.txt", b"x", "text/plain")}), 403, "forbidden")
+    error_details(viewer.delete(f"{path}/{kept}"), 403, "forbidden")
+    elsewhere = site_client(http, db, tenant.account_id, other, role=Role.STAFF)
+    error_details(elsewhere.post(path, json={"file": kept}), 404, "not_found")
+    error_details(elsewhere.delete(f"{path}/{kept}"), 404, "not_found")
+    assert _v2_files(tenant, asset_id) == [kept]
+    staff = site_client(http, db, tenant.account_id, site, role=Role.STAFF)
+    added = staff.upload(path, files={"file": ("a.txt", b"x", "text/plain")})
+    assert added.status_code == 201, added.text
+    assert staff.delete(f"{path}/{kept}").status_code == 204
+    assert _v2_files(tenant, asset_id) == [added.json()["id"]]
+    # documents left by a refused upload: none (the viewer's upload was refused before any was stored)
+    assert [d["name"] for d in admin.get("/documents", params={"sort": "name"}).json()["items"]] == [
+        "a.txt",
+        "b.txt",
+        "kept.txt",
+    ]
+
+
+def test_attaching_scopes(http: TestClient, db: Database, tenant: Tenant, admin: V1) -> None:
+    asset_id = admin.post("/assets", json={"name": "Boiler"}).json()["id"]
+    path, document = f"/assets/{asset_id}/files", _upload(tenant, "a.txt")
+    scopes = ("assets:read", "assets:write", "documents:read", "documents:write")
+    client = service_client(db, tenant.account_id, role=Role.ADMIN, scopes=scopes, sites=[])
+    reader = v1_client(http, tenant.account_id, client, scope="assets:read documents:read")
+    refused = error_details(reader.post(path, json={"file": document}), 403, "insufficient_scope")
+    assert "assets:write" in refused["scope"].split()
+    assets_only = v1_client(http, tenant.account_id, client, scope="assets:write")
+    refused = error_details(assets_only.post(path, json={"file": document}), 403, "insufficient_scope")
+    assert "documents:read" in refused["scope"].split()
+    upload = assets_only.upload(path, files={"file": ("b.txt", b"x", "text/plain")})
+    assert "documents:write" in error_details(upload, 403, "insufficient_scope")["scope"].split()
+    writer = v1_client(http, tenant.account_id, client, scope="assets:write documents:write")
+    assert writer.post(path, json={"file": document}).status_code == 201
+    assert writer.upload(path, files={"file": ("b.txt", b"x", "text/plain")}).status_code == 201
+    assert assets_only.delete(f"{path}/{document}").status_code == 204
+    assert len(_v2_files(tenant, asset_id)) == 1

@@ -10,7 +10,12 @@ asset's custom field values (a typed field's is named by its definition's id), `
 shows them (``customFields``), and POST and PATCH take ``customFields`` (typed values and free fields in
 one list) and ``files`` in the asset's body.
 ``GET /v1/assets/{id}/downtime`` pages the downtime history, ``GET /v1/assets/{id}/files`` lists the
-asset's files as ``/v1/documents`` shows them.
+asset's files as ``/v1/documents`` shows them. ``POST /v1/assets/{id}/files`` attaches one file after the
+others (201, the file as the list shows it): a new upload (``multipart/form-data``: ``file`` and ``name``,
+as ``POST /v1/documents`` takes it, the document and its attachment in one transaction) or an existing
+document (a JSON or form body ``{"file": "<document id>"}``; one already attached stays where it is);
+``DELETE /v1/assets/{id}/files/{fileId}`` takes one off (204; the document stays). Both need the right to
+update the asset (``asset.service.attach_file``, ``detach_file``); attaching reads the file too.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
@@ -27,6 +33,7 @@ from premises.api.kit.body import COERCERS, Field, Spec, read_body
 from premises.api.kit.errors import WireInputError
 from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire, required_of
+from premises.api.limits import takes_files
 from premises.api.runtime import Runtime
 from premises.api.v1.embedded import MAYBE_INSTANT
 from premises.api.v1.listing import ListSpec, each, get_route, list_route, requested_sites
@@ -44,6 +51,7 @@ from premises.asset.commands import (
 )
 from premises.asset.fields import ASSETS, DOWNTIMES
 from premises.errors import DomainValidation, ErrorCode
+from premises.file import queries as file_queries
 from premises.identity.principal import Principal
 from premises.kit.commands import build
 from premises.models import Asset, CustomFieldValue
@@ -353,3 +361,44 @@ async def list_files(asset_id: str, request: Request, runtime: RuntimeDep, princ
     rows = await queries.files_of_asset(runtime.reader, principal, asset_id)
     items = [documents.to_v1(r, runtime.settings) for r in rows]
     return JSON({"count": len(items), "items": items, "nextCursor": None})
+
+
+# Attach an existing document by id; an upload (``multipart/form-data``) takes documents.UPLOAD_BODY's form.
+ATTACH = Spec(Field("file", "id", required=True, nullable=False))
+ATTACH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {**ATTACH.openapi()["requestBody"]["content"], **documents.UPLOAD_BODY["requestBody"]["content"]},
+    }
+}
+
+
+@router.post(
+    "/assets/{asset_id}/files",
+    status_code=201,
+    responses=responses(documents.SCHEMA, status=201),
+    openapi_extra=ATTACH_BODY,
+)
+@takes_files  # an upload may be as large as PREMISES_MAX_UPLOAD_BYTES (premises.api.limits)
+async def attach_file(asset_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    """Attach one file: uploaded with the request, or a document by its id; the file as the list shows it."""
+    await queries.get_asset(runtime.reader, principal, asset_id)
+    principal.require("asset", "update")
+
+    def attach(session: Session, file_id: str) -> str:
+        return service.attach_file(session, principal, asset_id, file_id).id
+
+    if documents.is_upload(request):
+        file_id = await documents.receive_upload(request, runtime, principal, then=attach)
+    else:
+        file_id = ATTACH.parse(await read_body(request))["file"]
+        await runtime.write(lambda s: attach(s, file_id))
+    row = await file_queries.get_file(runtime.reader, principal, file_id)
+    return JSON(documents.to_v1(row, runtime.settings), status_code=201)
+
+
+@router.delete("/assets/{asset_id}/files/{file_id}", status_code=204, responses=responses(None, status=204))
+async def detach_file(asset_id: str, file_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    await queries.get_asset(runtime.reader, principal, asset_id)
+    await runtime.write(lambda s: service.detach_file(s, principal, asset_id, file_id))
+    return Response(status_code=204)

@@ -8,9 +8,11 @@ the documents it uploaded (``file.queries.page_of_site_files``); a Requester rea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
@@ -19,6 +21,7 @@ from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.errors import WireInputError
 from premises.api.kit.representation import Fields, Wire
 from premises.api.limits import takes_files
+from premises.api.runtime import Runtime
 from premises.api.v1.listing import ListSpec, each, get_route, list_route
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
@@ -29,6 +32,7 @@ from premises.file.commands import FileUpload
 from premises.file.fields import FILES
 from premises.file.links import file_url
 from premises.file.storage import store_for
+from premises.identity.principal import Principal
 
 router = APIRouter(tags=["documents"])
 
@@ -50,7 +54,7 @@ SCHEMA = object_schema(V1, {"url": URL_SCHEMA})
 SCHEMA["required"] = [*SCHEMA["required"], "url"]
 LIST = ListSpec.of(V1, site_field=None, sited=False)
 FORM_FIELDS = ("file", "name")
-UPLOAD_BODY = {
+UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
@@ -115,19 +119,32 @@ async def get_document(document_id: str, request: Request, runtime: RuntimeDep, 
 @router.post("/documents", status_code=201, responses=responses(SCHEMA, status=201), openapi_extra=UPLOAD_BODY)
 @takes_files  # the body may be as large as PREMISES_MAX_UPLOAD_BYTES (premises.api.limits)
 async def upload_document(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    file_id = await receive_upload(request, runtime, principal)
+    return JSON(to_v1(await queries.get_file(runtime.reader, principal, file_id), runtime.settings), status_code=201)
+
+
+def is_upload(request: Request) -> bool:
+    """Whether the body is ``multipart/form-data`` (the only upload form /v1 takes)."""
+    return request.headers.get("content-type", "").split(";")[0].strip().lower() == "multipart/form-data"
+
+
+async def receive_upload(
+    request: Request, runtime: Runtime, principal: Principal, then: Callable[[Session, str], object] | None = None
+) -> str:
+    """Store the upload form's ``file`` (under ``name``) as a new document, ``then`` in its transaction
+    (``file.service.upload_file``); its id. For a route marked ``@takes_files``."""
     principal.require("file", "create")
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "multipart/form-data":
+    if not is_upload(request):
         raise WireInputError(ErrorCode.WRONG_TYPE, field="file", expected="a multipart/form-data upload")
     store = store_for(runtime.settings)
     async with request.form(max_files=len(FORM_FIELDS), max_fields=len(FORM_FIELDS)) as form:
         upload = _upload(form)
-        file_id = await run_in_threadpool(
+        return await run_in_threadpool(
             service.upload_file,
             runtime.db.unit_of_work,
             store,
             principal,
             upload,
             max_bytes=runtime.settings.max_upload_bytes,
+            then=then,
         )
-    return JSON(to_v1(await queries.get_file(runtime.reader, principal, file_id), runtime.settings), status_code=201)
