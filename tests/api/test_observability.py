@@ -254,6 +254,9 @@ class _Unreachable:
     async def fetchrow(self, sql: str, params: Any) -> Any:
         raise ConnectionRefusedError("connection refused")
 
+    async def data_version(self) -> str:
+        raise ConnectionRefusedError("connection refused")
+
     async def close(self) -> None:
         return None
 

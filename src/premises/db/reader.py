@@ -12,11 +12,13 @@ per distinct statement. Rows come back as tuples in select-list order.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 import sqlite3
 import time
 from collections import OrderedDict, deque
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -37,19 +39,33 @@ class Reader(Protocol):
 
     async def fetchrow(self, sql: str, params: Mapping[str, Any]) -> Row | None: ...
 
+    async def data_version(self) -> str: ...
+
     async def close(self) -> None: ...
 
 
-# Counting a million rows costs more than the page it totals, on every page of a list. A count of
-# at least COUNT_EXACT_BELOW rows is kept for COUNT_KEPT_S seconds in this process, per statement and
-# filter values (the tenant and the caller's visibility are among them; a cursor is not), so a
-# paginating or polling client counts once; smaller counts are always exact (docs/dialects/v1.md).
-# Requests that need the same count while it runs wait for that one count instead of each starting
-# its own (a burst of pages would otherwise count the million rows once per request).
+# Counting a list's matching rows costs as much as its page once they pass a few thousand, on every
+# page. A count of at least COUNT_VERSIONED_FROM rows is kept per statement and filter values (the
+# tenant and the caller's visibility are among them; a cursor is not) with the database's data
+# version when it was counted (``Reader.data_version``: it changes with every commit), and reused
+# while the version is the same: exact, for one cheap statement. A count of at least COUNT_EXACT_BELOW
+# rows is also reused for COUNT_KEPT_S seconds whatever was written since, so a paginating or polling
+# client counts a million rows once (docs/dialects/v1.md). Requests that need the same count while it
+# runs wait for that one count instead of each starting their own.
+COUNT_VERSIONED_FROM = 1_000
 COUNT_EXACT_BELOW = 10_000
 COUNT_KEPT_S = 10.0
 COUNTS_KEPT = 4096
-_counts: OrderedDict[tuple[str, str], tuple[int, float]] = OrderedDict()
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    total: int
+    until: float  # monotonic time before which it is reused unchecked (0: checked every time)
+    version: str | None  # the data version it was counted at (None: not known)
+
+
+_counts: OrderedDict[tuple[str, str], _Kept] = OrderedDict()
 _counting: dict[tuple[str, str], asyncio.Future[int]] = {}
 
 
@@ -62,22 +78,31 @@ async def count_of(reader: Reader, select: Select, query: ListQuery) -> int | No
     values = {name: select.params[name] for name in _PLACEHOLDER.findall(sql)}
     key = (sql, repr(sorted(values.items())))
     kept = _counts.get(key)
-    if kept is not None and kept[1] > time.monotonic():
-        return kept[0]
+    version = None
+    if kept is not None:
+        if kept.until > time.monotonic():
+            return kept.total
+        version = await reader.data_version()
+        if version == kept.version:
+            return kept.total
     counting = _counting.get(key)
     if counting is None:
         # A task of its own: a caller that goes away (cancelled) does not cancel the others' count.
-        counting = asyncio.ensure_future(_count(reader, key, sql, values))
+        counting = asyncio.ensure_future(_count(reader, key, sql, values, version))
         _counting[key] = counting
         counting.add_done_callback(lambda done: _forget(key, done))
     return await asyncio.shield(counting)
 
 
-async def _count(reader: Reader, key: tuple[str, str], sql: str, values: Mapping[str, Any]) -> int:
+async def _count(reader: Reader, key: tuple[str, str], sql: str, values: Mapping[str, Any], version: str | None) -> int:
+    """The count, kept when large enough with ``version``: taken before counting, so a commit between the
+    two leaves a version no later check matches."""
     counted = await reader.fetchrow(sql, values)
     total = int(counted[0]) if counted is not None else 0
-    if total >= COUNT_EXACT_BELOW:
-        _counts[key] = (total, time.monotonic() + COUNT_KEPT_S)
+    if total >= COUNT_VERSIONED_FROM:
+        until = time.monotonic() + COUNT_KEPT_S if total >= COUNT_EXACT_BELOW else 0.0
+        _counts[key] = _Kept(total, until, version)
+        _counts.move_to_end(key)
         while len(_counts) > COUNTS_KEPT:
             _counts.popitem(last=False)
     else:
@@ -91,6 +116,9 @@ def _forget(key: tuple[str, str], done: asyncio.Future[int]) -> None:
         done.exception()  # its callers have it (or went away): not an unretrieved error
 
 
+_readers = itertools.count(1)
+
+
 class SqliteReader:
     """One read-only connection per process, used from the event loop thread (WAL: never blocks writers)."""
 
@@ -101,6 +129,7 @@ class SqliteReader:
         self._conn.execute("PRAGMA busy_timeout=30000")
         self._conn.execute("PRAGMA query_only=ON")
         self._functions = jsonsql.install(self._conn)  # Python renderings that SQLite-rendered pages call
+        self._serial = next(_readers)
 
     async def fetch(self, sql: str, params: Mapping[str, Any]) -> list[Row]:
         if observe.statement_observers:
@@ -114,6 +143,11 @@ class SqliteReader:
             observe.notify(sql)
         row: Row | None = self._conn.execute(sql, params).fetchone()
         return row
+
+    async def data_version(self) -> str:
+        """This connection's ``PRAGMA data_version``: it changes when any other connection (every
+        writer, in any process) commits. Only comparable on this connection, hence the serial."""
+        return f"{self._serial}:{self._conn.execute('PRAGMA data_version').fetchone()[0]}"
 
     async def close(self) -> None:
         self._conn.close()
@@ -266,6 +300,7 @@ class PostgresReader:
     def __init__(self, pool: Any) -> None:
         self._pool = pool
         self._cache: OrderedDict[str, _Translated] = OrderedDict()
+        self._serial = next(_readers)
 
     @property
     def connections(self) -> Connections:
@@ -311,6 +346,12 @@ class PostgresReader:
         t = self._translate(sql)
         row: Row | None = await self._pool.run("fetchrow", t.sql, [params[n] for n in t.names])
         return row
+
+    async def data_version(self) -> str:
+        """The server's current snapshot (``xmin:xmax:in-progress``): every commit of a transaction that
+        wrote changes it, in any database of the server, so two equal snapshots saw the same data."""
+        snapshot = await self._pool.run("fetchval", "SELECT pg_current_snapshot()::text", [])
+        return f"{self._serial}:{snapshot}"
 
     async def close(self) -> None:
         await self._pool.close()
