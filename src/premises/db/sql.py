@@ -108,12 +108,13 @@ class Select:
     def _order(self) -> str:
         return " ORDER BY " + ", ".join(self.order) if self.order else ""
 
-    def page_first_sql(self, projection: Sequence[str]) -> str:
+    def page_first_sql(self, projection: Sequence[str], page_joins: Sequence[str] = ()) -> str:
         """``sql(projection)`` computed for the page's rows only: the page is chosen from the table's own
         rows (filters, order, cursor, limit), then ``projection`` (which may carry a subselect per row,
         such as a related record's name) is evaluated for those rows. A planner that cannot see the
-        limit (a generic plan) would otherwise evaluate the select list for every matching row."""
-        joins = "".join(f" {j}" for j in self.joins)
+        limit (a generic plan) would otherwise evaluate the select list for every matching row.
+        ``page_joins`` (``{a}`` is this table's alias) join the page's rows only, for ``projection``."""
+        joins = "".join(f" {j}" for j in (*self.joins, *(j.replace("{a}", self.alias) for j in page_joins)))
         page = f"SELECT {self.alias}.*{self._page()}"
         return f"SELECT {', '.join(projection)} FROM ({page}) {self.alias}{joins}{self._order()}"
 

@@ -47,6 +47,22 @@ def related_fields() -> tuple[Field, ...]:
     )
 
 
+# A page's related names by joins instead of the fields' subselects (``Select.page_first_sql``): the
+# place, its site and the asset are each one lookup, however many of their columns the page shows.
+PAGE_JOINS = (
+    "LEFT JOIN places rl ON rl.account_id = {a}.account_id AND rl.id = {a}.location_id",
+    "LEFT JOIN places rs ON rs.account_id = rl.account_id AND rs.id = rl.site_id",
+    "LEFT JOIN assets ra ON ra.account_id = {a}.account_id AND ra.id = {a}.asset_id",
+)
+PAGE_COLUMNS = {
+    SITE_ID: "rl.site_id",
+    "site_name": "rs.name",
+    "location_name": "rl.name",
+    "asset_name": "ra.name",
+    "asset_location_id": "ra.location_id",
+}
+
+
 def without_sites(select: Select, query: ListQuery, place: str = "{a}.location_id") -> ListQuery:
     """``query`` without its conditions on ``SITE_ID``, which ``select`` gets instead as "the record's
     ``place`` is under those sites" (the walk up per row would read every row's hierarchy)."""

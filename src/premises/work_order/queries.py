@@ -18,6 +18,7 @@ from premises.identity.principal import Principal
 from premises.identity.service import Confirmation
 from premises.kit import jsonutil
 from premises.kit.listing import ListQuery
+from premises.place import related
 from premises.place.related import without_sites
 from premises.work_order import visibility
 from premises.work_order.commands import Status
@@ -168,6 +169,12 @@ def column_sql(name: str) -> str:
     return declared.sql("t") if declared is not None else JOINED_SQL[name]
 
 
+def page_column_sql(name: str) -> str:
+    """``column_sql`` in a page's statement (``page_of_work_orders``), where the related names are the
+    page joins' columns (``place.related.PAGE_JOINS``)."""
+    return related.PAGE_COLUMNS.get(name) or column_sql(name)
+
+
 async def page_of_work_orders(
     reader: Reader,
     principal: Principal,
@@ -181,8 +188,9 @@ async def page_of_work_orders(
     the database returns them) and, when ``query.count`` asks and the page is not empty, how many match
     in all (no cursor, no page). ``confirmation`` as in ``list_work_order_rows``."""
     select = _confirmed(_list(principal, query), confirmation)
-    # The related names are subselects: computed for the page's rows only (``Select.page_first_sql``).
-    rows = await reader.fetch(select.page_first_sql([column_sql(name) for name in columns]), select.params)
+    # The related names are joined to the page's rows only (``Select.page_first_sql``).
+    projection = [page_column_sql(name) for name in columns]
+    rows = await reader.fetch(select.page_first_sql(projection, related.PAGE_JOINS), select.params)
     if not rows and confirmation is not None:
         return rows, None  # perhaps no longer a live credential: the caller checks before counting
     # Only a search reads a joined column (the assignee's names) in a condition.
