@@ -28,6 +28,7 @@ ENDPOINTS = {
     "list": "/api/v2/work-orders?limit=50&status=open",
     "list1": "/api/v2/work-orders?limit=1&status=open",
     "v1list": "/v1/workOrders?limit=50",
+    "v1list1": "/v1/workOrders?limit=1",
 }
 
 
@@ -89,7 +90,12 @@ async def _measure(
             asgi, "POST", "/oauth/token", [(b"content-type", b"application/x-www-form-urlencoded")], grant
         )
         bearer = [(b"authorization", b"Bearer " + json.loads(issued)["access_token"].encode())]
-        for name, target in ENDPOINTS.items():
+        # The page after row ``page 100 x 50`` (or half the list): the nextCursor of the page before it.
+        total = json.loads(await _call(asgi, "GET", "/v1/workOrders?limit=1", bearer))["count"]
+        deep = max(1, min(100, total // 100))
+        before = json.loads(await _call(asgi, "GET", f"/v1/workOrders?limit=50&page={deep}", bearer))
+        targets = {**ENDPOINTS, "v1cursor": f"/v1/workOrders?limit=50&cursor={before['nextCursor']}"}
+        for name, target in targets.items():
             headers = bearer if target.startswith("/v1/") else headers
             for _ in range(50):  # warm-up: caches, prepared statements
                 await _call(asgi, "GET", target, headers)
@@ -109,7 +115,8 @@ def main(
     calls: Annotated[int, typer.Option(help="Calls per round.")] = 500,
     rounds: Annotated[int, typer.Option(help="Rounds per endpoint; the best is reported.")] = 5,
 ) -> None:
-    """Print the CPU microseconds per request of bare, list (limit=50), list (limit=1) and /v1's list."""
+    """Print the CPU microseconds per request of bare, list (limit=50), list (limit=1), /v1's list (limit=50
+    and 1) and /v1's list continuing after row 5,000 (``v1cursor``; half the list when it is shorter)."""
     import uvloop
 
     os.environ.setdefault("PREMISES_BENCH_ENDPOINTS", "1")
