@@ -218,3 +218,33 @@ def test_custom_fields_list_change_and_delete(admin: V1, tenant: Tenant, other_t
     error_details(admin.delete(f"/assets/{asset_id}/customFields/{free['id']}"), 404, "not_found")
     theirs = other_tenant.admin.post("/assets", json={"name": "Theirs"}).json()["result"]["id"]
     error_details(admin.get(f"/assets/{theirs}/customFields"), 404, "not_found")
+
+
+def test_custom_field_routes_refuse_bad_input_other_accounts_and_weaker_roles(
+    admin: V1, http: TestClient, db: Database, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    site = make_place(db, tenant.account_id, "Lux")
+    asset = admin.post("/assets", json={"name": "Boiler", "location": site, "customFields": [{"name": "width"}]}).json()
+    base = f"/assets/{asset['id']}/customFields"
+    field_id = asset["customFields"][0]["id"]
+    assert error_details(admin.get(base, params={"page": "2"}), 400, "invalid_request")["field"] == "page"
+    too_long = admin.patch(f"{base}/{field_id}", json={"value": "x" * 5001})
+    assert error_details(too_long, 400, "invalid_request")["field"] == "value"
+    unknown = admin.patch(f"{base}/{field_id}", json={"colour": "red"})
+    assert error_details(unknown, 400, "invalid_request")["field"] == "colour"
+    theirs = other_tenant.admin.post("/assets", json={"name": "Theirs", "customFieldsAsset": [{"name": "w"}]}).json()
+    their_base = f"/assets/{theirs['result']['id']}/customFields"
+    their_field = other_tenant.admin.get(f"/assets/{theirs['result']['id']}").json()["result"]["customFieldsAsset"]
+    error_details(admin.patch(f"{their_base}/{their_field[0]['id']}", json={"value": "1"}), 404, "not_found")
+    error_details(admin.delete(f"{their_base}/{their_field[0]['id']}"), 404, "not_found")
+    error_details(admin.patch(f"{base}/{their_field[0]['id']}", json={"value": "1"}), 404, "not_found")
+    viewer = site_client(http, db, tenant.account_id, site, role=Role.VIEW_ONLY)
+    assert viewer.get(base).json()["count"] == 1
+    error_details(viewer.patch(f"{base}/{field_id}", json={"value": "1"}), 403, "forbidden")
+    error_details(viewer.delete(f"{base}/{field_id}"), 403, "forbidden")
+    elsewhere = site_client(http, db, tenant.account_id, make_place(db, tenant.account_id, "Bay"), role=Role.MANAGER)
+    error_details(elsewhere.get(base), 404, "not_found")
+    error_details(elsewhere.delete(f"{base}/{field_id}"), 404, "not_found")
+    staff = site_client(http, db, tenant.account_id, site, role=Role.STAFF)
+    assert staff.patch(f"{base}/{field_id}", json={"value": "12"}).json()["value"] == "12"
+    assert staff.delete(f"{base}/{field_id}").status_code == 204

@@ -168,6 +168,11 @@ def page_body(query: ListQuery, rows: list[dict[str, Any]], count: int | None, i
     return {"count": count or 0, "items": items, "nextCursor": next_cursor}
 
 
+def whole_list(items: list[Any]) -> dict[str, Any]:
+    """A list answered whole, all on one page (no paging parameters): ``{"count", "items", "nextCursor": null}``."""
+    return {"count": len(items), "items": items, "nextCursor": None}
+
+
 Rows = list[dict[str, Any]]
 
 

@@ -20,7 +20,6 @@ update the asset (``asset.service.attach_file``, ``detach_file``); attaching rea
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,32 +28,26 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from premises.api.kit.auth import RuntimeDep
-from premises.api.kit.body import COERCERS, Field, Spec, read_body
-from premises.api.kit.errors import WireInputError
+from premises.api.kit.body import Field, Spec, read_body
 from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire, required_of
 from premises.api.limits import takes_files
 from premises.api.runtime import Runtime
+from premises.api.v1 import custom_fields
 from premises.api.v1.embedded import MAYBE_INSTANT
-from premises.api.v1.listing import ListSpec, each, get_route, list_route, requested_sites
+from premises.api.v1.listing import ListSpec, each, get_route, list_route, requested_sites, whole_list
 from premises.api.v1.routes import documents
 from premises.api.v1.security import PrincipalDep
-from premises.api.v1.wire import INSTANT_SCHEMA, JSON, camel, instant, list_schema, object_schema, responses
+from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
 from premises.asset import downtime, queries, service
-from premises.asset.commands import (
-    AssetChanges,
-    AssetCreate,
-    CustomValueChange,
-    DowntimeEvent,
-    FreeFieldChange,
-    ValueChanges,
-)
+from premises.asset.commands import AssetChanges, AssetCreate, DowntimeEvent
 from premises.asset.fields import ASSETS, DOWNTIMES
-from premises.errors import DomainValidation, ErrorCode
+from premises.db.reader import Reader
+from premises.errors import DomainValidation
 from premises.file import queries as file_queries
 from premises.identity.principal import Principal
 from premises.kit.commands import build
-from premises.models import Asset, CustomFieldValue
+from premises.models import Asset
 
 router = APIRouter(tags=["assets"])
 
@@ -109,111 +102,27 @@ DOWNTIME = Spec(
 _DOWNTIME_NAMES = {"status": "status", "recorded_on": "recordedAt", "status_category_id": "statusCategory"}
 
 
-# One custom field value of an asset: a typed field's (``definition`` set; its value as text) or a free one.
-_TEXT = {"type": ["string", "null"]}
-CUSTOM_FIELD_SCHEMA = {
-    "type": "object",
-    "required": ["id", "definition", "name", "value", "unit", "createdAt", "updatedAt"],
-    "properties": {
-        "id": {"type": "string"},
-        "definition": _TEXT,
-        "name": _TEXT,
-        "value": _TEXT,
-        "unit": _TEXT,
-        "createdAt": INSTANT_SCHEMA,
-        "updatedAt": INSTANT_SCHEMA,
-    },
-}
 # An asset: its columns, then its custom field values as GET /v1/assets/{id}/customFields lists them.
-SCHEMA = object_schema(V1, {"customFields": {"type": "array", "items": CUSTOM_FIELD_SCHEMA}})
+SCHEMA = object_schema(V1, {"customFields": {"type": "array", "items": custom_fields.SCHEMA}})
 SCHEMA["required"] = [*SCHEMA["required"], "customFields"]
-CUSTOM_FIELD = Spec(
-    Field("name", max_length=200, nullable=False),
-    Field("value", max_length=5000),
-    Field("unit", max_length=100),
-    model=CustomFieldValue,
-)
 
 
 def to_v1(row: dict[str, Any], values: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """An asset as /v1 shows it, with its custom field values (``queries.custom_values``)."""
     out = V1.render(row)
-    out["customFields"] = [custom_field_to_v1(v) for v in values]
+    out["customFields"] = [custom_fields.to_v1(v) for v in values]
     return out
 
 
-def custom_field_to_v1(value: dict[str, Any]) -> dict[str, Any]:
-    """A custom field value as /v1 shows it: a typed field is named by its definition's id and name."""
-    typed = value["definition_id"] is not None
-    return {
-        "id": value["definition_id"] if typed else value["id"],
-        "definition": value["definition_id"],
-        "name": value["definition_name"] if typed else value["name"],
-        "value": value["value"],
-        "unit": None if typed else value["unit"],
-        "createdAt": instant(value["created_at"]),
-        "updatedAt": instant(value["updated_at"]),
-    }
-
-
-# ``customFields`` items in an asset's body: a typed field's value ``{"definition", "value"}``, or a free field
-# ``{"name", "value", "unit"}`` (``id``: change that free field; else the one of that ``name``, or a new one).
-# The other keys GET /v1/assets/{id}/customFields answers are taken back unread; only named parts change.
-_CUSTOM_KEYS = frozenset({"id", "definition", "name", "value", "unit", "createdAt", "updatedAt"})
-_FREE_PARTS = (("name", 200), ("value", 5000), ("unit", 100))
-# A domain error about one of the command's custom fields: the list, the item's index there, the part.
-_DOMAIN_ITEM = re.compile(r"^(custom_fields|free_fields)\[([0-9]+)\]\.([a-z_]+)")
-_ITEM_PARTS = {"definition_id": "definition"}
-
-
-class CustomFields:
-    """A body's ``customFields`` as the domain's two lists, with each item's index in the body."""
-
-    def __init__(self, items: Sequence[dict[str, Any]]) -> None:
-        self.typed: list[CustomValueChange] = []
-        self.free: list[FreeFieldChange] = []
-        self.at: dict[str, list[int]] = {"custom_fields": [], "free_fields": []}
-        for index, item in enumerate(items):
-            where = f"customFields[{index}]"
-            unknown = sorted(set(item) - _CUSTOM_KEYS)
-            if unknown:
-                raise WireInputError(ErrorCode.UNKNOWN_FIELD, field=f"{where}.{unknown[0]}")
-            if item.get("definition") is not None:
-                if item.get("unit") is not None:
-                    raise WireInputError(ErrorCode.NOT_OF_TYPED_FIELDS, field=f"{where}.unit")
-                definition = COERCERS["id"](f"{where}.definition", item["definition"])
-                self.typed.append(CustomValueChange(definition_id=definition, value=item.get("value")))
-                self.at["custom_fields"].append(index)
-                continue
-            parts: dict[str, Any] = {}
-            if item.get("id") is not None:
-                parts["id"] = COERCERS["id"](f"{where}.id", item["id"])
-            for name, longest in _FREE_PARTS:
-                if name in item:
-                    parts[name] = None if item[name] is None else COERCERS["string"](f"{where}.{name}", item[name])
-                    if parts[name] is not None and len(parts[name]) > longest:
-                        raise WireInputError(ErrorCode.TOO_LONG, field=f"{where}.{name}")
-            self.free.append(FreeFieldChange(**parts))
-            self.at["free_fields"].append(index)
-
-    def name_of(self, field: str) -> str | None:
-        """The body's ``customFields[i].<part>`` of a domain error's field about one of these, else None."""
-        match = _DOMAIN_ITEM.match(field)
-        if match is None:
-            return None
-        kind, index, part = match.groups()
-        return f"customFields[{self.at[kind][int(index)]}].{_ITEM_PARTS.get(part, camel(part))}"
-
-
-def _with_custom_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], CustomFields | None]:
+def _with_custom_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], custom_fields.CustomFields | None]:
     """The parsed body with ``customFields`` split into the command's ``custom_fields`` and ``free_fields``."""
     if "custom_fields" not in fields:
         return fields, None
-    custom = CustomFields(fields.pop("custom_fields") or [])
+    custom = custom_fields.CustomFields(fields.pop("custom_fields") or [])
     return {**fields, "custom_fields": custom.typed, "free_fields": custom.free}, custom
 
 
-async def _write_asset(runtime: Runtime, custom: CustomFields | None, work: Any) -> str:
+async def _write_asset(runtime: Runtime, custom: custom_fields.CustomFields | None, work: Any) -> str:
     """Run the asset's write; a refused custom field names its place in the body (``customFields[i].<part>``),
     a missing file (``asset.service`` names it ``file``, as UpKeep's message words it) ``files``."""
     try:
@@ -292,33 +201,26 @@ async def record_downtime(asset_id: str, request: Request, runtime: RuntimeDep, 
     return JSON(await _asset(runtime, principal, asset_id))
 
 
-@router.get("/assets/{asset_id}/customFields", responses=responses(list_schema(CUSTOM_FIELD_SCHEMA)))
-async def list_custom_fields(asset_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    check_keys(request, frozenset())
-    await queries.get_asset(runtime.reader, principal, asset_id)
-    values = (await queries.custom_values(runtime.reader, principal, [asset_id]))[asset_id]
-    items = [custom_field_to_v1(v) for v in values if v["definition_id"] is None or v["definition_deleted_at"] is None]
-    return JSON({"count": len(items), "items": items, "nextCursor": None})
+async def _custom_values(reader: Reader, principal: Principal, asset_id: str) -> list[dict[str, Any]]:
+    """The asset's custom field values as GET /v1/assets/{id}/customFields lists them: a typed field's while
+    its definition is not deleted, and every free field."""
+    await queries.get_asset(reader, principal, asset_id)
+    values = (await queries.custom_values(reader, principal, [asset_id]))[asset_id]
+    return [v for v in values if v["definition_id"] is None or v["definition_deleted_at"] is None]
 
 
-@router.patch(
-    "/assets/{asset_id}/customFields/{field_id}",
-    responses=responses(CUSTOM_FIELD_SCHEMA),
-    openapi_extra=CUSTOM_FIELD.openapi(partial=True),
+custom_fields.add_custom_field_routes(
+    router,
+    "asset",
+    collection="assets",
+    read_all=_custom_values,
+    read=queries.get_asset_custom_field,
+    update=service.update_custom_field,
+    delete=service.delete_custom_field,
+    descriptions={
+        "update": "Change one custom field: a free field's ``name``, ``value``, ``unit``; a typed field's ``value``."
+    },
 )
-async def update_custom_field(
-    asset_id: str, field_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
-) -> Response:
-    """Change one custom field: a free field's ``name``, ``value``, ``unit``; a typed field's ``value``."""
-    changes = build(ValueChanges, CUSTOM_FIELD.parse(await read_body(request), partial=True))
-    await runtime.write(lambda s: service.update_custom_field(s, principal, asset_id, field_id, changes).id)
-    return JSON(custom_field_to_v1(await queries.get_asset_custom_field(runtime.reader, principal, asset_id, field_id)))
-
-
-@router.delete("/assets/{asset_id}/customFields/{field_id}", status_code=204, responses=responses(None, status=204))
-async def delete_custom_field(asset_id: str, field_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    await runtime.write(lambda s: service.delete_custom_field(s, principal, asset_id, field_id))
-    return Response(status_code=204)
 
 
 # ------------------------------------------------------------------------------------------ downtime history
@@ -360,7 +262,7 @@ async def list_files(asset_id: str, request: Request, runtime: RuntimeDep, princ
     check_keys(request, frozenset())
     rows = await queries.files_of_asset(runtime.reader, principal, asset_id)
     items = [documents.to_v1(r, runtime.settings) for r in rows]
-    return JSON({"count": len(items), "items": items, "nextCursor": None})
+    return JSON(whole_list(items))
 
 
 # Attach an existing document by id; an upload (``multipart/form-data``) takes documents.UPLOAD_BODY's form.

@@ -19,7 +19,7 @@ from premises.api.kit.body import Field, Spec, read_body
 from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire
 from premises.api.runtime import Runtime
-from premises.api.v1.listing import ListSpec, each, get_route, list_route
+from premises.api.v1.listing import ListSpec, each, get_route, list_route, whole_list
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import INSTANT_SCHEMA, JSON, instant, list_schema, object_schema, responses
 from premises.case import queries, service
@@ -176,11 +176,6 @@ def _comment(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _all(items: list[Any]) -> dict[str, Any]:
-    """A list answered whole: ``{count, items, nextCursor: null}``."""
-    return {"count": len(items), "items": items, "nextCursor": None}
-
-
 COMMENTS = ListSpec(CASE_COMMENTS, None, sortable={"createdAt": "created_at", "updatedAt": "updated_at"}, sited=False)
 
 
@@ -314,7 +309,7 @@ async def _case_types(runtime: Runtime, principal: Principal, site_id: str) -> l
 async def list_case_types(site_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     check_keys(request, frozenset())
     rows = await _case_types(runtime, principal, site_id)
-    return JSON(_all([TYPES_V1.render(r) for r in rows]))
+    return JSON(whole_list([TYPES_V1.render(r) for r in rows]))
 
 
 @router.post(

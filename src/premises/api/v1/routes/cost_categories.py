@@ -10,6 +10,7 @@ from starlette.responses import Response
 from premises.api.kit.auth import RuntimeDep
 from premises.api.kit.listing import check_keys
 from premises.api.kit.representation import Fields, Wire
+from premises.api.v1.listing import whole_list
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import JSON, list_schema, object_schema, responses
 from premises.work_order import queries
@@ -25,4 +26,4 @@ SCHEMA = object_schema(V1)
 async def list_cost_categories(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     check_keys(request, frozenset())
     rows = await queries.cost_categories(runtime.reader, principal)
-    return JSON({"count": len(rows), "items": [V1.render(r) for r in rows], "nextCursor": None})
+    return JSON(whole_list([V1.render(r) for r in rows]))

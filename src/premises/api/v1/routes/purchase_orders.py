@@ -12,7 +12,7 @@ all of the account's, and a part line must be a part the caller sees.
 Custom fields are /api/v2's ``customFieldsPO`` (the same rows: free fields ``{name, value, unit}``, owner
 ``purchase_order``): an order shows them (``customFields``, oldest first, the items of
 ``GET /v1/assets/{id}/customFields``' shape with ``definition`` null), POST and PATCH take ``customFields``
-as an asset's body takes its free fields (``routes.assets.CustomFields``; a typed ``definition`` is a 400,
+as an asset's body takes its free fields (``api.v1.custom_fields.CustomFields``; a typed ``definition`` is a 400,
 purchase orders have none; a PATCH adds or changes, never removes), ``GET /v1/purchaseOrders/{id}/customFields``
 lists them, ``PATCH`` and ``DELETE .../customFields/{fieldId}`` change or remove one.
 ``GET /v1/purchaseOrders/{id}/updates`` pages the order's update messages (/api/v2's ``arrayOfUpdateItems``),
@@ -36,8 +36,8 @@ from premises.api.kit.errors import WireInputError
 from premises.api.kit.listing import check_keys
 from premises.api.kit.order_lines import order_lines, receipt
 from premises.api.kit.representation import Fields, Wire, required_of
+from premises.api.v1 import custom_fields
 from premises.api.v1.listing import ListSpec, each, get_route, list_route
-from premises.api.v1.routes.assets import CUSTOM_FIELD, CUSTOM_FIELD_SCHEMA, CustomFields, custom_field_to_v1
 from premises.api.v1.security import PrincipalDep
 from premises.api.v1.wire import (
     INSTANT_SCHEMA,
@@ -49,12 +49,13 @@ from premises.api.v1.wire import (
     object_schema,
     responses,
 )
+from premises.db.reader import Reader
 from premises.errors import ErrorCode
 from premises.identity.principal import Principal
 from premises.kit.commands import build
 from premises.models import PurchaseOrder
 from premises.purchase_order import queries, service
-from premises.purchase_order.commands import PurchaseOrderChanges, PurchaseOrderCreate, ValueChanges
+from premises.purchase_order.commands import PurchaseOrderChanges, PurchaseOrderCreate
 from premises.purchase_order.fields import PURCHASE_ORDERS, RECEIPTS, UPDATE_MESSAGES
 
 router = APIRouter(tags=["purchaseOrders"])
@@ -131,7 +132,7 @@ CREATE = Spec(*V1.body_fields(required=required_of(PurchaseOrderCreate)), PARTS,
 UPDATE = Spec(*V1.body_fields(not_null=("title", "purchase_order_number")), PARTS, CUSTOM_FIELDS, model=PurchaseOrder)
 FULFIL = Spec(Field("receipt", "object", to="receipt"))
 LIST = ListSpec.of(V1, site_field=None, sited=False)
-CUSTOM_FIELDS_SCHEMA = {"type": "array", "items": CUSTOM_FIELD_SCHEMA}
+CUSTOM_FIELDS_SCHEMA = {"type": "array", "items": custom_fields.SCHEMA}
 SCHEMA = object_schema(
     V1, {"totalQuantity": NUMBER, "totalCost": NUMBER, "parts": LINES_SCHEMA, "customFields": CUSTOM_FIELDS_SCHEMA}
 )
@@ -145,18 +146,13 @@ def _with_lines(fields: dict[str, Any]) -> dict[str, Any]:
     if fields.get("parts") is not None:
         fields["parts"] = order_lines(fields["parts"])
     if "custom_fields" in fields:
-        custom = CustomFields(fields["custom_fields"] or [])
+        custom = custom_fields.CustomFields(fields["custom_fields"] or [])
         if custom.typed:
             index = custom.at["custom_fields"][0]
             where = f"customFields[{index}].definition"
             raise WireInputError(ErrorCode.NOT_FOUND, field=where, id=custom.typed[0].definition_id[:100])
         fields["custom_fields"] = custom.free
     return fields
-
-
-def custom_field(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A purchase order's free custom field as /v1 shows an asset's (``definition`` null)."""
-    return custom_field_to_v1({**row, "definition_id": None, "definition_name": None})
 
 
 def _render(
@@ -174,7 +170,7 @@ def _render(
         }
         for line in lines
     ]
-    out["customFields"] = [custom_field(f) for f in fields]
+    out["customFields"] = [custom_fields.free_to_v1(f) for f in fields]
     return out
 
 
@@ -277,42 +273,26 @@ async def fulfil_purchase_order(
 # ------------------------------------------------------------------------------------------ custom fields
 
 
-@router.get("/purchaseOrders/{purchase_order_id}/customFields", responses=responses(list_schema(CUSTOM_FIELD_SCHEMA)))
-async def list_custom_fields(
-    purchase_order_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
-) -> Response:
-    """The order's free custom fields, oldest first (all on one page)."""
-    check_keys(request, frozenset())
-    await queries.get_purchase_order(runtime.reader, principal, purchase_order_id)
-    rows = await queries.custom_fields(runtime.reader, principal, [purchase_order_id], newest_first=False)
-    items = [custom_field(f) for f in rows[purchase_order_id]]
-    return JSON({"count": len(items), "items": items, "nextCursor": None})
+async def _custom_fields(reader: Reader, principal: Principal, purchase_order_id: str) -> list[dict[str, Any]]:
+    """The order's free custom fields, oldest first."""
+    await queries.get_purchase_order(reader, principal, purchase_order_id)
+    return (await queries.custom_fields(reader, principal, [purchase_order_id], newest_first=False))[purchase_order_id]
 
 
-@router.patch(
-    "/purchaseOrders/{purchase_order_id}/customFields/{field_id}",
-    responses=responses(CUSTOM_FIELD_SCHEMA),
-    openapi_extra=CUSTOM_FIELD.openapi(partial=True),
+custom_fields.add_custom_field_routes(
+    router,
+    "purchase_order",
+    collection="purchaseOrders",
+    read_all=_custom_fields,
+    read=queries.get_custom_field,
+    update=service.update_custom_field,
+    delete=service.delete_custom_field,
+    render=custom_fields.free_to_v1,
+    descriptions={
+        "list": "The order's free custom fields, oldest first (all on one page).",
+        "update": "Change one custom field's ``name``, ``value``, ``unit``.",
+    },
 )
-async def update_custom_field(
-    purchase_order_id: str, field_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep
-) -> Response:
-    """Change one custom field's ``name``, ``value``, ``unit``."""
-    changes = build(ValueChanges, CUSTOM_FIELD.parse(await read_body(request), partial=True))
-    await runtime.write(lambda s: service.update_custom_field(s, principal, purchase_order_id, field_id, changes).id)
-    return JSON(custom_field(await queries.get_custom_field(runtime.reader, principal, purchase_order_id, field_id)))
-
-
-@router.delete(
-    "/purchaseOrders/{purchase_order_id}/customFields/{field_id}",
-    status_code=204,
-    responses=responses(None, status=204),
-)
-async def delete_custom_field(
-    purchase_order_id: str, field_id: str, runtime: RuntimeDep, principal: PrincipalDep
-) -> Response:
-    await runtime.write(lambda s: service.delete_custom_field(s, principal, purchase_order_id, field_id))
-    return Response(status_code=204)
 
 
 # ------------------------------------------------------------------------------------------ update messages
