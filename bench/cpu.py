@@ -92,7 +92,7 @@ async def _measure(
         bearer = [(b"authorization", b"Bearer " + json.loads(issued)["access_token"].encode())]
         # The page after row ``page 100 x 50`` (or half the list): the nextCursor of the page before it.
         total = json.loads(await _call(asgi, "GET", "/v1/workOrders?limit=1", bearer))["count"]
-        deep = max(1, min(100, total // 100))
+        deep = max(1, min(int(os.environ.get("BENCH_CPU_DEEP_PAGE", "100")), total // 100))
         before = json.loads(await _call(asgi, "GET", f"/v1/workOrders?limit=50&page={deep}", bearer))
         targets = {**ENDPOINTS, "v1cursor": f"/v1/workOrders?limit=50&cursor={before['nextCursor']}"}
         for name, target in targets.items():
@@ -116,7 +116,8 @@ def main(
     rounds: Annotated[int, typer.Option(help="Rounds per endpoint; the best is reported.")] = 5,
 ) -> None:
     """Print the CPU microseconds per request of bare, list (limit=50), list (limit=1), /v1's list (limit=50
-    and 1) and /v1's list continuing after row 5,000 (``v1cursor``; half the list when it is shorter)."""
+    and 1) and /v1's list continuing after row 5,000 (``v1cursor``; half the list when it is shorter; set
+    ``BENCH_CPU_DEEP_PAGE=10000`` for row 500,000, as ``load.py`` measures it)."""
     import uvloop
 
     os.environ.setdefault("PREMISES_BENCH_ENDPOINTS", "1")
