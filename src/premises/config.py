@@ -75,6 +75,13 @@ class Settings(BaseSettings):
         default=False, description="Allow webhook endpoints on loopback, private and link-local addresses."
     )
     webhook_timeout_seconds: float = Field(default=15, gt=0, le=300, description="Wait this long for a receiver.")
+    webhook_slow_seconds: float = Field(
+        default=2,
+        gt=0,
+        le=300,
+        description="An attempt slower than this (or timed out, or not connected) puts off the rest of its"
+        " endpoint's deliveries in the worker's batch (seconds).",
+    )
     webhook_retry_schedule: str = Field(
         default="5,300,1800,7200,18000,36000,50400,72000,86400",
         description="Seconds before each retry of a failed delivery, comma-separated (jitter is added).",

@@ -199,14 +199,16 @@ def finish_many(session: Session, token: str, job_ids: Sequence[str]) -> int:
     return int(result.rowcount)
 
 
-def release(session: Session, job: ClaimedJob) -> None:
-    """Hand a claimed job back unrun (the attempt is not counted): queued, claimable at once."""
+def release(session: Session, job: ClaimedJob, *, delay_ms: int = 0) -> None:
+    """Hand a claimed job back unrun (the attempt is not counted): queued, claimable at once, or
+    ``delay_ms`` from now."""
+    later = ", run_at = :run_at" if delay_ms > 0 else ""
     session.execute(
         text(
             "UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,"
-            " attempts = attempts - 1 WHERE id = :id AND lease_owner = :token"
+            f" attempts = attempts - 1{later} WHERE id = :id AND lease_owner = :token"
         ),
-        {"id": job.id, "token": job.token},
+        {"id": job.id, "token": job.token, "run_at": now_ms() + delay_ms},
     )
 
 

@@ -58,10 +58,11 @@ class JobRun:
         self.settled = True
         service.retry_later(session, self.job, delay_ms, error)
 
-    def release(self, session: Session) -> None:
-        """Hand the job back unrun (too little of its lease is left): it is claimed again at once."""
+    def release(self, session: Session, delay_ms: int = 0) -> None:
+        """Hand the job back unrun (too little of its lease is left, or its batch put it off): it is
+        claimed again at once, or ``delay_ms`` from now; the attempt is not counted."""
         self.settled = True
-        service.release(session, self.job)
+        service.release(session, self.job, delay_ms=delay_ms)
 
 
 def done_all(session: Session, runs: Sequence[JobRun]) -> None:

@@ -18,6 +18,13 @@ without a success for ``PREMISES_WEBHOOK_DISABLE_AFTER_HOURS`` is disabled.
 Both kinds run in batches (``job.worker``: a thread's share of the claimed jobs per call):
 ``fan_out_many`` fans out many events in one transaction, ``deliver_many`` reads many deliveries in
 one, posts them one after another and records the outcomes together; one job is a batch of one.
+
+A slow or dead endpoint does not hold up the others' deliveries in a batch: the POSTs take turns
+across endpoints (each endpoint's oldest delivery first, endpoints without failures first in a turn),
+and an attempt that gets no answer (a timeout, a refused or broken connection) or one slower than
+``PREMISES_WEBHOOK_SLOW_SECONDS`` (2 s) is recorded as usual while the rest of that endpoint's jobs
+in the batch are handed back unattempted (their attempt not counted), to run after the first delay of
+the retry schedule (5 s, ±10 %). An HTTP answer, whatever its status, is an ordinary attempt.
 """
 
 from __future__ import annotations
@@ -188,10 +195,15 @@ class Answer:
     body: str | None
     error: str | None
     retry_after_s: int | None
+    unreachable: bool = False  # no answer: a timeout or a connection error (not the address check's refusal)
 
     @property
     def ok(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
+
+    def stalls(self, settings: Settings) -> bool:
+        """True when the endpoint held the batch up: no answer, or one slower than ``webhook_slow_seconds``."""
+        return self.unreachable or self.latency_ms > settings.webhook_slow_seconds * 1000
 
 
 _clients: dict[float, httpx.Client] = {}
@@ -255,9 +267,9 @@ def post(settings: Settings, url: str, msg_id: str, secret: str, body: bytes) ->
                 if len(kept) >= RESPONSE_KEEP_BYTES:
                     break
     except httpx.TimeoutException:
-        return Answer(None, elapsed(), None, "timeout", None)
+        return Answer(None, elapsed(), None, "timeout", None, unreachable=True)
     except httpx.HTTPError as error:
-        return Answer(None, elapsed(), None, f"{type(error).__name__}: {error}"[:300], None)
+        return Answer(None, elapsed(), None, f"{type(error).__name__}: {error}"[:300], None, unreachable=True)
     text = kept[:RESPONSE_KEEP_BYTES].decode("utf-8", "replace")[:RESPONSE_KEEP_CHARS]
     return Answer(response.status_code, elapsed(), text, None, _retry_after(response))
 
@@ -275,7 +287,12 @@ def deliver_many(runs: Sequence[JobRun]) -> None:
     ends the jobs with nothing left to do), the POSTs one after another, the outcomes recorded together:
     every successful attempt and its job's end in three statements. Outcomes are recorded at least every
     ``RECORD_EVERY_S``, and a job whose lease is half gone is handed back unrun, so that a slow receiver
-    never keeps a finished attempt unrecorded until another worker claims its job again."""
+    never keeps a finished attempt unrecorded until another worker claims its job again.
+
+    One endpoint does not hold up the others: the POSTs go round-robin across endpoints (``_in_turns``),
+    and once an attempt to an endpoint stalls (``Answer.stalls``: no answer, or slower than
+    ``webhook_slow_seconds``) the rest of that endpoint's jobs in the batch are handed back unattempted,
+    to run again after the schedule's first delay (``_put_off``); the stalled attempt is recorded as any."""
     db = runs[0].db
     ready: list[tuple[JobRun, WebhookDelivery, WebhookEndpoint]] = []
     finished: list[JobRun] = []
@@ -287,14 +304,21 @@ def deliver_many(runs: Sequence[JobRun]) -> None:
         done_all(session, finished)
 
     settle_together(db, load, finished)
+    turns = _in_turns(ready)
     outcomes: list[tuple[JobRun, WebhookDelivery, WebhookEndpoint, Answer]] = []
+    stalled: set[tuple[str, str]] = set()  # endpoints whose remaining jobs were handed back
     recorded_at = time.monotonic()
-    for number, (run, delivery, endpoint) in enumerate(ready):
+    for number, (run, delivery, endpoint) in enumerate(turns):
+        if _key(endpoint) in stalled:
+            continue
         if time.monotonic() > run.deadline:
-            _release_all(db, [late for late, _, _ in ready[number:]])
+            _release_all(db, [late for late, _, e in turns[number:] if _key(e) not in stalled])
             break
         answer = post(run.settings, endpoint.url, msg_id(delivery), endpoint.secret, delivery.body.encode())
         outcomes.append((run, delivery, endpoint, answer))
+        if answer.stalls(run.settings):
+            stalled.add(_key(endpoint))
+            _put_off(db, [(r, d) for r, d, e in turns[number + 1 :] if _key(e) == _key(endpoint)])
         if time.monotonic() - recorded_at >= RECORD_EVERY_S:
             _record_many(db, outcomes)
             outcomes = []
@@ -307,6 +331,52 @@ def _release_all(db: Any, runs: Sequence[JobRun]) -> None:
     def release(session: Session) -> None:
         for run in runs:
             run.release(session)
+
+    settle_together(db, release, runs)
+
+
+def _in_turns(
+    ready: Sequence[tuple[JobRun, WebhookDelivery, WebhookEndpoint]],
+) -> list[tuple[JobRun, WebhookDelivery, WebhookEndpoint]]:
+    """``ready`` round-robin across endpoints: the oldest delivery of each endpoint, then the second
+    oldest of each, ...; in each turn the endpoints that are not failing first, then by oldest delivery."""
+    by_endpoint: dict[tuple[str, str], list[tuple[JobRun, WebhookDelivery, WebhookEndpoint]]] = {}
+    for item in sorted(ready, key=lambda item: (item[1].created_at, item[1].id)):
+        by_endpoint.setdefault(_key(item[2]), []).append(item)
+    queues = sorted(by_endpoint.values(), key=lambda queue: queue[0][2].failing_since is not None)  # stable
+    return [queue[turn] for turn in range(max(map(len, queues), default=0)) for queue in queues if turn < len(queue)]
+
+
+def _key(endpoint: WebhookEndpoint) -> tuple[str, str]:
+    return endpoint.account_id, endpoint.id
+
+
+def _put_off(db: Any, later: Sequence[tuple[JobRun, WebhookDelivery]]) -> None:
+    """Hand the jobs of ``later`` (the rest of one stalled endpoint's deliveries in the batch) back
+    unattempted, to run after the first delay of ``PREMISES_WEBHOOK_RETRY_SCHEDULE`` (±10 %, at least
+    1 s), in one transaction; their deliveries' ``next_attempt_at`` says so (only moved later, and only
+    while still pending)."""
+    if not later:
+        return
+    runs = [run for run, _ in later]
+    first_s = runs[0].settings.webhook_retry_delays[0]
+    delay_ms = max(1000, int(first_s * 1000 * random.uniform(0.9, 1.1)))  # jitter, not a secret
+
+    def release(session: Session) -> None:
+        at = now_ms() + delay_ms
+        for run in runs:
+            run.release(session, delay_ms)
+        session.execute(
+            update(WebhookDelivery)
+            .where(
+                WebhookDelivery.account_id == later[0][1].account_id,
+                WebhookDelivery.id.in_([delivery.id for _, delivery in later]),
+                WebhookDelivery.status == PENDING,
+                WebhookDelivery.next_attempt_at < at,
+            )
+            .values(next_attempt_at=at)
+            .execution_options(synchronize_session=False)
+        )
 
     settle_together(db, release, runs)
 
