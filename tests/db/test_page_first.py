@@ -56,3 +56,12 @@ def test_the_same_page_as_the_plain_statement(
     assert page_first == plain
     assert [row[1] for row in page_first] == ["D", "E", "Site"]
     assert page_first[2][2] is None
+
+
+def test_the_page_size_is_written_into_the_statement() -> None:
+    """A generic plan (PostgreSQL's read pool) must see the page's size to join its rows by index:
+    with ``LIMIT $n`` it plans for a tenth of the table and hashes the related tables whole."""
+    select = Select("places", ("id",), "acc").where_live().order_by("id", descending=False).page(40, 20)
+    sql = select.page_first_sql(PROJECTION)
+    assert " LIMIT 20 OFFSET :offset)" in sql
+    assert "limit" not in select.params and select.params["offset"] == 40
