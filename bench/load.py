@@ -11,8 +11,10 @@ Endpoints: ``bare`` (``GET /_bench/bare``: a fixed 50-item body, no auth, no dat
 ``?limit=50``), ``get``
 (``GET /api/v2/work-orders/{id}?includes=asset,location``), ``create`` (``POST /api/v2/work-orders``),
 and with an OAuth client (the JSON's ``client_id`` and ``client_secret``, or ``--client-id``) ``v1list``
-(``GET /v1/workOrders?limit=50``) and ``v1cursor`` (the same page continuing after row
-``--cursor-depth``, default 500,000, at most half the list). ``bare`` runs first and last; the ratios
+(``GET /v1/workOrders?limit=50``), ``v1near`` (the same page continuing after the first generated row:
+past the work orders ``create`` added, which head the list and are lighter) and ``v1cursor`` (continuing
+after row ``--cursor-depth``, default 500,000, at most half the list): ``v1cursor / v1near`` is what
+depth costs, like for like. ``bare`` runs first and last; the ratios
 use the mean of the two runs.
 
 Load comes from ``wrk`` when it is installed (``apt-get install -y wrk``): a C client costs the
@@ -56,7 +58,7 @@ V1_LIST_PATH = "/v1/workOrders?limit=50"
 PARTS_PATH = "/api/v2/parts?limit=50"
 METERS_PATH = "/api/v2/meters?limit=50"
 BARE_PATH = "/_bench/bare"
-ORDER = ("bare", "list", "get", "create", "parts", "meters", "v1list", "v1cursor", "bare2")
+ORDER = ("bare", "list", "get", "create", "parts", "meters", "v1list", "v1near", "v1cursor", "bare2")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -369,7 +371,8 @@ def _endpoints(
     if bearer:
         endpoints += [
             Endpoint("v1list", "GET", V1_LIST_PATH, bearer=bearer),
-            Endpoint("v1cursor", "GET", _deep_cursor_path(base, bearer, cursor_depth), bearer=bearer),
+            Endpoint("v1near", "GET", _cursor_path(base, bearer, _created_by_bench(base, bearer) + 1), bearer=bearer),
+            Endpoint("v1cursor", "GET", _cursor_path(base, bearer, cursor_depth), bearer=bearer),
         ]
     endpoints.append(Endpoint("bare2", "GET", BARE_PATH, auth=False))
     return endpoints, sizes
@@ -383,7 +386,17 @@ def _oauth_token(base: str, client_id: str, client_secret: str) -> str:
     return token
 
 
-def _deep_cursor_path(base: str, bearer: str, depth: int) -> str:
+def _created_by_bench(base: str, bearer: str) -> int:
+    """How many work orders the ``create`` runs of this and earlier runs added (their title says so):
+    they head the list, and are lighter than the generated ones (no asset, no assignee)."""
+    headers = {"Authorization": f"Bearer {bearer}"}
+    found = httpx.get(base + "/v1/workOrders?limit=1&search=Benchmark:", headers=headers, timeout=600)
+    found.raise_for_status()
+    created: int = found.json()["count"]
+    return created
+
+
+def _cursor_path(base: str, bearer: str, depth: int) -> str:
     """``GET /v1/workOrders?limit=50&cursor=...`` continuing after the row at ``depth`` (at most half the
     list): the row is found once by ``page`` (an offset), its cursor built by the list's own encoder."""
     headers = {"Authorization": f"Bearer {bearer}"}
@@ -461,7 +474,8 @@ def main(
     duration: Annotated[float, typer.Option(min=1, help="Measured seconds per endpoint.")] = 10,
     warmup: Annotated[float, typer.Option(min=0, help="Unmeasured seconds before each endpoint.")] = 2,
     only: Annotated[
-        str, typer.Option(help="Comma-separated subset of bare,list,get,create,parts,meters,v1list,v1cursor,bare2.")
+        str,
+        typer.Option(help="Comma-separated subset of bare,list,get,create,parts,meters,v1list,v1near,v1cursor,bare2."),
     ] = "",
     client_id: Annotated[str, typer.Option(help="/v1's OAuth client (default: the JSON's client_id).")] = "",
     client_secret: Annotated[str, typer.Option()] = "",
