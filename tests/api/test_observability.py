@@ -247,6 +247,7 @@ class _Unreachable:
     """A reader whose database does not answer (what a stopped PostgreSQL looks like to the app)."""
 
     dialect = "postgresql"
+    version_is_cheap = False
 
     async def fetch(self, sql: str, params: Any) -> Any:
         raise ConnectionRefusedError("connection refused")

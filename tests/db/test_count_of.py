@@ -72,8 +72,9 @@ def test_a_count_is_reused_until_anything_is_committed(
     finally:
         observe_module.statement_observers.remove(observe)
     assert totals == [2, 2, 2, 3, 3, 3]
-    # counted the first time, again to learn the data version, and once after the commit
-    assert len(counted) == 3
+    # counted the first time (with the data version on SQLite, where asking costs no round trip; on
+    # PostgreSQL once more to learn it) and once after the commit
+    assert len(counted) == (2 if database_url.startswith("sqlite") else 3)
 
 
 def test_small_counts_are_exact_and_large_ones_kept_a_moment(

@@ -34,6 +34,7 @@ _PLACEHOLDER = re.compile(r"(?<![:\w]):([A-Za-z_][A-Za-z0-9_]*)")
 
 class Reader(Protocol):
     dialect: str
+    version_is_cheap: bool  # ``data_version`` costs less than a round trip (no reason not to ask first)
 
     async def fetch(self, sql: str, params: Mapping[str, Any]) -> list[Row]: ...
 
@@ -85,6 +86,8 @@ async def count_of(reader: Reader, select: Select, query: ListQuery) -> int | No
         version = await reader.data_version()
         if version == kept.version:
             return kept.total
+    elif reader.version_is_cheap:
+        version = await reader.data_version()  # so that a first large count is kept with its version
     counting = _counting.get(key)
     if counting is None:
         # A task of its own: a caller that goes away (cancelled) does not cancel the others' count.
@@ -123,6 +126,7 @@ class SqliteReader:
     """One read-only connection per process, used from the event loop thread (WAL: never blocks writers)."""
 
     dialect = "sqlite"
+    version_is_cheap = True
 
     def __init__(self, path: Path) -> None:
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
@@ -295,6 +299,7 @@ class PostgresReader:
     """
 
     dialect = "postgresql"
+    version_is_cheap = False  # a round trip: asked only to confirm a count already kept
     _CACHE_SIZE = 2048
 
     def __init__(self, pool: Any) -> None:
