@@ -5,7 +5,9 @@ also kept for ``COUNT_KEPT_S`` seconds per statement and filter values, whatever
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -42,6 +44,22 @@ def _count(database_url: str, account_id: str, *, name_like: str | None = None, 
     return asyncio.run(run())
 
 
+@contextlib.contextmanager
+def _counts_run() -> Iterator[list[str]]:
+    """The COUNT statements run by any reader while the block runs."""
+    counted: list[str] = []
+
+    def observe(sql: str) -> None:
+        if "count(" in sql.lower():
+            counted.append(sql)
+
+    observe_module.statement_observers.append(observe)
+    try:
+        yield counted
+    finally:
+        observe_module.statement_observers.remove(observe)
+
+
 def test_a_count_is_reused_until_anything_is_committed(
     database_url: str, db: Database, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -50,11 +68,6 @@ def test_a_count_is_reused_until_anything_is_committed(
     monkeypatch.setattr(reader_module, "COUNT_VERSIONED_FROM", 2)
     for name in ("A1", "A2"):
         make_place(db, tenant.account_id, name)
-    counted: list[str] = []
-
-    def observe(sql: str) -> None:
-        if "count(" in sql.lower():
-            counted.append(sql)
 
     async def run() -> list[int | None]:
         reader = await open_reader(database_url, pool_size=1)
@@ -66,11 +79,8 @@ def test_a_count_is_reused_until_anything_is_committed(
         finally:
             await reader.close()
 
-    observe_module.statement_observers.append(observe)
-    try:
+    with _counts_run() as counted:
         totals = asyncio.run(run())
-    finally:
-        observe_module.statement_observers.remove(observe)
     assert totals == [2, 2, 2, 3, 3, 3]
     # counted the first time (with the data version on SQLite, where asking costs no round trip; on
     # PostgreSQL once more to learn it) and once after the commit
@@ -104,11 +114,6 @@ def test_requests_needing_the_same_count_at_once_share_one_count(
 ) -> None:
     for name in ("A1", "A2", "A3"):
         make_place(db, tenant.account_id, name)
-    counted: list[str] = []
-
-    def observe(sql: str) -> None:
-        if "count(" in sql.lower():
-            counted.append(sql)
 
     async def run() -> list[int | None]:
         reader = await open_reader(database_url, pool_size=4)
@@ -119,10 +124,7 @@ def test_requests_needing_the_same_count_at_once_share_one_count(
         finally:
             await reader.close()
 
-    observe_module.statement_observers.append(observe)
-    try:
+    with _counts_run() as counted:
         totals = asyncio.run(run())
-    finally:
-        observe_module.statement_observers.remove(observe)
     assert totals == [3] * 10
     assert len(counted) == 1  # one statement for the ten callers, though the count is small (not kept)
