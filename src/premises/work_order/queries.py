@@ -7,6 +7,7 @@ of one work order with its cost lines and update messages.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -18,8 +19,7 @@ from premises.identity.principal import Principal
 from premises.identity.service import Confirmation
 from premises.kit import jsonutil
 from premises.kit.listing import ListQuery
-from premises.place import related
-from premises.place.related import without_sites
+from premises.place.related import PAGE_COLUMNS, PAGE_JOINS, without_sites
 from premises.work_order import visibility
 from premises.work_order.commands import Status
 from premises.work_order.fields import COST_CATEGORIES, WORK_ORDERS
@@ -172,7 +172,13 @@ def column_sql(name: str) -> str:
 def page_column_sql(name: str) -> str:
     """``column_sql`` in a page's statement (``page_of_work_orders``), where the related names are the
     page joins' columns (``place.related.PAGE_JOINS``)."""
-    return related.PAGE_COLUMNS.get(name) or column_sql(name)
+    return PAGE_COLUMNS.get(name) or column_sql(name)
+
+
+@functools.cache
+def _page_projection(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The select list of a page of ``columns`` (a dialect's fixed tuple): built once, not per request."""
+    return tuple(page_column_sql(name) for name in columns)
 
 
 async def page_of_work_orders(
@@ -189,8 +195,8 @@ async def page_of_work_orders(
     in all (no cursor, no page). ``confirmation`` as in ``list_work_order_rows``."""
     select = _confirmed(_list(principal, query), confirmation)
     # The related names are joined to the page's rows only (``Select.page_first_sql``).
-    projection = [page_column_sql(name) for name in columns]
-    rows = await reader.fetch(select.page_first_sql(projection, related.PAGE_JOINS), select.params)
+    projection = _page_projection(tuple(columns))
+    rows = await reader.fetch(select.page_first_sql(projection, PAGE_JOINS), select.params)
     if not rows and confirmation is not None:
         return rows, None  # perhaps no longer a live credential: the caller checks before counting
     # Only a search reads a joined column (the assignee's names) in a condition.
