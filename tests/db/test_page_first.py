@@ -65,3 +65,23 @@ def test_the_page_size_is_written_into_the_statement() -> None:
     sql = select.page_first_sql(PROJECTION)
     assert " LIMIT 20 OFFSET :offset)" in sql
     assert "limit" not in select.params and select.params["offset"] == 40
+
+
+def test_the_page_carries_only_the_columns_the_statement_reads() -> None:
+    """Not ``t.*``: the page's rows carry the columns the projection, the joins and the order read."""
+    select = Select("places", ("id",), "acc").where_live().order_by("name", descending=False).page(0, 20)
+    select.join("LEFT JOIN users u ON u.account_id = {a}.account_id AND u.id = {a}.created_by_user_id", lookup=True)
+    sql = select.page_first_sql(("t.id", "u.email"), ("LEFT JOIN places s ON s.id = {a}.site_id",))
+    page = sql[sql.index("FROM (") + 6 : sql.index(" FROM places t")]
+    assert page == "SELECT t.id, t.account_id, t.created_by_user_id, t.site_id, t.name"
+
+
+def test_the_page_is_chosen_without_the_lookups_it_does_not_read() -> None:
+    select = Select("places", ("id",), "acc").where_live().order_by("name", descending=False).page(0, 20)
+    select.join("LEFT JOIN users u ON u.account_id = {a}.account_id AND u.id = {a}.created_by_user_id", lookup=True)
+    select.join("LEFT JOIN users v ON v.account_id = {a}.account_id AND v.id = {a}.parent_id", lookup=True)
+    select.where("v.email = {}", "a@example.com")
+    sql = select.page_first_sql(("t.id", "u.email"))
+    inner = sql[sql.index("FROM (") : sql.index(") t ")]
+    assert "JOIN users v" in inner and "JOIN users u" not in inner  # only the one its condition reads
+    assert sql.count("JOIN users u") == 1  # joined to the page's rows, for the projection

@@ -12,6 +12,7 @@ per distinct statement. Rows come back as tuples in select-list order.
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import re
 import sqlite3
@@ -70,14 +71,19 @@ _counts: OrderedDict[tuple[str, str], _Kept] = OrderedDict()
 _counting: dict[tuple[str, str], asyncio.Future[int]] = {}
 
 
+@functools.lru_cache(maxsize=1024)
+def _placeholders(sql: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_PLACEHOLDER.findall(sql)))
+
+
 async def count_of(reader: Reader, select: Select, query: ListQuery) -> int | None:
     """How many rows match ``select``'s filters in all (``Select.count_sql``: no cursor, no page) when
     ``query.count`` asks, else None: a list page's total (a large one may be ``COUNT_KEPT_S`` old)."""
     if not query.count:
         return None
     sql = select.count_sql()
-    values = {name: select.params[name] for name in _PLACEHOLDER.findall(sql)}
-    key = (sql, repr(sorted(values.items())))
+    values = {name: select.params[name] for name in _placeholders(sql)}
+    key = (sql, repr(tuple(values.values())))  # the names follow from the statement, in its order
     kept = _counts.get(key)
     version = None
     if kept is not None:

@@ -12,6 +12,8 @@ the same joins and WHERE, without the cursor's keyset condition and without pagi
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -19,7 +21,28 @@ from premises.kit.fields import Catalogue, Field, FieldType, Op
 from premises.kit.listing import Condition, ListQuery, SortKey
 
 _COMPARISONS = {Op.EQ: "=", Op.LT: "<", Op.LE: "<=", Op.GT: ">", Op.GE: ">="}
+_LOOKUP = re.compile(r"LEFT JOIN \w+ (\w+) ON .*", re.DOTALL)
 _TEXT_TYPES = frozenset({FieldType.STRING, FieldType.TEXT, FieldType.ID, FieldType.ENUM})
+
+
+@functools.lru_cache(maxsize=256)
+def _columns_read(alias: str, sql: str) -> str:
+    """The ``alias.column`` references in ``sql``, each once, as a select list (``alias.*`` if none)."""
+    read = dict.fromkeys(re.findall(rf"\b{re.escape(alias)}\.(\w+)", sql))
+    return ", ".join(f"{alias}.{column}" for column in read) or f"{alias}.*"
+
+
+@functools.lru_cache(maxsize=256)
+def _lookup_alias_read(clause: str) -> tuple[str, re.Pattern[str]]:
+    """A lookup join's ``alias.``, and what finds it as a whole word in a condition."""
+    match = _LOOKUP.fullmatch(clause)
+    if match is None:
+        raise ValueError(f"not a single LEFT JOIN with an alias: {clause}")
+    return f"{match.group(1)}.", re.compile(rf"\b{re.escape(match.group(1))}\.")
+
+
+def _reads(text: str, prefix: str, finder: re.Pattern[str]) -> bool:
+    return prefix in text and finder.search(text) is not None
 
 
 class Select:
@@ -31,8 +54,10 @@ class Select:
         self.conditions: list[str] = [f"{alias}.account_id = :account_id"]
         self.order: list[str] = []
         self.joins: list[str] = []
+        self.lookups: dict[str, tuple[str, re.Pattern[str]]] = {}  # a lookup join -> "alias.", and its finder
         self.extra_columns: list[str] = []
         self.keyset: list[str] = []  # a cursor's position: in sql(), not in count_sql()
+        self.gates: list[str] = []  # conditions on the caller, not the rows (``confirm``): not counted
         self.limit: int | None = None
         self.offset: int | None = None
 
@@ -47,9 +72,23 @@ class Select:
         self.conditions.append(condition.replace("{a}", self.alias).format(*placeholders))
         return self
 
-    def join(self, clause: str, *columns: str) -> Select:
-        """Add a join (``{a}`` is this table's alias) and the qualified columns it contributes."""
-        self.joins.append(clause.replace("{a}", self.alias))
+    def confirm(self, condition: str, *values: Any) -> Select:
+        """A condition that gates the whole statement rather than choosing rows (a cached principal's
+        confirmation, ``identity.service.Confirmation``): in ``sql()``, left out of ``count_sql()``, so
+        the count is the same statement (and the same kept count) for every request."""
+        placeholders = [self._param(v) for v in values]
+        self.gates.append(condition.replace("{a}", self.alias).format(*placeholders))
+        return self
+
+    def join(self, clause: str, *columns: str, lookup: bool = False) -> Select:
+        """Add a join (``{a}`` is this table's alias) and the qualified columns it contributes.
+        ``lookup``: one ``LEFT JOIN <table> <alias> ON ...`` that matches at most one row (a related
+        record by its key) and only adds columns: ``count_sql`` leaves it out unless a condition reads
+        its alias (SQLite would otherwise look it up for every counted row)."""
+        joined = clause.replace("{a}", self.alias)
+        self.joins.append(joined)
+        if lookup:
+            self.lookups[joined] = _lookup_alias_read(joined)
         self.extra_columns.extend(columns)
         return self
 
@@ -81,9 +120,16 @@ class Select:
         self.offset, self.limit = offset, limit
         return self
 
-    def _from(self) -> str:
-        joins = "".join(f" {j}" for j in self.joins)
-        return f" FROM {self.table} {self.alias}{joins} WHERE " + " AND ".join(self.conditions)
+    def _from(self, *, counting: bool = False, lean: bool = False) -> str:
+        """FROM, joins and WHERE. ``counting``: without the gates; ``counting`` or ``lean``: without the
+        lookup joins that nothing of the statement from here on reads (conditions; for ``lean`` also the
+        gates, the cursor's position and the order)."""
+        conditions = self.conditions if counting else [*self.conditions, *self.gates]
+        joins = self.joins
+        if (counting or lean) and self.lookups:
+            read = " ".join(conditions if counting else [*conditions, *self.keyset, *self.order])
+            joins = [j for j in joins if j not in self.lookups or _reads(read, *self.lookups[j])]
+        return f" FROM {self.table} {self.alias}{''.join(f' {j}' for j in joins)} WHERE " + " AND ".join(conditions)
 
     def sql(self, projection: Sequence[str] | None = None) -> str:
         """The statement; ``projection`` replaces the select list (SQL expressions from declarations)."""
@@ -93,10 +139,10 @@ class Select:
             cols = ", ".join(projection)
         return f"SELECT {cols}" + self._page()
 
-    def _page(self, *, literal_limit: bool = False) -> str:
+    def _page(self, *, literal_limit: bool = False, lean: bool = False) -> str:
         """From the FROM clause on: joins, conditions, the cursor's position, order and page (the limit
-        a parameter, or ``literal_limit``: written into the statement)."""
-        text = self._from()
+        a parameter, or ``literal_limit``: written into the statement); ``lean`` as in ``_from``."""
+        text = self._from(lean=lean)
         if self.keyset:
             text += "".join(f" AND {k}" for k in self.keyset)
         text += self._order()
@@ -121,14 +167,22 @@ class Select:
 
         The page's size is a literal (an int, 1 to a list's maximum): a generic plan that sees it joins
         the 50 rows by index; one that does not estimates a tenth of the table and hashes whole related
-        tables (17 ms instead of 1.6 ms a page at a million rows, docs/benchmarks.md)."""
+        tables (17 ms instead of 1.6 ms a page at a million rows, docs/benchmarks.md).
+
+        The page carries only the table's columns the rest of the statement reads, not ``t.*``: SQLite
+        copies every column of every page row into its subquery (a tenth of the statement's time for
+        a work order's 46 columns). Choosing the page joins only the lookups its conditions, cursor or
+        order read; the rest are joined to the page's rows (PostgreSQL does not always drop them)."""
         joins = "".join(f" {j}" for j in (*self.joins, *(j.replace("{a}", self.alias) for j in page_joins)))
-        page = f"SELECT {self.alias}.*{self._page(literal_limit=True)}"
-        return f"SELECT {', '.join(projection)} FROM ({page}) {self.alias}{joins}{self._order()}"
+        outer = f"SELECT {', '.join(projection)}"
+        rest = f"{joins}{self._order()}"
+        page = f"SELECT {_columns_read(self.alias, outer + rest)}{self._page(literal_limit=True, lean=True)}"
+        return f"{outer} FROM ({page}) {self.alias}{rest}"
 
     def count_sql(self) -> str:
-        """How many rows match the filters (joins and WHERE shared with ``sql()``; no cursor, no page)."""
-        return "SELECT COUNT(*)" + self._from()
+        """How many rows match the filters (joins and WHERE shared with ``sql()``; no cursor, no page, no
+        ``confirm`` gate, no lookup join that no condition reads)."""
+        return "SELECT COUNT(*)" + self._from(counting=True)
 
     def apply(self, query: ListQuery, *, handled: frozenset[str] = frozenset()) -> Select:
         """Add a ListQuery's filters, sort and page. Columns in ``handled`` were filtered by the caller."""

@@ -36,11 +36,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from premises.errors import DomainValidation, ErrorCode
 from premises.kit.fields import Catalogue, Field, FieldType, Op
@@ -176,8 +179,8 @@ class ListQuery:
         """The cursor continuing after ``last_row`` (keyed by domain names), for this query's sort."""
         keys = self._ensure_sort()
         values = [_cursor_value(k.field, last_row[k.field.name]) for k in keys]
-        payload = json.dumps([CURSOR_VERSION, _fingerprint(self._catalogue(), keys), values], separators=(",", ":"))
-        return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+        payload = orjson.dumps([CURSOR_VERSION, _fingerprint(self._catalogue(), keys), values])
+        return base64.urlsafe_b64encode(payload).decode().rstrip("=")
 
 
 def parse_op(op: object, field_name: str) -> Op:
@@ -312,7 +315,12 @@ def _shown(name: object, limit: int = 100) -> str:
 
 
 def _fingerprint(catalogue: Catalogue, keys: Sequence[SortKey]) -> str:
-    spec = catalogue.resource + "|" + ",".join(f"{k.field.name}:{'d' if k.descending else 'a'}" for k in keys)
+    return _digest(catalogue.resource, tuple((k.field.name, k.descending) for k in keys))
+
+
+@functools.lru_cache(maxsize=1024)
+def _digest(resource: str, keys: tuple[tuple[str, bool], ...]) -> str:
+    spec = resource + "|" + ",".join(f"{name}:{'d' if descending else 'a'}" for name, descending in keys)
     return hashlib.sha256(spec.encode()).hexdigest()[:12]
 
 

@@ -62,7 +62,7 @@ async def list_meters(
     also confirms the cached principal's session: no rows may then mean an ended session."""
     select = _meters(principal)
     if confirmation is not None:
-        select.where(confirmation.condition, *confirmation.values)
+        select.confirm(confirmation.condition, *confirmation.values)
     select.apply(query)
     return [_row(ALL_COLUMNS, r) for r in await reader.fetch(select.sql(), select.params)]
 

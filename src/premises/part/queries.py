@@ -41,7 +41,7 @@ def _row(values: Iterable[Any]) -> dict[str, Any]:
 def _page(principal: Principal, query: ListQuery, confirmation: Confirmation | None) -> Select:
     select = _base(principal)
     if confirmation is not None:
-        select.where(confirmation.condition, *confirmation.values)
+        select.confirm(confirmation.condition, *confirmation.values)
     return with_free_field(select, query, OWNER)
 
 

@@ -87,19 +87,25 @@ JSON_COLUMNS = ("additional_user_ids", "part_ids", "part_quantities", "file_ids"
 IS_COMPLETE, ARCHIVED = "is_complete", "archived"
 
 
-def _base(principal: Principal, *, joined: bool = True) -> Select:
-    """The live work orders the principal sees; ``joined``: with the joined columns (a count needs them
-    only for a condition over them: each join matches at most one row)."""
+# The related records a work order's joined columns come from: (alias, table, the work order's column).
+LOOKUPS = (
+    ("uto", "users", "assigned_to_user_id"),
+    ("uby", "users", "assigned_by_user_id"),
+    ("ucb", "users", "completed_by_user_id"),
+    ("cs", "work_order_statuses", "custom_status_id"),
+)
+
+
+def _base(principal: Principal) -> Select:
+    """The live work orders the principal sees, with the joined columns (``LOOKUPS``)."""
     grant = principal.require("work_order", "read")
     select = Select("work_orders", COLUMNS, principal.account_id).where_live()
-    if joined:
+    for alias, table, column in LOOKUPS:
         select.join(
-            "LEFT JOIN users uto ON uto.account_id = {a}.account_id AND uto.id = {a}.assigned_to_user_id "
-            "LEFT JOIN users uby ON uby.account_id = {a}.account_id AND uby.id = {a}.assigned_by_user_id "
-            "LEFT JOIN users ucb ON ucb.account_id = {a}.account_id AND ucb.id = {a}.completed_by_user_id "
-            "LEFT JOIN work_order_statuses cs ON cs.account_id = {a}.account_id AND cs.id = {a}.custom_status_id",
-            *JOINED_SQL.values(),
+            f"LEFT JOIN {table} {alias} ON {alias}.account_id = {{a}}.account_id AND {alias}.id = {{a}}.{column}",
+            lookup=True,
         )
+    select.extra_columns.extend(JOINED_SQL.values())
     return visibility.restrict(select, principal, grant)
 
 
@@ -112,8 +118,8 @@ def _row(values: Iterable[Any]) -> dict[str, Any]:
     return row
 
 
-def _list(principal: Principal, query: ListQuery, *, joined: bool = True) -> Select:
-    select = _base(principal, joined=joined)
+def _list(principal: Principal, query: ListQuery) -> Select:
+    select = _base(principal)
     equals = dict(query.equals)
     is_complete = equals.pop(IS_COMPLETE, None)
     if is_complete is not None:
@@ -131,7 +137,7 @@ async def list_work_orders(reader: Reader, principal: Principal, query: ListQuer
 
 def _confirmed(select: Select, confirmation: Confirmation | None) -> Select:
     if confirmation is not None:
-        select.where(confirmation.condition, *confirmation.values)
+        select.confirm(confirmation.condition, *confirmation.values)
     return select
 
 
@@ -169,16 +175,23 @@ def column_sql(name: str) -> str:
     return declared.sql("t") if declared is not None else JOINED_SQL[name]
 
 
+# A page's case code by a join too, when the page shows it (``page_column_sql``).
+CASE_JOIN = "LEFT JOIN cases rc ON rc.account_id = {a}.account_id AND rc.id = {a}.case_id"
+_PAGE_COLUMNS = {**PAGE_COLUMNS, "case_code": "rc.code"}
+
+
 def page_column_sql(name: str) -> str:
-    """``column_sql`` in a page's statement (``page_of_work_orders``), where the related names are the
-    page joins' columns (``place.related.PAGE_JOINS``)."""
-    return PAGE_COLUMNS.get(name) or column_sql(name)
+    """``column_sql`` in a page's statement (``page_of_work_orders``), where the related names and the
+    case's code are the page joins' columns (``place.related.PAGE_JOINS``, ``CASE_JOIN``)."""
+    return _PAGE_COLUMNS.get(name) or column_sql(name)
 
 
 @functools.cache
-def _page_projection(columns: tuple[str, ...]) -> tuple[str, ...]:
-    """The select list of a page of ``columns`` (a dialect's fixed tuple): built once, not per request."""
-    return tuple(page_column_sql(name) for name in columns)
+def _page_projection(columns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The select list of a page of ``columns`` (a dialect's fixed tuple) and the joins it reads: built
+    once, not per request."""
+    joins = (*PAGE_JOINS, CASE_JOIN) if "case_code" in columns else PAGE_JOINS
+    return tuple(page_column_sql(name) for name in columns), joins
 
 
 async def page_of_work_orders(
@@ -193,14 +206,40 @@ async def page_of_work_orders(
     ``list_work_orders``), each row as ``columns`` (declared fields or joined columns, in that order, as
     the database returns them) and, when ``query.count`` asks and the page is not empty, how many match
     in all (no cursor, no page). ``confirmation`` as in ``list_work_order_rows``."""
+    projection, page_joins = _page_projection(tuple(columns))
+    return await _page(reader, principal, query, projection, page_joins, confirmation)
+
+
+async def page_of_work_orders_as(
+    reader: Reader,
+    principal: Principal,
+    query: ListQuery,
+    projection: Sequence[str],
+    *,
+    confirmation: Confirmation | None = None,
+) -> tuple[list[Row], int | None]:
+    """``page_of_work_orders`` with each row as the given SQL expressions over ``page_column_sql``'s
+    columns (a dialect's page rendered by the database), built from declarations, never from request
+    values."""
+    return await _page(reader, principal, query, projection, (*PAGE_JOINS, CASE_JOIN), confirmation)
+
+
+async def _page(
+    reader: Reader,
+    principal: Principal,
+    query: ListQuery,
+    projection: Sequence[str],
+    page_joins: Sequence[str],
+    confirmation: Confirmation | None,
+) -> tuple[list[Row], int | None]:
     select = _confirmed(_list(principal, query), confirmation)
     # The related names are joined to the page's rows only (``Select.page_first_sql``).
-    projection = _page_projection(tuple(columns))
-    rows = await reader.fetch(select.page_first_sql(projection, PAGE_JOINS), select.params)
+    rows = await reader.fetch(select.page_first_sql(projection, page_joins), select.params)
     if not rows and confirmation is not None:
         return rows, None  # perhaps no longer a live credential: the caller checks before counting
-    # Only a search reads a joined column (the assignee's names) in a condition.
-    return rows, await count_of(reader, _list(principal, query, joined=bool(query.search)), query)
+    # The same statement counts (``count_sql``: without the confirmation, and without the lookups unless a
+    # search reads one, the assignee's names).
+    return rows, await count_of(reader, select, query)
 
 
 async def get_work_order(reader: Reader, principal: Principal, work_order_id: str) -> dict[str, Any]:

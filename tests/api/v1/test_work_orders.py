@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 
 from premises.db.engine import Database
 from premises.identity.permissions import Role
 from premises.user.commands import SiteRole
+from tests.api.v1.test_cases import _case, _site
 from tests.support.client import Tenant
 from tests.support.factories import make_asset, make_place
 from tests.support.v1 import V1, error_details, personal_client, service_client, v1_client
@@ -147,6 +149,45 @@ def test_list_filters_searches_sorts_and_continues_with_a_cursor(admin: V1, db: 
     assert _error(admin.get("/workOrders", params={"status": "done"}), 400, "invalid_request")["field"] == "status"
     assert _error(admin.get("/workOrders", params={"sort": "colour"}), 400, "invalid_request")["field"] == "sort"
     assert _error(admin.get("/workOrders", params={"cursor": "x"}), 400, "invalid_request")["field"] == "cursor"
+
+
+def test_a_page_renders_every_item_as_its_get_does(admin: V1, http: TestClient, db: Database, tenant: Tenant) -> None:
+    """SQLite renders an unrestricted principal's page itself (one JSON text per row); the detail and a
+    restricted principal's page are rendered in Python. Both must give the same bytes for any text."""
+    site = _site(admin)
+    unit = make_place(db, tenant.account_id, 'Unit "4" \\ east', parent_id=site["id"])
+    asset = make_asset(db, tenant.account_id, "Chaudière ☃ \U0001f525", location_id=unit)
+    case = _case(admin, site["id"], description="Water\nunder\tthe door", unit=unit)
+    texts = ["Tab\tnew\nline \u0001 \u001f \u007f", 'Quote " slash / back \\ ü €', "\U0001f6bf shower", "</script>&"]
+    made = [
+        admin.post(
+            "/workOrders",
+            json={"title": text, "description": text, "location": unit, "asset": asset, "priority": 1},
+        ).json()["id"]
+        for text in texts
+    ]
+    made.append(
+        admin.post(f"/cases/{case['id']}/workOrders", json={"dueDate": "2026-12-24T10:00:00.000Z"}).json()["id"]
+    )
+    made.append(admin.post("/workOrders", json={"title": "Bare", "assignee": tenant.admin.user_id}).json()["id"])
+    admin.patch(f"/workOrders/{made[0]}", json={"status": "complete"})
+    staff = v1_client(
+        http, tenant.account_id, service_client(db, tenant.account_id, sites=[SiteRole(site["id"], Role.STAFF)])
+    )
+    for api in (admin, staff):
+        for params in ({}, {"limit": 2}, {"sort": "title"}):
+            listed = api.get("/workOrders", params=params)
+            assert listed.content == orjson.dumps(listed.json())  # compact, UTF-8: what orjson writes
+            for item in listed.json()["items"]:
+                assert item == api.get(f"/workOrders/{item['id']}").json()
+    page = admin.get("/workOrders").json()
+    assert [item["id"] for item in page["items"]] == made[::-1] and page["count"] == len(made)
+    assert page["items"][1]["Case"] == {"id": case["id"], "code": case["code"]}
+    assert page["items"][0]["Asset"] is None and page["items"][0]["Assignee"]["id"] == tenant.admin.user_id
+    assert [item["title"] for item in page["items"][2:]] == texts[::-1]
+    further = admin.get("/workOrders", params={"limit": 2, "sort": "title"}).json()
+    rest = admin.get("/workOrders", params={"limit": 50, "sort": "title", "cursor": further["nextCursor"]}).json()
+    assert len(rest["items"]) == len(made) - 2 and rest["nextCursor"] is None
 
 
 def test_another_accounts_work_order_is_404(admin: V1, http: TestClient, db: Database, other_tenant: Tenant) -> None:

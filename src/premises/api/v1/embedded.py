@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from premises.api.kit.representation import Computed
+from premises.api.kit.representation import Columns, Computed
 from premises.api.v1.wire import INSTANT_SCHEMA
+from premises.db import jsonsql
 from premises.db.reader import Reader, Row
 from premises.errors import ErrorCode, NotFound
 from premises.identity.principal import Principal
@@ -45,9 +46,16 @@ RELATED_COLUMNS = (
 
 
 def _embedded(name: str, id_column: str, members: dict[str, str], schema: dict[str, Any]) -> Computed:
-    """An embedded related object (None without the related record), from the page's own columns."""
-    body = ", ".join(f"{key!r}: {{{column}}}" for key, column in {"id": id_column, **members}.items())
-    return Computed(name, f"({{{body}}} if {{{id_column}}} is not None else None)", schema)
+    """An embedded related object (None without the related record), from the page's own columns; as
+    Python, and as SQLite's ``json_object`` for a page SQLite renders (``Fields.sqlite_projection``)."""
+    named = {"id": id_column, **members}
+    body = ", ".join(f"{key!r}: {{{column}}}" for key, column in named.items())
+
+    def sqlite(column: Columns) -> jsonsql.Piece:
+        inner = jsonsql.json_object([(key, jsonsql.value(column(c))) for key, c in named.items()])
+        return jsonsql.Piece(f"CASE WHEN {column(id_column)} IS NULL THEN NULL ELSE {inner.sql} END")
+
+    return Computed(name, f"({{{body}}} if {{{id_column}}} is not None else None)", schema, sqlite)
 
 
 # Placed after a response member (``Wire.then``), in this order.

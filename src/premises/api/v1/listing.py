@@ -125,19 +125,22 @@ def requested_sites(request: Request, principal: Principal) -> list[str]:
 
 
 def parse_list(request: Request, spec: ListSpec, principal: Principal) -> ListQuery:
-    for key in request.query_params:
+    given = request.query_params
+    for key in given:
         if (key not in COMMON and key not in spec.filters) or (key == "sites" and not spec.sited):
             raise WireInputError(ErrorCode.UNKNOWN_PARAMETER, field=key)
     offset, limit = paging(request)
     cursor = _single(request, "cursor")
     query = ListQuery.of(spec.catalogue, limit=limit, offset=0 if cursor else offset).with_count()
     for wire, filtered in spec.filters.items():
+        if wire not in given:
+            continue
         values = _values(request, wire)
         if len(values) > 1:
             query.where(filtered, Op.IN, values)
         elif values:
             query.where(filtered, Op.EQ, values[0])
-    sites = requested_sites(request, principal)
+    sites = requested_sites(request, principal) if "sites" in given else []
     if sites and spec.site_field is not None:
         query.where(spec.site_field, Op.IN, sites)
     search = _single(request, "search")
