@@ -257,6 +257,25 @@ def test_a_cursor_keeps_booleans_and_numbers_typed() -> None:
     assert query().order("archived").order("cost").after(cursor).cursor == (True, 2.5, "x")
 
 
+def test_a_cursor_over_any_text_round_trips_and_one_written_with_escapes_still_reads() -> None:
+    """Cursors are written by orjson (UTF-8 inside the base64); those written before with ``\\u``
+    escapes (``json.dumps``) still continue the list."""
+    import json
+
+    title = 'Chaudière "☃" \U0001f525 \\ \n'
+    cursor = query().order("title").next_cursor({"title": title, "id": "wo01"})
+    assert query().order("title").after(cursor).cursor == (title, "wo01")
+    fingerprint = json.loads(_decode(cursor))[1]
+    escaped = _encode(json.dumps([1, fingerprint, [title, "wo01"]]))
+    assert escaped != cursor and query().order("title").after(escaped).cursor == (title, "wo01")
+
+
+def _decode(token: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+
+
 def _encode(payload: str) -> str:
     import base64
 
