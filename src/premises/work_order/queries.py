@@ -175,8 +175,9 @@ def column_sql(name: str) -> str:
     return declared.sql("t") if declared is not None else JOINED_SQL[name]
 
 
-# A page's case code by a join too, when the page shows it (``page_column_sql``).
+# A page's related names and case code, by joins on the page's rows (``Select.page_first_sql``).
 CASE_JOIN = "LEFT JOIN cases rc ON rc.account_id = {a}.account_id AND rc.id = {a}.case_id"
+_PAGE_JOINS = (*PAGE_JOINS, CASE_JOIN)
 _PAGE_COLUMNS = {**PAGE_COLUMNS, "case_code": "rc.code"}
 
 
@@ -187,11 +188,9 @@ def page_column_sql(name: str) -> str:
 
 
 @functools.cache
-def _page_projection(columns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The select list of a page of ``columns`` (a dialect's fixed tuple) and the joins it reads: built
-    once, not per request."""
-    joins = (*PAGE_JOINS, CASE_JOIN) if "case_code" in columns else PAGE_JOINS
-    return tuple(page_column_sql(name) for name in columns), joins
+def _page_projection(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The select list of a page of ``columns`` (a dialect's fixed tuple): built once, not per request."""
+    return tuple(page_column_sql(name) for name in columns)
 
 
 async def page_of_work_orders(
@@ -206,8 +205,8 @@ async def page_of_work_orders(
     ``list_work_orders``), each row as ``columns`` (declared fields or joined columns, in that order, as
     the database returns them) and, when ``query.count`` asks and the page is not empty, how many match
     in all (no cursor, no page). ``confirmation`` as in ``list_work_order_rows``."""
-    projection, page_joins = _page_projection(tuple(columns))
-    return await _page(reader, principal, query, projection, page_joins, confirmation)
+    projection = _page_projection(tuple(columns))
+    return await page_of_work_orders_as(reader, principal, query, projection, confirmation=confirmation)
 
 
 async def page_of_work_orders_as(
@@ -221,20 +220,8 @@ async def page_of_work_orders_as(
     """``page_of_work_orders`` with each row as the given SQL expressions over ``page_column_sql``'s
     columns (a dialect's page rendered by the database), built from declarations, never from request
     values."""
-    return await _page(reader, principal, query, projection, (*PAGE_JOINS, CASE_JOIN), confirmation)
-
-
-async def _page(
-    reader: Reader,
-    principal: Principal,
-    query: ListQuery,
-    projection: Sequence[str],
-    page_joins: Sequence[str],
-    confirmation: Confirmation | None,
-) -> tuple[list[Row], int | None]:
     select = _confirmed(_list(principal, query), confirmation)
-    # The related names are joined to the page's rows only (``Select.page_first_sql``).
-    rows = await reader.fetch(select.page_first_sql(projection, page_joins), select.params)
+    rows = await reader.fetch(select.page_first_sql(projection, _PAGE_JOINS), select.params)
     if not rows and confirmation is not None:
         return rows, None  # perhaps no longer a live credential: the caller checks before counting
     # The same statement counts (``count_sql``: without the confirmation, and without the lookups unless a
